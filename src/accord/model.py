@@ -1,0 +1,214 @@
+"""The records: what a statement, an article, a commitment, a target and an event are.
+
+Models are strict (no coercion) and closed (unknown keys are errors). Field order is the
+order keys are written in. Dates travel as ISO strings in the files; money as Decimal.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+FORMAT_VERSION = 1
+
+
+class Status(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    ONGOING = "ongoing"
+    COMPLETED = "completed"
+    STALLED = "stalled"
+    DROPPED = "dropped"
+
+    @classmethod
+    def parse(cls, text: str) -> Status:
+        """Accept any case and `-`, `_` or space between words: `In Progress`, `in-progress`."""
+        key = re.sub(r"[\s\-_]+", "_", text.strip().lower())
+        try:
+            return cls(key)
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown status {text!r}; choose one of {choices}") from None
+
+
+CLOSED_STATUSES = frozenset({Status.COMPLETED, Status.DROPPED})
+
+
+class Side(StrEnum):
+    BOTH = "both"
+    VIETNAM = "vietnam"
+    KOREA = "korea"
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, str):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD")
+        return date.fromisoformat(value)
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise ValueError("must be a date in the form YYYY-MM-DD")
+    return value
+
+
+def _parse_timestamp(value: Any) -> Any:
+    if isinstance(value, str):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z", value):
+            raise ValueError(f"{value!r} is not a UTC timestamp such as 2025-08-13T09:30:00Z")
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise ValueError("must be a UTC timestamp such as 2025-08-13T09:30:00Z")
+    return value.astimezone(UTC)
+
+
+def _format_timestamp(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _parse_decimal(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise ValueError("must be a number such as 86.8 (unquoted)")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError("must be a finite number")
+    return Decimal(value)
+
+
+IsoDate = Annotated[date, BeforeValidator(_parse_date), PlainSerializer(date.isoformat)]
+Timestamp = Annotated[datetime, BeforeValidator(_parse_timestamp), PlainSerializer(_format_timestamp)]
+Amount = Annotated[Decimal, BeforeValidator(_parse_decimal)]
+Text = Annotated[str, Field(min_length=1)]
+RecordId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+CommitmentId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*\.[0-9]+$")]
+Tag = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+# Enums are read from their string values; strict mode alone would demand enum instances.
+StatusField = Annotated[Status, Field(strict=False)]
+SideField = Annotated[Side, Field(strict=False)]
+EventValue = str | list[str] | Amount | None
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", validate_assignment=True)
+
+
+class Event(Record):
+    """One change, as it was made. Events are appended and never rewritten."""
+
+    at: Timestamp
+    by: Text
+    id: Text
+    field: Literal["status", "owner", "due", "tags", "measurement"] | None = None
+    series: str | None = None
+    period: str | None = None
+    old: EventValue = None
+    new: EventValue = None
+    source: str | None = None
+    on: IsoDate | None = None
+    note: str | None = None
+    evidence: str | None = None
+    undoes: Timestamp | None = None
+
+    def effective(self) -> tuple[date, datetime]:
+        """Order of events: when it happened (`on`, else the day it was recorded), then when recorded."""
+        return (self.on or self.at.date(), self.at)
+
+
+class Commitment(Record):
+    id: CommitmentId
+    title: Text
+    side: SideField
+    excerpt: Text
+    status: StatusField = Status.NOT_STARTED
+    owner: str | None = None
+    due: IsoDate | None = None
+    tags: list[Tag] = []
+
+
+class Article(Record):
+    id: RecordId
+    section: Annotated[int, Field(ge=1)]
+    title: Text
+    text: Text
+    status: StatusField = Status.NOT_STARTED
+    owner: str | None = None
+    due: IsoDate | None = None
+    tags: list[Tag] = []
+    commitments: list[Commitment] = []
+    history: list[Event] = []
+
+
+class Measurement(Record):
+    period: Text
+    value: Amount
+    source: Text
+    note: str | None = None
+
+
+class Series(Record):
+    name: RecordId
+    label: Text
+    primary: bool = False
+    measurements: list[Measurement] = []
+
+
+class Target(Record):
+    id: RecordId
+    title: Text
+    article: RecordId
+    commitment: CommitmentId
+    kind: Literal["level", "cumulative"]
+    unit: Text
+    value: Amount
+    source: Text
+    baseline: IsoDate
+    deadline: IsoDate
+    notes: list[str] = []
+    series: list[Series] = []
+    history: list[Event] = []
+
+
+class Section(Record):
+    number: Annotated[int, Field(ge=1)]
+    heading: Text
+    title: Text
+
+
+class Visit(Record):
+    start: IsoDate
+    end: IsoDate
+    place: Text
+
+
+class Source(Record):
+    attribution: Text
+    url: Text
+    file: Text
+
+
+class Statement(Record):
+    format: Literal[1]
+    title: Text
+    parties: list[Text]
+    visit: Visit
+    language: Text
+    source: Source
+    preamble: list[Text]
+    sections: list[Section]
+
+
+class Term(Record):
+    names: Annotated[list[Text], Field(min_length=2)]
+    note: str | None = None
+
+
+class Glossary(Record):
+    terms: list[Term] = []
+
+
+def to_data(record: Record) -> dict[str, Any]:
+    """The plain data a record is written as: model field order, unset optionals left out."""
+    data: dict[str, Any] = record.model_dump(mode="python", exclude_none=True)
+    return data
