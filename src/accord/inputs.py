@@ -1,0 +1,72 @@
+"""Checks for values typed on the command line; each failure is a UsageError naming the option."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+from .errors import UsageError
+from .model import Status
+
+
+def text(value: str, option: str) -> str:
+    """Reject text the shell handed over as undecodable bytes (Python keeps them as surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{option} is not valid UTF-8") from None
+    if not value.strip():
+        raise UsageError(f"{option} is empty")
+    return value
+
+
+def status(value: str) -> Status:
+    try:
+        return Status.parse(text(value, "STATUS"))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def iso_date(value: str, option: str) -> date:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise UsageError(f"{option} {value!r} is not a date in the form YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a calendar date") from None
+
+
+def since(value: str, today: date) -> date:
+    """A date, or a span back from today: `7d`, `2w`."""
+    span = re.fullmatch(r"(\d+)([dw])", value.strip())
+    if span:
+        days = int(span.group(1)) * (7 if span.group(2) == "w" else 1)
+        return today - timedelta(days=days)
+    return iso_date(value, "--since")
+
+
+def url(value: str, option: str = "--evidence") -> str:
+    text(value, option)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise UsageError(f"{option} {value!r} is not an http(s) URL")
+    return value
+
+
+def amount(value: str) -> Decimal:
+    try:
+        number = Decimal(value.strip().replace("_", ""))
+    except InvalidOperation:
+        raise UsageError(f"VALUE {value!r} is not a number") from None
+    if not number.is_finite():
+        raise UsageError(f"VALUE {value!r} is not a finite number")
+    return number
+
+
+def tag(value: str) -> str:
+    tag_text = text(value, "--tag").strip().lower()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", tag_text):
+        raise UsageError(f"tag {value!r} may hold only letters, digits and '-'")
+    return tag_text

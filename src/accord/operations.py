@@ -1,0 +1,477 @@
+"""What officers do to the records: find, change, take back, measure, and read the history.
+
+Every change is a list of events appended to one record's history; the record's fields are
+then set from their latest events. The write path holds the lock from reading the file to
+committing it.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import inputs
+from .errors import ConflictError, DataError, NotFoundError, NothingToDo, UsageError
+from .model import Article, Commitment, Event, Measurement, Series, Status, Target
+from .storage import Loaded, Store, natural_key
+from .vcs import Git
+
+FieldKey = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    email: str | None
+
+
+def identify(explicit: str | None, store: Store) -> Actor:
+    """`--by`, else ACCORD_USER, else git's user.name, else the login name."""
+    git = Git.find(store.root)
+    git_name = git.config("user.name") if git else None
+    name = explicit or os.environ.get("ACCORD_USER") or git_name or getpass.getuser()
+    name = inputs.text(name, "--by").strip()
+    email = os.environ.get("ACCORD_EMAIL") or (git.config("user.email") if git and name == git_name else None)
+    return Actor(name, email)
+
+
+# -- finding records -----------------------------------------------------------------------
+
+
+@dataclass
+class Found:
+    """The file a record id lives in, loaded, and the record inside it."""
+
+    loaded: Loaded[Article] | Loaded[Target]
+    record_id: str
+
+    @property
+    def item(self) -> Article | Commitment | Target:
+        record = self.loaded.record
+        if isinstance(record, Article) and record.id != self.record_id:
+            return next(c for c in record.commitments if c.id == self.record_id)
+        return record
+
+
+def normalise_id(record_id: str) -> str:
+    return inputs.text(record_id, "ID").strip().lower()
+
+
+def find(store: Store, record_id: str) -> Found:
+    """Read only the one file that `record_id` names: articles/4.yaml for `4` and `4.3`."""
+    record_id = normalise_id(record_id)
+    article_id = record_id.rsplit(".", 1)[0]
+    if "/" in record_id or record_id.startswith("."):
+        raise NotFoundError(f"no record {record_id!r}")
+    if store.article_path(article_id).is_file():
+        article = store.article(article_id)
+        if record_id != article_id and not any(c.id == record_id for c in article.record.commitments):
+            ids = ", ".join(c.id for c in article.record.commitments)
+            raise NotFoundError(f"article {article_id} has no commitment {record_id}; it has {ids}")
+        return Found(article, record_id)
+    if "." not in record_id and store.target_path(record_id).is_file():
+        return Found(store.target(record_id), record_id)
+    raise NotFoundError(_unknown(store, record_id))
+
+
+def _unknown(store: Store, record_id: str) -> str:
+    import difflib
+
+    known = store.article_ids() + store.target_ids()
+    close = difflib.get_close_matches(record_id.rsplit(".", 1)[0], known, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `accord list` shows the ids"
+    return f"no record {record_id!r}{hint}"
+
+
+# -- events and current values -------------------------------------------------------------
+
+
+def field_key(event: Event) -> FieldKey | None:
+    if event.field is None:
+        return None
+    if event.field == "measurement":
+        return (event.id, "measurement", event.series or "", event.period or "")
+    return (event.id, event.field)
+
+
+def latest_events(history: list[Event]) -> dict[FieldKey, Event]:
+    """For each field, the event that sets its current value."""
+    latest: dict[FieldKey, Event] = {}
+    for event in sorted(history, key=Event.effective):
+        key = field_key(event)
+        if key is not None:
+            latest[key] = event
+    return latest
+
+
+def current_value(record: Article | Target, key: FieldKey) -> Any:
+    """A field's value as written in the record, in the form events carry it."""
+    if isinstance(record, Target):
+        measurement = _measurement(record, key[2], key[3])
+        return measurement.value if measurement else None
+    item = _item(record, key[0])
+    value = getattr(item, key[1])
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Status):
+        return value.value
+    return list(value) if isinstance(value, list) else value
+
+
+def _item(article: Article, item_id: str) -> Article | Commitment:
+    if item_id == article.id:
+        return article
+    for commitment in article.commitments:
+        if commitment.id == item_id:
+            return commitment
+    raise DataError(Path(f"{article.id}.yaml"), None, f"history names {item_id}, which is not in article {article.id}")
+
+
+def _series(target: Target, name: str) -> Series:
+    for series in target.series:
+        if series.name == name:
+            return series
+    names = ", ".join(s.name for s in target.series) or "none"
+    raise UsageError(f"target {target.id} has no series {name!r}; its series: {names}")
+
+
+def _measurement(target: Target, series_name: str, period: str) -> Measurement | None:
+    return next((m for m in _series(target, series_name).measurements if m.period == period), None)
+
+
+def apply(record: Article | Target, events: list[Event]) -> Article | Target:
+    """A copy of `record` with `events` appended and every touched field set from its latest event."""
+    updated = record.model_copy(deep=True)
+    updated.history = [*record.history, *events]
+    latest = latest_events(updated.history)
+    for key in {k for e in events if (k := field_key(e)) is not None}:
+        _set(updated, latest[key])
+    return updated
+
+
+def _set(record: Article | Target, event: Event) -> None:
+    if isinstance(record, Target):
+        series = _series(record, event.series or "")
+        kept = [m for m in series.measurements if m.period != event.period]
+        if event.new is not None:
+            assert isinstance(event.new, Decimal) and event.period and event.source
+            kept.append(Measurement(period=event.period, value=event.new, source=event.source, note=event.note))
+        series.measurements = sorted(kept, key=lambda m: m.period)
+        return
+    setattr(_item(record, event.id), event.field or "", event.new)
+
+
+# -- the write path ------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """What a command did: the events it appended and where."""
+
+    record_id: str
+    events: list[Event] = field(default_factory=list)
+    path: Path | None = None
+    committed: bool = False
+
+
+def commit_enabled(store: Store, no_commit: bool) -> Git | None:
+    """The work tree to commit in, unless `--no-commit`, ACCORD_COMMIT=0 or `git config accord.commit false`."""
+    if no_commit or os.environ.get("ACCORD_COMMIT", "1").lower() in ("0", "false", "no"):
+        return None
+    git = Git.find(store.root)
+    if git is None or (git.config("accord.commit") or "true").lower() in ("false", "0", "no"):
+        return None
+    return git
+
+
+def _write(store: Store, found: Found, events: list[Event], actor: Actor, git: Git | None) -> Change:
+    change = Change(found.record_id, events, found.loaded.path)
+    if not events:
+        return change
+    updated = apply(found.loaded.record, events)
+    store.save(found.loaded, updated)  # type: ignore[arg-type]
+    if git is not None:
+        git.commit([found.loaded.path], commit_message(events), actor.name, actor.email)
+        change.committed = True
+    return change
+
+
+def modify(store: Store, record_id: str, actor: Actor, git: Git | None, make: Callable[[Found], list[Event]]) -> Change:
+    with store.lock():
+        found = find(store, record_id)
+        return _write(store, found, make(found), actor, git)
+
+
+def new_event(actor: Actor, record_id: str, **values: Any) -> Event:
+    return Event(at=datetime.now(UTC), by=actor.name, id=record_id, **values)
+
+
+def describe(event: Event) -> str:
+    """One line: `4.3 status: not_started -> in_progress`."""
+    if event.undoes is not None and event.field is None:
+        return f"{event.id}: note withdrawn"
+    if event.field is None:
+        return f"{event.id}: note"
+    what = f"{event.id} {event.field}"
+    if event.field == "measurement":
+        what = f"{event.id} {event.series} {event.period}"
+    return f"{what}: {show_value(event.old)} -> {show_value(event.new)}"
+
+
+def show_value(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return "[" + ", ".join(value) + "]"
+    return str(value)
+
+
+def commit_message(events: list[Event]) -> str:
+    head = (
+        describe(events[0])
+        if len(events) == 1
+        else f"{events[0].id}: " + "; ".join(describe(e).split(" ", 1)[1] for e in events)
+    )
+    if events[0].undoes is not None:
+        head = f"undo {head}"
+    body = [line for e in events for line in (e.note, e.evidence) if line]
+    return "\n\n".join([head, "\n".join(body)]) if body else head
+
+
+def set_status(
+    store: Store,
+    record_id: str,
+    status: str,
+    actor: Actor,
+    git: Git | None,
+    note: str | None = None,
+    evidence: str | None = None,
+    on: date | None = None,
+) -> Change:
+    new = inputs.status(status)
+    extras = _extras(note, evidence, on)
+
+    def make(found: Found) -> list[Event]:
+        item = found.item
+        if isinstance(item, Target):
+            raise UsageError(f"{found.record_id} is a target: record progress with `accord measure`")
+        if item.status == new:
+            if note or evidence:
+                return [new_event(actor, found.record_id, **extras)]
+            return []
+        return [new_event(actor, found.record_id, field="status", old=item.status.value, new=new.value, **extras)]
+
+    return modify(store, record_id, actor, git, make)
+
+
+def _extras(note: str | None, evidence: str | None, on: date | None = None) -> dict[str, Any]:
+    extras: dict[str, Any] = {}
+    if note is not None:
+        extras["note"] = inputs.text(note, "--note")
+    if evidence is not None:
+        extras["evidence"] = inputs.url(evidence)
+    if on is not None:
+        if on > datetime.now(UTC).date():
+            raise UsageError(f"--on {on.isoformat()} is in the future")
+        extras["on"] = on
+    return extras
+
+
+def add_note(
+    store: Store, record_id: str, note: str, actor: Actor, git: Git | None, evidence: str | None = None
+) -> Change:
+    extras = _extras(note, evidence)
+    return modify(store, record_id, actor, git, lambda found: [new_event(actor, found.record_id, **extras)])
+
+
+def edit(
+    store: Store,
+    record_id: str,
+    actor: Actor,
+    git: Git | None,
+    owner: str | None = None,
+    due: date | None = None,
+    add_tags: list[str] = (),  # type: ignore[assignment]
+    remove_tags: list[str] = (),  # type: ignore[assignment]
+    note: str | None = None,
+) -> Change:
+    if owner is None and due is None and not add_tags and not remove_tags:
+        raise UsageError("nothing to edit: give --owner, --due, --tag or --untag")
+    adding = [inputs.tag(t) for t in add_tags]
+    removing = [inputs.tag(t) for t in remove_tags]
+    extras = _extras(note, None)
+
+    def make(found: Found) -> list[Event]:
+        item = found.item
+        if isinstance(item, Target):
+            raise UsageError(f"{found.record_id} is a target; edit its file and commit it")
+        events = []
+        if owner is not None:
+            new_owner = inputs.text(owner, "--owner").strip() if owner != "" else None
+            if new_owner != item.owner:
+                events.append(new_event(actor, found.record_id, field="owner", old=item.owner, new=new_owner, **extras))
+        if due is not None and due != item.due:
+            old_due = item.due.isoformat() if item.due else None
+            events.append(new_event(actor, found.record_id, field="due", old=old_due, new=due.isoformat(), **extras))
+        if adding or removing:
+            missing = [t for t in removing if t not in item.tags]
+            if missing:
+                raise UsageError(f"{found.record_id} has no tag {', '.join(missing)}")
+            tags = [t for t in item.tags if t not in removing]
+            tags += [t for t in adding if t not in tags]
+            if tags != item.tags:
+                events.append(new_event(actor, found.record_id, field="tags", old=list(item.tags), new=tags, **extras))
+        return events
+
+    return modify(store, record_id, actor, git, make)
+
+
+def measure(
+    store: Store,
+    target_id: str,
+    value: str,
+    period: str,
+    source: str,
+    actor: Actor,
+    git: Git | None,
+    series: str | None = None,
+    note: str | None = None,
+) -> Change:
+    amount = inputs.amount(value)
+    source_text = inputs.text(source, "--source").strip()
+    extras = _extras(note, None)
+
+    def make(found: Found) -> list[Event]:
+        target = found.item
+        if not isinstance(target, Target):
+            raise UsageError(f"{found.record_id} is not a target; `accord progress` lists the targets")
+        from .progress import check_period
+
+        check_period(target, period)
+        if target.kind == "cumulative" and amount < 0:
+            raise UsageError(f"target {target.id} is a cumulative amount: VALUE may not be negative")
+        name = series or primary_series(target).name
+        old = _measurement(target, name, period)
+        if old is not None and old.value == amount and old.source == source_text:
+            return []
+        return [
+            new_event(
+                actor,
+                target.id,
+                field="measurement",
+                series=name,
+                period=period,
+                old=old.value if old else None,
+                new=amount,
+                source=source_text,
+                **extras,
+            )
+        ]
+
+    return modify(store, target_id, actor, git, make)
+
+
+def primary_series(target: Target) -> Series:
+    if not target.series:
+        raise UsageError(f"target {target.id} has no series to record into")
+    return next((s for s in target.series if s.primary), target.series[0])
+
+
+# -- undo ----------------------------------------------------------------------------------
+
+
+def undo(store: Store, actor: Actor, git: Git | None) -> Change:
+    """Take back `actor`'s latest change that is not yet taken back, by appending its reverse."""
+    with store.lock():
+        candidate = _last_change_by(store, actor.name)
+        if candidate is None:
+            raise NothingToDo(f"{actor.name} has no change to undo")
+        path, event = candidate
+        found = find(store, event.id)
+        if found.loaded.path != path:
+            raise DataError(path, None, f"history names {event.id}, which lives in {found.loaded.path}")
+        return _write(store, found, _reverse(found, event, actor), actor, git)
+
+
+def _last_change_by(store: Store, name: str) -> tuple[Path, Event] | None:
+    best: tuple[Path, Event] | None = None
+    errors: list[DataError] = []
+    for record, path in _all_records(store, errors):
+        undone = {e.undoes for e in record.history if e.undoes is not None}
+        mine = [e for e in record.history if e.by == name and e.undoes is None and e.at not in undone]
+        for event in mine:
+            if best is None or event.at > best[1].at:
+                best = (path, event)
+    if errors:
+        raise errors[0]
+    return best
+
+
+def _reverse(found: Found, event: Event, actor: Actor) -> list[Event]:
+    note = f"undo of the change of {event.at.strftime('%Y-%m-%d %H:%M:%S')} UTC"
+    key = field_key(event)
+    if key is None:
+        return [new_event(actor, event.id, undoes=event.at, note=note)]
+    now = current_value(found.loaded.record, key)
+    if now != event.new:
+        latest = latest_events(found.loaded.record.history)[key]
+        raise ConflictError(f"{describe(event)} was since changed to {show_value(now)} by {latest.by}; nothing undone")
+    values: dict[str, Any] = {"field": event.field, "old": event.new, "new": event.old, "undoes": event.at}
+    if event.field == "measurement":
+        values.update(series=event.series, period=event.period)
+        if event.old is not None:
+            previous = [e for e in found.loaded.record.history if field_key(e) == key and e.new == event.old]
+            values["source"] = previous[-1].source if previous else event.source
+    return [new_event(actor, event.id, note=note, **values)]
+
+
+def _all_records(store: Store, errors: list[DataError]) -> Iterator[tuple[Article | Target, Path]]:
+    for article in store.articles(errors):
+        yield article, store.article_path(article.id)
+    for target in store.targets(errors):
+        yield target, store.target_path(target.id)
+
+
+# -- the history, read -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    event: Event
+    section: int | None
+
+
+def log(
+    store: Store,
+    record_id: str | None,
+    since: date | None,
+    by: str | None,
+    errors: list[DataError],
+) -> list[LogEntry]:
+    """Every event, newest first, optionally for one record (an article includes its commitments)."""
+    if record_id is not None:
+        found = find(store, record_id)
+        sources: list[Article | Target] = [found.loaded.record]
+        wanted = found.record_id
+    else:
+        sources = [record for record, _ in _all_records(store, errors)]
+        wanted = None
+    entries = []
+    for record in sources:
+        section = record.section if isinstance(record, Article) else None
+        for event in record.history:
+            if wanted is not None and not (event.id == wanted or event.id.startswith(wanted + ".")):
+                continue
+            if since is not None and event.at.date() < since:
+                continue
+            if by is not None and event.by.casefold() != by.casefold():
+                continue
+            entries.append(LogEntry(event, section))
+    entries.sort(key=lambda entry: (entry.event.at, natural_key(entry.event.id)), reverse=True)
+    return entries

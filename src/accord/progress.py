@@ -1,0 +1,176 @@
+"""Progress toward a target: plain arithmetic on decimals, no I/O.
+
+Rules (also in the README):
+- percent achieved = latest value / target value.
+- share of time elapsed = (today - baseline) / (deadline - baseline), between 0 and 1.
+- a *level* target (a yearly figure such as trade turnover) is projected by a least-squares
+  fit of log(value) on the year, that is the trend's constant yearly growth; the yearly growth
+  still needed is (target / latest) ** (1 / years left) - 1.
+- a *cumulative* target (an amount that adds up, such as loans signed) is projected at the
+  average pace since the baseline (zero at the baseline date); what is still needed is
+  (target - latest) per remaining year.
+- verdict: no measurement -> no data; target reached -> on track; deadline passed -> off track;
+  one level measurement and so no trend -> at risk; projection at the deadline >= target ->
+  on track, >= 90 % of the target -> at risk, else off track.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, localcontext
+
+from .errors import UsageError
+from .model import Series, Target
+
+AT_RISK_SHARE = Decimal("0.9")
+DAYS_PER_YEAR = Decimal("365.2425")
+
+ON_TRACK = "on track"
+AT_RISK = "at risk"
+OFF_TRACK = "off track"
+NO_DATA = "no data"
+
+
+def period_problem(target: Target, period: str) -> str | None:
+    """Why `period` is no period for `target`, or None: a year for a level, a date for a cumulative."""
+    if target.kind == "level":
+        if not re.fullmatch(r"\d{4}", period):
+            return f"period {period!r} of a yearly target must be a year such as 2025"
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", period):
+        return f"period {period!r} of a cumulative target must be a date such as 2026-06-30"
+    try:
+        date.fromisoformat(period)
+    except ValueError:
+        return f"period {period!r} is not a calendar date"
+    return None
+
+
+def check_period(target: Target, period: str) -> None:
+    problem = period_problem(target, period)
+    if problem:
+        raise UsageError(problem)
+
+
+@dataclass(frozen=True)
+class Point:
+    period: str
+    when: date  # the end of the period: 31 December for a year
+    value: Decimal
+
+
+def points_of(target: Target, series: Series) -> list[Point]:
+    points = []
+    for m in series.measurements:
+        when = date(int(m.period), 12, 31) if target.kind == "level" else date.fromisoformat(m.period)
+        points.append(Point(m.period, when, m.value))
+    return sorted(points, key=lambda p: p.when)
+
+
+@dataclass
+class Progress:
+    target: Target
+    series: Series | None
+    points: list[Point]
+    today: date
+    latest: Point | None = None
+    percent: Decimal | None = None
+    elapsed: Decimal = Decimal(0)
+    still_needed: Decimal | None = None  # level: yearly growth rate; cumulative: amount per year
+    trend: Decimal | None = None  # level: fitted yearly growth rate; cumulative: amount per year
+    projection: Decimal | None = None
+    verdict: str = NO_DATA
+    reason: str = "no measurement yet"
+    other_series: list[str] = field(default_factory=list)
+
+
+def compute(target: Target, series: Series | None, today: date) -> Progress:
+    points = points_of(target, series) if series else []
+    result = Progress(target, series, points, today)
+    result.other_series = [s.name for s in target.series if series is None or s.name != series.name]
+    result.elapsed = elapsed_share(target.baseline, target.deadline, today)
+    if not points:
+        return result
+    latest = points[-1]
+    result.latest = latest
+    result.percent = latest.value / target.value * 100
+    if target.kind == "level":
+        result.still_needed = required_growth(latest.value, target.value, target.deadline.year - latest.when.year)
+        result.trend, result.projection = log_linear_projection(points, target.deadline.year)
+    else:
+        result.still_needed = required_pace(latest.value, target.value, latest.when, target.deadline)
+        result.trend, result.projection = linear_projection(target.baseline, latest, target.deadline)
+    result.verdict, result.reason = verdict(result)
+    return result
+
+
+def elapsed_share(baseline: date, deadline: date, today: date) -> Decimal:
+    share = Decimal((today - baseline).days) / Decimal((deadline - baseline).days)
+    return min(max(share, Decimal(0)), Decimal(1))
+
+
+def required_growth(latest: Decimal, target: Decimal, years_left: int) -> Decimal | None:
+    """The constant yearly growth rate that takes `latest` to `target` in `years_left` years."""
+    if years_left <= 0 or latest <= 0:
+        return None
+    if latest >= target:
+        return Decimal(0)
+    with localcontext() as ctx:
+        ctx.prec = 28
+        return (target / latest) ** (Decimal(1) / years_left) - 1
+
+
+def required_pace(latest: Decimal, target: Decimal, latest_when: date, deadline: date) -> Decimal | None:
+    """The amount per year still to add to reach `target` by `deadline`."""
+    years = Decimal((deadline - latest_when).days) / DAYS_PER_YEAR
+    if years <= 0:
+        return None
+    return max(target - latest, Decimal(0)) / years
+
+
+def log_linear_projection(points: list[Point], year: int) -> tuple[Decimal | None, Decimal | None]:
+    """Fit log(value) = a + b * year by least squares; return (growth rate e**b - 1, value at `year`)."""
+    usable = [p for p in points if p.value > 0]
+    if len({p.when.year for p in usable}) < 2:
+        return None, None
+    with localcontext() as ctx:
+        ctx.prec = 34
+        xs = [Decimal(p.when.year) for p in usable]
+        ys = [p.value.ln() for p in usable]
+        n = Decimal(len(xs))
+        mean_x = sum(xs) / n
+        mean_y = sum(ys) / n
+        slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum(
+            (x - mean_x) ** 2 for x in xs
+        )
+        intercept = mean_y - slope * mean_x
+        return slope.exp() - 1, (intercept + slope * year).exp()
+
+
+def linear_projection(baseline: date, latest: Point, deadline: date) -> tuple[Decimal | None, Decimal | None]:
+    """The average pace since the baseline (zero then), carried on to the deadline."""
+    days = (latest.when - baseline).days
+    if days <= 0:
+        return None, None
+    per_day = latest.value / Decimal(days)
+    return per_day * DAYS_PER_YEAR, per_day * Decimal((deadline - baseline).days)
+
+
+def verdict(progress: Progress) -> tuple[str, str]:
+    target = progress.target
+    latest = progress.latest
+    if latest is None:
+        return NO_DATA, "no measurement yet"
+    if latest.value >= target.value:
+        return ON_TRACK, "target reached"
+    if progress.today > target.deadline or latest.when >= target.deadline:
+        return OFF_TRACK, "deadline passed without reaching the target"
+    if progress.projection is None:
+        return AT_RISK, "a single measurement shows no trend yet"
+    if progress.projection >= target.value:
+        return ON_TRACK, "the trend reaches the target by the deadline"
+    if progress.projection >= target.value * AT_RISK_SHARE:
+        return AT_RISK, "the trend reaches 90 % or more of the target by the deadline"
+    return OFF_TRACK, "the trend falls short of 90 % of the target by the deadline"

@@ -1,0 +1,60 @@
+"""`accord progress`: every target's progress and the dated commitments still ahead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .errors import DataError, UsageError
+from .model import CLOSED_STATUSES, Article, Commitment, Target
+from .operations import find, primary_series
+from .progress import Progress, compute
+from .storage import Store
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A dated commitment without a numeric path, still open."""
+
+    article: Article
+    commitment: Commitment
+    days_left: int
+
+
+@dataclass
+class Overview:
+    today: date
+    targets: list[Progress]
+    deadlines: list[Deadline]
+
+
+def overview(
+    store: Store, today: date, target_id: str | None, series_name: str | None, errors: list[DataError]
+) -> Overview:
+    if target_id is not None:
+        item = find(store, target_id).item
+        if not isinstance(item, Target):
+            raise UsageError(f"{target_id} is not a target; `accord progress` lists the targets")
+        targets = [item]
+    else:
+        targets = list(store.targets(errors))
+    results = []
+    for target in targets:
+        series = None
+        if series_name is not None:
+            series = next((s for s in target.series if s.name == series_name), None)
+            if series is None and target_id is not None:
+                names = ", ".join(s.name for s in target.series)
+                raise UsageError(f"target {target.id} has no series {series_name!r}; its series: {names}")
+        elif target.series:
+            series = primary_series(target)
+        results.append(compute(target, series, today))
+    deadlines: list[Deadline] = []
+    if target_id is None:
+        linked = {p.target.commitment for p in results}
+        for article in store.articles(errors):
+            for commitment in article.commitments:
+                if commitment.due and commitment.id not in linked and commitment.status not in CLOSED_STATUSES:
+                    deadlines.append(Deadline(article, commitment, (commitment.due - today).days))
+        deadlines.sort(key=lambda d: (d.commitment.due, d.commitment.id))
+    return Overview(today, results, deadlines)

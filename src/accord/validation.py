@@ -1,0 +1,170 @@
+"""`accord validate`: every check a record must pass, each problem as file, line and message."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import yamlio
+from .errors import DataError
+from .model import Article, Event, Status, Target
+from .operations import current_value, field_key, latest_events
+from .progress import period_problem
+from .storage import STATEMENT_FILE, Loaded, RecordInvalid, Store
+
+
+def _problems_of(exc: DataError) -> list[DataError]:
+    return exc.problems if isinstance(exc, RecordInvalid) else [exc]
+
+
+def validate(store: Store) -> list[DataError]:
+    problems: list[DataError] = []
+    try:
+        statement = store.statement()
+    except DataError as exc:
+        return _problems_of(exc)
+    try:
+        store.glossary()
+    except DataError as exc:
+        problems += _problems_of(exc)
+    sections = {s.number for s in statement.sections}
+    source_text = _source_text(store, statement.source.file, problems)
+    commitment_ids: dict[str, Path] = {}
+    for article_id in store.article_ids():
+        try:
+            loaded = store.article(article_id)
+        except DataError as exc:
+            problems += _problems_of(exc)
+            continue
+        report = _reporter(loaded, problems)
+        article = loaded.record
+        if article.id != article_id:
+            report(("id",), f"id {article.id!r} does not match the file name {article_id}.yaml")
+        if article.section not in sections:
+            report(("section",), f"section {article.section} is not in {STATEMENT_FILE}")
+        if source_text is not None and _squash(article.text) not in source_text:
+            report(("text",), "text differs from the source text")
+        for index, commitment in enumerate(article.commitments):
+            if not commitment.id.startswith(article.id + "."):
+                report(
+                    ("commitments", index, "id"), f"commitment {commitment.id} does not belong to article {article.id}"
+                )
+            if commitment.id in commitment_ids:
+                report(("commitments", index, "id"), f"commitment id {commitment.id} is used twice")
+            commitment_ids[commitment.id] = loaded.path
+            if commitment.excerpt not in article.text:
+                report(("commitments", index, "excerpt"), f"excerpt of {commitment.id} is not in the article's text")
+        _check_history(loaded, report)
+    for target_id in store.target_ids():
+        try:
+            loaded_target = store.target(target_id)
+        except DataError as exc:
+            problems += _problems_of(exc)
+            continue
+        _check_target(loaded_target, target_id, commitment_ids, _reporter(loaded_target, problems))
+        _check_history(loaded_target, _reporter(loaded_target, problems))
+    return problems
+
+
+Reporter = Callable[[tuple[str | int, ...], str], None]
+
+
+def _reporter(loaded: Loaded[Any], problems: list[DataError]) -> Reporter:
+    text = loaded.raw.decode("utf-8")
+
+    def report(loc: tuple[str | int, ...], message: str) -> None:
+        problems.append(DataError(loaded.path, yamlio.line_of(text, loc), message))
+
+    return report
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _source_text(store: Store, relative: str, problems: list[DataError]) -> str | None:
+    path = store.root / relative
+    try:
+        return _squash(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        problems.append(DataError(store.root / STATEMENT_FILE, None, f"source file {relative} cannot be read"))
+        return None
+
+
+def _check_target(loaded: Loaded[Target], target_id: str, commitments: dict[str, Path], report: Reporter) -> None:
+    target = loaded.record
+    if target.id != target_id:
+        report(("id",), f"id {target.id!r} does not match the file name {target_id}.yaml")
+    if target.commitment not in commitments:
+        report(("commitment",), f"commitment {target.commitment} does not exist")
+    elif not target.commitment.startswith(target.article + "."):
+        report(("commitment",), f"commitment {target.commitment} is not in article {target.article}")
+    if target.deadline <= target.baseline:
+        report(("deadline",), "deadline is not after the baseline")
+    if sum(s.primary for s in target.series) != 1 and target.series:
+        report(("series",), "exactly one series must be primary")
+    names = [s.name for s in target.series]
+    for index, series in enumerate(target.series):
+        if names.count(series.name) > 1:
+            report(("series", index, "name"), f"series {series.name} is named twice")
+        periods = [m.period for m in series.measurements]
+        for m_index, measurement in enumerate(series.measurements):
+            loc: tuple[str | int, ...] = ("series", index, "measurements", m_index)
+            problem = period_problem(target, measurement.period)
+            if problem:
+                report((*loc, "period"), problem)
+            if periods.count(measurement.period) > 1:
+                report((*loc, "period"), f"period {measurement.period} is measured twice in series {series.name}")
+            if target.kind == "cumulative" and measurement.value < 0:
+                report((*loc, "value"), "a cumulative amount cannot be negative")
+
+
+def _check_history(loaded: Loaded[Article] | Loaded[Target], report: Reporter) -> None:
+    record = loaded.record
+    known = {record.id} | ({c.id for c in record.commitments} if isinstance(record, Article) else set())
+    valid: list[Event] = []
+    for index, event in enumerate(record.history):
+        problem = _event_problem(record, event, known)
+        if problem:
+            report(("history", index), problem)
+        else:
+            valid.append(event)
+    for key, event in latest_events(valid).items():
+        now = current_value(record, key)
+        if now != event.new:
+            what = " ".join(key[2:]) if key[1] == "measurement" else key[1]
+            report(
+                ("history",),
+                f"{key[0]} {what} is {now!r} but its latest event ({event.at:%Y-%m-%d %H:%M}) says {event.new!r}",
+            )
+
+
+def _is_iso_date(value: object) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
+
+
+def _event_problem(record: Article | Target, event: Event, known: set[str]) -> str | None:
+    if event.id not in known:
+        return f"event names {event.id}, which is not in this record"
+    if isinstance(record, Target):
+        if event.field not in (None, "measurement"):
+            return f"a target's history cannot change {event.field}"
+        if event.field == "measurement":
+            if not event.series or not event.period or not event.source:
+                return "a measurement event needs series, period and source"
+            if event.series not in {s.name for s in record.series}:
+                return f"event names series {event.series}, which the target does not have"
+        return None
+    if event.field == "measurement":
+        return "only a target's history holds measurements"
+    if event.field == "status" and event.new not in {s.value for s in Status}:
+        return f"status {event.new!r} is not a status"
+    if event.field == "due" and event.new is not None and not _is_iso_date(event.new):
+        return f"due {event.new!r} is not a date"
+    if event.field == "tags" and not isinstance(event.new, list):
+        return "tags must be a list"
+    if field_key(event) is None and not (event.note or event.evidence or event.undoes):
+        return "an event without a field must carry a note or evidence"
+    return None
