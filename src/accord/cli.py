@@ -1,0 +1,432 @@
+"""The command line: parse arguments, call the core, render. Nothing else lives here.
+
+Heavy modules (pydantic models, rich, yaml) are imported inside the commands that need them,
+so that `accord --help` and a mistyped option answer at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from .errors import EXIT_ERROR, EXIT_NOTHING, AccordError
+
+if TYPE_CHECKING:
+    from .operations import Actor, Change
+    from .storage import Store
+    from .vcs import Git
+
+
+class _Group(TyperGroup):
+    """The one place where accord's exceptions become a message and an exit code."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AccordError as exc:
+            sys.stderr.write(f"accord: {exc}\n")
+            raise typer.Exit(exc.exit_code) from None
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    ids = "ids"
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ProgressFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+class ShowFormat(StrEnum):
+    text = "text"
+    json = "json"
+    yaml = "yaml"
+
+
+class SearchFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class SideChoice(StrEnum):
+    both = "both"
+    vietnam = "vietnam"
+    korea = "korea"
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="Track the commitments of a joint statement, kept as YAML records in git.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+DirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--dir",
+        help="The records folder. Default: $ACCORD_DIR, else the nearest statement/ upward.",
+        show_default=False,
+        file_okay=False,
+    ),
+]
+StatusFilter = Annotated[list[str] | None, typer.Option("--status", help="Keep these statuses (repeatable).")]
+SectionFilter = Annotated[list[int] | None, typer.Option("--section", help="Keep these section numbers (repeatable).")]
+SideFilter = Annotated[
+    list[SideChoice] | None,
+    typer.Option("--side", help="Who carries it (repeatable)."),
+]
+OwnerFilter = Annotated[str | None, typer.Option("--owner", help="Owned by this name (any case).")]
+TagFilter = Annotated[
+    list[str] | None, typer.Option("--tag", help="Has this tag, or its article has (repeatable; all must match).")
+]
+DueBefore = Annotated[str | None, typer.Option("--due-before", metavar="DATE", help="Due before this date.")]
+Overdue = Annotated[bool, typer.Option("--overdue", help="Due date passed and not completed or dropped.")]
+ByOption = Annotated[
+    str | None, typer.Option("--by", help="Who makes the change. Default: $ACCORD_USER, git user.name, login.")
+]
+NoCommit = Annotated[bool, typer.Option("--no-commit", help="Write the file but do not commit it.")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="Why, in a sentence.")]
+EvidenceOption = Annotated[str | None, typer.Option("--evidence", metavar="URL", help="A link that shows it.")]
+
+
+def _store(directory: Path | None) -> Store:
+    from .storage import Store, find_records
+
+    return Store(find_records(directory))
+
+
+def _filters(
+    status: list[str] | None,
+    section: list[int] | None,
+    side: list[SideChoice] | None,
+    owner: str | None,
+    tag: list[str] | None,
+    due_before: str | None,
+    overdue: bool,
+    today: date | None = None,
+) -> Any:
+    from . import inputs
+    from .model import Side
+    from .query import Filters
+
+    return Filters(
+        statuses=frozenset(inputs.status(s) for s in status or []),
+        sections=frozenset(section or []),
+        sides=frozenset(Side(s.value) for s in side or []),
+        owner=owner,
+        tags=frozenset(inputs.tag(t) for t in tag or []),
+        due_before=inputs.iso_date(due_before, "--due-before") if due_before else None,
+        overdue_on=(today or date.today()) if overdue else None,
+    )
+
+
+def _exit(code: int) -> NoReturn:
+    raise typer.Exit(code)
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+@app.command("list")
+def list_(
+    status: StatusFilter = None,
+    section: SectionFilter = None,
+    side: SideFilter = None,
+    owner: OwnerFilter = None,
+    tag: TagFilter = None,
+    due_before: DueBefore = None,
+    overdue: Overdue = False,
+    articles: Annotated[bool, typer.Option("--articles", help="List articles instead of commitments.")] = False,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    directory: DirOption = None,
+) -> None:
+    """List commitments (or articles), filtered."""
+    from . import render, views
+    from .errors import DataError
+    from .query import select
+
+    store = _store(directory)
+    filters = _filters(status, section, side, owner, tag, due_before, overdue)
+    errors: list[DataError] = []
+    rows = [views.list_row(row) for row in select(store.articles(errors), filters, articles)]
+    columns = views.LIST_TABLE_COLUMNS if fmt == ListFormat.table else views.LIST_COLUMNS
+    render.emit_rows(columns, rows, fmt)
+    render.problems(errors)
+    if errors:
+        _exit(EXIT_ERROR)
+
+
+@app.command()
+def show(
+    record_id: Annotated[
+        str, typer.Argument(metavar="ID", help="An article (4), a commitment (4.3) or a target (trade).")
+    ],
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
+    directory: DirOption = None,
+) -> None:
+    """Show everything known of an article, a commitment or a target."""
+    from . import views
+    from .operations import find
+
+    store = _store(directory)
+    views.show(store, find(store, record_id), fmt)
+
+
+@app.command()
+def search(
+    pattern: Annotated[str, typer.Argument(help="Text to find; a regular expression with -E.")],
+    case_sensitive: Annotated[
+        bool, typer.Option("--case-sensitive", "-s", help="Match case and accents exactly.")
+    ] = False,
+    regex: Annotated[bool, typer.Option("--regex", "-E", help="PATTERN is a regular expression.")] = False,
+    word: Annotated[bool, typer.Option("--word", "-w", help="Match whole words only.")] = False,
+    ids: Annotated[bool, typer.Option("--ids", "-l", help="Print only the ids of matching records.")] = False,
+    count: Annotated[bool, typer.Option("--count", "-c", help="Print only the number of matching records.")] = False,
+    status: StatusFilter = None,
+    section: SectionFilter = None,
+    side: SideFilter = None,
+    owner: OwnerFilter = None,
+    tag: TagFilter = None,
+    due_before: DueBefore = None,
+    overdue: Overdue = False,
+    fmt: Annotated[SearchFormat, typer.Option("--format", "-f")] = SearchFormat.text,
+    directory: DirOption = None,
+) -> None:
+    """Find commitments that mention a text, like grep. Exit 0 on a match, 1 on none, 2 on error."""
+    from . import render, views
+    from .errors import DataError
+    from .query import compile_pattern
+    from .query import search as run_search
+
+    store = _store(directory)
+    filters = _filters(status, section, side, owner, tag, due_before, overdue)
+    compiled = compile_pattern(
+        pattern, case_sensitive=case_sensitive, regex=regex, word=word, glossary=store.glossary()
+    )
+    errors: list[DataError] = []
+    hits = list(run_search(store.articles(errors), compiled, filters))
+    views.search_results(hits, compiled, fmt="count" if count else "ids" if ids else fmt)
+    render.problems(errors)
+    if errors:
+        _exit(EXIT_ERROR)
+    if not hits:
+        _exit(EXIT_NOTHING)
+
+
+@app.command()
+def validate(directory: DirOption = None) -> None:
+    """Check every record; print each problem as file:line: message. Exit 1 if any."""
+    from . import render
+    from .validation import validate as run_validate
+
+    store = _store(directory)
+    found = run_validate(store)
+    render.problems(found)
+    if found:
+        sys.stderr.write(f"{len(found)} problem{'s' if len(found) != 1 else ''} found\n")
+        _exit(EXIT_NOTHING)
+    sys.stdout.write(f"{store.relative(store.root)}: all records valid\n")
+
+
+@app.command()
+def stats(
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    directory: DirOption = None,
+) -> None:
+    """Count commitments by status, per section and in total."""
+    from . import render, views
+    from .errors import DataError
+
+    store = _store(directory)
+    errors: list[DataError] = []
+    columns, rows = views.stats_rows(store.statement(), store.articles(errors))
+    render.emit_rows(columns, rows, fmt, title="Commitments by status")
+    render.problems(errors)
+    if errors:
+        _exit(EXIT_ERROR)
+
+
+# -- changing --------------------------------------------------------------------------------
+
+
+def _writer(directory: Path | None, by: str | None, no_commit: bool) -> tuple[Store, Actor, Git | None]:
+    from .operations import commit_enabled, identify
+
+    store = _store(directory)
+    return store, identify(by, store), commit_enabled(store, no_commit)
+
+
+def _report_change(change: Change) -> None:
+    from .operations import describe
+
+    if not change.events:
+        sys.stdout.write(f"{change.record_id}: nothing changed\n")
+        return
+    for event in change.events:
+        sys.stdout.write(describe(event) + "\n")
+    if change.committed:
+        sys.stdout.write("committed\n")
+
+
+@app.command("set")
+def set_(
+    record_id: Annotated[str, typer.Argument(metavar="ID")],
+    status: Annotated[
+        str, typer.Argument(metavar="STATUS", help="not_started, in_progress, ongoing, completed, stalled or dropped.")
+    ],
+    note: NoteOption = None,
+    evidence: EvidenceOption = None,
+    by: ByOption = None,
+    on: Annotated[str | None, typer.Option("--on", metavar="DATE", help="When it happened, if before today.")] = None,
+    no_commit: NoCommit = False,
+    directory: DirOption = None,
+) -> None:
+    """Change the status of an article or a commitment."""
+    from . import inputs
+    from .operations import set_status
+
+    store, actor, git = _writer(directory, by, no_commit)
+    when = inputs.iso_date(on, "--on") if on else None
+    _report_change(set_status(store, record_id, status, actor, git, note=note, evidence=evidence, on=when))
+
+
+@app.command()
+def note(
+    record_id: Annotated[str, typer.Argument(metavar="ID")],
+    text: Annotated[str, typer.Argument(metavar="TEXT")],
+    evidence: EvidenceOption = None,
+    by: ByOption = None,
+    no_commit: NoCommit = False,
+    directory: DirOption = None,
+) -> None:
+    """Add a note to a record's history without changing its status."""
+    from .operations import add_note
+
+    store, actor, git = _writer(directory, by, no_commit)
+    _report_change(add_note(store, record_id, text, actor, git, evidence=evidence))
+
+
+@app.command()
+def edit(
+    record_id: Annotated[str, typer.Argument(metavar="ID")],
+    owner: Annotated[str | None, typer.Option("--owner", help="Who follows it up; '' clears it.")] = None,
+    due: Annotated[str | None, typer.Option("--due", metavar="DATE")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Add a tag (repeatable).")] = None,
+    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")] = None,
+    note: NoteOption = None,
+    by: ByOption = None,
+    no_commit: NoCommit = False,
+    directory: DirOption = None,
+) -> None:
+    """Change the owner, due date or tags of an article or a commitment."""
+    from . import inputs
+    from .operations import edit as run_edit
+
+    store, actor, git = _writer(directory, by, no_commit)
+    due_date = inputs.iso_date(due, "--due") if due else None
+    change = run_edit(
+        store, record_id, actor, git, owner=owner, due=due_date, add_tags=tag or [], remove_tags=untag or [], note=note
+    )
+    _report_change(change)
+
+
+@app.command()
+def undo(by: ByOption = None, no_commit: NoCommit = False, directory: DirOption = None) -> None:
+    """Take back your last change by appending one that restores the old value."""
+    from .operations import undo as run_undo
+
+    store, actor, git = _writer(directory, by, no_commit)
+    _report_change(run_undo(store, actor, git))
+
+
+@app.command()
+def log(
+    record_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="One record; an article includes its commitments.")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="DATE|7d|2w")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Only changes by this person.")] = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    directory: DirOption = None,
+) -> None:
+    """Every change, newest first."""
+    from . import inputs, render, views
+    from .errors import DataError
+    from .operations import log as read_log
+
+    store = _store(directory)
+    start = inputs.since(since, date.today()) if since else None
+    errors: list[DataError] = []
+    entries = read_log(store, record_id, start, by, errors)
+    render.emit_rows(views.LOG_COLUMNS, [views.log_row(e.event) for e in entries], fmt)
+    render.problems(errors)
+    if errors:
+        _exit(EXIT_ERROR)
+
+
+@app.command()
+def measure(
+    target: Annotated[str, typer.Argument(metavar="TARGET")],
+    value: Annotated[str, typer.Argument(metavar="VALUE", help="In the target's unit, e.g. 94.5.")],
+    period: Annotated[
+        str, typer.Option("--period", help="A year (2025) for a yearly target, a date for a cumulative one.")
+    ],
+    source: Annotated[str, typer.Option("--source", help="Where the figure was published.")],
+    series: Annotated[str | None, typer.Option("--series", help="Default: the target's primary series.")] = None,
+    note: NoteOption = None,
+    by: ByOption = None,
+    no_commit: NoCommit = False,
+    directory: DirOption = None,
+) -> None:
+    """Record a measurement of a target; the same period again is a correction."""
+    from .operations import measure as run_measure
+
+    store, actor, git = _writer(directory, by, no_commit)
+    _report_change(run_measure(store, target, value, period, source, actor, git, series=series, note=note))
+
+
+@app.command()
+def progress(
+    target: Annotated[str | None, typer.Argument(metavar="[TARGET]")] = None,
+    series: Annotated[str | None, typer.Option("--series", help="Show this series instead of the primary one.")] = None,
+    fmt: Annotated[ProgressFormat, typer.Option("--format", "-f")] = ProgressFormat.table,
+    today: Annotated[str | None, typer.Option("--today", metavar="DATE", help="Compute as of this date.")] = None,
+    directory: DirOption = None,
+) -> None:
+    """Are we on track? Each target's latest value, pace, projection and verdict."""
+    from . import inputs, render, views
+    from .errors import DataError
+    from .tracking import overview
+
+    store = _store(directory)
+    as_of = inputs.iso_date(today, "--today") if today else date.today()
+    errors: list[DataError] = []
+    views.progress(overview(store, as_of, target, series, errors), fmt)
+    render.problems(errors)
+    if errors:
+        _exit(EXIT_ERROR)
+
+
+def main() -> None:
+    app()

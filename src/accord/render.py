@@ -1,0 +1,184 @@
+"""Turning results into text: rich tables on a terminal, plain and stable json/csv/ids elsewhere.
+
+Commands build rows (lists of dicts with the columns' keys); one function renders them in the
+chosen format. Rich is imported only when a table is drawn.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .errors import DataError
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    wrap: bool = False  # may fold over several lines in a table
+    justify: str = "left"
+
+
+def console(stderr: bool = False) -> Console:
+    """Output through rich with markup, emoji and highlighting off: `[4]` prints as `[4]`."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=False)
+
+
+def plain(value: Any) -> Any:
+    """A value as json and csv carry it: dates as ISO text, decimals as exact text."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def write(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def emit_json(data: Any) -> None:
+    write(json.dumps(plain(data), ensure_ascii=False, indent=2) + "\n")
+
+
+def emit_rows(
+    columns: Sequence[Column],
+    rows: Sequence[dict[str, Any]],
+    fmt: str,
+    title: str | None = None,
+    id_key: str = "id",
+) -> None:
+    if fmt == "json":
+        emit_json([{c.key: row.get(c.key) for c in columns} for row in rows])
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([c.key for c in columns])
+        for row in rows:
+            writer.writerow([_cell(plain(row.get(c.key))) for c in columns])
+        write(buffer.getvalue())
+    elif fmt == "ids":
+        write("".join(f"{row[id_key]}\n" for row in rows))
+    elif fmt == "md":
+        write(markdown_table(columns, rows))
+    else:
+        table(columns, rows, title)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return str(value)
+
+
+def table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title: str | None = None) -> None:
+    from rich import box
+    from rich.table import Table
+
+    out = console()
+    grid = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False)
+    cells = [
+        [row[c.key] if _is_renderable(row.get(c.key)) else _cell(plain(row.get(c.key))) for c in columns]
+        for row in rows
+    ]
+    for index, column in enumerate(columns):
+        # Short columns keep their full width; the wrapping ones take what is left.
+        widest = max([len(column.header)] + [len(r[index]) for r in cells if isinstance(r[index], str)])
+        grid.add_column(
+            column.header,
+            overflow="fold",
+            no_wrap=not column.wrap,
+            justify=column.justify,  # type: ignore[arg-type]
+            min_width=None if column.wrap else widest,
+        )
+    for row_cells in cells:
+        grid.add_row(*row_cells)
+    out.print(grid)
+
+
+def _is_renderable(value: Any) -> bool:
+    return hasattr(value, "__rich_console__") or hasattr(value, "__rich__")
+
+
+def markdown_table(columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> str:
+    def escape(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+    lines = [
+        "| " + " | ".join(escape(c.header) for c in columns) + " |",
+        "|" + "|".join("---:" if c.justify == "right" else "---" for c in columns) + "|",
+    ]
+    for row in rows:
+        lines.append("| " + " | ".join(escape(_cell(plain(row.get(c.key)))) for c in columns) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def problems(errors: Sequence[DataError]) -> None:
+    """`file:line: message` on stderr, one per problem, like a compiler."""
+    if not errors:
+        return
+    err = sys.stderr
+    for error in errors:
+        err.write(f"{error}\n")
+
+
+def wrapped(label: str, text: str, width: int = 88) -> list[str]:
+    body = textwrap.fill(text, width=width - 2, initial_indent="  ", subsequent_indent="  ")
+    return [f"{label}:", body]
+
+
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[Decimal]) -> str:
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    if high == low:
+        return SPARK_BARS[len(SPARK_BARS) // 2] * len(values)
+    steps = len(SPARK_BARS) - 1
+    return "".join(SPARK_BARS[int((v - low) / (high - low) * steps + Decimal("0.5"))] for v in values)
+
+
+def snippet(text: str, spans: list[tuple[int, int]], mark: tuple[str, str], width: int = 70) -> str:
+    """The text around the first match, every match in view wrapped in `mark`."""
+    start = max(0, spans[0][0] - width)
+    end = min(len(text), spans[0][1] + width)
+    if start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < spans[0][0] else start
+    if end < len(text):
+        space = text.rfind(" ", spans[0][1], end)
+        end = space if space > spans[0][1] else end
+    pieces = ["…" if start > 0 else ""]
+    cursor = start
+    for begin, finish in spans:
+        if begin < cursor or finish > end:
+            continue
+        pieces += [text[cursor:begin], mark[0], text[begin:finish], mark[1]]
+        cursor = finish
+    pieces += [text[cursor:end], "…" if end < len(text) else ""]
+    return "".join(pieces)

@@ -1,0 +1,420 @@
+"""What each command shows: rows and text built from the core's results, handed to `render`."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from . import render
+from .render import Column
+
+if TYPE_CHECKING:
+    from .model import Article, Event, Statement, Target
+    from .operations import Found
+    from .progress import Progress
+    from .query import Hit, Pattern, Row
+    from .storage import Store
+    from .tracking import Overview
+
+LIST_COLUMNS = [
+    Column("id", "id"),
+    Column("status", "status"),
+    Column("side", "side"),
+    Column("due", "due"),
+    Column("owner", "owner"),
+    Column("section", "section", justify="right"),
+    Column("tags", "tags", wrap=True),
+    Column("title", "title", wrap=True),
+]
+
+
+# A terminal has room for fewer columns than json and csv carry.
+LIST_TABLE_COLUMNS = [c for c in LIST_COLUMNS if c.key not in ("section", "tags")]
+
+
+def list_row(row: Row) -> dict[str, Any]:
+    item = row.item
+    return {
+        "id": item.id,
+        "status": item.status,
+        "side": getattr(item, "side", None),
+        "due": item.due,
+        "owner": item.owner,
+        "section": row.article.section,
+        "tags": list(item.tags),
+        "title": item.title,
+    }
+
+
+# -- show --------------------------------------------------------------------------------------
+
+
+def show(store: Store, found: Found, fmt: str) -> None:
+    from .model import Article, Commitment, to_data
+
+    item = found.item
+    record = found.loaded.record
+    history = [e for e in record.history if e.id == item.id or e.id.startswith(item.id + ".")]
+    if fmt in ("json", "yaml"):
+        data = to_data(item)
+        if isinstance(item, Commitment):
+            assert isinstance(record, Article)
+            data = {"article": record.id, "section": record.section, **data, "history": [to_data(e) for e in history]}
+        if fmt == "json":
+            render.emit_json(data)
+        else:
+            from . import yamlio
+
+            sys.stdout.buffer.write(yamlio.dump(data))
+        return
+    if isinstance(item, Commitment):
+        assert isinstance(record, Article)
+        lines = _commitment_text(store, record, item)
+    elif isinstance(item, Article):
+        lines = _article_text(store, item)
+    else:
+        lines = _target_text(item)
+    lines += _history_text(history)
+    render.write("\n".join(lines) + "\n")
+
+
+def _fields(pairs: list[tuple[str, Any]]) -> list[str]:
+    return [f"{label:<9}{render.plain(value) if value not in (None, []) else '-'}" for label, value in pairs]
+
+
+def _section_title(store: Store, number: int) -> str:
+    sections = {s.number: s.title for s in store.statement().sections}
+    return f"{number}. {sections.get(number, '?')}"
+
+
+def _commitment_text(store: Store, article: Article, item: Any) -> list[str]:
+    lines = [f"{item.id}  {item.title}", ""]
+    lines += _fields(
+        [
+            ("article", f"{article.id}. {article.title}"),
+            ("section", _section_title(store, article.section)),
+            ("side", item.side),
+            ("status", item.status),
+            ("owner", item.owner),
+            ("due", item.due),
+            ("tags", ", ".join(item.tags)),
+        ]
+    )
+    return [*lines, "", *render.wrapped("excerpt", item.excerpt)]
+
+
+def _article_text(store: Store, article: Article) -> list[str]:
+    lines = [f"Article {article.id}  {article.title}", ""]
+    lines += _fields(
+        [
+            ("section", _section_title(store, article.section)),
+            ("status", article.status),
+            ("owner", article.owner),
+            ("due", article.due),
+            ("tags", ", ".join(article.tags)),
+        ]
+    )
+    lines += ["", *render.wrapped("text", article.text), "", f"commitments ({len(article.commitments)}):"]
+    for c in article.commitments:
+        due = f"  due {c.due.isoformat()}" if c.due else ""
+        lines.append(f"  {c.id:<8}{c.status.value:<13}{c.side.value:<9}{c.title}{due}")
+    return lines
+
+
+def _target_text(target: Target) -> list[str]:
+    lines = [f"Target {target.id}  {target.title}", ""]
+    lines += _fields(
+        [
+            ("kind", "yearly level" if target.kind == "level" else "cumulative amount"),
+            ("target", f"{render.plain(target.value)} {target.unit}"),
+            ("source", target.source),
+            ("baseline", target.baseline),
+            ("deadline", target.deadline),
+            ("article", target.article),
+            ("commits", target.commitment),
+        ]
+    )
+    for note in target.notes:
+        lines += ["", *render.wrapped("note", note)]
+    for series in target.series:
+        primary = " (primary)" if series.primary else ""
+        lines += ["", f"series {series.name}: {series.label}{primary}"]
+        if not series.measurements:
+            lines.append("  no measurement yet")
+        for m in series.measurements:
+            extra = f" ({m.note})" if m.note else ""
+            lines.append(f"  {m.period:<11}{render.plain(m.value):>10}  {m.source}{extra}")
+    return lines
+
+
+def _history_text(history: list[Event]) -> list[str]:
+    from .operations import describe
+
+    if not history:
+        return ["", "history: none"]
+    lines = ["", f"history ({len(history)}):"]
+    for event in reversed(history):
+        when = event.at.strftime("%Y-%m-%d %H:%M")
+        on = f" (on {event.on.isoformat()})" if event.on else ""
+        lines.append(f"  {when}{on}  {event.by}: {describe(event)}")
+        for extra in (event.note, event.evidence):
+            if extra:
+                lines.append(f"      {extra}")
+    return lines
+
+
+# -- search ------------------------------------------------------------------------------------
+
+
+def search_results(hits: list[Hit], pattern: Pattern, fmt: str) -> None:
+    if fmt == "count":
+        render.write(f"{len(hits)}\n")
+    elif fmt == "ids":
+        render.write("".join(f"{hit.item.id}\n" for hit in hits))
+    elif fmt == "json":
+        render.emit_json(
+            [
+                {
+                    "id": hit.item.id,
+                    "article": hit.article.id,
+                    "status": hit.item.status,
+                    "title": hit.item.title,
+                    "matches": [
+                        {"field": name, "text": text, "spans": [list(span) for span in spans]}
+                        for name, text, spans in hit.matches
+                    ],
+                }
+                for hit in hits
+            ]
+        )
+    elif sys.stdout.isatty():
+        from rich.text import Text
+
+        out = render.console()
+        for hit in hits:
+            _, text, spans = hit.matches[0]
+            line = Text(f"{hit.item.id}: ", style="bold")
+            line.append_text(_highlighted(text, spans))
+            out.print(line)
+    else:
+        for hit in hits:
+            _, text, spans = hit.matches[0]
+            render.write(f"{hit.item.id}: {render.snippet(text, spans, ('«', '»'))}\n")
+
+
+def _highlighted(text: str, spans: list[tuple[int, int]]) -> Any:
+    from rich.text import Text
+
+    marked = render.snippet(text, spans, ("\x00", "\x01"))
+    out = Text()
+    inside = False
+    for part in marked.replace("\x01", "\x00").split("\x00"):
+        out.append(part, style="bold reverse" if inside else None)
+        inside = not inside
+    return out
+
+
+# -- stats -------------------------------------------------------------------------------------
+
+
+def stats_rows(statement: Statement, articles: Iterable[Article]) -> tuple[list[Column], list[dict[str, Any]]]:
+    from .model import Status
+
+    counts: dict[int, Counter[str]] = {s.number: Counter() for s in statement.sections}
+    for article in articles:
+        counter = counts.setdefault(article.section, Counter())
+        for commitment in article.commitments:
+            counter[commitment.status.value] += 1
+    titles = {s.number: s.title for s in statement.sections}
+    columns = [Column("section", "section"), Column("title", "title", wrap=True)]
+    columns += [Column(s.value, s.value.replace("_", " "), justify="right") for s in Status]
+    columns.append(Column("total", "total", justify="right"))
+    rows = []
+    total: Counter[str] = Counter()
+    for number, counter in sorted(counts.items()):
+        total.update(counter)
+        rows.append({"section": number, "title": titles.get(number, "?"), **_counts(counter)})
+    rows.append({"section": "all", "title": "", **_counts(total)})
+    return columns, rows
+
+
+def _counts(counter: Counter[str]) -> dict[str, int]:
+    from .model import Status
+
+    return {**{s.value: counter[s.value] for s in Status}, "total": sum(counter.values())}
+
+
+# -- log ---------------------------------------------------------------------------------------
+
+LOG_COLUMNS = [
+    Column("at", "when (UTC)"),
+    Column("by", "who"),
+    Column("id", "record"),
+    Column("field", "what"),
+    Column("old", "from", wrap=True),
+    Column("new", "to", wrap=True),
+    Column("note", "note", wrap=True),
+    Column("evidence", "evidence", wrap=True),
+]
+
+
+def log_row(event: Event) -> dict[str, Any]:
+    what = event.field or ("undo" if event.undoes else "note")
+    if event.field == "measurement":
+        what = f"measurement {event.series} {event.period}"
+    return {
+        "at": event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "by": event.by,
+        "id": event.id,
+        "field": what,
+        "old": event.old,
+        "new": event.new,
+        "note": event.note,
+        "evidence": event.evidence,
+        "on": event.on,
+    }
+
+
+# -- progress ----------------------------------------------------------------------------------
+
+PROGRESS_COLUMNS = [
+    Column("target", "target"),
+    Column("series", "series"),
+    Column("latest", "latest", justify="right"),
+    Column("period", "period"),
+    Column("goal", "goal", justify="right"),
+    Column("percent", "% achieved", justify="right"),
+    Column("deadline", "deadline"),
+    Column("elapsed", "% time", justify="right"),
+    Column("needed", "still needed", justify="right"),
+    Column("projection", "projected", justify="right"),
+    Column("verdict", "verdict"),
+]
+
+DEADLINE_COLUMNS = [
+    Column("id", "id"),
+    Column("due", "due"),
+    Column("left", "time left", justify="right"),
+    Column("status", "status"),
+    Column("title", "title", wrap=True),
+]
+
+
+def _q(value: Decimal | None, places: str = "0.01") -> Decimal | None:
+    return None if value is None else value.quantize(Decimal(places))
+
+
+def progress_data(result: Progress) -> dict[str, Any]:
+    """The figures of one target, exact decimals rounded for people, as text in json."""
+    target = result.target
+    latest = result.latest
+    needed = result.still_needed
+    trend = result.trend
+    if target.kind == "level":
+        needed = needed * 100 if needed is not None else None
+        trend = trend * 100 if trend is not None else None
+    return {
+        "target": target.id,
+        "title": target.title,
+        "kind": target.kind,
+        "unit": target.unit,
+        "goal": target.value,
+        "deadline": target.deadline,
+        "baseline": target.baseline,
+        "series": result.series.name if result.series else None,
+        "series_label": result.series.label if result.series else None,
+        "other_series": result.other_series,
+        "latest": latest.value if latest else None,
+        "period": latest.period if latest else None,
+        "percent": _q(result.percent, "0.1"),
+        "elapsed": _q(result.elapsed * 100, "0.1"),
+        "still_needed": _q(needed),
+        "still_needed_unit": "% per year" if target.kind == "level" else f"{target.unit} per year",
+        "trend": _q(trend),
+        "projection": _q(result.projection),
+        "verdict": result.verdict,
+        "reason": result.reason,
+        "values": [{"period": p.period, "value": p.value} for p in result.points],
+    }
+
+
+def _progress_row(data: dict[str, Any], rich_cells: bool) -> dict[str, Any]:
+    needed = data["still_needed"]
+    if needed is not None:
+        needed = f"{needed} %/yr" if data["kind"] == "level" else f"{needed}/yr"
+    row = {
+        **data,
+        "series": data["series"] or "-",
+        "latest": data["latest"],
+        "percent": f"{data['percent']} %" if data["percent"] is not None else None,
+        "elapsed": f"{data['elapsed']} %",
+        "needed": needed,
+    }
+    if data["other_series"]:
+        row["series"] = f"{row['series']} (also: {', '.join(data['other_series'])})"
+    if rich_cells:
+        from rich.console import Group
+        from rich.progress_bar import ProgressBar
+        from rich.text import Text
+
+        share = float(min(data["percent"] or 0, 100))
+        row["percent"] = Group(
+            Text(row["percent"] or "-", justify="right"), ProgressBar(total=100, completed=share, width=12)
+        )
+        row["series"] = Group(Text(row["series"]), Text(render.sparkline([v["value"] for v in data["values"]])))
+    return row
+
+
+def progress(overview: Overview, fmt: str) -> None:
+    data = [progress_data(p) for p in overview.targets]
+    deadlines = [
+        {
+            "id": d.commitment.id,
+            "title": d.commitment.title,
+            "due": d.commitment.due,
+            "days_left": d.days_left,
+            "left": _time_left(d.days_left),
+            "status": d.commitment.status,
+        }
+        for d in overview.deadlines
+    ]
+    if fmt == "json":
+        render.emit_json({"today": overview.today, "targets": data, "upcoming": deadlines})
+        return
+    if fmt == "csv":
+        render.emit_rows([Column(k, k) for k in data[0] if k != "values"] if data else [], data, "csv")
+        return
+    if fmt == "md":
+        render.write(progress_markdown(overview, data, deadlines))
+        return
+    render.emit_rows(
+        PROGRESS_COLUMNS,
+        [_progress_row(d, rich_cells=True) for d in data],
+        "table",
+        title=f"Progress toward the targets, {overview.today.isoformat()}",
+    )
+    if deadlines:
+        render.emit_rows(DEADLINE_COLUMNS, deadlines, "table", title="Upcoming deadlines")
+
+
+def progress_markdown(overview: Overview, data: list[dict[str, Any]], deadlines: list[dict[str, Any]]) -> str:
+    parts = [f"## Progress toward the targets, {overview.today.isoformat()}\n\n"]
+    parts.append(render.markdown_table(PROGRESS_COLUMNS, [_progress_row(d, rich_cells=False) for d in data]))
+    for d in data:
+        if d["other_series"]:
+            parts.append(
+                f"\n{d['target']}: shown in the {d['series']} series; also measured: {', '.join(d['other_series'])}.\n"
+            )
+    if deadlines:
+        parts += ["\n### Upcoming deadlines\n\n", render.markdown_table(DEADLINE_COLUMNS, deadlines)]
+    return "".join(parts)
+
+
+def _time_left(days: int) -> str:
+    if days < 0:
+        return f"{-days} d overdue"
+    years, rest = divmod(days, 365)
+    return f"{years} y {rest // 30} m" if years else f"{rest // 30} m {rest % 30} d" if rest >= 30 else f"{days} d"
