@@ -379,13 +379,14 @@ def log(
     start = inputs.since(since, date.today()) if since else None
     errors: list[DataError] = []
     entries = read_log(store, record_id, start, by, errors)
-    render.emit_rows(views.LOG_COLUMNS, [views.log_row(e.event) for e in entries], fmt)
+    columns = views.LOG_TABLE_COLUMNS if fmt == TableFormat.table else views.LOG_COLUMNS
+    render.emit_rows(columns, [views.log_row(e.event) for e in entries], fmt)
     render.problems(errors)
     if errors:
         _exit(EXIT_ERROR)
 
 
-@app.command()
+@app.command(context_settings={"ignore_unknown_options": True})  # VALUE may be negative: -1.5
 def measure(
     target: Annotated[str, typer.Argument(metavar="TARGET")],
     value: Annotated[str, typer.Argument(metavar="VALUE", help="In the target's unit, e.g. 94.5.")],

@@ -105,7 +105,8 @@ class Event(Record):
     period: str | None = None
     old: EventValue = None
     new: EventValue = None
-    source: str | None = None
+    source: str | None = None  # of a measurement's new value
+    old_source: str | None = None
     on: IsoDate | None = None
     note: str | None = None
     evidence: str | None = None

@@ -190,7 +190,10 @@ def commit_enabled(store: Store, no_commit: bool) -> Git | None:
     return git
 
 
-def _write(store: Store, found: Found, events: list[Event], actor: Actor, git: Git | None) -> Change:
+def _write(store: Store, found: Found, drafts: list[Draft], actor: Actor, git: Git | None) -> Change:
+    # One timestamp for all events of a command: together they are one change, undone together.
+    now = datetime.now(UTC)
+    events = [Event(at=now, by=actor.name, **d) for d in drafts]
     change = Change(found.record_id, events, found.loaded.path)
     if not events:
         return change
@@ -202,14 +205,17 @@ def _write(store: Store, found: Found, events: list[Event], actor: Actor, git: G
     return change
 
 
-def modify(store: Store, record_id: str, actor: Actor, git: Git | None, make: Callable[[Found], list[Event]]) -> Change:
+def modify(store: Store, record_id: str, actor: Actor, git: Git | None, make: Callable[[Found], list[Draft]]) -> Change:
     with store.lock():
         found = find(store, record_id)
         return _write(store, found, make(found), actor, git)
 
 
-def new_event(actor: Actor, record_id: str, **values: Any) -> Event:
-    return Event(at=datetime.now(UTC), by=actor.name, id=record_id, **values)
+Draft = dict[str, Any]  # an event's fields but for who and when, which the write path adds
+
+
+def draft(record_id: str, **values: Any) -> Draft:
+    return {"id": record_id, **values}
 
 
 def describe(event: Event) -> str:
@@ -257,15 +263,15 @@ def set_status(
     new = inputs.status(status)
     extras = _extras(note, evidence, on)
 
-    def make(found: Found) -> list[Event]:
+    def make(found: Found) -> list[Draft]:
         item = found.item
         if isinstance(item, Target):
             raise UsageError(f"{found.record_id} is a target: record progress with `accord measure`")
         if item.status == new:
             if note or evidence:
-                return [new_event(actor, found.record_id, **extras)]
+                return [draft(found.record_id, **extras)]
             return []
-        return [new_event(actor, found.record_id, field="status", old=item.status.value, new=new.value, **extras)]
+        return [draft(found.record_id, field="status", old=item.status.value, new=new.value, **extras)]
 
     return modify(store, record_id, actor, git, make)
 
@@ -287,7 +293,7 @@ def add_note(
     store: Store, record_id: str, note: str, actor: Actor, git: Git | None, evidence: str | None = None
 ) -> Change:
     extras = _extras(note, evidence)
-    return modify(store, record_id, actor, git, lambda found: [new_event(actor, found.record_id, **extras)])
+    return modify(store, record_id, actor, git, lambda found: [draft(found.record_id, **extras)])
 
 
 def edit(
@@ -307,7 +313,7 @@ def edit(
     removing = [inputs.tag(t) for t in remove_tags]
     extras = _extras(note, None)
 
-    def make(found: Found) -> list[Event]:
+    def make(found: Found) -> list[Draft]:
         item = found.item
         if isinstance(item, Target):
             raise UsageError(f"{found.record_id} is a target; edit its file and commit it")
@@ -315,10 +321,10 @@ def edit(
         if owner is not None:
             new_owner = inputs.text(owner, "--owner").strip() if owner != "" else None
             if new_owner != item.owner:
-                events.append(new_event(actor, found.record_id, field="owner", old=item.owner, new=new_owner, **extras))
+                events.append(draft(found.record_id, field="owner", old=item.owner, new=new_owner, **extras))
         if due is not None and due != item.due:
             old_due = item.due.isoformat() if item.due else None
-            events.append(new_event(actor, found.record_id, field="due", old=old_due, new=due.isoformat(), **extras))
+            events.append(draft(found.record_id, field="due", old=old_due, new=due.isoformat(), **extras))
         if adding or removing:
             missing = [t for t in removing if t not in item.tags]
             if missing:
@@ -326,7 +332,7 @@ def edit(
             tags = [t for t in item.tags if t not in removing]
             tags += [t for t in adding if t not in tags]
             if tags != item.tags:
-                events.append(new_event(actor, found.record_id, field="tags", old=list(item.tags), new=tags, **extras))
+                events.append(draft(found.record_id, field="tags", old=list(item.tags), new=tags, **extras))
         return events
 
     return modify(store, record_id, actor, git, make)
@@ -347,7 +353,7 @@ def measure(
     source_text = inputs.text(source, "--source").strip()
     extras = _extras(note, None)
 
-    def make(found: Found) -> list[Event]:
+    def make(found: Found) -> list[Draft]:
         target = found.item
         if not isinstance(target, Target):
             raise UsageError(f"{found.record_id} is not a target; `accord progress` lists the targets")
@@ -360,18 +366,11 @@ def measure(
         old = _measurement(target, name, period)
         if old is not None and old.value == amount and old.source == source_text:
             return []
+        previous = {"old": old.value, "old_source": old.source} if old else {}
         return [
-            new_event(
-                actor,
-                target.id,
-                field="measurement",
-                series=name,
-                period=period,
-                old=old.value if old else None,
-                new=amount,
-                source=source_text,
-                **extras,
-            )
+            draft(target.id, field="measurement", series=name, period=period, new=amount, source=source_text)
+            | previous
+            | extras
         ]
 
     return modify(store, target_id, actor, git, make)
@@ -387,37 +386,35 @@ def primary_series(target: Target) -> Series:
 
 
 def undo(store: Store, actor: Actor, git: Git | None) -> Change:
-    """Take back `actor`'s latest change that is not yet taken back, by appending its reverse."""
+    """Take back `actor`'s latest change not yet taken back, by appending events that reverse it."""
     with store.lock():
-        candidate = _last_change_by(store, actor.name)
-        if candidate is None:
+        last = _last_change_by(store, actor.name)
+        if last is None:
             raise NothingToDo(f"{actor.name} has no change to undo")
-        path, event = candidate
-        found = find(store, event.id)
-        if found.loaded.path != path:
-            raise DataError(path, None, f"history names {event.id}, which lives in {found.loaded.path}")
-        return _write(store, found, _reverse(found, event, actor), actor, git)
+        found = find(store, last.id)
+        change = [e for e in found.loaded.record.history if e.at == last.at and e.by == actor.name and not e.undoes]
+        return _write(store, found, [_reverse(found, event) for event in change], actor, git)
 
 
-def _last_change_by(store: Store, name: str) -> tuple[Path, Event] | None:
-    best: tuple[Path, Event] | None = None
+def _last_change_by(store: Store, name: str) -> Event | None:
+    last: Event | None = None
     errors: list[DataError] = []
-    for record, path in _all_records(store, errors):
+    for record, _ in _all_records(store, errors):
         undone = {e.undoes for e in record.history if e.undoes is not None}
         mine = [e for e in record.history if e.by == name and e.undoes is None and e.at not in undone]
         for event in mine:
-            if best is None or event.at > best[1].at:
-                best = (path, event)
+            if last is None or event.at > last.at:
+                last = event
     if errors:
         raise errors[0]
-    return best
+    return last
 
 
-def _reverse(found: Found, event: Event, actor: Actor) -> list[Event]:
+def _reverse(found: Found, event: Event) -> Draft:
     note = f"undo of the change of {event.at.strftime('%Y-%m-%d %H:%M:%S')} UTC"
     key = field_key(event)
     if key is None:
-        return [new_event(actor, event.id, undoes=event.at, note=note)]
+        return draft(event.id, undoes=event.at, note=note)
     now = current_value(found.loaded.record, key)
     if now != event.new:
         latest = latest_events(found.loaded.record.history)[key]
@@ -426,9 +423,8 @@ def _reverse(found: Found, event: Event, actor: Actor) -> list[Event]:
     if event.field == "measurement":
         values.update(series=event.series, period=event.period)
         if event.old is not None:
-            previous = [e for e in found.loaded.record.history if field_key(e) == key and e.new == event.old]
-            values["source"] = previous[-1].source if previous else event.source
-    return [new_event(actor, event.id, note=note, **values)]
+            values.update(source=event.old_source, old_source=event.source)
+    return draft(event.id, note=note, **values)
 
 
 def _all_records(store: Store, errors: list[DataError]) -> Iterator[tuple[Article | Target, Path]]:

@@ -152,8 +152,8 @@ def _event_problem(record: Article | Target, event: Event, known: set[str]) -> s
         if event.field not in (None, "measurement"):
             return f"a target's history cannot change {event.field}"
         if event.field == "measurement":
-            if not event.series or not event.period or not event.source:
-                return "a measurement event needs series, period and source"
+            if not event.series or not event.period or (event.new is not None and not event.source):
+                return "a measurement event needs series, period and, for a value, its source"
             if event.series not in {s.name for s in record.series}:
                 return f"event names series {event.series}, which the target does not have"
         return None

@@ -251,6 +251,7 @@ def _counts(counter: Counter[str]) -> dict[str, int]:
 
 LOG_COLUMNS = [
     Column("at", "when (UTC)"),
+    Column("on", "happened on"),
     Column("by", "who"),
     Column("id", "record"),
     Column("field", "what"),
@@ -261,7 +262,18 @@ LOG_COLUMNS = [
 ]
 
 
+LOG_TABLE_COLUMNS = [
+    Column("when", "when (UTC)"),
+    Column("by", "who"),
+    Column("id", "record"),
+    Column("change", "change", wrap=True),
+    Column("note", "note", wrap=True),
+]
+
+
 def log_row(event: Event) -> dict[str, Any]:
+    from .operations import describe
+
     what = event.field or ("undo" if event.undoes else "note")
     if event.field == "measurement":
         what = f"measurement {event.series} {event.period}"
@@ -275,6 +287,8 @@ def log_row(event: Event) -> dict[str, Any]:
         "note": event.note,
         "evidence": event.evidence,
         "on": event.on,
+        "when": event.at.strftime("%Y-%m-%d %H:%M"),
+        "change": describe(event).split(" ", 1)[1],
     }
 
 

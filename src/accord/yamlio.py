@@ -170,8 +170,9 @@ def line_of(text: str, loc: tuple[str | int, ...]) -> int | None:
     return best
 
 
-class _CanonicalDumper(yaml.CSafeDumper):  # type: ignore[misc,name-defined]
-    pass
+class _CanonicalDumper(yaml.CSafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # the same object twice is written twice: accord's files have no anchors
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
