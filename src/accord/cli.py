@@ -238,11 +238,15 @@ def search(
 def validate(directory: DirOption = None) -> None:
     """Check every record; print each problem as file:line: message. Exit 1 if any."""
     from . import render
+    from .merge import missing_driver
     from .validation import validate as run_validate
 
     store = _store(directory)
     found = run_validate(store)
     render.problems(found)
+    warning = missing_driver(store.root)
+    if warning:
+        sys.stderr.write(f"accord: note: {warning}\n")
     if found:
         sys.stderr.write(f"{len(found)} problem{'s' if len(found) != 1 else ''} found\n")
         _exit(EXIT_NOTHING)
@@ -427,6 +431,38 @@ def progress(
     render.problems(errors)
     if errors:
         _exit(EXIT_ERROR)
+
+
+merge_app = typer.Typer(
+    cls=_Group,
+    help="Let git merge record files by joining their histories.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(merge_app, name="merge-driver")
+
+
+@merge_app.command("install")
+def merge_install(directory: DirOption = None) -> None:
+    """Set this clone up: .gitattributes lines for the records and the git config that names the driver."""
+    from .merge import install
+
+    for line in install(_store(directory).root):
+        sys.stdout.write(line + "\n")
+
+
+@merge_app.command("merge", hidden=True)
+def merge_run(
+    base: Annotated[Path, typer.Argument(metavar="%O")],
+    ours: Annotated[Path, typer.Argument(metavar="%A")],
+    theirs: Annotated[Path, typer.Argument(metavar="%B")],
+    shown: Annotated[str, typer.Argument(metavar="%P")],
+) -> None:
+    """What git runs: merge %O %A %B into %A; exit 0 when clean, 1 on a conflict."""
+    from .merge import merge_files
+
+    if not merge_files(base, ours, theirs, shown):
+        _exit(EXIT_NOTHING)
 
 
 def main() -> None:

@@ -151,11 +151,11 @@ def apply(record: Article | Target, events: list[Event]) -> Article | Target:
     updated.history = [*record.history, *events]
     latest = latest_events(updated.history)
     for key in {k for e in events if (k := field_key(e)) is not None}:
-        _set(updated, latest[key])
+        set_from_event(updated, latest[key])
     return updated
 
 
-def _set(record: Article | Target, event: Event) -> None:
+def set_from_event(record: Article | Target, event: Event) -> None:
     if isinstance(record, Target):
         series = _series(record, event.series or "")
         kept = [m for m in series.measurements if m.period != event.period]
