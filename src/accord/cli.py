@@ -433,6 +433,47 @@ def progress(
         _exit(EXIT_ERROR)
 
 
+class ReportFormat(StrEnum):
+    md = "md"
+    html = "html"
+    json = "json"
+
+
+@app.command()
+def report(
+    week_value: Annotated[
+        str | None, typer.Argument(metavar="[YYYY-Www]", help="With --week: which ISO week.", show_default=False)
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="From this date to today.")] = None,
+    week: Annotated[bool, typer.Option("--week", help="One ISO week: the current one, or YYYY-Www.")] = False,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.md,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    today: Annotated[
+        str | None, typer.Option("--today", metavar="DATE", help="Fix 'now', for a report that can be reproduced.")
+    ] = None,
+    directory: DirOption = None,
+) -> None:
+    """The weekly progress report, by default over the last seven days."""
+    from . import inputs
+    from .publishers import PUBLISHERS
+    from .report import build, period_for
+
+    store = _store(directory)
+    as_of = inputs.iso_date(today, "--today") if today else date.today()
+    if week_value is not None and not week:
+        week = True
+    start = inputs.iso_date(since, "--since") if since else None
+    period = period_for(as_of, start, (week_value or "current") if week else None)
+    text = "".join(PUBLISHERS[fmt.value]().lines(build(store, as_of, period)))
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from .storage import atomic_write
+
+    atomic_write(output, text.encode("utf-8"))
+    sys.stderr.write(f"wrote {output}\n")
+
+
 merge_app = typer.Typer(
     cls=_Group,
     help="Let git merge record files by joining their histories.",

@@ -50,7 +50,8 @@ def since(value: str, today: date) -> date:
 def url(value: str, option: str = "--evidence") -> str:
     text(value, option)
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+    unsafe = any(c.isspace() or c in '<>"`{}|\\^' for c in value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or unsafe:
         raise UsageError(f"{option} {value!r} is not an http(s) URL")
     return value
 

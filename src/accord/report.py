@@ -1,0 +1,236 @@
+"""The weekly progress report: what it says, computed once, for every format to publish.
+
+Everything is derived from the records and a fixed "today", so the same records and the
+same options always give the same report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from .errors import DataError, UsageError
+from .model import CLOSED_STATUSES, Article, Commitment, Event, Status, Target
+from .query import is_overdue
+from .storage import Store
+from .tracking import overview
+
+STALE_AFTER_DAYS = 90
+UPCOMING_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def label(self) -> str:
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+
+def period_for(today: date, since: date | None, week: str | None) -> Period:
+    """The last seven days by default; from `since` to today; or one ISO week (`2026-W47`)."""
+    if since is not None and week is not None:
+        raise UsageError("give --since or --week, not both")
+    if week is not None:
+        if week == "current":
+            monday = today - timedelta(days=today.weekday())
+        else:
+            try:
+                year, number = week.upper().split("-W")
+                monday = date.fromisocalendar(int(year), int(number), 1)
+            except ValueError:
+                raise UsageError(f"--week {week!r} is not an ISO week such as 2026-W47") from None
+        return Period(monday, monday + timedelta(days=6))
+    if since is not None:
+        if since > today:
+            raise UsageError(f"--since {since.isoformat()} is after today ({today.isoformat()})")
+        return Period(since, today)
+    return Period(today - timedelta(days=6), today)
+
+
+@dataclass
+class Report:
+    title: str
+    today: date
+    period: Period
+    totals: dict[str, int]
+    previous_totals: dict[str, int]
+    changes: list[dict[str, Any]]
+    targets: list[dict[str, Any]]
+    overdue: list[dict[str, Any]]
+    stalled: list[dict[str, Any]]
+    stale: list[dict[str, Any]]
+    never_updated: int
+    upcoming: list[dict[str, Any]]
+    sections: list[dict[str, Any]]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def moved(self) -> dict[str, int]:
+        return {s: self.totals[s] - self.previous_totals[s] for s in self.totals}
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "today": self.today,
+            "period": {"start": self.period.start, "end": self.period.end},
+            "previous_period": {"start": self.period.previous().start, "end": self.period.previous().end},
+            "totals": self.totals,
+            "previous_totals": self.previous_totals,
+            "moved": self.moved,
+            "changes": self.changes,
+            "targets": self.targets,
+            "attention": {
+                "overdue": self.overdue,
+                "stalled": self.stalled,
+                "unchanged": self.stale,
+                "stale_after_days": STALE_AFTER_DAYS,
+                "never_updated": self.never_updated,
+            },
+            "upcoming": self.upcoming,
+            "sections": self.sections,
+            "problems": self.problems,
+        }
+
+
+def status_on(item: Article | Commitment, history: list[Event], day: date) -> Status:
+    """An item's status at the end of `day`, replayed from its history."""
+    own = sorted((e for e in history if e.id == item.id and e.field == "status"), key=Event.effective)
+    before = [e for e in own if e.effective()[0] <= day]
+    if before:
+        return Status(str(before[-1].new))
+    if own:
+        return Status(str(own[0].old))
+    return item.status
+
+
+def build(store: Store, today: date, period: Period) -> Report:
+    from .views import progress_data
+
+    errors: list[DataError] = []
+    statement = store.statement()
+    articles = list(store.articles(errors))
+    titles = {s.number: s.title for s in statement.sections}
+    previous_end = period.previous().end
+    totals: Counter[str] = Counter()
+    previous: Counter[str] = Counter()
+    per_section: dict[int, Counter[str]] = {s.number: Counter() for s in statement.sections}
+    overdue, stalled, stale, changes = [], [], [], []
+    never_updated = 0
+    for article in articles:
+        for commitment in article.commitments:
+            totals[commitment.status.value] += 1
+            previous[status_on(commitment, article.history, previous_end).value] += 1
+            per_section.setdefault(article.section, Counter())[commitment.status.value] += 1
+            row = _item_row(article, commitment, today)
+            if is_overdue(commitment, today):
+                overdue.append(row)
+            if commitment.status == Status.STALLED:
+                stalled.append(row)
+            last = row["last_change"]
+            if last is None:
+                never_updated += commitment.status not in CLOSED_STATUSES
+            elif commitment.status not in CLOSED_STATUSES and (today - last).days > STALE_AFTER_DAYS:
+                stale.append(row)
+        for event in article.history:
+            if period.start <= event.at.date() <= period.end:
+                changes.append(_change_row(article, event, titles))
+    for target in store.targets(errors):
+        for event in target.history:
+            if period.start <= event.at.date() <= period.end:
+                changes.append(_change_row(None, event, titles) | {"title": target.title})
+    changes.sort(key=lambda c: (c["section"] is None, c["section"] or 0, c["at"]))
+    summary = overview(store, today, None, None, errors)
+    upcoming = [
+        {
+            "id": d.commitment.id,
+            "title": d.commitment.title,
+            "due": d.commitment.due,
+            "days_left": d.days_left,
+            "status": d.commitment.status,
+        }
+        for d in summary.deadlines
+        if 0 <= d.days_left <= UPCOMING_DAYS
+    ]
+    statuses = [s.value for s in Status]
+    sections = [
+        {"number": n, "title": titles.get(n, "?"), **{s: c[s] for s in statuses}, "total": sum(c.values())}
+        for n, c in sorted(per_section.items())
+    ]
+    return Report(
+        title=statement.title,
+        today=today,
+        period=period,
+        totals={s: totals[s] for s in statuses},
+        previous_totals={s: previous[s] for s in statuses},
+        changes=changes,
+        targets=[progress_data(p) | {"all_series": _all_series(p.target)} for p in summary.targets],
+        overdue=overdue,
+        stalled=stalled,
+        stale=stale,
+        never_updated=never_updated,
+        upcoming=upcoming,
+        sections=sections,
+        problems=[str(e) for e in errors],
+    )
+
+
+def _all_series(target: Target) -> list[dict[str, Any]]:
+    """Every series of a target, each on its own: series are never mixed into one line."""
+    return [
+        {
+            "name": s.name,
+            "label": s.label,
+            "primary": s.primary,
+            "values": [{"period": m.period, "value": m.value, "source": m.source} for m in s.measurements],
+        }
+        for s in target.series
+    ]
+
+
+def _item_row(article: Article, commitment: Commitment, today: date) -> dict[str, Any]:
+    own = [e.at.date() for e in article.history if e.id == commitment.id]
+    return {
+        "id": commitment.id,
+        "title": commitment.title,
+        "status": commitment.status,
+        "owner": commitment.owner,
+        "due": commitment.due,
+        "last_change": max(own) if own else None,
+    }
+
+
+def _change_row(article: Article | None, event: Event, titles: dict[int, str]) -> dict[str, Any]:
+    from .operations import show_value
+
+    title = None
+    if article is not None:
+        item = next((c for c in article.commitments if c.id == event.id), article)
+        title = item.title
+    what = event.field or ("undo" if event.undoes else "note")
+    if event.field == "measurement":
+        what = f"measurement {event.series} {event.period}"
+    return {
+        "section": article.section if article else None,
+        "section_title": titles.get(article.section) if article else "Targets",
+        "id": event.id,
+        "title": title,
+        "at": event.at,
+        "on": event.on,
+        "by": event.by,
+        "what": what,
+        "old": show_value(event.old) if event.field else None,
+        "new": show_value(event.new) if event.field else None,
+        "note": event.note,
+        "evidence": event.evidence,
+    }
