@@ -45,9 +45,13 @@ class Side(StrEnum):
     KOREA = "korea"
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
+
+
 def _parse_date(value: Any) -> Any:
     if isinstance(value, str):
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if not _DATE.fullmatch(value):
             raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD")
         return date.fromisoformat(value)
     if isinstance(value, datetime) or not isinstance(value, date):
@@ -57,7 +61,7 @@ def _parse_date(value: Any) -> Any:
 
 def _parse_timestamp(value: Any) -> Any:
     if isinstance(value, str):
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z", value):
+        if not _TIMESTAMP.fullmatch(value):
             raise ValueError(f"{value!r} is not a UTC timestamp such as 2025-08-13T09:30:00Z")
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     if not isinstance(value, datetime) or value.tzinfo is None:

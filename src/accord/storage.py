@@ -26,6 +26,7 @@ from typing import Generic, TypeVar
 from pydantic import ValidationError
 
 from . import yamlio
+from .cache import CACHE_DIR, ParseCache, stat_key
 from .errors import ConflictError, DataError, LockTimeout, RecordsNotFound
 from .model import Article, Glossary, Record, Statement, Target, to_data
 
@@ -82,13 +83,14 @@ def natural_key(record_id: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
 
 
-def parse_record(model: type[M], data: object, raw: bytes, path: Path) -> M:
+def parse_record(model: type[M], data: object, raw: bytes | None, path: Path) -> M:
+    """Validate parsed data; on failure, every problem with its line in `raw` (read from `path` if None)."""
     if not isinstance(data, dict):
         raise DataError(path, 1, f"the top level must be a mapping, not {type(data).__name__}")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        text = raw.decode("utf-8")
+        text = (raw if raw is not None else path.read_bytes()).decode("utf-8", errors="replace")
         problems = []
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
@@ -155,12 +157,30 @@ class Store:
         return self.load(Target, self.target_path(target_id))
 
     def articles(self, errors: list[DataError]) -> Iterator[Article]:
-        """Every article that loads; a broken file is added to `errors` and skipped."""
-        for article_id in self.article_ids():
-            try:
-                yield self.article(article_id).record
-            except DataError as exc:
-                errors.append(exc)
+        """Every article that loads; a broken file is added to `errors` and skipped.
+
+        Unchanged files come from the parse cache: a full scan costs a stat per file, not a parse.
+        """
+        cache = ParseCache(self.root, ARTICLES)
+        ids = self.article_ids()
+        try:
+            for article_id in ids:
+                path = self.article_path(article_id)
+                try:
+                    key = stat_key(path)
+                    data = cache.get(article_id, key)
+                    raw = None
+                    if data is None:
+                        data, raw = yamlio.load_file(path)
+                        cache.put(article_id, key, data)
+                    yield parse_record(Article, data, raw, path)
+                except FileNotFoundError:
+                    continue  # removed while we were reading
+                except DataError as exc:
+                    errors.append(exc)
+        finally:
+            cache.keep_only(set(ids))
+            cache.save()
 
     def targets(self, errors: list[DataError]) -> Iterator[Target]:
         for target_id in self.target_ids():
@@ -193,7 +213,7 @@ class Store:
             lock.release()
 
     def _remove_stale_temporaries(self) -> None:
-        for folder in (self.root, self.root / ARTICLES, self.root / TARGETS):
+        for folder in (self.root, self.root / ARTICLES, self.root / TARGETS, self.root / CACHE_DIR):
             for leftover in folder.glob(f".*{TMP_SUFFIX}"):
                 leftover.unlink(missing_ok=True)
 
