@@ -161,7 +161,10 @@ def set_from_event(record: Article | Target, event: Event) -> None:
         kept = [m for m in series.measurements if m.period != event.period]
         if event.new is not None:
             assert isinstance(event.new, Decimal) and event.period and event.source
-            kept.append(Measurement(period=event.period, value=event.new, source=event.source, note=event.note))
+            # The event's note explains the change and stays in the history; a note on the figure itself stays.
+            before = next((m for m in series.measurements if m.period == event.period), None)
+            note = before.note if before else None
+            kept.append(Measurement(period=event.period, value=event.new, source=event.source, note=note))
         series.measurements = sorted(kept, key=lambda m: m.period)
         return
     setattr(_item(record, event.id), event.field or "", event.new)
