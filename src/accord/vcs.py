@@ -51,7 +51,8 @@ class Git:
             env.setdefault("GIT_COMMITTER_NAME", author)
         if not self.config("user.email"):
             env.setdefault("GIT_COMMITTER_EMAIL", email or "")
-        names = [str(p) for p in paths]
+        # git runs in the top folder: a path relative to the caller's folder would name another file.
+        names = [str(p.resolve()) for p in paths]
         self._check(["add", "--", *names], "stage the change", env)
         self._check(
             ["commit", "--quiet", "--only", "-m", message, f"--author={author} <{email or ''}>", "--", *names],
