@@ -38,6 +38,9 @@ def overview(
         targets = [item]
     else:
         targets = list(store.targets(errors))
+        if series_name is not None and targets and not any(s.name == series_name for t in targets for s in t.series):
+            names = ", ".join(sorted({s.name for t in targets for s in t.series})) or "none"
+            raise UsageError(f"no target has a series {series_name!r}; the series: {names}")
     results = []
     for target in targets:
         series = None
