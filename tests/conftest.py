@@ -19,6 +19,10 @@ REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "statement"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
+
+
 @pytest.fixture(autouse=True)
 def isolation(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test sees the developer's git identity, home, terminal or accord settings."""

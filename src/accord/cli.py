@@ -85,28 +85,35 @@ DirOption = Annotated[
     Path | None,
     typer.Option(
         "--dir",
+        metavar="DIR",
         help="The records folder. Default: $ACCORD_DIR, else the nearest statement/ upward.",
         show_default=False,
         file_okay=False,
     ),
 ]
-StatusFilter = Annotated[list[str] | None, typer.Option("--status", help="Keep these statuses (repeatable).")]
-SectionFilter = Annotated[list[int] | None, typer.Option("--section", help="Keep these section numbers (repeatable).")]
+StatusFilter = Annotated[
+    list[str] | None, typer.Option("--status", metavar="STATUS", help="Keep these statuses (repeatable).")
+]
+SectionFilter = Annotated[
+    list[int] | None, typer.Option("--section", metavar="N", help="Keep these section numbers (repeatable).")
+]
 SideFilter = Annotated[
     list[SideChoice] | None,
-    typer.Option("--side", help="Who carries it (repeatable)."),
+    typer.Option("--side", metavar="both|vietnam|korea", help="Who carries it (repeatable)."),
 ]
-OwnerFilter = Annotated[str | None, typer.Option("--owner", help="Owned by this name (any case).")]
+OwnerFilter = Annotated[str | None, typer.Option("--owner", metavar="NAME", help="Owned by this name (any case).")]
 TagFilter = Annotated[
-    list[str] | None, typer.Option("--tag", help="Has this tag, or its article has (repeatable; all must match).")
+    list[str] | None,
+    typer.Option("--tag", metavar="TAG", help="Has this tag, or its article has (repeatable; all must match)."),
 ]
 DueBefore = Annotated[str | None, typer.Option("--due-before", metavar="DATE", help="Due before this date.")]
 Overdue = Annotated[bool, typer.Option("--overdue", help="Due date passed and not completed or dropped.")]
 ByOption = Annotated[
-    str | None, typer.Option("--by", help="Who makes the change. Default: $ACCORD_USER, git user.name, login.")
+    str | None,
+    typer.Option("--by", metavar="NAME", help="Who makes the change. Default: $ACCORD_USER, git user.name, login."),
 ]
 NoCommit = Annotated[bool, typer.Option("--no-commit", help="Write the file but do not commit it.")]
-NoteOption = Annotated[str | None, typer.Option("--note", help="Why, in a sentence.")]
+NoteOption = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Why, in a sentence.")]
 EvidenceOption = Annotated[str | None, typer.Option("--evidence", metavar="URL", help="A link that shows it.")]
 
 
@@ -334,10 +341,14 @@ def note(
 @app.command()
 def edit(
     record_id: Annotated[str, typer.Argument(metavar="ID")],
-    owner: Annotated[str | None, typer.Option("--owner", help="Who follows it up; '' clears it.")] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", metavar="NAME", help="Who follows it up; '' clears it.")
+    ] = None,
     due: Annotated[str | None, typer.Option("--due", metavar="DATE")] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="Add a tag (repeatable).")] = None,
-    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", metavar="TAG", help="Add a tag (repeatable).")] = None,
+    untag: Annotated[
+        list[str] | None, typer.Option("--untag", metavar="TAG", help="Remove a tag (repeatable).")
+    ] = None,
     note: NoteOption = None,
     by: ByOption = None,
     no_commit: NoCommit = False,
@@ -370,7 +381,7 @@ def log(
         str | None, typer.Argument(metavar="[ID]", help="One record; an article includes its commitments.")
     ] = None,
     since: Annotated[str | None, typer.Option("--since", metavar="DATE|7d|2w")] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Only changes by this person.")] = None,
+    by: Annotated[str | None, typer.Option("--by", metavar="NAME", help="Only changes by this person.")] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
     directory: DirOption = None,
 ) -> None:

@@ -1,0 +1,83 @@
+"""Make a large records folder from the shipped one, for benchmarks.
+
+    python bench/generate.py OUT --articles 2000 --events 20
+
+Each generated article copies a shipped article's text and commitments under a new id and
+carries `--events` history events spread over several years, so the files look like records
+that have been kept for a long time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from accord import yamlio
+from accord.model import Article, Event, Status, to_data
+from accord.operations import apply
+from accord.storage import Store
+
+SHIPPED = Path(__file__).resolve().parent.parent / "statement"
+
+
+def generate(out: Path, articles: int, events: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(SHIPPED, out, ignore=shutil.ignore_patterns("articles", ".accord.lock"))
+    (out / "articles").mkdir()
+    shipped = Store(SHIPPED)
+    templates = [shipped.article(i).record for i in shipped.article_ids()]
+    statuses = [s.value for s in Status]
+    start = datetime(2025, 8, 13, tzinfo=UTC)
+    for number in range(1, articles + 1):
+        template = templates[(number - 1) % len(templates)]
+        article_id = str(number)
+        commitments = [
+            c.model_copy(update={"id": f"{article_id}.{n}"}) for n, c in enumerate(template.commitments, start=1)
+        ]
+        article = Article(
+            id=article_id,
+            section=template.section,
+            title=template.title,
+            text=template.text,
+            tags=template.tags,
+            commitments=commitments,
+        )
+        for step in range(events):
+            commitment = rng.choice(article.commitments)
+            # Spread over the 15 months after the statement, all in the past.
+            when = start + timedelta(days=step * 450 / max(events, 1), seconds=rng.randrange(86400))
+            old = commitment.status.value
+            new = rng.choice([s for s in statuses if s != old])
+            event = Event(
+                at=when,
+                by=f"Officer {rng.randrange(12)}",
+                id=commitment.id,
+                field="status",
+                old=old,
+                new=new,
+                note=f"progress noted at meeting {step}",
+            )
+            updated = apply(article, [event])
+            assert isinstance(updated, Article)
+            article = updated
+        (out / "articles" / f"{article_id}.yaml").write_bytes(yamlio.dump(to_data(article)))
+    (out / "targets").mkdir(exist_ok=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--articles", type=int, default=4000)
+    parser.add_argument("--events", type=int, default=20, help="history events per article")
+    args = parser.parse_args()
+    generate(args.out, args.articles, args.events)
+    print(f"{args.out}: {args.articles} articles")
+
+
+if __name__ == "__main__":
+    main()
