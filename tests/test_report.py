@@ -16,18 +16,20 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import Accord
 
 from accord import yamlio
 from accord.model import Article, Event, Target, to_data
 from accord.operations import apply
+from conftest import Accord
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = "2026-11-27"
 HOSTILE_NOTE = '<script>alert("x")</script> | **bold** [link](javascript:alert(1))'
 
 
-def _append(records: Path, folder: str, record_id: str, model: type[Article] | type[Target], events: list[Event]) -> None:
+def _append(
+    records: Path, folder: str, record_id: str, model: type[Article] | type[Target], events: list[Event]
+) -> None:
     path = records / folder / f"{record_id}.yaml"
     record = model.model_validate(yamlio.load_text(path.read_text("utf-8"), path))
     path.write_bytes(yamlio.dump(to_data(apply(record, events))))
