@@ -181,6 +181,8 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+    if value.is_zero():
+        value = value.copy_abs()  # `-0` would read back as the integer 0 and be rewritten as `0`
     text = format(value, "f")
     return dumper.represent_scalar(_FLOAT if "." in text else _INT, text)
 

@@ -1,0 +1,233 @@
+"""The shipped records say what the source text says, and nothing more.
+
+The source text is parsed here on its own terms: preamble paragraphs, then headings (a line that
+is not numbered and is followed by a numbered paragraph), numbered paragraphs `N. text`, one
+unnumbered paragraph after 17 (17a) and the closing paragraph after 23, then the attribution
+lines, which are not part of the statement.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import Accord
+from support import SOURCE_FILE, articles, id_order, parse_json, read_yaml
+
+NUMBERED = re.compile(r"^(\d+)\. (.*)$")
+SIXTH_HEADING = "Nauwe samenwerking in internationale en regionale fora en mechanismen"
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass
+class Paragraph:
+    id: str
+    section: int
+    text: str
+
+
+@dataclass
+class Source:
+    preamble: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    paragraphs: dict[str, Paragraph] = field(default_factory=dict)
+    attribution: str | None = None
+    url: str | None = None
+
+
+def parse_source(path: Path) -> Source:
+    source = Source()
+    body: list[str] = []
+    for raw in path.read_text("utf-8").splitlines():
+        line = raw.strip()
+        if not line or line == "Reactie (0)":
+            continue
+        if line.startswith("Volgens "):
+            source.attribution = line
+        elif line.startswith("Bron: "):
+            source.url = line.removeprefix("Bron: ")
+        else:
+            body.append(line)
+    previous: str | None = None  # id of the paragraph on the line before
+    for index, line in enumerate(body):
+        numbered = NUMBERED.match(line)
+        followed_by_numbered = index + 1 < len(body) and NUMBERED.match(body[index + 1]) is not None
+        if numbered:
+            previous = numbered.group(1)
+            source.paragraphs[previous] = Paragraph(previous, len(source.headings), numbered.group(2))
+        elif followed_by_numbered:
+            source.headings.append(line)
+            previous = None
+        elif not source.headings:
+            source.preamble.append(line)
+        else:
+            special = {"17": "17a", "23": "closing"}.get(previous or "")
+            assert special, f"unexpected unnumbered paragraph: {line[:60]}"
+            source.paragraphs[special] = Paragraph(special, len(source.headings), line)
+            previous = special
+    return source
+
+
+@pytest.fixture
+def source(records: Path) -> Source:
+    return parse_source(records / SOURCE_FILE)
+
+
+@pytest.fixture
+def shown(accord: Accord, records: Path) -> dict[str, dict[str, Any]]:
+    """Every article as `accord show ID --format json` gives it."""
+    out = {}
+    for path in sorted((records / "articles").glob("*.yaml")):
+        result = accord("show", path.stem, "--format", "json")
+        assert result.code == 0, result.stderr
+        out[path.stem] = parse_json(result.stdout)
+    return out
+
+
+def test_the_source_parses_into_the_expected_shape(source: Source) -> None:
+    assert len(source.preamble) == 3
+    assert len(source.headings) == 6
+    assert source.headings[5] == SIXTH_HEADING
+    assert list(source.paragraphs) == [*map(str, range(1, 18)), "17a", *map(str, range(18, 24)), "closing"]
+    assert source.attribution and source.url
+
+
+def test_the_articles_are_exactly_the_paragraphs_of_the_statement(
+    accord: Accord, source: Source, shown: dict[str, dict[str, Any]]
+) -> None:
+    expected = {str(n) for n in range(1, 24)} | {"17a", "closing"}
+    assert set(shown) == expected
+    listed = accord("list", "--articles", "--format", "ids")
+    assert listed.code == 0
+    assert listed.stdout.split() == sorted(expected, key=id_order)
+    assert set(source.paragraphs) == expected
+
+
+def test_each_article_text_is_its_source_paragraph(source: Source, shown: dict[str, dict[str, Any]]) -> None:
+    for article_id, paragraph in source.paragraphs.items():
+        assert squash(shown[article_id]["text"]) == squash(paragraph.text), article_id
+
+
+def test_each_article_is_in_the_section_it_falls_under(source: Source, shown: dict[str, dict[str, Any]]) -> None:
+    assert {a: shown[a]["section"] for a in shown} == {p.id: p.section for p in source.paragraphs.values()}
+    assert shown["17a"]["section"] == 5
+    assert shown["closing"]["section"] == 6
+
+
+def test_statement_preamble_and_headings_follow_the_source(records: Path, source: Source) -> None:
+    statement = read_yaml(records / "statement.yaml")
+    assert [squash(p) for p in statement["preamble"]] == [squash(p) for p in source.preamble]
+    assert [s["heading"] for s in statement["sections"]] == source.headings
+    assert [s["number"] for s in statement["sections"]] == [1, 2, 3, 4, 5, 6]
+
+
+def test_statement_source_matches_the_attribution_lines(records: Path, source: Source) -> None:
+    statement = read_yaml(records / "statement.yaml")
+    assert statement["source"]["attribution"] == source.attribution
+    assert statement["source"]["url"] == source.url
+    assert statement["source"]["url"].startswith("https://")
+    assert (records / statement["source"]["file"]).read_bytes() == (records / SOURCE_FILE).read_bytes()
+
+
+def test_every_commitment_excerpt_is_in_its_article(shown: dict[str, dict[str, Any]]) -> None:
+    total = 0
+    for article in shown.values():
+        assert article["commitments"], f"article {article['id']} has no commitments"
+        for commitment in article["commitments"]:
+            assert commitment["excerpt"] in article["text"], commitment["id"]
+            total += 1
+    assert total > len(shown)
+
+
+def test_commitment_ids_are_numbered_in_order_within_their_article(shown: dict[str, dict[str, Any]]) -> None:
+    for article_id, article in shown.items():
+        ids = [c["id"] for c in article["commitments"]]
+        assert ids == [f"{article_id}.{n}" for n in range(1, len(ids) + 1)]
+
+
+def test_commitment_records_agree_with_list_and_show(accord: Accord, shown: dict[str, dict[str, Any]]) -> None:
+    listed = parse_json(accord("list", "--format", "json").stdout)
+    expected = [(c["id"], a["section"]) for a in shown.values() for c in a["commitments"]]
+    assert sorted((row["id"], row["section"]) for row in listed) == sorted(expected)
+    one = parse_json(accord("show", "closing.1", "--format", "json").stdout)
+    assert one["article"] == "closing"
+    assert one["excerpt"] in shown["closing"]["text"]
+
+
+def test_every_record_starts_untouched(accord: Accord, shown: dict[str, dict[str, Any]], records: Path) -> None:
+    for article in shown.values():
+        assert article["status"] == "not_started"
+        assert article["history"] == []
+        for commitment in article["commitments"]:
+            assert commitment["status"] == "not_started", commitment["id"]
+    statuses = {row["status"] for row in parse_json(accord("list", "--format", "json").stdout)}
+    assert statuses == {"not_started"}
+    for path in (records / "targets").glob("*.yaml"):
+        assert parse_json(accord("show", path.stem, "--format", "json").stdout)["history"] == []
+    log = accord("log", "--format", "json")
+    assert log.code == 0
+    assert parse_json(log.stdout) == []
+
+
+def _amount_and_year(source: Source, article: str, pattern: str) -> tuple[Decimal, str]:
+    found = re.search(pattern, source.paragraphs[article].text)
+    assert found, pattern
+    return Decimal(found.group(1)), found.group(2)
+
+
+def test_targets_carry_the_figures_of_the_text(accord: Accord, source: Source) -> None:
+    trade = _amount_and_year(source, "4", r"handelsomzet van (\d+) miljard USD tegen (\d{4})")
+    funds = _amount_and_year(source, "9", r"elk ter waarde van (\d+) miljard USD tot (\d{4})")
+    expected = {"trade": trade, "edcf": funds, "edpf": funds}
+    assert expected == {
+        "trade": (Decimal(150), "2030"),
+        "edcf": (Decimal(2), "2030"),
+        "edpf": (Decimal(2), "2030"),
+    }
+    for target_id, (value, year) in expected.items():
+        result = accord("show", target_id, "--format", "json")
+        assert result.code == 0, result.stderr
+        target = parse_json(result.stdout)
+        assert Decimal(target["value"]) == value
+        assert target["deadline"] == f"{year}-12-31"
+        assert target["unit"] == "billion USD"
+        commitment = parse_json(accord("show", target["commitment"], "--format", "json").stdout)
+        assert commitment["article"] == target["article"]
+        for series in target["series"]:
+            for measurement in series["measurements"]:
+                assert measurement["source"].strip(), (target_id, series["name"], measurement["period"])
+
+
+def test_the_trade_target_names_its_commitment_with_the_amount(accord: Accord) -> None:
+    target = parse_json(accord("show", "trade", "--format", "json").stdout)
+    commitment = parse_json(accord("show", target["commitment"], "--format", "json").stdout)
+    assert "150 miljard USD" in commitment["excerpt"]
+
+
+def test_no_record_carries_the_page_furniture(records: Path) -> None:
+    files = [records / "statement.yaml", records / "glossary.yaml", *records.glob("*/*.yaml")]
+    assert len(files) == 2 + 25 + 3
+    for path in files:
+        text = path.read_text("utf-8")
+        assert "Reactie" not in text, path
+        assert "Bron:" not in text, path
+
+
+def test_articles_on_disk_match_what_show_reports(records: Path, shown: dict[str, dict[str, Any]]) -> None:
+    for article in articles(records):
+        assert shown[article["id"]]["text"] == article["text"]
+
+
+def test_the_shipped_records_validate(accord: Accord, records: Path) -> None:
+    result = accord("validate")
+    assert result.code == 0, result.stderr
+    assert "all records valid" in result.stdout
+    assert result.stderr == ""
