@@ -197,7 +197,7 @@ class Statement(Record):
     format: Literal[1]
     title: Text
     parties: list[Text]
-    visit: Visit
+    visit: Visit | None = None  # a statement made without a visit has none
     language: Text
     source: Source
     preamble: list[Text]
