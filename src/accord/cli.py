@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 class _Group(TyperGroup):
     """The one place where accord's exceptions become a message and an exit code."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except AccordError as exc:

@@ -140,11 +140,11 @@ def log_linear_projection(points: list[Point], year: int) -> tuple[Decimal | Non
         xs = [Decimal(p.when.year) for p in usable]
         ys = [p.value.ln() for p in usable]
         n = Decimal(len(xs))
-        mean_x = sum(xs) / n
-        mean_y = sum(ys) / n
-        slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum(
-            (x - mean_x) ** 2 for x in xs
-        )
+        zero = Decimal(0)
+        mean_x = sum(xs, zero) / n
+        mean_y = sum(ys, zero) / n
+        covariance = sum(((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)), zero)
+        slope = covariance / sum(((x - mean_x) ** 2 for x in xs), zero)
         intercept = mean_y - slope * mean_x
         return slope.exp() - 1, (intercept + slope * year).exp()
 

@@ -211,15 +211,13 @@ def _item_row(article: Article, commitment: Commitment, today: date) -> dict[str
 
 
 def _change_row(article: Article | None, event: Event, titles: dict[int, str]) -> dict[str, Any]:
-    from .operations import show_value
+    from .operations import show_value, what_changed
 
     title = None
     if article is not None:
         item = next((c for c in article.commitments if c.id == event.id), article)
         title = item.title
-    what = event.field or ("undo" if event.undoes else "note")
-    if event.field == "measurement":
-        what = f"measurement {event.series} {event.period}"
+    what = what_changed(event)
     return {
         "section": article.section if article else None,
         "section_title": titles.get(article.section) if article else "Targets",

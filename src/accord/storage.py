@@ -14,6 +14,7 @@ change rewrites one file. Writes are atomic and serialised by one lock file.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
@@ -21,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
@@ -217,7 +218,7 @@ class Store:
             for leftover in folder.glob(f".*{TMP_SUFFIX}"):
                 leftover.unlink(missing_ok=True)
 
-    def save(self, loaded: Loaded[M], record: M) -> bytes:
+    def save(self, loaded: Loaded[Any], record: Record) -> bytes:
         """Write `record` over the file `loaded` came from, unless that file changed since."""
         data = yamlio.dump(to_data(record))
         # Re-validate what will be written: a change may never produce a record we cannot read.
@@ -260,8 +261,14 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
+    """Make the rename itself durable. Some filesystems cannot sync a folder (EINVAL): no error."""
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        if exc.errno in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+            return
+        raise DataError(folder, None, f"the change is written but may not be on disk yet: {exc.strerror}") from None

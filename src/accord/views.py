@@ -272,11 +272,9 @@ LOG_TABLE_COLUMNS = [
 
 
 def log_row(event: Event) -> dict[str, Any]:
-    from .operations import describe
+    from .operations import describe, what_changed
 
-    what = event.field or ("undo" if event.undoes else "note")
-    if event.field == "measurement":
-        what = f"measurement {event.series} {event.period}"
+    what = what_changed(event)
     return {
         "at": event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "by": event.by,

@@ -16,10 +16,10 @@ import re
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import yaml
-from yaml.cyaml import CParser
+from yaml.cyaml import CParser  # type: ignore[attr-defined]
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import DataError
@@ -39,7 +39,7 @@ _STANDARD_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _SEQ, _MAP}
 class _StrictResolver(yaml.resolver.BaseResolver):
     """Only the unambiguous core of YAML 1.2: true/false, null, plain decimals."""
 
-    yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {}
+    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}  # noqa: RUF012 (PyYAML's)
 
 
 _StrictResolver.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|false)$"), list("tf"))
@@ -48,7 +48,7 @@ _StrictResolver.add_implicit_resolver(_INT, re.compile(r"^-?(?:0|[1-9][0-9]*)$")
 _StrictResolver.add_implicit_resolver(_FLOAT, re.compile(r"^-?(?:0|[1-9][0-9]*)\.[0-9]+$"), list("-0123456789"))
 
 
-class _Composer(CParser, _StrictResolver):  # type: ignore[misc]
+class _Composer(CParser, _StrictResolver):
     def __init__(self, stream: str | bytes) -> None:
         CParser.__init__(self, stream)
         _StrictResolver.__init__(self)
@@ -103,12 +103,16 @@ def _refuse_anchors(text: str, path: Path) -> None:
     try:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
             if isinstance(event, yaml.AliasEvent):
-                raise DataError(path, event.start_mark.line + 1, f"alias *{event.anchor} is not allowed")
+                raise DataError(path, _line(event.start_mark), f"alias *{event.anchor} is not allowed")
             anchor = getattr(event, "anchor", None)
             if anchor is not None:
-                raise DataError(path, event.start_mark.line + 1, f"anchor &{anchor} is not allowed")
+                raise DataError(path, _line(event.start_mark), f"anchor &{anchor} is not allowed")
     except yaml.YAMLError:
         return  # the composer reports syntax errors with their own line
+
+
+def _line(mark: Any) -> int | None:
+    return mark.line + 1 if mark is not None else None
 
 
 def _construct(node: Node, path: Path) -> Any:
@@ -149,7 +153,7 @@ def _construct(node: Node, path: Path) -> Any:
 def line_of(text: str, loc: tuple[str | int, ...]) -> int | None:
     """The line of the deepest node along `loc` (keys and list indices) in a YAML text."""
     try:
-        node = yaml.compose(text, Loader=_Composer)
+        node = yaml.compose(text, Loader=_Composer)  # type: ignore[arg-type]
     except yaml.YAMLError:
         return None
     best = node.start_mark.line + 1 if node is not None else None
@@ -175,19 +179,19 @@ class _CanonicalDumper(yaml.CSafeDumper):
         return True  # the same object twice is written twice: accord's files have no anchors
 
 
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _represent_str(dumper: Any, value: str) -> Any:
     style = "|" if "\n" in value else None
     return dumper.represent_scalar(_STR, value, style=style)
 
 
-def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+def _represent_decimal(dumper: Any, value: Decimal) -> Any:
     if value.is_zero():
         value = value.copy_abs()  # `-0` would read back as the integer 0 and be rewritten as `0`
     text = format(value, "f")
     return dumper.represent_scalar(_FLOAT if "." in text else _INT, text)
 
 
-def _represent_enum(dumper: yaml.SafeDumper, value: StrEnum) -> yaml.ScalarNode:
+def _represent_enum(dumper: Any, value: StrEnum) -> Any:
     return dumper.represent_scalar(_STR, value.value)
 
 
