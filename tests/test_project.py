@@ -1,0 +1,52 @@
+"""What a newcomer relies on: the README's commands are the ones CI runs, every command has help."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO, Accord
+
+COMMANDS = ["list", "show", "search", "validate", "stats", "set", "note", "edit", "undo", "log", "measure",
+            "progress", "report", "merge-driver"]
+
+
+def readme_commands() -> list[str]:
+    text = (REPO / "README.md").read_text("utf-8")
+    return re.findall(r"```sh\n(python3 -m venv .*)\n```", text)
+
+
+def test_readme_has_the_two_quick_start_lines_and_ci_runs_the_test_line() -> None:
+    install, tests = readme_commands()[:2]
+    assert install.endswith("accord list")
+    assert tests.endswith("pytest")
+    assert tests in (REPO / ".ci" / "run").read_text("utf-8")
+
+
+def test_every_command_has_help_and_a_readme_entry(accord: Accord) -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    listed = accord("--help").stdout
+    for command in COMMANDS:
+        assert command in listed
+        shown = accord(command, "--help")
+        assert shown.code == 0 and "Usage:" in shown.stdout
+        assert f"accord {command}" in readme
+
+
+def test_start_up_loads_only_what_the_command_needs(records: Path) -> None:
+    """--help needs neither the models, YAML nor rich; showing a record needs no table drawing."""
+    probe = (
+        "import sys\nfrom accord.cli import app\n"
+        "try:\n    app(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)"
+    )
+    help_modules = subprocess.run([sys.executable, "-c", probe, "--help"], capture_output=True, text=True).stderr
+    for heavy in ("pydantic", "yaml", "rich", "matplotlib"):
+        assert heavy not in help_modules.split()
+    show_modules = subprocess.run(
+        [sys.executable, "-c", probe, "show", "4.5", "--dir", str(records)], capture_output=True, text=True
+    ).stderr.split()
+    assert "pydantic" in show_modules and "yaml" in show_modules
+    assert "rich" not in show_modules and "matplotlib" not in show_modules
