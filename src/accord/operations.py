@@ -201,7 +201,7 @@ def _write(store: Store, found: Found, drafts: list[Draft], actor: Actor, git: G
     if not events:
         return change
     updated = apply(found.loaded.record, events)
-    store.save(found.loaded, updated)  # type: ignore[arg-type]
+    store.save(found.loaded, updated)
     if git is not None:
         git.commit([found.loaded.path], commit_message(events), actor.name, actor.email)
         change.committed = True
@@ -231,6 +231,13 @@ def describe(event: Event) -> str:
     if event.field == "measurement":
         what = f"{event.id} {event.series} {event.period}"
     return f"{what}: {show_value(event.old)} -> {show_value(event.new)}"
+
+
+def what_changed(event: Event) -> str:
+    """The kind of change, for lists of events: `status`, `measurement korea 2026`, `note`, `undo`."""
+    if event.field == "measurement":
+        return f"measurement {event.series} {event.period}"
+    return event.field or ("undo" if event.undoes else "note")
 
 
 def show_value(value: Any) -> str:
@@ -333,7 +340,9 @@ def edit(
             if missing:
                 raise UsageError(f"{found.record_id} has no tag {', '.join(missing)}")
             tags = [t for t in item.tags if t not in removing]
-            tags += [t for t in adding if t not in tags]
+            for tag in adding:  # `--tag x --tag X` adds it once
+                if tag not in tags:
+                    tags.append(tag)
             if tags != item.tags:
                 events.append(draft(found.record_id, field="tags", old=list(item.tags), new=tags, **extras))
         return events
