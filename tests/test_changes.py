@@ -108,8 +108,27 @@ def test_a_backdated_change_does_not_override_a_newer_status(accord: Accord) -> 
     events = history(accord, "4.5")
     assert len(events) == 2
     assert events[1]["new"] == "stalled" and events[1]["on"] == "2025-01-15"
-    # The change made today happened later than the one dated January, so it stays in force.
+    # The change made today happened later than the one dated January, so it stays in force,
+    # and the back-dated event records what the status was in January, not today's.
     assert shown(accord, "4.5")["status"] == "completed"
+    assert events[1]["old"] == "not_started"
+    assert "not_started -> stalled" in out.stdout
+    assert "keeps status at completed" in out.stdout
+    assert_valid(accord)
+
+
+def test_a_backdated_change_can_be_undone_without_touching_the_newer_status(accord: Accord) -> None:
+    assert accord("set", "4.5", "completed").code == 0
+    assert accord("set", "4.5", "stalled", "--on", "2025-01-15").code == 0
+
+    undone = accord("undo")
+
+    assert undone.code == 0, undone.stderr
+    events = history(accord, "4.5")
+    assert (events[2]["old"], events[2]["new"], events[2]["on"]) == ("stalled", "not_started", "2025-01-15")
+    assert shown(accord, "4.5")["status"] == "completed"
+    assert accord("undo").code == 0  # the next undo reaches the change made before it
+    assert shown(accord, "4.5")["status"] == "not_started"
     assert_valid(accord)
 
 
@@ -384,7 +403,8 @@ BAD_INPUT = [
     pytest.param(["note", "4.5", "text", "--evidence", "not a url"], ["not a url"], id="not-a-url"),
     pytest.param(["note", "4.5", "caf\udce9 au lait"], ["UTF-8"], id="note-not-utf8"),
     pytest.param(["set", "4.5", "completed", "--note", "\udcff"], ["UTF-8"], id="set-note-not-utf8"),
-    pytest.param(["note", "4.5", ""], ["empty"], id="empty-note"),
+    pytest.param(["note", "4.5", ""], ["TEXT is empty"], id="empty-note"),
+    pytest.param(["note", "4.5", "text", "--by", ""], ["--by is empty"], id="empty-by"),
     pytest.param(["note", "4.5", "  \t "], ["empty"], id="blank-note"),
     pytest.param(["set", "4.5", "completed", "--note", ""], ["empty"], id="empty-set-note"),
     pytest.param(["edit", "4.5"], ["nothing to edit"], id="edit-nothing"),

@@ -144,7 +144,7 @@ def _filters(
         owner=owner,
         tags=frozenset(inputs.tag(t) for t in tag or []),
         due_before=inputs.iso_date(due_before, "--due-before") if due_before else None,
-        overdue_on=(today or date.today()) if overdue else None,
+        overdue_on=(today or inputs.today()) if overdue else None,
     )
 
 
@@ -296,6 +296,8 @@ def _report_change(change: Change) -> None:
         return
     for event in change.events:
         sys.stdout.write(describe(event) + "\n")
+    for event, current in change.outranked:
+        sys.stdout.write(f"  recorded as of {event.on}; a change dated later keeps {event.field} at {current}\n")
     if change.committed:
         sys.stdout.write("committed\n")
 
@@ -391,7 +393,7 @@ def log(
     from .operations import log as read_log
 
     store = _store(directory)
-    start = inputs.since(since, date.today()) if since else None
+    start = inputs.since(since, inputs.today()) if since else None
     errors: list[DataError] = []
     entries = read_log(store, record_id, start, by, errors)
     columns = views.LOG_TABLE_COLUMNS if fmt == TableFormat.table else views.LOG_COLUMNS
@@ -436,7 +438,7 @@ def progress(
     from .tracking import overview
 
     store = _store(directory)
-    as_of = inputs.iso_date(today, "--today") if today else date.today()
+    as_of = inputs.iso_date(today, "--today") if today else inputs.today()
     errors: list[DataError] = []
     views.progress(overview(store, as_of, target, series, errors), fmt)
     render.problems(errors)
@@ -470,7 +472,7 @@ def report(
     from .report import build, period_for
 
     store = _store(directory)
-    as_of = inputs.iso_date(today, "--today") if today else date.today()
+    as_of = inputs.iso_date(today, "--today") if today else inputs.today()
     if week_value is not None and not week:
         week = True
     start = inputs.iso_date(since, "--since") if since else None

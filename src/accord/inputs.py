@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
@@ -20,6 +20,11 @@ def text(value: str, option: str) -> str:
     if not value.strip():
         raise UsageError(f"{option} is empty")
     return value
+
+
+def today() -> date:
+    """Today in UTC, the clock every event is recorded in."""
+    return datetime.now(UTC).date()
 
 
 def status(value: str) -> Status:

@@ -35,7 +35,7 @@ def identify(explicit: str | None, store: Store) -> Actor:
     """`--by`, else ACCORD_USER, else git's user.name, else the login name."""
     git = Git.find(store.root)
     git_name = git.config("user.name") if git else None
-    name = explicit or os.environ.get("ACCORD_USER") or git_name or getpass.getuser()
+    name = explicit if explicit is not None else os.environ.get("ACCORD_USER") or git_name or getpass.getuser()
     name = inputs.text(name, "--by").strip()
     email = os.environ.get("ACCORD_EMAIL") or (git.config("user.email") if git and name == git_name else None)
     return Actor(name, email)
@@ -110,6 +110,15 @@ def latest_events(history: list[Event]) -> dict[FieldKey, Event]:
     return latest
 
 
+def value_on(record: Article | Target, key: FieldKey, day: date) -> Any:
+    """A field's value at the end of `day`, replayed from its history."""
+    own = sorted((e for e in record.history if field_key(e) == key), key=Event.effective)
+    before = [e for e in own if e.effective()[0] <= day]
+    if before:
+        return before[-1].new
+    return own[0].old if own else current_value(record, key)
+
+
 def current_value(record: Article | Target, key: FieldKey) -> Any:
     """A field's value as written in the record, in the form events carry it."""
     if isinstance(record, Target):
@@ -181,6 +190,8 @@ class Change:
     events: list[Event] = field(default_factory=list)
     path: Path | None = None
     committed: bool = False
+    # Back-dated events that a later-dated change outranks, with the value that stays current.
+    outranked: list[tuple[Event, Any]] = field(default_factory=list)
 
 
 def commit_enabled(store: Store, no_commit: bool) -> Git | None:
@@ -201,6 +212,10 @@ def _write(store: Store, found: Found, drafts: list[Draft], actor: Actor, git: G
     if not events:
         return change
     updated = apply(found.loaded.record, events)
+    latest = latest_events(updated.history)
+    change.outranked = [
+        (e, current_value(updated, key)) for e in events if (key := field_key(e)) is not None and latest[key] != e
+    ]
     store.save(found.loaded, updated)
     if git is not None:
         git.commit([found.loaded.path], commit_message(events), actor.name, actor.email)
@@ -277,11 +292,11 @@ def set_status(
         item = found.item
         if isinstance(item, Target):
             raise UsageError(f"{found.record_id} is a target: record progress with `accord measure`")
-        if item.status == new:
-            if note or evidence:
-                return [draft(found.record_id, **extras)]
-            return []
-        return [draft(found.record_id, field="status", old=item.status.value, new=new.value, **extras)]
+        # A change dated earlier changes from what the status was then.
+        old = value_on(found.loaded.record, (found.record_id, "status"), on) if on else item.status.value
+        if old == new.value:
+            return [draft(found.record_id, **extras)] if note or evidence else []
+        return [draft(found.record_id, field="status", old=old, new=new.value, **extras)]
 
     return modify(store, record_id, actor, git, make)
 
@@ -302,7 +317,7 @@ def _extras(note: str | None, evidence: str | None, on: date | None = None) -> d
 def add_note(
     store: Store, record_id: str, note: str, actor: Actor, git: Git | None, evidence: str | None = None
 ) -> Change:
-    extras = _extras(note, evidence)
+    extras = _extras(inputs.text(note, "TEXT"), evidence)
     return modify(store, record_id, actor, git, lambda found: [draft(found.record_id, **extras)])
 
 
@@ -427,11 +442,17 @@ def _reverse(found: Found, event: Event) -> Draft:
     key = field_key(event)
     if key is None:
         return draft(event.id, undoes=event.at, note=note)
-    now = current_value(found.loaded.record, key)
-    if now != event.new:
-        latest = latest_events(found.loaded.record.history)[key]
-        raise ConflictError(f"{describe(event)} was since changed to {show_value(now)} by {latest.by}; nothing undone")
+    # The reversal takes the undone event's place in time: right after it on the day it is dated,
+    # or now. If the field no longer holds what the event set there, someone has had a newer word.
+    record = found.loaded.record
+    there = value_on(record, key, event.on) if event.on is not None else current_value(record, key)
+    if there != event.new:
+        later = [e for e in record.history if field_key(e) == key and e.effective() > event.effective()]
+        by = max(later, key=Event.effective).by if later else "someone"
+        raise ConflictError(f"{describe(event)} was since changed to {show_value(there)} by {by}; nothing undone")
     values: dict[str, Any] = {"field": event.field, "old": event.new, "new": event.old, "undoes": event.at}
+    if event.on is not None:
+        values["on"] = event.on
     if event.field == "measurement":
         values.update(series=event.series, period=event.period)
         if event.old is not None:

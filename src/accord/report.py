@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import DataError, UsageError
 from .model import CLOSED_STATUSES, Article, Commitment, Event, Status, Target
+from .operations import value_on
 from .query import is_overdue
 from .storage import Store
 from .tracking import overview
@@ -103,17 +104,6 @@ class Report:
         }
 
 
-def status_on(item: Article | Commitment, history: list[Event], day: date) -> Status:
-    """An item's status at the end of `day`, replayed from its history."""
-    own = sorted((e for e in history if e.id == item.id and e.field == "status"), key=Event.effective)
-    before = [e for e in own if e.effective()[0] <= day]
-    if before:
-        return Status(str(before[-1].new))
-    if own:
-        return Status(str(own[0].old))
-    return item.status
-
-
 def build(store: Store, today: date, period: Period) -> Report:
     from .views import progress_data
 
@@ -130,7 +120,7 @@ def build(store: Store, today: date, period: Period) -> Report:
     for article in articles:
         for commitment in article.commitments:
             totals[commitment.status.value] += 1
-            previous[status_on(commitment, article.history, previous_end).value] += 1
+            previous[value_on(article, (commitment.id, "status"), previous_end)] += 1
             per_section.setdefault(article.section, Counter())[commitment.status.value] += 1
             row = _item_row(article, commitment, today)
             if is_overdue(commitment, today):
