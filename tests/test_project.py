@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import REPO, Accord
 
 COMMANDS = ["list", "show", "search", "validate", "stats", "set", "note", "edit", "undo", "log", "measure",
-            "progress", "report", "merge-driver"]
+            "progress", "report", "merge-driver", "import"]
 
 
 def readme_commands() -> list[str]:

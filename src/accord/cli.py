@@ -176,7 +176,7 @@ def list_(
     store = _store(directory)
     filters = _filters(status, section, side, owner, tag, due_before, overdue)
     errors: list[DataError] = []
-    rows = [views.list_row(row) for row in select(store.articles(errors), filters, articles)]
+    rows = [views.list_row(row) for row in select(store.articles(errors, history=False), filters, articles)]
     columns = views.LIST_TABLE_COLUMNS if fmt == ListFormat.table else views.LIST_COLUMNS
     render.emit_rows(columns, rows, fmt)
     render.problems(errors)
@@ -232,7 +232,7 @@ def search(
         pattern, case_sensitive=case_sensitive, regex=regex, word=word, glossary=store.glossary()
     )
     errors: list[DataError] = []
-    hits = list(run_search(store.articles(errors), compiled, filters))
+    hits = list(run_search(store.articles(errors, history=False), compiled, filters))
     views.search_results(hits, compiled, fmt="count" if count else "ids" if ids else fmt)
     render.problems(errors)
     if errors:
@@ -271,11 +271,41 @@ def stats(
 
     store = _store(directory)
     errors: list[DataError] = []
-    columns, rows = views.stats_rows(store.statement(), store.articles(errors))
+    columns, rows = views.stats_rows(store.statement(), store.articles(errors, history=False))
     render.emit_rows(columns, rows, fmt, title="Commitments by status")
     render.problems(errors)
     if errors:
         _exit(EXIT_ERROR)
+
+
+@app.command("import")
+def import_(
+    source: Annotated[Path, typer.Argument(metavar="SOURCE", help="The statement as plain UTF-8 text.")],
+    directory: Annotated[
+        Path, typer.Option("--dir", metavar="DIR", help="The new records folder: must not exist, or be empty.")
+    ],
+    title: Annotated[
+        str | None, typer.Option("--title", metavar="TEXT", help="Default: an opening '# ' line, else a placeholder.")
+    ] = None,
+    language: Annotated[
+        str, typer.Option("--language", metavar="CODE", help="The text's language; en and nl have commitment markers.")
+    ] = "en",
+    party: Annotated[
+        list[str] | None, typer.Option("--party", metavar="NAME", help="A party to the statement (repeatable).")
+    ] = None,
+    drop: Annotated[
+        list[str] | None,
+        typer.Option("--drop", metavar="REGEX", help="Leave out paragraphs that match, e.g. page noise (repeatable)."),
+    ] = None,
+) -> None:
+    """Turn a plain-text joint statement into a new records folder: a draft to curate, then commit."""
+    from .importer import import_statement
+
+    summary = import_statement(source, directory, title=title, language=language, parties=party, drop=drop or [])
+    sys.stdout.write(
+        f"{directory}: {summary.preamble} preamble paragraphs, {summary.sections} sections, "
+        f"{summary.articles} articles, {summary.commitments} draft commitments\n"
+    )
 
 
 # -- changing --------------------------------------------------------------------------------

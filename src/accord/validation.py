@@ -85,9 +85,12 @@ def _squash(text: str) -> str:
 
 
 def _source_text(store: Store, relative: str, problems: list[DataError]) -> str | None:
+    """The source as the importer reads it (markup and zero-width characters out), whitespace squashed."""
+    from .importer import clean_text
+
     path = store.root / relative
     try:
-        return _squash(path.read_text("utf-8"))
+        return _squash(clean_text(path.read_text("utf-8")))
     except (OSError, UnicodeDecodeError):
         problems.append(DataError(store.root / STATEMENT_FILE, None, f"source file {relative} cannot be read"))
         return None

@@ -1,0 +1,578 @@
+"""`accord import`: turn a plain-text joint statement into a new records folder.
+
+The result is a draft for people to curate: the text is taken verbatim, the commitments are
+proposed sentence by sentence, and nothing the source does not say is invented.
+
+Reading the source
+    The file must be UTF-8. A first line `# source: URL ...` is provenance, not text. Zero-width
+    characters (U+200B, U+200C, U+200D, U+FEFF, U+2060) are removed and a no-break space counts
+    as a space. A line holding only whitespace separates paragraphs; the lines of a paragraph are
+    joined with one space (hard wraps), and runs of whitespace become one space. When the median
+    length of the non-blank lines is over 200 characters the file is taken to have one paragraph
+    per line, and every non-blank line is a paragraph.
+
+Markdown
+    Bold markers `**` and `__` and backslash escapes (`8\\.` is `8.`) are removed; bold is tracked
+    across the whole file, since a bold heading may close at the start of the next paragraph. A
+    paragraph whose leading text is bold, or that opens with a `#` heading mark, starts with a
+    heading: if nothing follows, the paragraph is the heading; if text follows, the heading is
+    split off and the rest is a paragraph. A paragraph without any letter or digit (`###`) is a
+    separator and is left out. `clean_text` applies the same character-level cleaning to a whole
+    text, so that a check can find every article text in the cleaned source.
+
+Dropped paragraphs
+    A paragraph matching any of the `drop` regular expressions (`re.search`) is dropped before
+    anything else. A paragraph `Bron: URL` or `Source: URL` gives the URL and is dropped; a
+    paragraph right before it starting `Volgens ` or `According to ` is the attribution and is
+    dropped too.
+
+Headings, articles and the preamble
+    A heading is a paragraph that was bold or marked with `#`, or whose letters are all capitals,
+    or, in a one-paragraph-per-line file, a line under 120 characters that is not numbered and does
+    not end with `.`, `:`, `;`, `!` or `?`. A numbered paragraph starts `N.` or `N)` and a space;
+    it becomes article `N`, its text without the number. A level-1 `# ` heading that opens the
+    file is the statement's title, not a section. The preamble is every paragraph before the
+    first heading or numbered paragraph. Headings start sections 1, 2, ... in order: `heading` is
+    the heading as written, `title` the same in sentence case when it is written in capitals. If
+    an article comes before any heading, section 1 is `(no heading)`, titled `No heading`.
+    Article ids: in a statement with numbered paragraphs, an unnumbered paragraph after article N
+    is `Na`, `Nb`, ... (`0a` before the first number); in a statement without any, paragraphs are
+    `1`, `2`, `3`, ... in order. If the numbers restart (the same number twice), every id is
+    prefixed with its section: `2-1`. An article's title is its first sentence, shortened.
+
+Commitments
+    The text is split into sentences after `.`, `!` or `?` (and any closing quote or bracket)
+    followed by a space and a capital letter, except after a known abbreviation (`Jr.`, `e.g.`,
+    `enz.`), a single capital letter (`R.`) or a word with a period inside (`U.S.`). Every sentence
+    holding a commitment marker of the statement's language (`MARKERS`) becomes a commitment
+    `<article>.<n>`: its excerpt is the sentence, its title the sentence shortened to 80 characters
+    at a word boundary, side `both`. An article without such a sentence, or in a language without
+    markers, gets its whole text as one commitment.
+
+The statement record
+    `title`: given, else the opening `# ` title, else `Imported statement`. `parties`: given, else
+    none. `visit`: the first date or date range in the preamble (`September 10, 2023`, `June 28-30,
+    2022`, `10 tot en met 13 augustus 2025`; English and Dutch month names; a range gives the first
+    and the last day), else the date in the source URL's path (`/2023/09/11/`), else the import
+    fails. The place is `not stated`: it is left to the curator rather than guessed. `source`: the
+    attribution line, else `imported from <file name>`; the URL from `# source:`, else from `Bron:`
+    or `Source:`, else the file name; the file `source/<file name>`, a byte copy of the source.
+
+Writing
+    Every record is built in memory and read back through accord's own loader and models before
+    anything is written. The folder is written next to `out` under a temporary name and renamed
+    into place, so `out` is either the complete import or untouched. `out` must not exist or be
+    an empty folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import yamlio
+from .errors import DataError, UsageError
+from .model import Article, Glossary, Record, Statement, to_data
+from .storage import ARTICLES, GLOSSARY_FILE, STATEMENT_FILE, TARGETS, parse_record
+
+SOURCE_DIR = "source"
+DEFAULT_TITLE = "Imported statement"
+PLACE_NOT_STATED = "not stated"
+NO_HEADING = "(no heading)"
+NO_HEADING_TITLE = "No heading"
+TITLE_LIMIT = 80
+ONE_PER_LINE_MEDIAN = 200
+SHORT_HEADING = 120
+
+MARKERS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "agree", "commit", "will ", "intend", "pledge", "affirm", "reaffirm", "decide", "resolve", "support",
+        "welcome", "plan to", "seek to", "continue to", "work together", "look forward",
+    ),
+    "nl": (
+        "kwamen overeen", "kwam overeen", "zullen", "zal ", "bevestigde", "verzocht", "beloofde", "stelde voor",
+        "waren het erover eens", "hoop", "streven",
+    ),
+}  # fmt: skip
+
+ABBREVIATIONS = frozenset(
+    {
+        "mr", "mrs", "ms", "dr", "jr", "sr", "st", "prof", "gen", "lt", "col", "sgt", "gov", "sen", "rep", "amb",
+        "hon", "rev", "vs", "etc", "cf", "approx", "inc", "ltd", "corp", "dept",
+        "dhr", "mevr", "mw", "drs", "ir", "ing", "enz", "bijv", "nr", "ca", "blz", "resp",
+    }
+)  # fmt: skip
+
+MONTHS: dict[str, int] = {
+    name: number
+    for names in (
+        "january february march april may june july august september october november december",
+        "januari februari maart april mei juni juli augustus september oktober november december",
+    )
+    for number, name in enumerate(names.split(), start=1)
+}
+
+_ZERO_WIDTH = "\u200b\u200c\u200d\ufeff\u2060"
+_CHARACTERS = {ord(c): None for c in _ZERO_WIDTH} | {0xA0: " "}
+# A backslash escape (group 1) or a bold marker (group 2), scanned left to right.
+_MARKUP = re.compile(r"\\([!-/:-@\[-`{-~])|(\*\*|__)")
+_HEADING_MARK = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+")
+_NUMBERED = re.compile(r"(\d{1,3})[.)] +(?=\S)")
+_SOURCE_LINE = re.compile(r"#\s*source:\s*(\S+)", re.IGNORECASE)
+_SOURCE_PARAGRAPH = re.compile(r"(?:bron|source)\s*:\s*(https?://\S+)", re.IGNORECASE)
+_ATTRIBUTION = ("Volgens ", "According to ")
+_URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]* +")
+_OPENERS = "\"'“‘(["
+
+_MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+_RANGE = r"\s*(?:-|–|—|through|until|to|tot en met|t/m|tot)\s*"
+_DATES = (
+    # September 10, 2023 / June 28-30, 2022 / June 28 - July 1, 2022
+    re.compile(
+        rf"\b(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:{_RANGE}(?:(?P<m2>{_MONTH})\s+)?(?P<d2>\d{{1,2}}))?,?\s+"
+        r"(?P<y>\d{4})\b",
+        re.IGNORECASE,
+    ),
+    # 13 augustus 2025 / 10 tot en met 13 augustus 2025 / 28 June - 1 July 2022
+    re.compile(
+        rf"\b(?P<d1>\d{{1,2}})(?:\s+(?P<m1>{_MONTH}))?(?:{_RANGE}(?P<d2>\d{{1,2}}))?\s+(?P<m2>{_MONTH}),?\s+"
+        r"(?P<y>\d{4})\b",
+        re.IGNORECASE,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    articles: int
+    sections: int
+    commitments: int
+    preamble: int  # paragraphs
+
+
+def clean_text(text: str) -> str:
+    """A text as the importer reads it: zero-width characters removed, a no-break space as a space,
+    `#` heading marks at the start of a line, Markdown backslash escapes and bold markers removed.
+
+    Character-level only (no whitespace is squashed), so that every article text, whitespace
+    normalised, is found in the whitespace-normalised `clean_text` of its source.
+    """
+    text = text.translate(_CHARACTERS)
+    text = "\n".join(_HEADING_MARK.sub("", line, count=1) for line in text.split("\n"))
+    return _MARKUP.sub(lambda m: m.group(1) or "", text)
+
+
+def import_statement(
+    source: Path,
+    out: Path,
+    *,
+    title: str | None = None,
+    language: str = "en",
+    parties: list[str] | None = None,
+    drop: Sequence[str] = (),
+) -> ImportSummary:
+    """Import `source` into the new records folder `out`; nothing is written unless all of it succeeds."""
+    patterns = _compile(drop)
+    for name, value in (("title", title), ("language", language), *(("party", p) for p in parties or [])):
+        if value is not None and not value.strip():
+            raise UsageError(f"the {name} cannot be empty")
+    _check_out(out)
+    raw = _read(source)
+    document = _parse(raw.decode("utf-8"), patterns, source)
+    files, summary = _build(document, source.name, raw, title, language.strip(), [p.strip() for p in parties or []])
+    _write(out, files)
+    return summary
+
+
+# -- checks ------------------------------------------------------------------------------------
+
+
+def _compile(drop: Sequence[str]) -> list[re.Pattern[str]]:
+    patterns = []
+    for expression in drop:
+        try:
+            patterns.append(re.compile(expression))
+        except re.error as exc:
+            raise UsageError(f"--drop {expression!r} is not a valid regular expression: {exc}") from None
+    return patterns
+
+
+def _check_out(out: Path) -> None:
+    if out.is_symlink() or out.exists():
+        if not out.is_dir():
+            raise UsageError(f"{out} exists and is not a folder; import into a new or empty folder")
+        if any(out.iterdir()):
+            raise UsageError(f"{out} is not empty; import into a new or empty folder")
+
+
+def _read(source: Path) -> bytes:
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {source}: {exc.strerror or exc}") from None
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise UsageError(f"{source} is not UTF-8 text (line {line}); convert it to UTF-8 first") from None
+    return raw
+
+
+# -- parsing -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Item:
+    kind: str  # "heading", "numbered" or "text"
+    text: str
+    number: str = ""
+    level: int = 0  # of a `#` heading mark
+
+
+@dataclass
+class _Document:
+    items: list[_Item]
+    url: str | None
+    attribution: str | None
+    title: str | None
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _parse(text: str, patterns: list[re.Pattern[str]], source: Path) -> _Document:
+    lines = text.translate(_CHARACTERS).splitlines()
+    url = None
+    if lines and lines[0].lstrip().lower().startswith("# source:"):
+        found = _SOURCE_LINE.match(lines[0].strip())
+        url = found.group(1) if found else None
+        lines = lines[1:]
+    lengths = [len(line.strip()) for line in lines if line.strip()]
+    if not lengths:
+        raise UsageError(f"no paragraph found in {source}")
+    one_per_line = statistics.median(lengths) > ONE_PER_LINE_MEDIAN
+    paragraphs = _paragraphs(lines, one_per_line)
+    paragraphs = [p for p in paragraphs if not any(pattern.search(p[2]) for pattern in patterns)]
+    kept: list[tuple[str, str, str, int]] = []
+    attribution = None
+    for heading, body, whole, level in paragraphs:
+        found = _SOURCE_PARAGRAPH.fullmatch(whole)
+        if found:
+            url = url or found.group(1)
+            if kept and not kept[-1][0] and kept[-1][2].startswith(_ATTRIBUTION):
+                attribution = kept.pop()[2]
+            continue
+        kept.append((heading, body, whole, level))
+    if not kept:
+        raise UsageError(f"no paragraph found in {source}")
+    items: list[_Item] = []
+    for heading, body, _whole, level in kept:
+        if heading and not _NUMBERED.match(heading):
+            items.append(_Item("heading", heading, level=level))
+        elif heading:
+            body = _squash(f"{heading} {body}")
+        if body:
+            items.append(_classify(body, one_per_line))
+    title = None
+    if items and items[0].kind == "heading" and items[0].level == 1:
+        title = items.pop(0).text
+    return _Document(items, url, attribution, title)
+
+
+def _paragraphs(lines: list[str], one_per_line: bool) -> list[tuple[str, str, str, int]]:
+    """(heading, body, whole text, `#` level) of each paragraph, markup removed, with bold tracked
+    across paragraph breaks; a paragraph without a letter or digit is left out."""
+    groups: list[list[str]] = []
+    current: list[str] = []
+    for line in [*lines, ""]:
+        if line.strip() and not one_per_line:
+            current.append(line)
+            continue
+        if current:
+            groups.append(current)
+            current = []
+        if line.strip():
+            groups.append([line])
+    bold = {"**": False, "__": False}
+    result = []
+    for group in groups:
+        segments: list[tuple[str, bool]] = []  # (text, strong)
+        level = 0
+        for index, line in enumerate(group):
+            mark = _HEADING_MARK.match(line)
+            if mark:
+                level = level or (len(mark.group(1)) if index == 0 else 0)
+                line = line[mark.end() :]
+            position = 0
+            for token in _MARKUP.finditer(line):
+                strong = bool(mark) or any(bold.values())
+                segments.append((line[position : token.start()], strong))
+                if token.group(1):
+                    segments.append((token.group(1), strong))
+                else:
+                    bold[token.group(2)] = not bold[token.group(2)]
+                position = token.end()
+            segments.append((line[position:] + " ", bool(mark) or any(bold.values())))
+        lead = 0
+        while lead < len(segments) and (segments[lead][1] or not segments[lead][0].strip()):
+            lead += 1
+        heading = _squash("".join(text for text, _ in segments[:lead]))
+        body = _squash("".join(text for text, _ in segments[lead:]))
+        whole = _squash(f"{heading} {body}")
+        if any(ch.isalnum() for ch in whole):
+            result.append((heading, body, whole, level))
+    return result
+
+
+def _classify(text: str, one_per_line: bool) -> _Item:
+    numbered = _NUMBERED.match(text)
+    if numbered:
+        return _Item("numbered", text[numbered.end() :], number=numbered.group(1))
+    if text == text.upper() and text != text.lower():
+        return _Item("heading", text)
+    if one_per_line and len(text) < SHORT_HEADING and not text.endswith((".", ":", ";", "!", "?")):
+        return _Item("heading", text)
+    return _Item("text", text)
+
+
+# -- building ----------------------------------------------------------------------------------
+
+
+def _build(
+    document: _Document, file_name: str, raw: bytes, title: str | None, language: str, parties: list[str]
+) -> tuple[dict[str, bytes], ImportSummary]:
+    items = document.items
+    first = next((i for i, item in enumerate(items) if item.kind != "text"), len(items))
+    preamble = [item.text for item in items[:first]]
+    sections: list[dict[str, Any]] = []
+    articles: list[dict[str, Any]] = []
+    numbered = any(item.kind == "numbered" for item in items[first:])
+    last, suffix, ordinal = "0", 0, 0
+    for item in items[first:]:
+        if item.kind == "heading":
+            sections.append({"number": len(sections) + 1, "heading": item.text, "title": _sentence_case(item.text)})
+            continue
+        if not sections:
+            sections.append({"number": 1, "heading": NO_HEADING, "title": NO_HEADING_TITLE})
+        if item.kind == "numbered":
+            last, suffix = str(int(item.number)), 0
+            article_id = last
+        elif numbered:
+            suffix += 1
+            article_id = last + _letters(suffix)
+        else:
+            ordinal += 1
+            article_id = str(ordinal)
+        articles.append({"id": article_id, "section": len(sections), "text": item.text})
+    ids = [a["id"] for a in articles]
+    if len(set(ids)) < len(ids):
+        for article in articles:
+            article["id"] = f"{article['section']}-{article['id']}"
+        seen: set[str] = set()
+        for article in articles:
+            if article["id"] in seen:
+                number = article["id"].split("-", 1)[1]
+                raise UsageError(f"paragraph {number} appears twice in section {article['section']}")
+            seen.add(article["id"])
+    markers = _marker_pattern(language)
+    for article in articles:
+        article["title"] = _shorten(_sentences(article["text"])[0])
+        article["commitments"] = _commitments(article["id"], article["text"], markers)
+        article.update(status="not_started", tags=[], history=[])
+    statement = {
+        "format": 1,
+        "title": title.strip() if title else document.title or DEFAULT_TITLE,
+        "parties": parties,
+        "visit": _visit(preamble, document.url),
+        "language": language,
+        "source": {
+            "attribution": document.attribution or f"imported from {file_name}",
+            "url": document.url or file_name,
+            "file": f"{SOURCE_DIR}/{file_name}",
+        },
+        "preamble": preamble,
+        "sections": sections,
+    }
+    files = {
+        STATEMENT_FILE: _record(Statement, statement, STATEMENT_FILE),
+        GLOSSARY_FILE: _record(Glossary, {"terms": []}, GLOSSARY_FILE),
+        f"{SOURCE_DIR}/{file_name}": raw,
+    }
+    for article in articles:
+        ordered = {key: article[key] for key in ("id", "section", "title", "text", "status", "tags")}
+        ordered |= {"commitments": article["commitments"], "history": []}
+        relative = f"{ARTICLES}/{article['id']}.yaml"
+        files[relative] = _record(Article, ordered, relative)
+    summary = ImportSummary(
+        articles=len(articles),
+        sections=len(sections),
+        commitments=sum(len(a["commitments"]) for a in articles),
+        preamble=len(preamble),
+    )
+    return files, summary
+
+
+def _record(model: type[Record], data: dict[str, Any], relative: str) -> bytes:
+    """The bytes of a record, proven to read back as the same valid record."""
+    path = Path(relative)
+    try:
+        record = model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in error["loc"])
+        raise UsageError(f"the imported {relative} would not be valid: {where}: {error['msg']}") from None
+    written = yamlio.dump(to_data(record))
+    try:
+        again = parse_record(model, yamlio.load_text(written.decode("utf-8"), path), written, path)
+    except DataError as exc:
+        raise UsageError(f"the imported {relative} would not read back: {exc}") from None
+    if again != record:
+        raise UsageError(f"the imported {relative} would not read back as written")
+    return written
+
+
+def _letters(n: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa."""
+    text = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        text = chr(ord("a") + rest) + text
+    return text
+
+
+def _sentence_case(heading: str) -> str:
+    if heading == heading.upper():
+        heading = heading.lower()
+    return heading[:1].upper() + heading[1:]
+
+
+def _shorten(text: str, limit: int = TITLE_LIMIT) -> str:
+    """At most `limit` characters, cut at a word boundary and marked with `…`."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:–—-") + "…"
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences of a whitespace-normalised text, each an exact substring of it."""
+    sentences = []
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        following = text[end.end() :].lstrip(_OPENERS)
+        if not following[:1].isupper():
+            continue
+        if text[end.start()] == "." and _abbreviation(text[start : end.start()]):
+            continue
+        sentences.append(text[start : end.end()].rstrip())
+        start = end.end()
+    if start < len(text):
+        sentences.append(text[start:])
+    return sentences or [text]
+
+
+def _abbreviation(before: str) -> bool:
+    word = before.rsplit(" ", 1)[-1].lstrip(_OPENERS)
+    return word.lower() in ABBREVIATIONS or re.fullmatch(r"[A-Z]", word) is not None or "." in word
+
+
+def _marker_pattern(language: str) -> re.Pattern[str] | None:
+    markers = MARKERS.get(language.split("-")[0].split("_")[0].lower())
+    if not markers:
+        return None
+    return re.compile("|".join(r"(?<!\w)" + re.escape(m) for m in markers), re.IGNORECASE)
+
+
+def _commitments(article_id: str, text: str, markers: re.Pattern[str] | None) -> list[dict[str, Any]]:
+    chosen = [s for s in _sentences(text) if markers and markers.search(s)] or [text]
+    return [
+        {
+            "id": f"{article_id}.{n}",
+            "title": _shorten(sentence),
+            "side": "both",
+            "excerpt": sentence,
+            "status": "not_started",
+            "tags": [],
+        }
+        for n, sentence in enumerate(chosen, start=1)
+    ]
+
+
+def _visit(preamble: list[str], url: str | None) -> dict[str, str]:
+    found = _preamble_dates(" ".join(preamble))
+    if found is None and url:
+        in_url = _URL_DATE.search(url)
+        if in_url:
+            try:
+                day = date(int(in_url.group(1)), int(in_url.group(2)), int(in_url.group(3)))
+                found = (day, day)
+            except ValueError:
+                pass
+    if found is None:
+        raise UsageError(
+            "no visit date found: the preamble names no date such as 'September 10, 2023' or "
+            "'10 tot en met 13 augustus 2025', and the source URL holds no /YYYY/MM/DD/"
+        )
+    return {"start": found[0].isoformat(), "end": found[1].isoformat(), "place": PLACE_NOT_STATED}
+
+
+def _preamble_dates(text: str) -> tuple[date, date] | None:
+    matches = sorted((m for pattern in _DATES for m in pattern.finditer(text)), key=lambda m: m.start())
+    for match in matches:
+        year = int(match.group("y"))
+        first_month = MONTHS[(match.group("m1") or match.group("m2")).lower()]
+        last_month = MONTHS[(match.group("m2") or match.group("m1")).lower()]
+        first_day = int(match.group("d1"))
+        last_day = int(match.group("d2") or first_day)
+        try:
+            start, end = date(year, first_month, first_day), date(year, last_month, last_day)
+        except ValueError:
+            continue
+        if start <= end:
+            return start, end
+    return None
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+def _write(out: Path, files: dict[str, bytes]) -> None:
+    """Write every file into a temporary folder next to `out`, then rename it into place."""
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".accord-import", dir=out.parent))
+    except OSError as exc:
+        raise UsageError(f"cannot create {out}: {exc.strerror or exc}") from None
+    try:
+        for relative, data in files.items():
+            path = temporary / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        (temporary / TARGETS).mkdir(exist_ok=True)
+        os.chmod(temporary, 0o777 & ~umask)  # mkdtemp makes 0700; the records folder is an ordinary one
+        _check_out(out)
+        os.replace(temporary, out)
+    except BaseException as exc:
+        shutil.rmtree(temporary, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot create {out}: {exc.strerror or exc}; nothing written") from None
+        raise
