@@ -157,10 +157,11 @@ class Store:
     def target(self, target_id: str) -> Loaded[Target]:
         return self.load(Target, self.target_path(target_id))
 
-    def articles(self, errors: list[DataError]) -> Iterator[Article]:
+    def articles(self, errors: list[DataError], history: bool = True) -> Iterator[Article]:
         """Every article that loads; a broken file is added to `errors` and skipped.
 
         Unchanged files come from the parse cache: a full scan costs a stat per file, not a parse.
+        Without `history`, the events (most of a long-kept record) are neither validated nor kept.
         """
         cache = ParseCache(self.root, ARTICLES)
         ids = self.article_ids()
@@ -174,6 +175,8 @@ class Store:
                     if data is None:
                         data, raw = yamlio.load_file(path)
                         cache.put(article_id, key, data)
+                    if not history and isinstance(data, dict):
+                        data = {key: value for key, value in data.items() if key != "history"}
                     yield parse_record(Article, data, raw, path)
                 except FileNotFoundError:
                     continue  # removed while we were reading

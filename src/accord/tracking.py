@@ -55,7 +55,7 @@ def overview(
     deadlines: list[Deadline] = []
     if target_id is None:
         linked = {p.target.commitment for p in results}
-        for article in store.articles(errors):
+        for article in store.articles(errors, history=False):
             for commitment in article.commitments:
                 if commitment.due and commitment.id not in linked and commitment.status not in CLOSED_STATUSES:
                     deadlines.append(Deadline(article, commitment, (commitment.due - today).days))
