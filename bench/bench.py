@@ -5,8 +5,9 @@
 It copies the shipped statement and generates a large one (see generate.py) in a temporary
 folder, then times single-record commands (show, set) and full scans (list, search, stats,
 progress, report) on both, cold (no parse cache) and warm, and runs a contention test: N writers
-adding notes to the same record at once. Changes are made with --no-commit so that git's own
-cost is not counted; the last figures time `set` with its commit in a git work tree.
+adding notes to the same record at once, and show/set on one record with years of history.
+Changes are made with --no-commit so that git's own cost is not counted; the last figure times
+`set` with its commit in a git work tree.
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--notes", type=int, default=5)
+    parser.add_argument("--long-history", type=int, default=2600, help="events in one record: 5 years, weekly")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         shipped = Path(scratch) / "shipped"
@@ -130,6 +132,11 @@ def main() -> None:
         print(f"generated statement ({args.articles} articles, {commitments} commitments, {args.events} events each):")
         single_record(large, f"{args.articles - 1}.1", args.runs)
         full_scans(large, args.runs)
+        long_kept = Path(scratch) / "long"
+        generate(long_kept, 10, args.long_history)
+        size = (long_kept / "articles" / "1.yaml").stat().st_size // 1024
+        print(f"one record with {args.long_history} events ({size} KB):")
+        single_record(long_kept, "1.1", args.runs)
         print("contention:")
         contention(shipped, args.writers, args.notes)
         committed_set(shipped, args.runs)

@@ -47,24 +47,28 @@ def generate(out: Path, articles: int, events: int, seed: int = 1) -> None:
             tags=template.tags,
             commitments=commitments,
         )
+        status = {c.id: c.status.value for c in commitments}
+        history = []
         for step in range(events):
-            commitment = rng.choice(article.commitments)
+            commitment_id = rng.choice(commitments).id
             # Spread over the 15 months after the statement, all in the past.
             when = start + timedelta(days=step * 450 / max(events, 1), seconds=rng.randrange(86400))
-            old = commitment.status.value
-            new = rng.choice([s for s in statuses if s != old])
-            event = Event(
-                at=when,
-                by=f"Officer {rng.randrange(12)}",
-                id=commitment.id,
-                field="status",
-                old=old,
-                new=new,
-                note=f"progress noted at meeting {step}",
+            old = status[commitment_id]
+            status[commitment_id] = rng.choice([s for s in statuses if s != old])
+            history.append(
+                Event(
+                    at=when,
+                    by=f"Officer {rng.randrange(12)}",
+                    id=commitment_id,
+                    field="status",
+                    old=old,
+                    new=status[commitment_id],
+                    note=f"progress noted at meeting {step}",
+                )
             )
-            updated = apply(article, [event])
-            assert isinstance(updated, Article)
-            article = updated
+        updated = apply(article, history)
+        assert isinstance(updated, Article)
+        article = updated
         (out / "articles" / f"{article_id}.yaml").write_bytes(yamlio.dump(to_data(article)))
     (out / "targets").mkdir(exist_ok=True)
 
