@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -23,6 +24,7 @@ from .storage import Loaded, Store, natural_key
 from .vcs import Git
 
 FieldKey = tuple[str, ...]
+_ID = re.compile(r"[a-z0-9][a-z0-9-]*(\.[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,8 @@ def find(store: Store, record_id: str) -> Found:
     """Read only the one file that `record_id` names: articles/4.yaml for `4` and `4.3`."""
     record_id = normalise_id(record_id)
     article_id = record_id.rsplit(".", 1)[0]
-    if "/" in record_id or record_id.startswith("."):
-        raise NotFoundError(f"no record {record_id!r}")
+    if not _ID.fullmatch(record_id):  # never a path: `../x` or `4/5` name no record
+        raise NotFoundError(f"no record {record_id!r}; ids look like 4, 17a, 4.3 or trade")
     if store.article_path(article_id).is_file():
         article = store.article(article_id)
         if record_id != article_id and not any(c.id == record_id for c in article.record.commitments):

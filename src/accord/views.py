@@ -12,6 +12,7 @@ from . import render
 from .render import Column
 
 if TYPE_CHECKING:
+    from .errors import DataError
     from .model import Article, Event, Statement, Target
     from .operations import Found
     from .progress import Progress
@@ -62,7 +63,9 @@ def show(store: Store, found: Found, fmt: str) -> None:
         data = to_data(item)
         if isinstance(item, Commitment):
             assert isinstance(record, Article)
-            data = {"article": record.id, "section": record.section, **data, "history": [to_data(e) for e in history]}
+            targets = [t.id for t in _targets_of(store, item.id)]
+            data = {"article": record.id, "section": record.section, **data, "targets": targets}
+            data["history"] = [to_data(e) for e in history]
         if fmt == "json":
             render.emit_json(data)
         else:
@@ -101,9 +104,16 @@ def _commitment_text(store: Store, article: Article, item: Any) -> list[str]:
             ("owner", item.owner),
             ("due", item.due),
             ("tags", ", ".join(item.tags)),
+            ("targets", ", ".join(t.id for t in _targets_of(store, item.id))),
         ]
     )
     return [*lines, "", *render.wrapped("excerpt", item.excerpt)]
+
+
+def _targets_of(store: Store, commitment_id: str) -> list[Target]:
+    """The numeric targets that measure a commitment (`accord progress` shows how they stand)."""
+    errors: list[DataError] = []
+    return [t for t in store.targets(errors) if t.commitment == commitment_id]
 
 
 def _article_text(store: Store, article: Article) -> list[str]:
