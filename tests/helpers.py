@@ -1,4 +1,8 @@
-"""Helpers shared by the change, safety and stateful tests (fixtures live in conftest.py)."""
+"""Driving the CLI and checking its effects: what it printed, how it exited, which files it touched.
+
+Fixtures live in conftest.py; expected values worked out from the YAML files, without accord,
+live in support.py.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,8 @@ from conftest import Accord, Outcome
 
 LOCK = ".accord.lock"
 TMP_GLOB = ".*.accord-tmp"
-
-
 CACHE = ".accord-cache"
+ANSI = "\x1b["
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -62,11 +65,25 @@ def assert_refused(out: Outcome, *words: str, code: int = 2) -> str:
     return lines[0]
 
 
-def shown(accord: Accord, record_id: str, **kwargs: Any) -> dict[str, Any]:
-    """`accord show ID --format json`, parsed."""
-    out = accord("show", record_id, "--format", "json", **kwargs)
+def succeeded(out: Outcome) -> str:
+    """What a command that must succeed printed on stdout."""
     assert out.code == 0, out.stderr
-    data: dict[str, Any] = json.loads(out.stdout)
+    return out.stdout
+
+
+def no_float(text: str) -> Any:
+    raise AssertionError(f"a float in the json output: {text}")
+
+
+def parse_json(text: str) -> Any:
+    """Parse json output: no colour codes, and no floats, since decimals must travel as exact strings."""
+    assert ANSI not in text
+    return json.loads(text, parse_float=no_float)
+
+
+def shown(accord: Accord, record_id: str, *args: str, **kwargs: Any) -> dict[str, Any]:
+    """`accord show ID --format json ...`, parsed."""
+    data: dict[str, Any] = parse_json(succeeded(accord("show", record_id, "--format", "json", *args, **kwargs)))
     return data
 
 
@@ -77,9 +94,7 @@ def history(accord: Accord, record_id: str) -> list[dict[str, Any]]:
 
 def logged(accord: Accord, *args: str) -> list[dict[str, Any]]:
     """`accord log ... --format json`, parsed."""
-    out = accord("log", *args, "--format", "json")
-    assert out.code == 0, out.stderr
-    rows: list[dict[str, Any]] = json.loads(out.stdout)
+    rows: list[dict[str, Any]] = parse_json(succeeded(accord("log", *args, "--format", "json")))
     return rows
 
 

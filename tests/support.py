@@ -1,14 +1,13 @@
-"""Helpers shared by the test files: reading the copied records independently of accord, and
-reading what the CLI printed.
+"""Reading the copied records independently of accord, to work out what a test expects.
 
 Everything here works from the YAML files with PyYAML's own safe loader (the shipped files quote
 every id and date, so the safe loader reads them as the strings they are), never through
-accord's loader, so that expected values do not come from the code under test.
+accord's loader or its command line, so that expected values do not come from the code under test.
+Running accord and reading what it printed is in helpers.py.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -18,7 +17,6 @@ from typing import Any
 import yaml
 
 SOURCE_FILE = Path("source") / "joint-statement-vn-kr-2025.nl.txt"
-ANSI = "\x1b["
 
 
 def read_yaml(path: Path) -> Any:
@@ -80,12 +78,3 @@ def expected_hits(records: Path, pattern: re.Pattern[str], folded: bool = True, 
             hits = [article["id"]]
         found += hits
     return found
-
-
-def lines(text: str) -> list[str]:
-    return text.splitlines()
-
-
-def parse_json(text: str) -> Any:
-    assert ANSI not in text
-    return json.loads(text)

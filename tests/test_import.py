@@ -17,7 +17,7 @@ from accord import importer
 from accord.errors import UsageError
 from accord.importer import ImportSummary, clean_text, import_statement
 from conftest import run_accord
-from support import id_order, read_yaml
+from support import articles, read_yaml
 
 SOURCES = Path(__file__).resolve().parent / "sources"
 VN_US = SOURCES / "vn-us-2023.en.txt"
@@ -65,11 +65,6 @@ def is_bold_heading(block: str) -> bool:
 def statement_of(out: Path) -> dict[str, Any]:
     data: dict[str, Any] = read_yaml(out / "statement.yaml")
     return data
-
-
-def articles_of(out: Path) -> list[dict[str, Any]]:
-    found = [read_yaml(p) for p in (out / "articles").glob("*.yaml")]
-    return sorted(found, key=lambda a: id_order(a["id"]))
 
 
 def listing(folder: Path) -> list[str]:
@@ -132,7 +127,7 @@ def test_vn_us_articles_are_the_paragraphs_numbered_in_order(vn_us: tuple[Path, 
             sections += 1
         else:
             section_of.append(sections)
-    found = articles_of(out)
+    found = articles(out)
     assert [a["id"] for a in found] == [str(n) for n in range(1, len(expected) + 1)]
     assert [a["text"] for a in found] == expected
     assert [a["section"] for a in found] == section_of
@@ -176,7 +171,7 @@ def test_vn_us_statement_record(vn_us: tuple[Path, ImportSummary]) -> None:
 
 def test_vn_us_commitments_are_the_sentences_that_commit(vn_us: tuple[Path, ImportSummary]) -> None:
     out, summary = vn_us
-    found = articles_of(out)
+    found = articles(out)
     first = found[0]
     excerpts = [c["excerpt"] for c in first["commitments"]]
     assert (
@@ -222,7 +217,7 @@ def test_es_us_sections_and_titles(es_us: tuple[Path, ImportSummary]) -> None:
 
 def test_es_us_article_ids_are_the_paragraph_numbers(es_us: tuple[Path, ImportSummary]) -> None:
     out, summary = es_us
-    found = articles_of(out)
+    found = articles(out)
     assert [a["id"] for a in found] == [str(n) for n in range(1, 19)]
     assert {int(a["id"]): a["section"] for a in found} == ES_US_SECTION_OF
     assert found[0]["text"].startswith("Spain and the United States condemn Russia’s unjustified")
@@ -248,7 +243,7 @@ def test_es_us_article_texts_are_in_the_cleaned_source(es_us: tuple[Path, Import
     """The check validation.py would make with `clean_text` applied to the source."""
     out, _ = es_us
     cleaned = " ".join(clean_text(ES_US.read_text("utf-8")).split())
-    for article in articles_of(out):
+    for article in articles(out):
         assert " ".join(article["text"].split()) in cleaned
 
 
@@ -267,7 +262,7 @@ def shipped_id(article_id: str) -> str:
 
 def test_nl_articles_are_the_shipped_articles(nl: tuple[Path, ImportSummary], records: Path) -> None:
     out, summary = nl
-    found = articles_of(out)
+    found = articles(out)
     assert [a["id"] for a in found] == [*[str(n) for n in range(1, 18)], "17a", *[str(n) for n in range(18, 24)], "23a"]
     for article in found:
         shipped = read_yaml(records / "articles" / f"{shipped_id(article['id'])}.yaml")
@@ -295,7 +290,7 @@ def test_nl_statement_matches_the_shipped_statement(nl: tuple[Path, ImportSummar
 
 def test_nl_noise_is_not_imported(nl: tuple[Path, ImportSummary]) -> None:
     out, _ = nl
-    texts = [a["text"] for a in articles_of(out)]
+    texts = [a["text"] for a in articles(out)]
     texts += statement_of(out)["preamble"] + [s["heading"] for s in statement_of(out)["sections"]]
     for noise in ("Volgens ", "Bron:", "Reactie"):
         assert not any(t.startswith(noise) for t in texts)
@@ -303,7 +298,7 @@ def test_nl_noise_is_not_imported(nl: tuple[Path, ImportSummary]) -> None:
 
 def test_nl_commitments_use_dutch_markers(nl: tuple[Path, ImportSummary], records: Path) -> None:
     out, _ = nl
-    found = {a["id"]: a for a in articles_of(out)}
+    found = {a["id"]: a for a in articles(out)}
     first = found["1"]["commitments"][0]["excerpt"]
     assert first.startswith("Beide partijen kwamen overeen om bezoeken en uitwisselingen")
     for article in found.values():
@@ -353,7 +348,7 @@ def test_unnumbered_paragraph_ids_and_a_first_article_before_any_heading(tmp_pat
         {"number": 1, "heading": "(no heading)", "title": "No heading"},
         {"number": 2, "heading": "TRADE", "title": "Trade"},
     ]
-    found = articles_of(out)
+    found = articles(out)
     assert [(a["id"], a["section"], a["text"]) for a in found] == [
         ("1", 1, "They agreed to meet."),
         ("1a", 1, "They also talked."),
@@ -367,7 +362,7 @@ def test_unnumbered_paragraph_ids_and_a_first_article_before_any_heading(tmp_pat
 def test_restarted_numbering_is_prefixed_with_the_section(tmp_path: Path) -> None:
     source = write(tmp_path, "Met on June 1, 2024.\n\nONE\n\n1. First.\n\nTWO\n\n1. Again.\n")
     import_statement(source, tmp_path / "out", title="Given title")
-    assert [a["id"] for a in articles_of(tmp_path / "out")] == ["1-1", "2-1"]
+    assert [a["id"] for a in articles(tmp_path / "out")] == ["1-1", "2-1"]
     assert statement_of(tmp_path / "out")["title"] == "Given title"
 
 
@@ -382,7 +377,7 @@ def test_sentences_keep_abbreviations_and_titles_are_shortened(tmp_path: Path) -
     statement = statement_of(tmp_path / "out")
     assert statement["visit"]["start"] == "2024-03-02"  # no date in the preamble: the URL's
     assert statement["source"]["url"] == "https://example.org/2024/03/02/page"
-    (article,) = articles_of(tmp_path / "out")
+    (article,) = articles(tmp_path / "out")
     assert [c["excerpt"] for c in article["commitments"]] == [
         "President Joseph R. Biden Jr. will visit the U.S. Capitol, e.g. Congress.",
         "They intend to expand cooperation in a great many areas of common interest across the region!",
@@ -397,7 +392,7 @@ def test_bold_heading_split_off_a_paragraph(tmp_path: Path) -> None:
     import_statement(source, tmp_path / "out")
     sections = statement_of(tmp_path / "out")["sections"]
     assert [s["heading"] for s in sections] == ["Heading one", "Two"]
-    assert [(a["id"], a["text"], a["section"]) for a in articles_of(tmp_path / "out")] == [
+    assert [(a["id"], a["text"], a["section"]) for a in articles(tmp_path / "out")] == [
         ("1", "Text one.", 1),
         ("1a", "Rest.", 2),
     ]
@@ -489,7 +484,7 @@ def test_cli_import_then_validate(records: Path, tmp_path: Path) -> None:
     statement = statement_of(out)
     assert statement["parties"] == ["Vietnam", "Republic of Korea"]
     assert statement["title"] == "VN-KR 2025"
-    assert len(articles_of(out)) == 25
+    assert len(articles(out)) == 25
     assert validate(out).returncode == 0
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from accord.yamlio import MAX_FILE_BYTES
 from conftest import Accord
-from support import commitment_ids, expected_hits, parse_json
+from helpers import assert_refused, assert_valid, parse_json, shown
+from support import commitment_ids, expected_hits
 
 # A small, valid article 4: one commitment, the one the trade target points at. Line numbers:
 SMALL = """\
@@ -59,14 +59,22 @@ def write(path: Path, content: bytes | str) -> bytes:
     return data
 
 
+def assert_valid_and_unchanged(accord: Accord, path: Path, data: bytes) -> None:
+    assert_valid(accord)
+    assert path.read_bytes() == data
+
+
+def assert_reported_invalid(accord: Accord, where: str, words: str) -> None:
+    """`accord validate` exits 1 with a `where: ...` line holding the words."""
+    checked = accord("validate")
+    assert checked.code == 1
+    assert any(row.startswith(f"{where}: ") and words in row for row in checked.stderr.splitlines()), checked.stderr
+
+
 def test_the_small_article_itself_is_valid(accord: Accord, article_file: Path) -> None:
     data = write(article_file, SMALL)
-    shown = accord("show", "4", "--format", "json")
-    assert shown.code == 0, shown.stderr
-    assert parse_json(shown.stdout)["commitments"][0]["id"] == "4.5"
-    checked = accord("validate")
-    assert checked.code == 0, checked.stderr
-    assert article_file.read_bytes() == data
+    assert shown(accord, "4")["commitments"][0]["id"] == "4.5"
+    assert_valid_and_unchanged(accord, article_file, data)
 
 
 REFUSED = [
@@ -137,18 +145,11 @@ def test_a_pitfall_is_refused_with_its_file_and_line(
     data = write(article_file, content)
     where = location(article_file, line)
 
-    shown = accord("show", "4")
-    assert shown.code == 2
-    assert shown.stdout == ""
-    assert len(shown.stderr.splitlines()) == 1, shown.stderr
-    message = shown.stderr.strip()
+    message = assert_refused(accord("show", "4"), words)
     expected_start = f"accord: {where}: " + (f"{field}: " if field else "")
     assert message.startswith(expected_start), message
-    assert words in message
 
-    checked = accord("validate")
-    assert checked.code == 1
-    assert any(row.startswith(f"{where}: ") and words in row for row in checked.stderr.splitlines()), checked.stderr
+    assert_reported_invalid(accord, where, words)
 
     assert article_file.read_bytes() == data
     assert not sentinel.exists()
@@ -159,37 +160,18 @@ def test_a_file_over_the_size_limit_is_refused_unread(accord: Accord, article_fi
     data = write(article_file, SMALL.encode("utf-8") + padding)
     assert len(data) > MAX_FILE_BYTES
 
-    shown = accord("show", "4")
-    assert shown.code == 2
-    assert len(shown.stderr.splitlines()) == 1, shown.stderr
-    assert shown.stderr.startswith(f"accord: {article_file}: ")
-    assert f"{MAX_FILE_BYTES} byte limit" in shown.stderr
-    checked = accord("validate")
-    assert checked.code == 1
-    assert any(row.startswith(f"{article_file}: ") and "limit" in row for row in checked.stderr.splitlines()), (
-        checked.stderr
-    )
+    message = assert_refused(accord("show", "4"), f"{MAX_FILE_BYTES} byte limit")
+    assert message.startswith(f"accord: {article_file}: ")
+    assert_reported_invalid(accord, str(article_file), "limit")
     assert article_file.read_bytes() == data
 
 
 # -- YAML 1.1 look-alikes that are valid text ------------------------------------------------
 
 
-def show_json(accord: Accord, record_id: str) -> Any:
-    result = accord("show", record_id, "--format", "json")
-    assert result.code == 0, result.stderr
-    return parse_json(result.stdout)
-
-
-def assert_valid_and_unchanged(accord: Accord, path: Path, data: bytes) -> None:
-    checked = accord("validate")
-    assert checked.code == 0, checked.stderr
-    assert path.read_bytes() == data
-
-
 def test_an_owner_written_on_stays_the_word_on(accord: Accord, article_file: Path) -> None:
     data = write(article_file, variant("  due: '2030-12-31'\n", "  due: '2030-12-31'\n  owner: on\n"))
-    assert show_json(accord, "4.5")["owner"] == "on"
+    assert shown(accord, "4.5")["owner"] == "on"
     listed = accord("list", "--owner", "on", "--format", "ids")
     assert listed.code == 0
     assert listed.stdout.split() == ["4.5"]
@@ -198,7 +180,7 @@ def test_an_owner_written_on_stays_the_word_on(accord: Accord, article_file: Pat
 
 def test_an_unquoted_due_date_is_still_that_date(accord: Accord, article_file: Path) -> None:
     data = write(article_file, variant("  due: '2030-12-31'\n", "  due: 2030-12-31\n"))
-    assert show_json(accord, "4.5")["due"] == "2030-12-31"
+    assert shown(accord, "4.5")["due"] == "2030-12-31"
     before = accord("list", "--due-before", "2031-01-01", "--format", "ids")
     on_the_day = accord("list", "--due-before", "2030-12-31", "--format", "ids")
     assert "4.5" in before.stdout.split()
@@ -209,7 +191,7 @@ def test_an_unquoted_due_date_is_still_that_date(accord: Accord, article_file: P
 @pytest.mark.parametrize("title", ["1:20", "0123", "no", "on", "2030-12-31"])
 def test_a_title_that_looks_like_another_type_stays_text(accord: Accord, article_file: Path, title: str) -> None:
     data = write(article_file, variant("title: Trade target\n", f"title: {title}\n"))
-    assert show_json(accord, "4")["title"] == title
+    assert shown(accord, "4")["title"] == title
     assert_valid_and_unchanged(accord, article_file, data)
 
 
@@ -219,7 +201,7 @@ def test_a_measurement_keeps_its_written_decimals(accord: Accord, records: Path)
     assert text.count("    value: 86.8\n") == 1
     data = write(trade, text.replace("    value: 86.8\n", "    value: 86.80\n"))
 
-    target = show_json(accord, "trade")
+    target = shown(accord, "trade")
     korea = next(s for s in target["series"] if s["name"] == "korea")
     assert {m["period"]: m["value"] for m in korea["measurements"]}["2024"] == "86.80"
     as_text = accord("show", "trade")
@@ -239,24 +221,22 @@ def test_a_broken_article_does_not_take_the_others_down(accord: Accord, records:
     broken = records / "articles" / broken_name
     data = write(broken, "id: '4'\nid: '4'\n")
 
-    listed = accord("list", "--format", "ids")
-    assert listed.code == 2
-    assert listed.stdout.split() == others
-    assert len(listed.stderr.splitlines()) == 1
-    assert listed.stderr.startswith(f"{broken}:2: id: ")
-
-    found = accord("search", "Vietnam en Korea", "-l")
-    assert found.code == 2
-    assert found.stdout.split() == hits
-    assert len(found.stderr.splitlines()) == 1
-    assert found.stderr.startswith(f"{broken}:2: id: ")
+    for out, expected in (
+        (accord("list", "--format", "ids"), others),
+        (accord("search", "Vietnam en Korea", "-l"), hits),
+    ):
+        # exit 2 for the broken file, named on one line, yet every readable record is listed
+        assert out.code == 2
+        assert out.stdout.split() == expected
+        assert len(out.stderr.splitlines()) == 1
+        assert out.stderr.startswith(f"{broken}:2: id: ")
 
     assert broken.read_bytes() == data
 
 
 def test_show_reads_only_the_file_it_names(accord: Accord, records: Path) -> None:
     (records / "articles" / "24.yaml").write_text("- not an article\n", encoding="utf-8")
-    shown = accord("show", "4.5", "--format", "json")
-    assert shown.code == 0
-    assert shown.stderr == ""
-    assert parse_json(shown.stdout)["id"] == "4.5"
+    out = accord("show", "4.5", "--format", "json")
+    assert out.code == 0
+    assert out.stderr == ""
+    assert parse_json(out.stdout)["id"] == "4.5"

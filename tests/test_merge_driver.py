@@ -6,9 +6,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import copy_records, git, run_accord
+from conftest import git, run_accord
+from support import read_yaml
 
 
 def officer(clone: Path, name: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -22,16 +22,10 @@ def pull(clone: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def clones(tmp_path: Path) -> tuple[Path, Path]:
-    """A shared bare repository and two clones, each with the merge driver installed."""
-    seed = tmp_path / "seed"
-    seed.mkdir()
-    git(seed, "init", "-q", "-b", "main")
-    copy_records(seed)
-    git(seed, "add", ".")
-    git(seed, "commit", "-q", "-m", "records")
+def clones(repo: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A shared bare repository, seeded from `repo`, and two clones, each with the merge driver installed."""
     origin = tmp_path / "origin.git"
-    git(tmp_path, "clone", "-q", "--bare", str(seed), str(origin))
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(origin))
     first, second = tmp_path / "alice", tmp_path / "bob"
     for clone in (first, second):
         git(tmp_path, "clone", "-q", str(origin), str(clone))
@@ -44,10 +38,6 @@ def clones(tmp_path: Path) -> tuple[Path, Path]:
     assert pull(second).returncode == 0
     assert run_accord("merge-driver", "install", cwd=second).returncode == 0
     return first, second
-
-
-def record(clone: Path, name: str) -> dict:
-    return yaml.safe_load((clone / "statement" / name).read_text("utf-8"))
 
 
 def test_changes_to_the_same_commitment_in_two_clones_merge_without_conflict(clones: tuple[Path, Path]) -> None:
@@ -63,7 +53,7 @@ def test_changes_to_the_same_commitment_in_two_clones_merge_without_conflict(clo
     assert merged.returncode == 0, merged.stderr + merged.stdout
     text = (bob / "statement" / "articles" / "4.yaml").read_text("utf-8")
     assert "<<<<<<<" not in text and ">>>>>>>" not in text
-    article = record(bob, "articles/4.yaml")
+    article = read_yaml(bob / "statement" / "articles" / "4.yaml")
     notes = sorted(e.get("note", "") for e in article["history"])
     assert notes == ["", "met the counterpart", "talks started", "target confirmed"]
     commitment = next(c for c in article["commitments"] if c["id"] == "4.5")
@@ -92,7 +82,7 @@ def test_measurements_of_two_clones_are_both_kept(clones: tuple[Path, Path]) -> 
 
     assert pull(bob).returncode == 0
 
-    target = record(bob, "targets/trade.yaml")
+    target = read_yaml(bob / "statement" / "targets" / "trade.yaml")
     series = {s["name"]: {m["period"]: str(m["value"]) for m in s["measurements"]} for s in target["series"]}
     assert series["korea"]["2026"] == "96.1"
     assert series["vietnam"]["2025"] == "84.0"

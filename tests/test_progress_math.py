@@ -56,6 +56,37 @@ def series(name: str, values: dict[str, str], primary: bool = True) -> Series:
     )
 
 
+# The two kinds of target, shaped like the shipped trade (yearly figures) and edcf (dated running totals).
+SHAPES = {
+    "level": {"id": "trade", "title": "Trade", "article": "4", "commitment": "4.5", "series": "korea"},
+    "cumulative": {"id": "edcf", "title": "Loans", "article": "9", "commitment": "9.1", "series": "signed"},
+}
+
+
+def make_target(
+    kind: str,
+    value: int | str,
+    values: dict[str, str] | None,
+    baseline: str,
+    deadline: str,
+    extra: list[Series] | None = None,
+) -> Target:
+    shape = SHAPES[kind]
+    return Target(
+        id=shape["id"],
+        title=shape["title"],
+        article=shape["article"],
+        commitment=shape["commitment"],
+        kind=kind,
+        unit="billion USD",
+        value=D(value),
+        source="test",
+        baseline=baseline,
+        deadline=deadline,
+        series=[series(shape["series"], values or {}), *(extra or [])],
+    )
+
+
 def level(
     value: int | str = 150,
     *,
@@ -64,19 +95,7 @@ def level(
     deadline: str = "2030-12-31",
     extra: list[Series] | None = None,
 ) -> Target:
-    return Target(
-        id="trade",
-        title="Trade",
-        article="4",
-        commitment="4.5",
-        kind="level",
-        unit="billion USD",
-        value=D(value),
-        source="test",
-        baseline=baseline,
-        deadline=deadline,
-        series=[series("korea", values or {}), *(extra or [])],
-    )
+    return make_target("level", value, values, baseline, deadline, extra)
 
 
 def cumulative(
@@ -86,19 +105,7 @@ def cumulative(
     baseline: str = "2024-01-01",
     deadline: str = "2030-12-31",
 ) -> Target:
-    return Target(
-        id="edcf",
-        title="Loans",
-        article="9",
-        commitment="9.1",
-        kind="cumulative",
-        unit="billion USD",
-        value=D(value),
-        source="test",
-        baseline=baseline,
-        deadline=deadline,
-        series=[series("signed", values or {})],
-    )
+    return make_target("cumulative", value, values, baseline, deadline)
 
 
 # -- verdicts of whole computations ------------------------------------------------------------

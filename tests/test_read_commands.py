@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -17,17 +18,8 @@ import pytest
 import yaml
 
 from conftest import Accord, copy_records, run_accord
-from support import (
-    ANSI,
-    articles,
-    commitment_ids,
-    commitments,
-    expected_hits,
-    fold,
-    glossary_names,
-    parse_json,
-    read_yaml,
-)
+from helpers import ANSI, assert_refused, outcome, parse_json, shown, succeeded
+from support import articles, commitment_ids, commitments, expected_hits, fold, glossary_names, read_yaml
 
 LIST_KEYS = ["id", "status", "side", "due", "owner", "section", "tags", "title"]
 
@@ -41,14 +33,6 @@ def ok(accord: Accord, *args: str) -> str:
     assert result.code == 0, result.stderr
     assert result.stderr == ""
     return result.stdout
-
-
-def one_line_error(result: Any, code: int = 2) -> str:
-    assert result.code == code
-    assert result.stdout == ""
-    assert len(result.stderr.splitlines()) == 1, result.stderr
-    message: str = result.stderr.strip()
-    return message
 
 
 def listed(accord: Accord, *args: str) -> list[str]:
@@ -131,9 +115,7 @@ def test_list_status_is_repeatable_and_excludes_the_rest(accord: Accord, records
 
 
 def test_list_rejects_an_unknown_status(accord: Accord) -> None:
-    message = one_line_error(accord("list", "--status", "finished"))
-    assert "finished" in message
-    assert "in_progress" in message
+    assert_refused(accord("list", "--status", "finished"), "finished", "in_progress")
 
 
 def test_list_section_filter(accord: Accord, records: Path) -> None:
@@ -172,8 +154,7 @@ def test_list_due_before(accord: Accord, records: Path) -> None:
     expected = commitment_ids(records, lambda a, c: "due" in c and c["due"] < "2026-01-01")
     assert expected
     assert listed(accord, "--due-before", "2026-01-01") == expected
-    message = one_line_error(accord("list", "--due-before", "31-12-2025"))
-    assert "--due-before" in message
+    assert_refused(accord("list", "--due-before", "31-12-2025"), "--due-before")
 
 
 def test_list_overdue_follows_today_and_status(accord: Accord, records: Path) -> None:
@@ -253,12 +234,21 @@ def test_show_json_and_yaml_give_the_record_as_written(accord: Accord, records: 
     article = read_yaml(records / "articles" / "17a.yaml")
     assert parse_json(ok(accord, "show", "17a", "--format", "json")) == article
     assert yaml.safe_load(ok(accord, "show", "17a", "--format", "yaml")) == article
-    commitment = {"article": "17a", "section": article["section"], **article["commitments"][1], "history": []}
+    commitment = {
+        "article": "17a", "section": article["section"], **article["commitments"][1], "targets": [], "history": []
+    }
     assert parse_json(ok(accord, "show", "17a.2", "--format", "json")) == commitment
     assert yaml.safe_load(ok(accord, "show", "17a.2", "--format", "yaml")) == commitment
     target = parse_json(ok(accord, "show", "edcf", "--format", "json"))
     written = read_yaml(records / "targets" / "edcf.yaml")
     assert target == {**written, "value": str(written["value"])}  # amounts travel as exact text in json
+
+
+def test_show_names_the_targets_that_measure_a_commitment(accord: Accord, records: Path) -> None:
+    measured = {read_yaml(path)["commitment"]: path.stem for path in (records / "targets").glob("*.yaml")}
+    for commitment, target in measured.items():
+        assert parse_json(ok(accord, "show", commitment, "--format", "json"))["targets"] == [target]
+        assert re.search(rf"^targets\s+{target}$", ok(accord, "show", commitment), re.M)
 
 
 def test_show_ignores_case_and_spaces_in_the_id(accord: Accord) -> None:
@@ -270,9 +260,7 @@ def test_show_ignores_case_and_spaces_in_the_id(accord: Accord) -> None:
     [("17b", "did you mean 17"), ("tarde", "did you mean trade"), ("4.99", "4.1, 4.2"), ("../4", "no record")],
 )
 def test_show_an_unknown_id_is_one_line_with_a_suggestion(accord: Accord, record_id: str, hint: str) -> None:
-    message = one_line_error(accord("show", record_id))
-    assert message.startswith("accord: ")
-    assert hint in message
+    assert_refused(accord("show", record_id), hint)
 
 
 # -- search ----------------------------------------------------------------------------------
@@ -398,9 +386,8 @@ def test_search_exit_codes(accord: Accord) -> None:
     nothing = accord("search", "zzqxj")
     assert nothing.code == 1
     assert nothing.stdout == "" and nothing.stderr == ""
-    message = one_line_error(accord("search", "-E", "(unclosed"))
-    assert "regular expression" in message
-    assert "empty" in one_line_error(accord("search", ""))
+    assert_refused(accord("search", "-E", "(unclosed"), "regular expression")
+    assert_refused(accord("search", ""), "empty")
 
 
 # -- validate --------------------------------------------------------------------------------
@@ -473,17 +460,14 @@ def retitled_copy(where: Path, title: str) -> Path:
     return copy
 
 
-def shown_title(result: Any) -> str:
-    assert result.returncode == 0, result.stderr
-    title: str = parse_json(result.stdout)["title"]
+def shown_title(result: subprocess.CompletedProcess[str]) -> str:
+    title: str = parse_json(succeeded(outcome(result)))["title"]
     return title
 
 
 def test_dir_option_wins_over_accord_dir(accord: Accord, tmp_path: Path) -> None:
     other = retitled_copy(tmp_path / "other", "Other copy")
-    result = accord("show", "4.5", "--format", "json", "--dir", str(other))
-    assert result.code == 0
-    assert parse_json(result.stdout)["title"] == "Other copy"
+    assert shown(accord, "4.5", "--dir", str(other))["title"] == "Other copy"
     assert parse_json(ok(accord, "show", "4.5", "--format", "json"))["title"] != "Other copy"
 
 
@@ -509,12 +493,7 @@ def test_the_nearest_statement_folder_upward_is_used(records: Path, tmp_path: Pa
 def test_no_records_anywhere_is_a_clear_error(tmp_path_factory: pytest.TempPathFactory) -> None:
     empty = tmp_path_factory.mktemp("nowhere")
     assert not any((folder / "statement" / "statement.yaml").exists() for folder in (empty, *empty.parents))
-    result = run_accord("list", cwd=empty)
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert len(result.stderr.splitlines()) == 1, result.stderr
-    assert "no statement/ folder" in result.stderr
-    assert "--dir" in result.stderr and "ACCORD_DIR" in result.stderr
+    assert_refused(outcome(run_accord("list", cwd=empty)), "no statement/ folder", "--dir", "ACCORD_DIR")
     wrong = run_accord("list", cwd=empty, env={"ACCORD_DIR": str(empty)})
     assert wrong.returncode == 2
     assert str(empty) in wrong.stderr and "statement.yaml" in wrong.stderr

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from conftest import Accord
-from support import SOURCE_FILE, articles, id_order, parse_json, read_yaml
+from helpers import logged, parse_json, shown
+from support import SOURCE_FILE, articles, id_order, read_yaml
 
 NUMBERED = re.compile(r"^(\d+)\. (.*)$")
 SIXTH_HEADING = "Nauwe samenwerking in internationale en regionale fora en mechanismen"
@@ -82,14 +83,9 @@ def source(records: Path) -> Source:
 
 
 @pytest.fixture
-def shown(accord: Accord, records: Path) -> dict[str, dict[str, Any]]:
+def shown_articles(accord: Accord, records: Path) -> dict[str, dict[str, Any]]:
     """Every article as `accord show ID --format json` gives it."""
-    out = {}
-    for path in sorted((records / "articles").glob("*.yaml")):
-        result = accord("show", path.stem, "--format", "json")
-        assert result.code == 0, result.stderr
-        out[path.stem] = parse_json(result.stdout)
-    return out
+    return {path.stem: shown(accord, path.stem) for path in sorted((records / "articles").glob("*.yaml"))}
 
 
 def test_the_source_parses_into_the_expected_shape(source: Source) -> None:
@@ -101,25 +97,29 @@ def test_the_source_parses_into_the_expected_shape(source: Source) -> None:
 
 
 def test_the_articles_are_exactly_the_paragraphs_of_the_statement(
-    accord: Accord, source: Source, shown: dict[str, dict[str, Any]]
+    accord: Accord, source: Source, shown_articles: dict[str, dict[str, Any]]
 ) -> None:
     expected = {str(n) for n in range(1, 24)} | {"17a", "closing"}
-    assert set(shown) == expected
+    assert set(shown_articles) == expected
     listed = accord("list", "--articles", "--format", "ids")
     assert listed.code == 0
     assert listed.stdout.split() == sorted(expected, key=id_order)
     assert set(source.paragraphs) == expected
 
 
-def test_each_article_text_is_its_source_paragraph(source: Source, shown: dict[str, dict[str, Any]]) -> None:
+def test_each_article_text_is_its_source_paragraph(source: Source, shown_articles: dict[str, dict[str, Any]]) -> None:
     for article_id, paragraph in source.paragraphs.items():
-        assert squash(shown[article_id]["text"]) == squash(paragraph.text), article_id
+        assert squash(shown_articles[article_id]["text"]) == squash(paragraph.text), article_id
 
 
-def test_each_article_is_in_the_section_it_falls_under(source: Source, shown: dict[str, dict[str, Any]]) -> None:
-    assert {a: shown[a]["section"] for a in shown} == {p.id: p.section for p in source.paragraphs.values()}
-    assert shown["17a"]["section"] == 5
-    assert shown["closing"]["section"] == 6
+def test_each_article_is_in_the_section_it_falls_under(
+    source: Source, shown_articles: dict[str, dict[str, Any]]
+) -> None:
+    assert {a: shown_articles[a]["section"] for a in shown_articles} == {
+        p.id: p.section for p in source.paragraphs.values()
+    }
+    assert shown_articles["17a"]["section"] == 5
+    assert shown_articles["closing"]["section"] == 6
 
 
 def test_statement_preamble_and_headings_follow_the_source(records: Path, source: Source) -> None:
@@ -137,33 +137,35 @@ def test_statement_source_matches_the_attribution_lines(records: Path, source: S
     assert (records / statement["source"]["file"]).read_bytes() == (records / SOURCE_FILE).read_bytes()
 
 
-def test_every_commitment_excerpt_is_in_its_article(shown: dict[str, dict[str, Any]]) -> None:
+def test_every_commitment_excerpt_is_in_its_article(shown_articles: dict[str, dict[str, Any]]) -> None:
     total = 0
-    for article in shown.values():
+    for article in shown_articles.values():
         assert article["commitments"], f"article {article['id']} has no commitments"
         for commitment in article["commitments"]:
             assert commitment["excerpt"] in article["text"], commitment["id"]
             total += 1
-    assert total > len(shown)
+    assert total > len(shown_articles)
 
 
-def test_commitment_ids_are_numbered_in_order_within_their_article(shown: dict[str, dict[str, Any]]) -> None:
-    for article_id, article in shown.items():
+def test_commitment_ids_are_numbered_in_order_within_their_article(shown_articles: dict[str, dict[str, Any]]) -> None:
+    for article_id, article in shown_articles.items():
         ids = [c["id"] for c in article["commitments"]]
         assert ids == [f"{article_id}.{n}" for n in range(1, len(ids) + 1)]
 
 
-def test_commitment_records_agree_with_list_and_show(accord: Accord, shown: dict[str, dict[str, Any]]) -> None:
+def test_commitment_records_agree_with_list_and_show(accord: Accord, shown_articles: dict[str, dict[str, Any]]) -> None:
     listed = parse_json(accord("list", "--format", "json").stdout)
-    expected = [(c["id"], a["section"]) for a in shown.values() for c in a["commitments"]]
+    expected = [(c["id"], a["section"]) for a in shown_articles.values() for c in a["commitments"]]
     assert sorted((row["id"], row["section"]) for row in listed) == sorted(expected)
-    one = parse_json(accord("show", "closing.1", "--format", "json").stdout)
+    one = shown(accord, "closing.1")
     assert one["article"] == "closing"
-    assert one["excerpt"] in shown["closing"]["text"]
+    assert one["excerpt"] in shown_articles["closing"]["text"]
 
 
-def test_every_record_starts_untouched(accord: Accord, shown: dict[str, dict[str, Any]], records: Path) -> None:
-    for article in shown.values():
+def test_every_record_starts_untouched(
+    accord: Accord, shown_articles: dict[str, dict[str, Any]], records: Path
+) -> None:
+    for article in shown_articles.values():
         assert article["status"] == "not_started"
         assert article["history"] == []
         for commitment in article["commitments"]:
@@ -171,10 +173,8 @@ def test_every_record_starts_untouched(accord: Accord, shown: dict[str, dict[str
     statuses = {row["status"] for row in parse_json(accord("list", "--format", "json").stdout)}
     assert statuses == {"not_started"}
     for path in (records / "targets").glob("*.yaml"):
-        assert parse_json(accord("show", path.stem, "--format", "json").stdout)["history"] == []
-    log = accord("log", "--format", "json")
-    assert log.code == 0
-    assert parse_json(log.stdout) == []
+        assert shown(accord, path.stem)["history"] == []
+    assert logged(accord) == []
 
 
 def _amount_and_year(source: Source, article: str, pattern: str) -> tuple[Decimal, str]:
@@ -193,13 +193,11 @@ def test_targets_carry_the_figures_of_the_text(accord: Accord, source: Source) -
         "edpf": (Decimal(2), "2030"),
     }
     for target_id, (value, year) in expected.items():
-        result = accord("show", target_id, "--format", "json")
-        assert result.code == 0, result.stderr
-        target = parse_json(result.stdout)
+        target = shown(accord, target_id)
         assert Decimal(target["value"]) == value
         assert target["deadline"] == f"{year}-12-31"
         assert target["unit"] == "billion USD"
-        commitment = parse_json(accord("show", target["commitment"], "--format", "json").stdout)
+        commitment = shown(accord, target["commitment"])
         assert commitment["article"] == target["article"]
         for series in target["series"]:
             for measurement in series["measurements"]:
@@ -207,8 +205,8 @@ def test_targets_carry_the_figures_of_the_text(accord: Accord, source: Source) -
 
 
 def test_the_trade_target_names_its_commitment_with_the_amount(accord: Accord) -> None:
-    target = parse_json(accord("show", "trade", "--format", "json").stdout)
-    commitment = parse_json(accord("show", target["commitment"], "--format", "json").stdout)
+    target = shown(accord, "trade")
+    commitment = shown(accord, target["commitment"])
     assert "150 miljard USD" in commitment["excerpt"]
 
 
@@ -221,9 +219,9 @@ def test_no_record_carries_the_page_furniture(records: Path) -> None:
         assert "Bron:" not in text, path
 
 
-def test_articles_on_disk_match_what_show_reports(records: Path, shown: dict[str, dict[str, Any]]) -> None:
+def test_articles_on_disk_match_what_show_reports(records: Path, shown_articles: dict[str, dict[str, Any]]) -> None:
     for article in articles(records):
-        assert shown[article["id"]]["text"] == article["text"]
+        assert shown_articles[article["id"]]["text"] == article["text"]
 
 
 def test_the_shipped_records_validate(accord: Accord, records: Path) -> None:

@@ -13,7 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from accord.model import Status
 from conftest import Accord, copy_records
-from helpers import assert_untouched, snapshot
+from helpers import assert_untouched, assert_valid, shown, snapshot
 
 ARTICLE = "4"
 COMMITMENTS = ["4.1", "4.3", "4.5"]
@@ -47,18 +47,12 @@ class Records(RuleBasedStateMachine):
     def teardown(self) -> None:
         if hasattr(self, "accord"):
             try:
-                out = self.accord("validate")
-                assert out.code == 0, out.stdout + out.stderr
+                assert_valid(self.accord)
             finally:
                 shutil.rmtree(self.folder, ignore_errors=True)
 
     def article(self) -> dict[str, Any]:
-        import json
-
-        out = self.accord("show", ARTICLE, "--format", "json")
-        assert out.code == 0, out.stderr
-        data: dict[str, Any] = json.loads(out.stdout)
-        return data
+        return shown(self.accord, ARTICLE)
 
     def record(self, person: str, change: Change) -> None:
         if change:
@@ -177,8 +171,7 @@ class Records(RuleBasedStateMachine):
                 assert commitment["status"] == "not_started"
         self.steps += 1
         if self.steps % 5 == 0:
-            out = self.accord("validate")
-            assert out.code == 0, out.stdout + out.stderr
+            assert_valid(self.accord)
 
 
 def test_random_changes_keep_the_records_equal_to_the_model() -> None:
