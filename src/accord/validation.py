@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import yamlio
 from .errors import DataError
@@ -32,12 +32,7 @@ def validate(store: Store) -> list[DataError]:
     sections = {s.number for s in statement.sections}
     source_text = _source_text(store, statement.source.file, problems)
     commitment_ids: dict[str, Path] = {}
-    for article_id in store.article_ids():
-        try:
-            loaded = store.article(article_id)
-        except DataError as exc:
-            problems += _problems_of(exc)
-            continue
+    for article_id, loaded in _each(store.article, store.article_ids(), problems):
         report = _reporter(loaded, problems)
         article = loaded.record
         if article.id != article_id:
@@ -57,15 +52,22 @@ def validate(store: Store) -> list[DataError]:
             if commitment.excerpt not in article.text:
                 report(("commitments", index, "excerpt"), f"excerpt of {commitment.id} is not in the article's text")
         _check_history(loaded, report)
-    for target_id in store.target_ids():
-        try:
-            loaded_target = store.target(target_id)
-        except DataError as exc:
-            problems += _problems_of(exc)
-            continue
+    for target_id, loaded_target in _each(store.target, store.target_ids(), problems):
         _check_target(loaded_target, target_id, commitment_ids, _reporter(loaded_target, problems))
         _check_history(loaded_target, _reporter(loaded_target, problems))
     return problems
+
+
+R = TypeVar("R")
+
+
+def _each(load: Callable[[str], R], ids: list[str], problems: list[DataError]) -> Iterator[tuple[str, R]]:
+    """Each record that loads; the problems of those that do not."""
+    for record_id in ids:
+        try:
+            yield record_id, load(record_id)
+        except DataError as exc:
+            problems += _problems_of(exc)
 
 
 Reporter = Callable[[tuple[str | int, ...], str], None]
