@@ -112,13 +112,24 @@ def latest_events(history: list[Event]) -> dict[FieldKey, Event]:
     return latest
 
 
+def values_on(record: Article | Target, day: date) -> dict[FieldKey, Any]:
+    """Every field that has events, with its value at the end of `day`, replayed from the history."""
+    values: dict[FieldKey, Any] = {}
+    for event in sorted(record.history, key=Event.effective):
+        key = field_key(event)
+        if key is None:
+            continue
+        if event.effective()[0] <= day:
+            values[key] = event.new
+        elif key not in values:
+            values[key] = event.old  # its first change came later: the value before it
+    return values
+
+
 def value_on(record: Article | Target, key: FieldKey, day: date) -> Any:
-    """A field's value at the end of `day`, replayed from its history."""
-    own = sorted((e for e in record.history if field_key(e) == key), key=Event.effective)
-    before = [e for e in own if e.effective()[0] <= day]
-    if before:
-        return before[-1].new
-    return own[0].old if own else current_value(record, key)
+    """A field's value at the end of `day`."""
+    values = values_on(record, day)
+    return values[key] if key in values else current_value(record, key)
 
 
 def current_value(record: Article | Target, key: FieldKey) -> Any:

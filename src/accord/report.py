@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import DataError, UsageError
 from .model import CLOSED_STATUSES, Article, Commitment, Event, Status, Target
-from .operations import value_on
+from .operations import values_on
 from .query import is_overdue
 from .storage import Store
 from .tracking import overview
@@ -118,9 +118,10 @@ def build(store: Store, today: date, period: Period) -> Report:
     overdue, stalled, stale, changes = [], [], [], []
     never_updated = 0
     for article in articles:
+        then = values_on(article, previous_end)
         for commitment in article.commitments:
             totals[commitment.status.value] += 1
-            previous[value_on(article, (commitment.id, "status"), previous_end)] += 1
+            previous[then.get((commitment.id, "status"), commitment.status.value)] += 1
             per_section.setdefault(article.section, Counter())[commitment.status.value] += 1
             row = _item_row(article, commitment, today)
             if is_overdue(commitment, today):
@@ -140,7 +141,7 @@ def build(store: Store, today: date, period: Period) -> Report:
             if period.start <= event.at.date() <= period.end:
                 changes.append(_change_row(None, event, titles) | {"title": target.title})
     changes.sort(key=lambda c: (c["section"] is None, c["section"] or 0, c["at"]))
-    summary = overview(store, today, None, None, errors)
+    summary = overview(store, today, None, None, errors, articles)
     upcoming = [
         {
             "id": d.commitment.id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,7 +30,12 @@ class Overview:
 
 
 def overview(
-    store: Store, today: date, target_id: str | None, series_name: str | None, errors: list[DataError]
+    store: Store,
+    today: date,
+    target_id: str | None,
+    series_name: str | None,
+    errors: list[DataError],
+    articles: Iterable[Article] | None = None,
 ) -> Overview:
     if target_id is not None:
         item = find(store, target_id).item
@@ -55,7 +61,7 @@ def overview(
     deadlines: list[Deadline] = []
     if target_id is None:
         linked = {p.target.commitment for p in results}
-        for article in store.articles(errors, history=False):
+        for article in store.articles(errors, history=False) if articles is None else articles:
             for commitment in article.commitments:
                 if commitment.due and commitment.id not in linked and commitment.status not in CLOSED_STATUSES:
                     deadlines.append(Deadline(article, commitment, (commitment.due - today).days))
