@@ -10,7 +10,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -34,38 +34,15 @@ class _Group(TyperGroup):
             raise typer.Exit(exc.exit_code) from None
 
 
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    ids = "ids"
+ListFormat = Literal["table", "json", "csv", "ids"]
+TableFormat = Literal["table", "json", "csv"]
+ProgressFormat = Literal["table", "json", "csv", "md"]
+ShowFormat = Literal["text", "json", "yaml"]
+SearchFormat = Literal["text", "json"]
+ReportFormat = Literal["md", "html", "json"]
 
 
-class TableFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-class ProgressFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    md = "md"
-
-
-class ShowFormat(StrEnum):
-    text = "text"
-    json = "json"
-    yaml = "yaml"
-
-
-class SearchFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class SideChoice(StrEnum):
+class SideChoice(StrEnum):  # an Enum, not a Literal: typer takes no list of Literal
     both = "both"
     vietnam = "vietnam"
     korea = "korea"
@@ -165,7 +142,7 @@ def list_(
     due_before: DueBefore = None,
     overdue: Overdue = False,
     articles: Annotated[bool, typer.Option("--articles", help="List articles instead of commitments.")] = False,
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = "table",
     directory: DirOption = None,
 ) -> None:
     """List commitments (or articles), filtered."""
@@ -177,7 +154,7 @@ def list_(
     filters = _filters(status, section, side, owner, tag, due_before, overdue)
     errors: list[DataError] = []
     rows = [views.list_row(row) for row in select(store.articles(errors, history=False), filters, articles)]
-    columns = views.LIST_TABLE_COLUMNS if fmt == ListFormat.table else views.LIST_COLUMNS
+    columns = views.LIST_TABLE_COLUMNS if fmt == "table" else views.LIST_COLUMNS
     render.emit_rows(columns, rows, fmt)
     render.problems(errors)
     if errors:
@@ -189,7 +166,7 @@ def show(
     record_id: Annotated[
         str, typer.Argument(metavar="ID", help="An article (4), a commitment (4.3) or a target (trade).")
     ],
-    fmt: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f")] = "text",
     directory: DirOption = None,
 ) -> None:
     """Show everything known of an article, a commitment or a target."""
@@ -217,7 +194,7 @@ def search(
     tag: TagFilter = None,
     due_before: DueBefore = None,
     overdue: Overdue = False,
-    fmt: Annotated[SearchFormat, typer.Option("--format", "-f")] = SearchFormat.text,
+    fmt: Annotated[SearchFormat, typer.Option("--format", "-f")] = "text",
     directory: DirOption = None,
 ) -> None:
     """Find commitments that mention a text, like grep. Exit 0 on a match, 1 on none, 2 on error."""
@@ -262,7 +239,7 @@ def validate(directory: DirOption = None) -> None:
 
 @app.command()
 def stats(
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = "table",
     directory: DirOption = None,
 ) -> None:
     """Count commitments by status, per section and in total."""
@@ -414,7 +391,7 @@ def log(
     ] = None,
     since: Annotated[str | None, typer.Option("--since", metavar="DATE|7d|2w")] = None,
     by: Annotated[str | None, typer.Option("--by", metavar="NAME", help="Only changes by this person.")] = None,
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = "table",
     directory: DirOption = None,
 ) -> None:
     """Every change, newest first."""
@@ -426,7 +403,7 @@ def log(
     start = inputs.since(since, inputs.today()) if since else None
     errors: list[DataError] = []
     entries = read_log(store, record_id, start, by, errors)
-    columns = views.LOG_TABLE_COLUMNS if fmt == TableFormat.table else views.LOG_COLUMNS
+    columns = views.LOG_TABLE_COLUMNS if fmt == "table" else views.LOG_COLUMNS
     render.emit_rows(columns, [views.log_row(e.event) for e in entries], fmt)
     render.problems(errors)
     if errors:
@@ -458,7 +435,7 @@ def measure(
 def progress(
     target: Annotated[str | None, typer.Argument(metavar="[TARGET]")] = None,
     series: Annotated[str | None, typer.Option("--series", help="Show this series instead of the primary one.")] = None,
-    fmt: Annotated[ProgressFormat, typer.Option("--format", "-f")] = ProgressFormat.table,
+    fmt: Annotated[ProgressFormat, typer.Option("--format", "-f")] = "table",
     today: Annotated[str | None, typer.Option("--today", metavar="DATE", help="Compute as of this date.")] = None,
     directory: DirOption = None,
 ) -> None:
@@ -476,12 +453,6 @@ def progress(
         _exit(EXIT_ERROR)
 
 
-class ReportFormat(StrEnum):
-    md = "md"
-    html = "html"
-    json = "json"
-
-
 @app.command()
 def report(
     week_value: Annotated[
@@ -489,7 +460,7 @@ def report(
     ] = None,
     since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="From this date to today.")] = None,
     week: Annotated[bool, typer.Option("--week", help="One ISO week: the current one, or YYYY-Www.")] = False,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.md,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = "md",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     today: Annotated[
         str | None, typer.Option("--today", metavar="DATE", help="Fix 'now', for a report that can be reproduced.")
@@ -507,7 +478,7 @@ def report(
         week = True
     start = inputs.iso_date(since, "--since") if since else None
     period = period_for(as_of, start, (week_value or "current") if week else None)
-    text = "".join(PUBLISHERS[fmt.value]().lines(build(store, as_of, period)))
+    text = "".join(PUBLISHERS[fmt]().lines(build(store, as_of, period)))
     if output is None:
         sys.stdout.write(text)
         return
