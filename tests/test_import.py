@@ -483,6 +483,7 @@ def test_cli_import_then_validate(records: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     statement = statement_of(out)
     assert statement["parties"] == ["Vietnam", "Republic of Korea"]
+    assert statement["sides"] == ["vietnam", "republic-of-korea"]
     assert statement["title"] == "VN-KR 2025"
     assert len(articles(out)) == 25
     assert validate(out).returncode == 0

@@ -131,6 +131,25 @@ def test_list_side_filter(accord: Accord, records: Path, side: str) -> None:
     assert listed(accord, "--side", side) == expected
 
 
+def test_a_side_the_statement_does_not_have_is_refused_with_the_choices(accord: Accord, records: Path) -> None:
+    sides = read_yaml(records / "statement.yaml")["sides"]
+    refused = accord("list", "--side", "spain")
+    assert refused.code == 2
+    assert all(side in refused.stderr for side in ["both", *sides])
+    assert listed(accord, "--side", sides[0].upper()) == listed(accord, "--side", sides[0])
+
+
+def test_validate_reports_a_side_the_statement_does_not_have(accord: Accord, records: Path) -> None:
+    path = records / "articles" / "9.yaml"
+    rows = path.read_text("utf-8").splitlines(keepends=True)
+    line = next(n for n, row in enumerate(rows, 1) if row == "  side: korea\n")
+    rows[line - 1] = "  side: spain\n"
+    path.write_text("".join(rows), encoding="utf-8")
+    broken = accord("validate")
+    assert broken.code == 1
+    assert f"{path}:{line}: side 'spain'" in broken.stderr
+
+
 def test_list_owner_filter_ignores_case_but_not_words(accord: Accord) -> None:
     ok(accord, "edit", "4.5", "--owner", "Ministry of Industry and Trade", "--no-commit")
     assert listed(accord, "--owner", "ministry of industry and trade") == ["4.5"]

@@ -26,7 +26,6 @@ from accord.model import (
     Measurement,
     Record,
     Series,
-    Side,
     Statement,
     Status,
     Target,
@@ -125,7 +124,7 @@ commitments = st.builds(
     Commitment,
     id=commitment_id,
     title=required_text,
-    side=st.sampled_from(Side),
+    side=st.sampled_from(["both", "vietnam", "korea", "united-states"]),
     excerpt=required_text,
     status=st.sampled_from(Status),
     owner=optional(free_text),
@@ -207,7 +206,7 @@ def test_generated_records_round_trip(strategy: st.SearchStrategy[Record], data:
 
 @pytest.mark.parametrize("text", TRICKY)
 def test_tricky_text_keeps_its_meaning(text: str) -> None:
-    commitment = Commitment(id="4.5", title=text, side=Side.BOTH, excerpt="e", owner=text, due=date(2030, 12, 31))
+    commitment = Commitment(id="4.5", title=text, side="both", excerpt="e", owner=text, due=date(2030, 12, 31))
     written = yamlio.dump(to_data(commitment))
     loaded = yamlio.load_text(written.decode("utf-8"), Path("c.yaml"))
     assert loaded["owner"] == text

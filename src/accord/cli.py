@@ -7,8 +7,6 @@ so that `accord --help` and a mistyped option answer at once.
 from __future__ import annotations
 
 import sys
-from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
@@ -42,12 +40,6 @@ SearchFormat = Literal["text", "json"]
 ReportFormat = Literal["md", "html", "json"]
 
 
-class SideChoice(StrEnum):  # an Enum, not a Literal: typer takes no list of Literal
-    both = "both"
-    vietnam = "vietnam"
-    korea = "korea"
-
-
 app = typer.Typer(
     cls=_Group,
     help="Track the commitments of a joint statement, kept as YAML records in git.",
@@ -75,8 +67,8 @@ SectionFilter = Annotated[
     list[int] | None, typer.Option("--section", metavar="N", help="Keep these section numbers (repeatable).")
 ]
 SideFilter = Annotated[
-    list[SideChoice] | None,
-    typer.Option("--side", metavar="both|vietnam|korea", help="Who carries it (repeatable)."),
+    list[str] | None,
+    typer.Option("--side", metavar="SIDE", help="Who carries it: both, or one party's side (repeatable)."),
 ]
 OwnerFilter = Annotated[str | None, typer.Option("--owner", metavar="NAME", help="Owned by this name (any case).")]
 TagFilter = Annotated[
@@ -101,27 +93,26 @@ def _store(directory: Path | None) -> Store:
 
 
 def _filters(
+    store: Store,
     status: list[str] | None,
     section: list[int] | None,
-    side: list[SideChoice] | None,
+    side: list[str] | None,
     owner: str | None,
     tag: list[str] | None,
     due_before: str | None,
     overdue: bool,
-    today: date | None = None,
 ) -> Any:
     from . import inputs
-    from .model import Side
     from .query import Filters
 
     return Filters(
         statuses=frozenset(inputs.status(s) for s in status or []),
         sections=frozenset(section or []),
-        sides=frozenset(Side(s.value) for s in side or []),
+        sides=frozenset(inputs.side(s, store.statement()) for s in side or []),
         owner=owner,
         tags=frozenset(inputs.tag(t) for t in tag or []),
         due_before=inputs.iso_date(due_before, "--due-before") if due_before else None,
-        overdue_on=(today or inputs.today()) if overdue else None,
+        overdue_on=inputs.today() if overdue else None,
     )
 
 
@@ -151,7 +142,7 @@ def list_(
     from .query import select
 
     store = _store(directory)
-    filters = _filters(status, section, side, owner, tag, due_before, overdue)
+    filters = _filters(store, status, section, side, owner, tag, due_before, overdue)
     errors: list[DataError] = []
     rows = [views.list_row(row) for row in select(store.articles(errors, history=False), filters, articles)]
     columns = views.LIST_TABLE_COLUMNS if fmt == "table" else views.LIST_COLUMNS
@@ -204,7 +195,7 @@ def search(
     from .query import search as run_search
 
     store = _store(directory)
-    filters = _filters(status, section, side, owner, tag, due_before, overdue)
+    filters = _filters(store, status, section, side, owner, tag, due_before, overdue)
     compiled = compile_pattern(
         pattern, case_sensitive=case_sensitive, regex=regex, word=word, glossary=store.glossary()
     )

@@ -72,6 +72,7 @@ import re
 import shutil
 import statistics
 import tempfile
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -395,6 +396,7 @@ def _build(
         "format": 1,
         "title": title.strip() if title else document.title or DEFAULT_TITLE,
         "parties": parties,
+        "sides": [_slug(p) for p in parties],
         "visit": _visit(preamble, document.url),
         "language": language,
         "source": {
@@ -510,6 +512,12 @@ def _commitments(article_id: str, text: str, markers: re.Pattern[str] | None) ->
         }
         for n, sentence in enumerate(chosen, start=1)
     ]
+
+
+def _slug(name: str) -> str:
+    """A party's short name for the `side` of commitments: `United States` -> `united-states`."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "party"
 
 
 def _visit(preamble: list[str], url: str | None) -> dict[str, str]:

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from .errors import UsageError
-from .model import Status
+from .model import BOTH_SIDES, Statement, Status
 
 
 def text(value: str, option: str) -> str:
@@ -69,6 +69,14 @@ def amount(value: str) -> Decimal:
     if not number.is_finite():
         raise UsageError(f"VALUE {value!r} is not a finite number")
     return number
+
+
+def side(value: str, statement: Statement) -> str:
+    choices = [BOTH_SIDES, *statement.sides]
+    key = text(value, "--side").strip().lower()
+    if key not in choices:
+        raise UsageError(f"unknown side {value!r}; this statement's sides: {', '.join(choices)}")
+    return key
 
 
 def tag(value: str) -> str:

@@ -39,10 +39,9 @@ class Status(StrEnum):
 CLOSED_STATUSES = frozenset({Status.COMPLETED, Status.DROPPED})
 
 
-class Side(StrEnum):
-    BOTH = "both"
-    VIETNAM = "vietnam"
-    KOREA = "korea"
+# The side that carries a commitment: one of the statement's `sides` (its parties' short
+# names, such as `vietnam` and `korea`), or all of them together.
+BOTH_SIDES = "both"
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -93,9 +92,9 @@ Text = Annotated[str, Field(min_length=1)]
 RecordId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 CommitmentId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*\.[0-9]+$")]
 Tag = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 # Enums are read from their string values; strict mode alone would demand enum instances.
 StatusField = Annotated[Status, Field(strict=False)]
-SideField = Annotated[Side, Field(strict=False)]
 EventValue = str | list[str] | Amount | None
 
 
@@ -129,7 +128,7 @@ class Event(Record):
 class Commitment(Record):
     id: CommitmentId
     title: Text
-    side: SideField
+    side: Slug
     excerpt: Text
     status: StatusField = Status.NOT_STARTED
     owner: str | None = None
@@ -202,6 +201,7 @@ class Statement(Record):
     format: Literal[1]
     title: Text
     parties: list[Text]
+    sides: list[Slug] = []  # the parties' short names, in the order of `parties`
     visit: Visit | None = None  # a statement made without a visit has none
     language: Text
     source: Source

@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .errors import UsageError
-from .model import CLOSED_STATUSES, Article, Commitment, Glossary, Side, Status
+from .model import CLOSED_STATUSES, Article, Commitment, Glossary, Status
 
 
 @dataclass(frozen=True)
 class Filters:
     statuses: frozenset[Status] = frozenset()
     sections: frozenset[int] = frozenset()
-    sides: frozenset[Side] = frozenset()
+    sides: frozenset[str] = frozenset()
     owner: str | None = None
     tags: frozenset[str] = frozenset()
     due_before: date | None = None

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from . import yamlio
 from .errors import DataError
-from .model import Article, Event, Status, Target
+from .model import BOTH_SIDES, Article, Event, Status, Target
 from .operations import current_value, field_key, latest_events
 from .progress import period_problem
 from .storage import STATEMENT_FILE, Loaded, RecordInvalid, Store
@@ -30,6 +30,7 @@ def validate(store: Store) -> list[DataError]:
     except DataError as exc:
         problems += _problems_of(exc)
     sections = {s.number for s in statement.sections}
+    sides = {BOTH_SIDES, *statement.sides}
     source_text = _source_text(store, statement.source.file, problems)
     commitment_ids: dict[str, Path] = {}
     for article_id, loaded in _each(store.article, store.article_ids(), problems):
@@ -49,6 +50,11 @@ def validate(store: Store) -> list[DataError]:
             if commitment.id in commitment_ids:
                 report(("commitments", index, "id"), f"commitment id {commitment.id} is used twice")
             commitment_ids[commitment.id] = loaded.path
+            if commitment.side not in sides:
+                report(
+                    ("commitments", index, "side"),
+                    f"side {commitment.side!r} of {commitment.id} is not one of {', '.join(sorted(sides))}",
+                )
             if commitment.excerpt not in article.text:
                 report(("commitments", index, "excerpt"), f"excerpt of {commitment.id} is not in the article's text")
         _check_history(loaded, report)

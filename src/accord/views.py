@@ -130,7 +130,7 @@ def _article_text(store: Store, article: Article) -> list[str]:
     lines += ["", *render.wrapped("text", article.text), "", f"commitments ({len(article.commitments)}):"]
     for c in article.commitments:
         due = f"  due {c.due.isoformat()}" if c.due else ""
-        lines.append(f"  {c.id:<8}{c.status.value:<13}{c.side.value:<9}{c.title}{due}")
+        lines.append(f"  {c.id:<8}{c.status.value:<13}{c.side:<9}{c.title}{due}")
     return lines
 
 
