@@ -206,7 +206,8 @@ def search_results(hits: list[Hit], pattern: Pattern, fmt: str) -> None:
         out = render.console()
         for hit in hits:
             _, text, spans = hit.matches[0]
-            line = Text(f"{hit.item.id}: ", style="bold")
+            line = Text()
+            line.append(f"{hit.item.id}: ", style="bold")
             line.append_text(_highlighted(text, spans))
             out.print(line)
     else:
@@ -278,6 +279,7 @@ LOG_TABLE_COLUMNS = [
     Column("id", "record"),
     Column("change", "change", wrap=True),
     Column("note", "note", wrap=True),
+    Column("evidence", "evidence", wrap=True),
 ]
 
 
