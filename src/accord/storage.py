@@ -158,7 +158,12 @@ class Store:
         return self.load(Target, self.target_path(target_id))
 
     def articles(self, errors: list[DataError], history: bool = True) -> Iterator[Article]:
-        """Every article that loads; a broken file is added to `errors` and skipped.
+        """Every article that loads; a broken file is added to `errors` and skipped."""
+        for _, article in self.scan_articles(errors, history):
+            yield article
+
+    def scan_articles(self, errors: list[DataError], history: bool = True) -> Iterator[tuple[Path, Article]]:
+        """Every article that loads, with its file; a broken file is added to `errors` and skipped.
 
         Unchanged files come from the parse cache: a full scan costs a stat per file, not a parse.
         Without `history`, the events (most of a long-kept record) are neither validated nor kept.
@@ -177,7 +182,7 @@ class Store:
                         cache.put(article_id, key, data)
                     if not history and isinstance(data, dict):
                         data = {key: value for key, value in data.items() if key != "history"}
-                    yield parse_record(Article, data, raw, path)
+                    yield path, parse_record(Article, data, raw, path)
                 except FileNotFoundError:
                     continue  # removed while we were reading
                 except DataError as exc:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from . import yamlio
 from .errors import DataError
 from .model import BOTH_SIDES, Article, Event, Status, Target
 from .operations import current_value, field_key, latest_events
 from .progress import period_problem
-from .storage import STATEMENT_FILE, Loaded, RecordInvalid, Store
+from .storage import STATEMENT_FILE, RecordInvalid, Store
 
 
 def _problems_of(exc: DataError) -> list[DataError]:
@@ -33,11 +33,11 @@ def validate(store: Store) -> list[DataError]:
     sides = {BOTH_SIDES, *statement.sides}
     source_text = _source_text(store, statement.source.file, problems)
     commitment_ids: dict[str, Path] = {}
-    for article_id, loaded in _each(store.article, store.article_ids(), problems):
-        report = _reporter(loaded, problems)
-        article = loaded.record
-        if article.id != article_id:
-            report(("id",), f"id {article.id!r} does not match the file name {article_id}.yaml")
+    unreadable: list[DataError] = []
+    for path, article in store.scan_articles(unreadable):
+        report = _reporter(path, problems)
+        if article.id != path.stem:
+            report(("id",), f"id {article.id!r} does not match the file name {path.name}")
         if article.section not in sections:
             report(("section",), f"section {article.section} is not in {STATEMENT_FILE}")
         if source_text is not None and _squash(article.text) not in source_text:
@@ -49,7 +49,7 @@ def validate(store: Store) -> list[DataError]:
                 )
             if commitment.id in commitment_ids:
                 report(("commitments", index, "id"), f"commitment id {commitment.id} is used twice")
-            commitment_ids[commitment.id] = loaded.path
+            commitment_ids[commitment.id] = path
             if commitment.side not in sides:
                 report(
                     ("commitments", index, "side"),
@@ -57,10 +57,12 @@ def validate(store: Store) -> list[DataError]:
                 )
             if commitment.excerpt not in article.text:
                 report(("commitments", index, "excerpt"), f"excerpt of {commitment.id} is not in the article's text")
-        _check_history(loaded, report)
-    for target_id, loaded_target in _each(store.target, store.target_ids(), problems):
-        _check_target(loaded_target, target_id, commitment_ids, _reporter(loaded_target, problems))
-        _check_history(loaded_target, _reporter(loaded_target, problems))
+        _check_history(article, report)
+    problems += [problem for error in unreadable for problem in _problems_of(error)]
+    for target_id, loaded in _each(store.target, store.target_ids(), problems):
+        report = _reporter(loaded.path, problems)
+        _check_target(loaded.record, target_id, commitment_ids, report)
+        _check_history(loaded.record, report)
     return problems
 
 
@@ -79,11 +81,12 @@ def _each(load: Callable[[str], R], ids: list[str], problems: list[DataError]) -
 Reporter = Callable[[tuple[str | int, ...], str], None]
 
 
-def _reporter(loaded: Loaded[Any], problems: list[DataError]) -> Reporter:
-    text = loaded.raw.decode("utf-8")
+def _reporter(path: Path, problems: list[DataError]) -> Reporter:
+    """Adds a problem at the line of `loc` in `path`, which is read only if there is a problem."""
 
     def report(loc: tuple[str | int, ...], message: str) -> None:
-        problems.append(DataError(loaded.path, yamlio.line_of(text, loc), message))
+        text = path.read_text("utf-8", errors="replace")
+        problems.append(DataError(path, yamlio.line_of(text, loc), message))
 
     return report
 
@@ -104,8 +107,7 @@ def _source_text(store: Store, relative: str, problems: list[DataError]) -> str 
         return None
 
 
-def _check_target(loaded: Loaded[Target], target_id: str, commitments: dict[str, Path], report: Reporter) -> None:
-    target = loaded.record
+def _check_target(target: Target, target_id: str, commitments: dict[str, Path], report: Reporter) -> None:
     if target.id != target_id:
         report(("id",), f"id {target.id!r} does not match the file name {target_id}.yaml")
     if target.commitment not in commitments:
@@ -132,8 +134,7 @@ def _check_target(loaded: Loaded[Target], target_id: str, commitments: dict[str,
                 report((*loc, "value"), "a cumulative amount cannot be negative")
 
 
-def _check_history(loaded: Loaded[Article] | Loaded[Target], report: Reporter) -> None:
-    record = loaded.record
+def _check_history(record: Article | Target, report: Reporter) -> None:
     known = {record.id} | ({c.id for c in record.commitments} if isinstance(record, Article) else set())
     valid: list[Event] = []
     for index, event in enumerate(record.history):
