@@ -10,7 +10,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -341,8 +341,8 @@ def edit(
     git: Git | None,
     owner: str | None = None,
     due: date | None = None,
-    add_tags: list[str] = (),  # type: ignore[assignment]
-    remove_tags: list[str] = (),  # type: ignore[assignment]
+    add_tags: Sequence[str] = (),
+    remove_tags: Sequence[str] = (),
     note: str | None = None,
 ) -> Change:
     if owner is None and due is None and not add_tags and not remove_tags:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,7 +29,7 @@ class Column:
     key: str
     header: str
     wrap: bool = False  # may fold over several lines in a table
-    justify: str = "left"
+    justify: Literal["left", "right"] = "left"
 
 
 def console(stderr: bool = False) -> Console:
@@ -111,7 +111,7 @@ def table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title: str 
             column.header,
             overflow="fold",
             no_wrap=not column.wrap,
-            justify=column.justify,  # type: ignore[arg-type]
+            justify=column.justify,
             min_width=None if column.wrap else widest,
         )
     for row_cells in cells:
