@@ -202,6 +202,18 @@ def test_edit_owner_empty_clears_it(accord: Accord) -> None:
     assert_valid(accord)
 
 
+def test_edit_due_empty_clears_it_and_undo_brings_it_back(accord: Accord) -> None:
+    due = shown(accord, "4.5")["due"]
+    assert due  # the statement dates it: 150 billion USD by 2030
+    assert accord("edit", "4.5", "--due", "").code == 0
+    data = shown(accord, "4.5")
+    assert data.get("due") is None
+    assert [(e.get("old"), e.get("new")) for e in data["history"]] == [(due, None)]
+    assert accord("undo").code == 0
+    assert shown(accord, "4.5")["due"] == due
+    assert_valid(accord)
+
+
 # -- undo --------------------------------------------------------------------------------------------
 
 

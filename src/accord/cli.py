@@ -344,7 +344,7 @@ def edit(
     owner: Annotated[
         str | None, typer.Option("--owner", metavar="NAME", help="Who follows it up; '' clears it.")
     ] = None,
-    due: Annotated[str | None, typer.Option("--due", metavar="DATE")] = None,
+    due: Annotated[str | None, typer.Option("--due", metavar="DATE", help="When it is due; '' clears it.")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", metavar="TAG", help="Add a tag (repeatable).")] = None,
     untag: Annotated[
         list[str] | None, typer.Option("--untag", metavar="TAG", help="Remove a tag (repeatable).")
@@ -355,13 +355,11 @@ def edit(
     directory: DirOption = None,
 ) -> None:
     """Change the owner, due date or tags of an article or a commitment."""
-    from . import inputs
     from .operations import edit as run_edit
 
     store, actor, git = _writer(directory, by, no_commit)
-    due_date = inputs.iso_date(due, "--due") if due else None
     change = run_edit(
-        store, record_id, actor, git, owner=owner, due=due_date, add_tags=tag or [], remove_tags=untag or [], note=note
+        store, record_id, actor, git, owner=owner, due=due, add_tags=tag or [], remove_tags=untag or [], note=note
     )
     _report_change(change)
 

@@ -340,7 +340,7 @@ def edit(
     actor: Actor,
     git: Git | None,
     owner: str | None = None,
-    due: date | None = None,
+    due: str | None = None,
     add_tags: Sequence[str] = (),
     remove_tags: Sequence[str] = (),
     note: str | None = None,
@@ -349,6 +349,7 @@ def edit(
         raise UsageError("nothing to edit: give --owner, --due, --tag or --untag")
     adding = [inputs.tag(t) for t in add_tags]
     removing = [inputs.tag(t) for t in remove_tags]
+    new_due = inputs.iso_date(due, "--due").isoformat() if due else None  # '' clears it, like --owner ''
     extras = _extras(note, None)
 
     def make(found: Found) -> list[Draft]:
@@ -360,9 +361,9 @@ def edit(
             new_owner = inputs.text(owner, "--owner").strip() if owner != "" else None
             if new_owner != item.owner:
                 events.append(draft(found.record_id, field="owner", old=item.owner, new=new_owner, **extras))
-        if due is not None and due != item.due:
-            old_due = item.due.isoformat() if item.due else None
-            events.append(draft(found.record_id, field="due", old=old_due, new=due.isoformat(), **extras))
+        old_due = item.due.isoformat() if item.due else None
+        if due is not None and new_due != old_due:
+            events.append(draft(found.record_id, field="due", old=old_due, new=new_due, **extras))
         if adding or removing:
             missing = [t for t in removing if t not in item.tags]
             if missing:
