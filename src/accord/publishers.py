@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from .render import Column, plain
+from .render import Column, cell_text, markdown_escape, markdown_table, plain
 from .report import STALE_AFTER_DAYS, UPCOMING_DAYS, Report
 
 
@@ -223,15 +223,6 @@ def _grouped(changes: list[dict[str, Any]]) -> Iterator[tuple[str, list[dict[str
     yield from groups.items()
 
 
-def _text(value: Any) -> str:
-    value = plain(value)
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
 class Publisher:
     """Writes an outline as lines of one format."""
 
@@ -245,29 +236,18 @@ class MarkdownPublisher(Publisher):
     def lines(self, report: Report) -> Iterator[str]:
         for block in outline(report, with_charts=False):
             if isinstance(block, Heading):
-                yield f"{'#' * block.level} {self.escape(block.text)}\n\n"
+                yield f"{'#' * block.level} {markdown_escape(block.text)}\n\n"
             elif isinstance(block, Paragraph):
-                yield f"{self.escape(block.text)}\n\n"
+                yield f"{markdown_escape(block.text)}\n\n"
             elif isinstance(block, Table):
-                yield from self.table(block)
-                yield "\n"
-
-    def table(self, table: Table) -> Iterator[str]:
-        yield "| " + " | ".join(c.header for c in table.columns) + " |\n"
-        yield "|" + "|".join("---:" if c.justify == "right" else "---" for c in table.columns) + "|\n"
-        for row in table.rows:
-            yield "| " + " | ".join(self.cell(row.get(c.key)) for c in table.columns) + " |\n"
-
-    def cell(self, value: Any) -> str:
-        if isinstance(value, Link):
-            url = quote(value.url, safe=":/?#@!$&'*+,;=%~-._")
-            return f"[{self.escape(value.text)}]({url})"
-        return self.escape(_text(value))
+                yield markdown_table(block.columns, block.rows, self.cell) + "\n"
 
     @staticmethod
-    def escape(text: str) -> str:
-        """Typed text stays text: no tables broken by `|`, no HTML, links or code from `<`, `[`, `` ` ``."""
-        return re.sub(r"([\\|\[\]<>`*])", r"\\\1", text.replace("\r", " ").replace("\n", " "))
+    def cell(value: Any) -> str:
+        if isinstance(value, Link):
+            url = quote(value.url, safe=":/?#@!$&'*+,;=%~-._")
+            return f"[{markdown_escape(value.text)}]({url})"
+        return markdown_escape(cell_text(value, ", "))
 
 
 CSS = """
@@ -332,7 +312,7 @@ class HtmlPublisher(Publisher):
             if not scheme_ok:
                 return html.escape(value.url)
             return f'<a href="{html.escape(value.url, quote=True)}">{html.escape(value.text)}</a>'
-        return html.escape(_text(value))
+        return html.escape(cell_text(value, ", "))
 
 
 class JsonPublisher(Publisher):

@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -76,7 +77,7 @@ def emit_rows(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow([c.key for c in columns])
         for row in rows:
-            writer.writerow([_cell(plain(row.get(c.key))) for c in columns])
+            writer.writerow([cell_text(row.get(c.key)) for c in columns])
         write(buffer.getvalue())
     elif fmt == "ids":
         write("".join(f"{row[id_key]}\n" for row in rows))
@@ -86,11 +87,13 @@ def emit_rows(
         table(columns, rows, title)
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any, joiner: str = " ") -> str:
+    """A value as the text of one table cell: nothing for None, a list joined."""
+    value = plain(value)
     if value is None:
         return ""
     if isinstance(value, list):
-        return " ".join(str(v) for v in value)
+        return joiner.join(str(v) for v in value)
     return str(value)
 
 
@@ -101,7 +104,7 @@ def table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title: str 
     out = console()
     grid = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False)
     cells = [
-        [row[c.key] if _is_renderable(row.get(c.key)) else _cell(plain(row.get(c.key))) for c in columns]
+        [row[c.key] if _is_renderable(row.get(c.key)) else cell_text(row.get(c.key)) for c in columns]
         for row in rows
     ]
     for index, column in enumerate(columns):
@@ -123,16 +126,22 @@ def _is_renderable(value: Any) -> bool:
     return hasattr(value, "__rich_console__") or hasattr(value, "__rich__")
 
 
-def markdown_table(columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> str:
-    def escape(text: str) -> str:
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+def markdown_escape(text: str) -> str:
+    """Text stays text in Markdown: no table broken by `|`, no HTML, link or code from `<`, `[`, `` ` ``."""
+    return re.sub(r"([\\|\[\]<>`*])", r"\\\1", text.replace("\r", " ").replace("\n", " "))
 
+
+def markdown_table(
+    columns: Sequence[Column], rows: Iterable[dict[str, Any]], cell: Callable[[Any], str] | None = None
+) -> str:
+    """A GitHub-flavoured pipe table; `cell` writes one value (default: its text, escaped)."""
+    write_cell = cell or (lambda value: markdown_escape(cell_text(value)))
     lines = [
-        "| " + " | ".join(escape(c.header) for c in columns) + " |",
+        "| " + " | ".join(markdown_escape(c.header) for c in columns) + " |",
         "|" + "|".join("---:" if c.justify == "right" else "---" for c in columns) + "|",
     ]
     for row in rows:
-        lines.append("| " + " | ".join(escape(_cell(plain(row.get(c.key)))) for c in columns) + " |")
+        lines.append("| " + " | ".join(write_cell(row.get(c.key)) for c in columns) + " |")
     return "\n".join(lines) + "\n"
 
 
