@@ -16,7 +16,7 @@ from .model import CLOSED_STATUSES, Article, Commitment, Event, Status, Target
 from .operations import values_on
 from .query import is_overdue
 from .storage import Store
-from .tracking import overview
+from .tracking import figures, overview
 
 STALE_AFTER_DAYS = 90
 UPCOMING_DAYS = 365
@@ -105,8 +105,6 @@ class Report:
 
 
 def build(store: Store, today: date, period: Period) -> Report:
-    from .views import progress_data
-
     errors: list[DataError] = []
     statement = store.statement()
     articles = list(store.articles(errors))
@@ -165,7 +163,7 @@ def build(store: Store, today: date, period: Period) -> Report:
         totals={s: totals[s] for s in statuses},
         previous_totals={s: previous[s] for s in statuses},
         changes=changes,
-        targets=[progress_data(p) | {"all_series": _all_series(p.target)} for p in summary.targets],
+        targets=[figures(p) | {"all_series": _all_series(p.target)} for p in summary.targets],
         overdue=overdue,
         stalled=stalled,
         stale=stale,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from .errors import DataError, UsageError
 from .model import CLOSED_STATUSES, Article, Commitment, Target
@@ -67,3 +69,41 @@ def overview(
                     deadlines.append(Deadline(article, commitment, (commitment.due - today).days))
         deadlines.sort(key=lambda d: (d.commitment.due, d.commitment.id))
     return Overview(today, results, deadlines)
+
+
+def _q(value: Decimal | None, places: str = "0.01") -> Decimal | None:
+    return None if value is None else value.quantize(Decimal(places))
+
+
+def figures(result: Progress) -> dict[str, Any]:
+    """The figures of one target that progress and the report show, decimals rounded for people."""
+    target = result.target
+    latest = result.latest
+    needed = result.still_needed
+    trend = result.trend
+    if target.kind == "level":
+        needed = needed * 100 if needed is not None else None
+        trend = trend * 100 if trend is not None else None
+    return {
+        "target": target.id,
+        "title": target.title,
+        "kind": target.kind,
+        "unit": target.unit,
+        "goal": target.value,
+        "deadline": target.deadline,
+        "baseline": target.baseline,
+        "series": result.series.name if result.series else None,
+        "series_label": result.series.label if result.series else None,
+        "other_series": result.other_series,
+        "latest": latest.value if latest else None,
+        "period": latest.period if latest else None,
+        "percent": _q(result.percent, "0.1"),
+        "elapsed": _q(result.elapsed * 100, "0.1"),
+        "still_needed": _q(needed),
+        "still_needed_unit": "% per year" if target.kind == "level" else f"{target.unit} per year",
+        "trend": _q(trend),
+        "projection": _q(result.projection),
+        "verdict": result.verdict,
+        "reason": result.reason,
+        "values": [{"period": p.period, "value": p.value} for p in result.points],
+    }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from . import render
@@ -15,7 +14,6 @@ if TYPE_CHECKING:
     from .errors import DataError
     from .model import Article, Event, Statement, Target
     from .operations import Found
-    from .progress import Progress
     from .query import Hit, Pattern, Row
     from .storage import Store
     from .tracking import Overview
@@ -327,44 +325,6 @@ DEADLINE_COLUMNS = [
 ]
 
 
-def _q(value: Decimal | None, places: str = "0.01") -> Decimal | None:
-    return None if value is None else value.quantize(Decimal(places))
-
-
-def progress_data(result: Progress) -> dict[str, Any]:
-    """The figures of one target, exact decimals rounded for people, as text in json."""
-    target = result.target
-    latest = result.latest
-    needed = result.still_needed
-    trend = result.trend
-    if target.kind == "level":
-        needed = needed * 100 if needed is not None else None
-        trend = trend * 100 if trend is not None else None
-    return {
-        "target": target.id,
-        "title": target.title,
-        "kind": target.kind,
-        "unit": target.unit,
-        "goal": target.value,
-        "deadline": target.deadline,
-        "baseline": target.baseline,
-        "series": result.series.name if result.series else None,
-        "series_label": result.series.label if result.series else None,
-        "other_series": result.other_series,
-        "latest": latest.value if latest else None,
-        "period": latest.period if latest else None,
-        "percent": _q(result.percent, "0.1"),
-        "elapsed": _q(result.elapsed * 100, "0.1"),
-        "still_needed": _q(needed),
-        "still_needed_unit": "% per year" if target.kind == "level" else f"{target.unit} per year",
-        "trend": _q(trend),
-        "projection": _q(result.projection),
-        "verdict": result.verdict,
-        "reason": result.reason,
-        "values": [{"period": p.period, "value": p.value} for p in result.points],
-    }
-
-
 def _progress_row(data: dict[str, Any], rich_cells: bool) -> dict[str, Any]:
     needed = data["still_needed"]
     if needed is not None:
@@ -393,7 +353,9 @@ def _progress_row(data: dict[str, Any], rich_cells: bool) -> dict[str, Any]:
 
 
 def progress(overview: Overview, fmt: str) -> None:
-    data = [progress_data(p) for p in overview.targets]
+    from .tracking import figures
+
+    data = [figures(p) for p in overview.targets]
     deadlines = [
         {
             "id": d.commitment.id,
