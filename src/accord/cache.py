@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .errors import DataError
 
 CACHE_DIR = ".accord-cache"
 StatKey = tuple[int, int, int, int]
@@ -71,5 +72,5 @@ class ParseCache:
         try:
             self.path.parent.mkdir(exist_ok=True)
             atomic_write(self.path, marshal.dumps({"version": __version__, "entries": self.entries}))
-        except Exception:
-            return
+        except (OSError, DataError):
+            return  # a cache that cannot be written is only a slower next read
