@@ -273,8 +273,9 @@ def test_without_accord_on_path_git_leaves_text_conflict_markers(clones: tuple[P
     merged = pull(bob, bare)
 
     assert_visible_conflict(bob, merged)
-    checked = run_accord("validate", cwd=bob, env=bare)
-    assert "the merge driver cannot run here (accord is not found on PATH)" in checked.stderr
+    for command in (["validate"], ["merge-driver", "install"]):
+        checked = run_accord(*command, cwd=bob, env=bare)
+        assert "the merge driver cannot run here (accord is not found on PATH)" in checked.stderr, command
 
 
 BROKEN = {
@@ -315,3 +316,73 @@ def test_a_stale_interpreter_in_an_old_config_is_reported_and_install_repairs_it
     assert run_accord("merge-driver", "install", cwd=alice).returncode == 0
     assert "accord merge-driver merge %O %A %B %P" in driver_command(alice)
     assert "merge driver" not in run_accord("validate", cwd=alice).stderr
+
+
+# -- the recovery the README gives, run as written -----------------------------------------------------
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def readme_block(containing: str) -> str:
+    """The README's shell block that holds `containing`, as a script."""
+    blocks = re.findall(r"^ *```sh\n(.*?)^ *```", README.read_text("utf-8"), re.MULTILINE | re.DOTALL)
+    [block] = [b for b in blocks if containing in b]
+    return "set -e\n" + "\n".join(line.strip() for line in block.splitlines())
+
+
+def without_driver(clones: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """Carol clones the shared repository and never installs the driver; Alice and Carol change 4.5."""
+    alice = clones[0]
+    carol = tmp_path / "carol"
+    git(tmp_path, "clone", "-q", str(tmp_path / "origin.git"), str(carol))
+    officer(alice, "Alice", "set", "4.5", "in_progress", "--note", "talks started")
+    git(alice, "push", "-q", "origin", "main")
+    officer(carol, "Carol", "set", "4.5", "stalled", "--note", "funding frozen")
+    return alice, carol
+
+
+def assert_both_sides_kept(carol: Path) -> None:
+    record = carol / "statement" / "articles" / "4.yaml"
+    assert "<<<<<<<" not in record.read_text("utf-8")
+    notes = [e.get("note") for e in read_yaml(record)["history"]]
+    assert sorted(notes) == ["funding frozen", "talks started"]
+    assert run_accord("validate", cwd=carol).returncode == 0
+
+
+def test_readme_recovery_of_a_text_merge_redoes_it_with_the_driver(clones: tuple[Path, Path], tmp_path: Path) -> None:
+    _, carol = without_driver(clones, tmp_path)
+    path = "statement/articles/4.yaml"
+    assert pull(carol).returncode != 0
+    assert "<<<<<<<" in (carol / path).read_text("utf-8")  # git merged as text
+    git(carol, "checkout", "--theirs", path)
+    assert "talks started" in (carol / path).read_text("utf-8")
+    git(carol, "checkout", "--ours", path)
+    assert "funding frozen" in (carol / path).read_text("utf-8")
+
+    done = subprocess.run(["sh", "-c", readme_block("git checkout -m")], cwd=carol, capture_output=True, text=True)
+
+    assert done.returncode == 0, done.stderr
+    assert_both_sides_kept(carol)
+    assert len(git(carol, "log", "-1", "--format=%P").split()) == 2  # the merge itself, committed
+    assert "funding frozen" in (carol / "mine.yaml").read_text("utf-8")
+    assert "talks started" in (carol / "theirs.yaml").read_text("utf-8")
+    assert git(carol, "status", "--porcelain", "--", "statement") == ""
+
+
+def test_readme_recovery_of_a_committed_union_merge_rebuilds_the_record(
+    clones: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, carol = without_driver(clones, tmp_path)
+    (carol / ".git" / "info" / "attributes").write_text("statement/articles/*.yaml merge=union\n")
+    assert pull(carol).returncode == 0  # committed at once, with both sides' lines jumbled together
+    (carol / ".git" / "info" / "attributes").unlink()
+    assert run_accord("validate", cwd=carol).returncode != 0
+
+    done = subprocess.run(["sh", "-c", readme_block("git merge-base")], cwd=carol, capture_output=True, text=True)
+
+    assert done.returncode == 0, done.stderr
+    assert_both_sides_kept(carol)
+    assert (
+        git(carol, "log", "-1", "--format=%s").strip() == "Merge statement/articles/4.yaml again with accord's driver"
+    )
+    assert git(carol, "status", "--porcelain", "--", "statement") == ""
