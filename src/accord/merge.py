@@ -28,7 +28,6 @@ from .vcs import Git
 
 DRIVER = "accord"
 PROGRAM = "accord"
-VERBATIM = ("text", "excerpt")
 LIST_KEYS = {"commitments": "id", "series": "name", "measurements": "period"}
 LABELS = ("ours", "base", "theirs")
 # What git runs, through sh. `accord` is looked up on PATH at each merge, so a rebuilt or moved
@@ -257,7 +256,7 @@ def install(records: Path) -> list[str]:
         attributes.write_text(text, "utf-8")
     git.set_config(f"merge.{DRIVER}.name", "accord: join record histories")
     git.set_config(f"merge.{DRIVER}.driver", COMMAND)
-    done = [f"git config merge.{DRIVER}.driver {COMMAND!r}"]
+    done = [f"git config merge.{DRIVER}.driver {shlex.quote(COMMAND)}"]
     done += [f".gitattributes: added {line}" for line in missing] or [".gitattributes: already set"]
     return done
 
@@ -273,7 +272,7 @@ def missing_driver(records: Path) -> str | None:
         if problem is None:
             return None
         return (
-            f"the merge driver cannot run here ({problem}), so git would merge records as text; "
+            f"the merge driver cannot run here ({problem}), so git would not merge records with it; "
             "put accord on PATH and run `accord merge-driver install`"
         )
     attributes = git.top / ".gitattributes"
