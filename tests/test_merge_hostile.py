@@ -208,7 +208,7 @@ def test_hostile_versions_merge_cleanly_or_leave_a_visible_conflict(
     outcomes: Counter[str] = Counter()
 
     @settings(
-        max_examples=200,
+        max_examples=150,
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
