@@ -69,24 +69,46 @@ def test_each_set_appends_exactly_one_event_with_old_and_new(accord: Accord) -> 
     assert_valid(accord)
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        pytest.param(["set", "4.5", "not_started"], id="set-the-current-status"),
-        pytest.param(["edit", "4.5", "--tag", "trade", "--due", "2030-12-31"], id="edit-to-the-current-tag-and-due"),
-    ],
-)
-def test_a_change_to_the_current_value_writes_nothing(accord: Accord, args: list[str]) -> None:
-    before = snapshot(accord.records)
-    assert succeeded(accord(*args)) == "4.5: nothing changed\n"
-    assert_untouched(accord.records, before)
+def test_setting_the_current_status_again_is_recorded_as_a_re_assertion(accord: Accord) -> None:
+    succeeded(accord("set", "4.5", "completed"))
+
+    assert succeeded(accord("set", "4.5", "completed", user="Officer Two")) == "4.5 status: completed (re-asserted)\n"
+
+    events = history(accord, "4.5")
+    assert [(e["by"], e["old"], e["new"]) for e in events] == [
+        ("Officer One", "not_started", "completed"),
+        ("Officer Two", "completed", "completed"),
+    ]
+    assert shown(accord, "4.5")["status"] == "completed"
+    assert_valid(accord)
+
+
+def test_editing_to_the_current_tag_and_due_date_records_both_again(accord: Accord) -> None:
+    out = succeeded(accord("edit", "4.5", "--tag", "trade", "--due", "2030-12-31"))
+
+    assert out == "4.5 due: 2030-12-31 (re-asserted)\n4.5 tags: [trade, trade-target] (re-asserted)\n"
+    assert [e["field"] for e in history(accord, "4.5")] == ["due", "tags"]
+    assert_valid(accord)
+
+
+def test_undo_of_a_re_assertion_keeps_the_value_and_records_the_undo(accord: Accord) -> None:
+    succeeded(accord("set", "4.5", "stalled"))
+    succeeded(accord("set", "4.5", "stalled", user="Officer Two"))
+
+    assert "4.5 status: stalled (re-asserted)" in succeeded(accord("undo", user="Officer Two"))
+
+    events = history(accord, "4.5")
+    assert len(events) == 3 and events[2]["undoes"] == events[1]["at"]
+    assert shown(accord, "4.5")["status"] == "stalled"
+    assert succeeded(accord("undo")) == "4.5 status: stalled -> not_started\n"  # the first change, still undoable
+    assert shown(accord, "4.5")["status"] == "not_started"
 
 
 def test_set_to_the_current_status_with_a_note_keeps_the_note(accord: Accord) -> None:
     assert accord("set", "4.5", "not_started", "--note", "Still waiting.").code == 0
     [event] = history(accord, "4.5")
     assert event["note"] == "Still waiting."
-    assert "field" not in event
+    assert (event["field"], event["old"], event["new"]) == ("status", "not_started", "not_started")
     assert shown(accord, "4.5")["status"] == "not_started"
 
 

@@ -315,12 +315,16 @@ def test_a_correction_keeps_both_values_in_the_history(measured: Accord) -> None
     assert trade["still_needed"] == q(grow("97.0", "150", 4) * 100, "0.01")
 
 
-def test_the_same_value_and_source_again_changes_nothing(measured: Accord, records: Path) -> None:
-    before = snapshot(records)
-    out = measured("measure", "trade", "96.1", "--period", "2026", "--source", "KITA, January 2027")
-    assert out.code == 0
-    assert "nothing changed" in out.stdout
-    assert_untouched(records, before)
+def test_the_same_value_and_source_again_is_recorded_as_a_re_assertion(measured: Accord) -> None:
+    out = measured("measure", "trade", "96.1", "--period", "2026", "--source", "KITA, January 2027", user="Officer Two")
+
+    assert succeeded(out) == "trade korea 2026: 96.1 (re-asserted)\n"
+    last = shown(measured, "trade")["history"][-1]
+    assert (last["by"], last["old"], last["new"]) == ("Officer Two", "96.1", "96.1")
+    assert last["source"] == last["old_source"] == "KITA, January 2027"
+    assert measurements(measured, "trade", "korea")["2026"]["value"] == "96.1"
+    assert "trade korea 2026: 96.1 (re-asserted)" in succeeded(measured("undo", user="Officer Two"))
+    assert measurements(measured, "trade", "korea")["2026"]["source"] == "KITA, January 2027"
 
 
 def test_undo_after_a_correction_restores_the_old_value_and_its_source(measured: Accord) -> None:

@@ -489,23 +489,30 @@ app.add_typer(merge_app, name="merge-driver")
 @merge_app.command("install")
 def merge_install(directory: DirOption = None) -> None:
     """Set this clone up: .gitattributes lines for the records and the git config that names the driver."""
-    from .merge import install
+    from .merge import install, missing_driver
 
-    for line in install(_store(directory).root):
+    root = _store(directory).root
+    for line in install(root):
         sys.stdout.write(line + "\n")
+    warning = missing_driver(root)
+    if warning:
+        sys.stderr.write(f"accord: note: {warning}\n")
 
 
-@merge_app.command("merge", hidden=True)
+@merge_app.command("merge")
 def merge_run(
-    base: Annotated[Path, typer.Argument(metavar="%O")],
-    ours: Annotated[Path, typer.Argument(metavar="%A")],
-    theirs: Annotated[Path, typer.Argument(metavar="%B")],
-    shown: Annotated[str, typer.Argument(metavar="%P")],
+    base: Annotated[Path, typer.Argument(metavar="BASE", help="The common version (git's %O).")],
+    ours: Annotated[Path, typer.Argument(metavar="OURS", help="Our version, where the merge is written (%A).")],
+    theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="Their version (%B).")],
+    shown: Annotated[str, typer.Argument(metavar="PATH", help="The record's path, for messages (%P).")],
 ) -> None:
-    """What git runs: merge %O %A %B into %A; exit 0 when clean, 1 on a conflict."""
+    """Merge BASE, OURS and THEIRS into OURS, as git does; exit 0 when clean, 1 on a conflict left with markers."""
     from .merge import merge_files
 
-    if not merge_files(base, ours, theirs, shown):
+    merged = merge_files(base, ours, theirs, shown)
+    for line in merged.messages:
+        sys.stderr.write(line + "\n")
+    if not merged.clean:
         _exit(EXIT_NOTHING)
 
 

@@ -3,63 +3,106 @@
 Histories are joined (every event of both sides, once), each event-driven field is set from
 its latest event, and the rest is merged three ways by key (commitments by id, series by
 name, measurements by period). The statement's verbatim text is never merged: when the two
-sides differ there, the file is left to git's own conflict markers.
+sides differ there, the file is left to git's own conflict markers. So is any version the
+driver cannot read, and any failure of the driver itself: it never leaves only one side.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shlex
+import shutil
 import subprocess
-import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import yamlio
 from .errors import AccordError, DataError, GitError
 from .model import Article, Event, Target, to_data
-from .operations import latest_events, set_from_event
+from .operations import latest_events, set_from_event, show_value, what_changed
 from .render import plain
 from .storage import ARTICLES, TARGETS, parse_record
 from .vcs import Git
 
 DRIVER = "accord"
-VERBATIM = ("text", "excerpt")
+PROGRAM = "accord"
 LIST_KEYS = {"commitments": "id", "series": "name", "measurements": "period"}
+LABELS = ("ours", "base", "theirs")
+# What git runs, through sh. `accord` is looked up on PATH at each merge, so a rebuilt or moved
+# environment leaves no stale interpreter path behind. When accord cannot run, or stops without
+# leaving conflict markers (it always leaves them on a conflict), git's text merge leaves them.
+COMMAND = (
+    f"command -v {PROGRAM} >/dev/null && {PROGRAM} merge-driver merge %O %A %B %P || "
+    "{ grep -q '^<<<<<<< ' %A || "
+    f'{{ echo "accord merge: "%P": {PROGRAM} is not on PATH or failed; merged as text" >&2; '
+    "git merge-file -L ours -L base -L theirs %A %O %B; }; exit 1; }"
+)
+_MESSAGE_LIMIT = 300
 
 
 class MergeConflict(AccordError):
     """The two sides cannot be joined without a person deciding."""
 
 
-def merge_files(base: Path, ours: Path, theirs: Path, shown_path: str) -> bool:
-    """What git calls: write the merge into `ours`; True when clean."""
-    model: type[Article] | type[Target] = Target if Path(shown_path).parent.name == TARGETS else Article
+@dataclass
+class Merged:
+    """What the driver did: a clean merge written, or a conflict left; and what to tell the officer."""
+
+    clean: bool
+    messages: list[str] = field(default_factory=list)
+
+
+def merge_files(base: Path, ours: Path, theirs: Path, shown_path: str) -> Merged:
+    """What git calls: write the merge into `ours`. Anything that goes wrong leaves a visible conflict."""
+    path = Path(shown_path)
+    model: type[Article] | type[Target] = Target if path.parent.name == TARGETS else Article
     try:
-        merged = merge_bytes(model, _read(base), ours.read_bytes(), theirs.read_bytes(), Path(shown_path))
-    except (MergeConflict, DataError) as exc:
-        sys.stderr.write(f"accord merge-driver: {shown_path}: {exc}; left as a conflict\n")
-        _text_merge(base, ours, theirs)
-        return False
+        common = _load(model, base, "the common") if base.stat().st_size else None  # empty: added on both sides
+        mine, other = _load(model, ours, "our"), _load(model, theirs, "their")
+        merged, overruled = merge_versions(model, common, mine, other, path)
+        _read_back(model, merged, path)
+    except Exception as exc:  # even a bug must leave both sides in the file, never ours alone
+        leave_conflict(base, ours, theirs)
+        return Merged(False, [f"accord merge: {shown_path}: {_one_line(exc)}; left as a conflict"])
     ours.write_bytes(merged)
-    return True
+    return Merged(True, [f"accord merge: {line}" for line in overruled])
 
 
-def _read(path: Path) -> bytes | None:
-    data = path.read_bytes()
-    return data or None  # git passes an empty file when the record is new on both sides
+def _load(model: type[Article] | type[Target], version: Path, whose: str) -> Article | Target:
+    """One version of the record, read as any record is; a problem names whose version it is in."""
+    try:
+        data, raw = yamlio.load_file(version)
+        return parse_record(model, data, raw, version)
+    except DataError as exc:
+        where = f", line {exc.line}" if exc.line else ""
+        what = f"{exc.field}: " if exc.field else ""
+        raise MergeConflict(f"{whose} version{where}: {what}{exc.message}") from None
 
 
-def _load(model: type[Article] | type[Target], raw: bytes, path: Path) -> Article | Target:
-    return parse_record(model, yamlio.load_text(raw.decode("utf-8"), path), raw, path)
+def _read_back(model: type[Article] | type[Target], merged: bytes, path: Path) -> None:
+    """The merge is kept only if accord reads it back as it reads any record."""
+    if len(merged) > yamlio.MAX_FILE_BYTES:
+        limit = yamlio.MAX_FILE_BYTES
+        raise MergeConflict(f"the merged record would be {len(merged)} bytes, over the {limit} byte limit")
+    parse_record(model, yamlio.load_text(merged.decode("utf-8"), path), merged, path)
 
 
-def merge_bytes(
-    model: type[Article] | type[Target], base: bytes | None, ours: bytes, theirs: bytes, path: Path
-) -> bytes:
-    mine = _load(model, ours, path)
-    other = _load(model, theirs, path)
-    common = _load(model, base, path) if base else None
+def _one_line(exc: Exception) -> str:
+    text = str(exc) if isinstance(exc, AccordError) else f"unexpected {type(exc).__name__}: {exc}"
+    text = " ".join(text.split())
+    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
+
+
+def merge_versions(
+    model: type[Article] | type[Target],
+    common: Article | Target | None,
+    mine: Article | Target,
+    other: Article | Target,
+    path: Path,
+) -> tuple[bytes, list[str]]:
+    """The merged record's bytes, and a line for each field where one side's latest change overruled the other's."""
     _refuse_verbatim_changes(to_data(mine), to_data(other))
     history = join_histories(mine.history, other.history)
     sides = [_with_history(record, history) for record in (mine, other)]
@@ -68,7 +111,7 @@ def merge_bytes(
     )
     merged["history"] = [to_data(e) for e in history]
     record = parse_record(model, merged, b"", path)
-    return yamlio.dump(to_data(record))
+    return yamlio.dump(to_data(record)), overruled(mine.history, other.history, history)
 
 
 def join_histories(ours: list[Event], theirs: list[Event]) -> list[Event]:
@@ -76,11 +119,38 @@ def join_histories(ours: list[Event], theirs: list[Event]) -> list[Event]:
     seen = set()
     joined = []
     for event in [*ours, *theirs]:
-        key = json.dumps(plain(to_data(event)), sort_keys=True)
+        key = _identity(event)
         if key not in seen:
             seen.add(key)
             joined.append(event)
     return sorted(joined, key=lambda e: e.at)
+
+
+def _identity(event: Event) -> str:
+    return json.dumps(plain(to_data(event)), sort_keys=True)
+
+
+def overruled(ours: list[Event], theirs: list[Event], joined: list[Event]) -> list[str]:
+    """Each field both sides changed, to different values: whose change is kept, whose is overruled."""
+    ours_new, theirs_new = (latest_events(_only_in(a, b)) for a, b in ((ours, theirs), (theirs, ours)))
+    lines = []
+    for key, kept in latest_events(joined).items():
+        if key not in ours_new or key not in theirs_new:
+            continue  # one side alone changed it: nobody was overruled
+        for lost in (ours_new[key], theirs_new[key]):
+            if _identity(lost) != _identity(kept) and (lost.new, lost.source) != (kept.new, kept.source):
+                lines.append(f"{kept.id} {what_changed(kept)}: {_said(kept)} kept over {_said(lost)}")
+    return lines
+
+
+def _only_in(side: list[Event], other: list[Event]) -> list[Event]:
+    known = {_identity(e) for e in other}
+    return [e for e in side if _identity(e) not in known]
+
+
+def _said(event: Event) -> str:
+    when = event.at.strftime("%Y-%m-%d %H:%M UTC") + (f", as of {event.on.isoformat()}" if event.on else "")
+    return f"{show_value(event.new)} ({event.by}, {when})"
 
 
 def _with_history(record: Article | Target, history: list[Event]) -> Article | Target:
@@ -140,12 +210,34 @@ def _merge_keyed(base: list[Any], ours: list[Any], theirs: list[Any], key: str, 
     return merged
 
 
-def _text_merge(base: Path, ours: Path, theirs: Path) -> None:
-    """Leave git's ordinary conflict markers in `ours` for a person to resolve."""
-    subprocess.run(
-        ["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", str(ours), str(base), str(theirs)],
-        capture_output=True,
-    )
+def leave_conflict(base: Path, ours: Path, theirs: Path) -> None:
+    """Leave conflict markers in `ours`: git's text merge where it finds a conflict, else all three versions whole."""
+    try:
+        done = subprocess.run(
+            ["git", "merge-file", "-p", *(f"-L{label}" for label in LABELS), str(ours), str(base), str(theirs)],
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+        )
+        if 0 < done.returncode < 128 and done.stdout:  # the number of conflicts; a clean merge shows none
+            ours.write_bytes(done.stdout)
+            return
+    except OSError:
+        pass  # no git to run: the markers are written below
+    ours.write_bytes(conflict_blocks([_bytes(p) for p in (ours, base, theirs)]))
+
+
+def conflict_blocks(versions: list[bytes]) -> bytes:
+    """The three versions whole, between markers, in git's diff3 style."""
+    heads = [b"<<<<<<< ours\n", b"||||||| base\n", b"=======\n"]
+    ended = [text if text.endswith(b"\n") or not text else text + b"\n" for text in versions]
+    return b"".join(head + text for head, text in zip(heads, ended, strict=True)) + b">>>>>>> theirs\n"
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def install(records: Path) -> list[str]:
@@ -162,19 +254,27 @@ def install(records: Path) -> list[str]:
     if missing:
         text = "\n".join([*existing, *missing]) + "\n"
         attributes.write_text(text, "utf-8")
-    command = f"{shlex.quote(sys.executable)} -m accord merge-driver merge %O %A %B %P"
     git.set_config(f"merge.{DRIVER}.name", "accord: join record histories")
-    git.set_config(f"merge.{DRIVER}.driver", command)
-    done = [f"git config merge.{DRIVER}.driver {command!r}"]
+    git.set_config(f"merge.{DRIVER}.driver", COMMAND)
+    done = [f"git config merge.{DRIVER}.driver {shlex.quote(COMMAND)}"]
     done += [f".gitattributes: added {line}" for line in missing] or [".gitattributes: already set"]
     return done
 
 
 def missing_driver(records: Path) -> str | None:
-    """A warning when the repository asks for the driver but this clone lacks it (config is not cloned)."""
+    """A warning when git could not run the driver: this clone lacks it (config is not cloned), or it cannot start."""
     git = Git.find(records)
-    if git is None or git.config(f"merge.{DRIVER}.driver") is not None:
+    if git is None:
         return None
+    command = git.config(f"merge.{DRIVER}.driver")
+    if command is not None:
+        problem = _cannot_start(command)
+        if problem is None:
+            return None
+        return (
+            f"the merge driver cannot run here ({problem}), so git would not merge records with it; "
+            "put accord on PATH and run `accord merge-driver install`"
+        )
     attributes = git.top / ".gitattributes"
     if attributes.exists() and f"merge={DRIVER}" in attributes.read_text("utf-8"):
         return (
@@ -182,3 +282,28 @@ def missing_driver(records: Path) -> str | None:
             "run `accord merge-driver install`"
         )
     return None
+
+
+def _cannot_start(command: str) -> str | None:
+    """Why the program a driver command runs cannot start here, if it cannot."""
+    try:
+        program = PROGRAM if command == COMMAND else shlex.split(command)[0]  # an older or hand-set command
+    except (ValueError, IndexError):
+        return f"{command!r} is not a shell command"
+    found = shutil.which(program)
+    if found is None:
+        return f"{program} is not found" + ("" if os.sep in program else " on PATH")
+    interpreter = _shebang(Path(found))
+    if interpreter is not None and not Path(interpreter).exists():  # a moved or rebuilt environment
+        return f"{found} starts {interpreter}, which does not exist"
+    return None
+
+
+def _shebang(script: Path) -> str | None:
+    """The interpreter a script names on its `#!` line, if it has one."""
+    try:
+        with script.open("rb") as file:
+            words = file.readline(256).split() if file.read(2) == b"#!" else []
+    except OSError:
+        return None
+    return words[0].decode("utf-8", "replace") if words else None

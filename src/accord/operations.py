@@ -258,6 +258,8 @@ def describe(event: Event) -> str:
     what = f"{event.id} {event.field}"
     if event.field == "measurement":
         what = f"{event.id} {event.series} {event.period}"
+    if event.old == event.new and event.old_source == event.source:
+        return f"{what}: {show_value(event.new)} (re-asserted)"
     return f"{what}: {show_value(event.old)} -> {show_value(event.new)}"
 
 
@@ -307,8 +309,7 @@ def set_status(
             raise UsageError(f"{found.record_id} is a target: record progress with `accord measure`")
         # A change dated earlier changes from what the status was then.
         old = value_on(found.loaded.record, (found.record_id, "status"), on) if on else item.status.value
-        if old == new.value:
-            return [draft(found.record_id, **extras)] if note or evidence else []
+        # The same status again is recorded too: a re-assertion is the latest word in a merge.
         return [draft(found.record_id, field="status", old=old, new=new.value, **extras)]
 
     return modify(store, record_id, actor, git, make)
@@ -356,13 +357,13 @@ def edit(
         item = found.item
         if isinstance(item, Target):
             raise UsageError(f"{found.record_id} is a target; edit its file and commit it")
+        # A field given its current value again is recorded too: a re-assertion is the latest word in a merge.
         events = []
         if owner is not None:
             new_owner = inputs.text(owner, "--owner").strip() if owner != "" else None
-            if new_owner != item.owner:
-                events.append(draft(found.record_id, field="owner", old=item.owner, new=new_owner, **extras))
+            events.append(draft(found.record_id, field="owner", old=item.owner, new=new_owner, **extras))
         old_due = item.due.isoformat() if item.due else None
-        if due is not None and new_due != old_due:
+        if due is not None:
             events.append(draft(found.record_id, field="due", old=old_due, new=new_due, **extras))
         if adding or removing:
             missing = [t for t in removing if t not in item.tags]
@@ -372,8 +373,7 @@ def edit(
             for tag in adding:  # `--tag x --tag X` adds it once
                 if tag not in tags:
                     tags.append(tag)
-            if tags != item.tags:
-                events.append(draft(found.record_id, field="tags", old=list(item.tags), new=tags, **extras))
+            events.append(draft(found.record_id, field="tags", old=list(item.tags), new=tags, **extras))
         return events
 
     return modify(store, record_id, actor, git, make)
@@ -404,9 +404,7 @@ def measure(
         if target.kind == "cumulative" and amount < 0:
             raise UsageError(f"target {target.id} is a cumulative amount: VALUE may not be negative")
         name = series or primary_series(target).name
-        old = _measurement(target, name, period)
-        if old is not None and old.value == amount and old.source == source_text:
-            return []
+        old = _measurement(target, name, period)  # the same figure again is a re-assertion, recorded too
         previous = {"old": old.value, "old_source": old.source} if old else {}
         return [
             draft(target.id, field="measurement", series=name, period=period, new=amount, source=source_text)
