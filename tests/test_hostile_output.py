@@ -446,14 +446,19 @@ main()
 """
 
 
-def test_a_bug_is_one_line_and_exit_3(records: Path, tmp_path: Path) -> None:
-    done = subprocess.run(
+def run_buggy(records: Path, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`accord show 4.5` in a process where the core raises an error accord does not expect."""
+    return subprocess.run(
         [sys.executable, "-c", BUGGY, "show", "4.5"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        env={**os.environ, "ACCORD_DIR": str(records)},
+        env={**os.environ, "ACCORD_DIR": str(records), **env},
     )
+
+
+def test_a_bug_is_one_line_and_exit_3(records: Path, tmp_path: Path) -> None:
+    done = run_buggy(records, tmp_path)
     assert done.returncode == 3
     assert done.stdout == ""
     assert done.stderr == (
@@ -463,13 +468,7 @@ def test_a_bug_is_one_line_and_exit_3(records: Path, tmp_path: Path) -> None:
 
 
 def test_accord_debug_shows_the_traceback(records: Path, tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", BUGGY, "show", "4.5"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "ACCORD_DIR": str(records), "ACCORD_DEBUG": "1"},
-    )
+    done = run_buggy(records, tmp_path, ACCORD_DEBUG="1")
     assert done.returncode == 3
     assert done.stderr.startswith("Traceback (most recent call last):")
     assert 'File "<string>"' in done.stderr and "RuntimeError: boom" in done.stderr
