@@ -56,6 +56,7 @@ _UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{_DIRECTION}\\ud800-
 _JSON_UNSAFE = re.compile(f"[\\x7f-\\x9f\\u2028\\u2029{_DIRECTION}\\ud800-\\udfff]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NARROW_COLUMN_LIMIT = 40
+MESSAGE_LIMIT = 500
 
 
 def visible(text: str, newlines: bool = False) -> str:
@@ -80,11 +81,11 @@ def _spelled(char: str, newlines: bool) -> str:
     return f"<U+{code:04X}>"
 
 
-def one_line(text: str, limit: int = 300) -> str:
+def one_line(text: str) -> str:
     """A message for stderr: visible, on one line, a long word or line cut short with an ellipsis."""
     words = [w if len(w) <= 120 else f"{w[:80]}…{w[-30:]}" for w in visible(text).split(" ")]
     line = " ".join(words)
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+    return line if len(line) <= MESSAGE_LIMIT else line[: MESSAGE_LIMIT - 1] + "…"
 
 
 def is_web_url(value: str) -> bool:
@@ -242,7 +243,7 @@ def problems(errors: Sequence[DataError]) -> None:
         return
     err = sys.stderr
     for error in errors:
-        err.write(one_line(str(error), limit=1000) + "\n")
+        err.write(one_line(str(error)) + "\n")
 
 
 def wrapped(label: str, text: str, width: int = 88) -> list[str]:
