@@ -45,6 +45,13 @@ def _svg(figure: Any) -> str:
     return text[text.index("<svg") :]  # drop the XML prolog and doctype: the SVG sits inside HTML
 
 
+def _label(text: str) -> str:
+    """Text from the records as a chart label: visible, and never read as mathtext (`$...$`)."""
+    from .render import visible
+
+    return visible(str(text)).replace("$", r"\$")
+
+
 def target_chart(target: dict[str, Any], series: list[dict[str, Any]]) -> str | None:
     """Each measured series of a target against the straight path to its goal."""
     if not available():
@@ -56,17 +63,17 @@ def target_chart(target: dict[str, Any], series: list[dict[str, Any]]) -> str | 
         if points:
             xs, ys = zip(*points, strict=True)
             style = "-o" if one["primary"] else "--s"
-            axes.plot(xs, ys, style, label=one["label"], markersize=4)
+            axes.plot(xs, ys, style, label=_label(one["label"]), markersize=4)
     start = _path_start(target, series)
     axes.plot(
         [start[0], target["deadline"]],
         [start[1], float(target["goal"])],
         ":",
         color="#b71c1c",
-        label=f"straight path to {target['goal']} by {target['deadline'].year}",
+        label=_label(f"straight path to {target['goal']} by {target['deadline'].year}"),
     )
-    axes.set_title(target["title"])
-    axes.set_ylabel(target["unit"])
+    axes.set_title(_label(target["title"]))
+    axes.set_ylabel(_label(target["unit"]))
     axes.grid(alpha=0.3)
     axes.legend(loc="upper left", fontsize=8)
     return _svg(figure)
@@ -96,7 +103,7 @@ def status_chart(sections: list[dict[str, Any]]) -> str | None:
         return None
     figure = _figure(6.4, 0.45 * len(sections) + 1.2)
     axes = figure.add_subplot()
-    labels = [f"{s['number']}. {s['title'][:40]}" for s in sections][::-1]
+    labels = [_label(f"{s['number']}. {s['title'][:40]}") for s in sections][::-1]
     left = [0] * len(sections)
     for status, colour in STATUS_COLOURS.items():
         counts = [s[status] for s in sections][::-1]

@@ -6,14 +6,26 @@ so that `accord --help` and a mistyped option answer at once.
 
 from __future__ import annotations
 
+import io
+import os
 import sys
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
-from .errors import EXIT_ERROR, EXIT_NOTHING, AccordError
+from . import render
+from .errors import (
+    EXIT_BROKEN_PIPE,
+    EXIT_BUG,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_NOTHING,
+    EXIT_OK,
+    AccordError,
+)
 
 if TYPE_CHECKING:
     from .operations import Actor, Change
@@ -22,14 +34,88 @@ if TYPE_CHECKING:
 
 
 class _Group(TyperGroup):
-    """The one place where accord's exceptions become a message and an exit code."""
+    """The one place where exceptions become a message and an exit code: one line on stderr,
+    escaped and cut short, never a traceback unless ACCORD_DEBUG asks for it."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except AccordError as exc:
-            sys.stderr.write(f"accord: {exc}\n")
+            _error(str(exc))
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            _drop_output()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
+
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        run = {"args": args, "prog_name": prog_name, "complete_var": complete_var, **extra}
+        if not standalone_mode:
+            return super().main(**run, standalone_mode=False, windows_expand_args=windows_expand_args)
+        try:
+            code = super().main(**run, standalone_mode=False, windows_expand_args=windows_expand_args)
+        except KeyboardInterrupt:
+            code = EXIT_INTERRUPTED
+        except typer.Abort:
+            _error("aborted")
+            code = EXIT_ERROR
+        except typer.TyperException as exc:  # the parser's own: bad option, missing argument
+            code = _usage_error(exc)
+        except Exception as exc:
+            code = _bug(exc)
+        code = code if isinstance(code, int) else EXIT_OK
+        if code == EXIT_INTERRUPTED:
+            sys.stderr.write("accord: interrupted\n")
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _drop_output()
+            code = EXIT_BROKEN_PIPE
+        sys.exit(code)
+
+
+def _error(message: str, hint: str = "") -> None:
+    sys.stderr.write(f"accord: {render.one_line(message)}{hint}\n")
+
+
+def _usage_error(exc: typer.TyperException) -> int:
+    message = exc.format_message()
+    ctx = getattr(exc, "ctx", None)
+    if ctx is None:
+        _error(message)
+    elif message == ctx.get_help():  # `accord` alone shows the help
+        sys.stderr.write(message + "\n")
+    else:
+        command = " ".join(["accord", *ctx.command_path.split()[1:]])
+        _error(message, f" (see '{command} {ctx.help_option_names[0]}')")
+    return EXIT_ERROR
+
+
+def _bug(exc: Exception) -> int:
+    if os.environ.get("ACCORD_DEBUG", "0") not in ("", "0"):
+        traceback.print_exception(exc)
+    _error(
+        f"internal error: {type(exc).__name__}: {exc}",
+        "; rerun with ACCORD_DEBUG=1 for the traceback",
+    )
+    return EXIT_BUG
+
+
+def _drop_output() -> None:
+    """The reader closed the pipe: what is still buffered goes to /dev/null, as the Python docs advise,
+    so that nothing complains at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file: output captured in memory
+        pass
 
 
 ListFormat = Literal["table", "json", "csv", "ids"]
@@ -221,11 +307,11 @@ def validate(directory: DirOption = None) -> None:
     render.problems(found)
     warning = missing_driver(store.root)
     if warning:
-        sys.stderr.write(f"accord: note: {warning}\n")
+        _error(f"note: {warning}")
     if found:
         sys.stderr.write(f"{len(found)} problem{'s' if len(found) != 1 else ''} found\n")
         _exit(EXIT_NOTHING)
-    sys.stdout.write(f"{store.relative(store.root)}: all records valid\n")
+    render.say(f"{render.visible(store.relative(store.root))}: all records valid\n")
 
 
 @app.command()
@@ -270,8 +356,8 @@ def import_(
     from .importer import import_statement
 
     summary = import_statement(source, directory, title=title, language=language, parties=party, drop=drop or [])
-    sys.stdout.write(
-        f"{directory}: {summary.preamble} preamble paragraphs, {summary.sections} sections, "
+    render.say(
+        f"{render.visible(str(directory))}: {summary.preamble} preamble paragraphs, {summary.sections} sections, "
         f"{summary.articles} articles, {summary.commitments} draft commitments\n"
     )
 
@@ -290,12 +376,14 @@ def _report_change(change: Change) -> None:
     from .operations import describe
 
     if not change.events:
-        sys.stdout.write(f"{change.record_id}: nothing changed\n")
+        render.say(f"{render.visible(change.record_id)}: nothing changed\n")
         return
     for event in change.events:
-        sys.stdout.write(describe(event) + "\n")
+        render.say(render.visible(describe(event)) + "\n")
     for event, current in change.outranked:
-        sys.stdout.write(f"  recorded as of {event.on}; a change dated later keeps {event.field} at {current}\n")
+        render.say(
+            f"  recorded as of {event.on}; a change dated later keeps {event.field} at {render.visible(str(current))}\n"
+        )
     if change.committed:
         sys.stdout.write("committed\n")
 
@@ -450,16 +538,18 @@ def report(
     since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="From this date to today.")] = None,
     week: Annotated[bool, typer.Option("--week", help="One ISO week: the current one, or YYYY-Www.")] = False,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = "md",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this regular file; - for stdout.")
+    ] = None,
     today: Annotated[
         str | None, typer.Option("--today", metavar="DATE", help="Fix 'now', for a report that can be reproduced.")
     ] = None,
     directory: DirOption = None,
 ) -> None:
-    """The weekly progress report, by default over the last seven days."""
+    """The weekly progress report, by default over the last seven days. Exit 2 if a record could not be read."""
     from . import inputs
     from .publishers import PUBLISHERS
-    from .report import build, period_for
+    from .report import build, period_for, write_file
 
     store = _store(directory)
     as_of = inputs.iso_date(today, "--today") if today else inputs.today()
@@ -467,14 +557,18 @@ def report(
         week = True
     start = inputs.iso_date(since, "--since") if since else None
     period = period_for(as_of, start, (week_value or "current") if week else None)
-    text = "".join(PUBLISHERS[fmt]().lines(build(store, as_of, period)))
-    if output is None:
+    built = build(store, as_of, period)
+    text = "".join(PUBLISHERS[fmt]().lines(built))
+    if output is None or str(output) == "-":
         sys.stdout.write(text)
-        return
-    from .storage import atomic_write
-
-    atomic_write(output, text.encode("utf-8"))
-    sys.stderr.write(f"wrote {output}\n")
+    else:
+        write_file(output, text)
+        sys.stderr.write(f"wrote {render.visible(str(output))}\n")
+    render.problems(built.unreadable)
+    if built.unreadable:
+        count = len(built.unreadable)
+        _error(f"the report leaves out what {count} unreadable record{'s' if count != 1 else ''} hold")
+        _exit(EXIT_ERROR)
 
 
 merge_app = typer.Typer(
@@ -493,10 +587,10 @@ def merge_install(directory: DirOption = None) -> None:
 
     root = _store(directory).root
     for line in install(root):
-        sys.stdout.write(line + "\n")
+        render.say(line + "\n")
     warning = missing_driver(root)
     if warning:
-        sys.stderr.write(f"accord: note: {warning}\n")
+        _error(f"note: {warning}")
 
 
 @merge_app.command("merge")
@@ -511,10 +605,13 @@ def merge_run(
 
     merged = merge_files(base, ours, theirs, shown)
     for line in merged.messages:
-        sys.stderr.write(line + "\n")
+        sys.stderr.write(render.one_line(line) + "\n")
     if not merged.clean:
         _exit(EXIT_NOTHING)
 
 
 def main() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):  # a character the output cannot encode shows as `\u2192`
+            stream.reconfigure(errors="backslashreplace")
     app()

@@ -7,7 +7,9 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_NOTHING = 1  # search matched nothing, validate found problems, nothing to undo
 EXIT_ERROR = 2  # bad usage or bad data
-EXIT_INTERRUPTED = 130
+EXIT_BUG = 3  # an exception accord did not expect: a bug
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as the shell reports it
+EXIT_BROKEN_PIPE = 141  # the reader went away (`accord list | head -1`): 128 + SIGPIPE, as for grep
 
 
 class AccordError(Exception):

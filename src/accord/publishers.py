@@ -8,14 +8,13 @@ typed is escaped by the publisher that writes it.
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from .render import Column, cell_text, markdown_escape, markdown_table, plain
+from .render import Column, cell_text, is_web_url, json_text, markdown_escape, markdown_table, plain, visible
 from .report import STALE_AFTER_DAYS, UPCOMING_DAYS, Report
 
 
@@ -245,6 +244,8 @@ class MarkdownPublisher(Publisher):
     @staticmethod
     def cell(value: Any) -> str:
         if isinstance(value, Link):
+            if not is_web_url(value.url):
+                return markdown_escape(value.url)
             url = quote(value.url, safe=":/?#@!$&'*+,;=%~-._")
             return f"[{markdown_escape(value.text)}]({url})"
         return markdown_escape(cell_text(value, ", "))
@@ -275,7 +276,7 @@ class HtmlPublisher(Publisher):
 
         with_charts = charts.available()
         yield '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        yield f"<title>{html.escape(report.title)}: {report.period.label()}</title>\n"
+        yield f"<title>{_html(report.title)}: {report.period.label()}</title>\n"
         yield f"<style>{CSS}</style>\n</head>\n<body>\n"
         if not with_charts:
             yield (
@@ -285,13 +286,13 @@ class HtmlPublisher(Publisher):
         for block in outline(report, with_charts=with_charts):
             if isinstance(block, Heading):
                 anchor = re.sub(r"[^a-z0-9]+", "-", block.text.lower()).strip("-")
-                yield f'<h{block.level} id="{anchor}">{html.escape(block.text)}</h{block.level}>\n'
+                yield f'<h{block.level} id="{anchor}">{_html(block.text)}</h{block.level}>\n'
             elif isinstance(block, Paragraph):
-                yield f"<p>{html.escape(block.text)}</p>\n"
+                yield f"<p>{_html(block.text)}</p>\n"
             elif isinstance(block, Table):
                 yield from self.table(block)
             elif block.svg is not None:
-                yield f"<figure>\n{block.svg}\n<figcaption>{html.escape(block.caption)}</figcaption>\n</figure>\n"
+                yield f"<figure>\n{block.svg}\n<figcaption>{_html(block.caption)}</figcaption>\n</figure>\n"
         yield "</body>\n</html>\n"
 
     def table(self, table: Table) -> Iterator[str]:
@@ -308,16 +309,20 @@ class HtmlPublisher(Publisher):
     @staticmethod
     def cell(value: Any) -> str:
         if isinstance(value, Link):
-            scheme_ok = value.url.lower().startswith(("http://", "https://"))
-            if not scheme_ok:
-                return html.escape(value.url)
-            return f'<a href="{html.escape(value.url, quote=True)}">{html.escape(value.text)}</a>'
-        return html.escape(cell_text(value, ", "))
+            if not is_web_url(value.url):
+                return _html(value.url)
+            return f'<a href="{_html(value.url)}">{_html(value.text)}</a>'
+        return _html(cell_text(value, ", "))
+
+
+def _html(text: str) -> str:
+    """Text as HTML text: markup escaped, control characters and direction overrides spelled out."""
+    return html.escape(visible(text), quote=True)
 
 
 class JsonPublisher(Publisher):
     def lines(self, report: Report) -> Iterator[str]:
-        yield json.dumps(plain(report.as_data()), ensure_ascii=False, indent=2) + "\n"
+        yield json_text(report.as_data())
 
 
 PUBLISHERS: dict[str, type[Publisher]] = {"md": MarkdownPublisher, "html": HtmlPublisher, "json": JsonPublisher}

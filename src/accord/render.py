@@ -2,6 +2,9 @@
 
 Commands build rows (lists of dicts with the columns' keys); one function renders them in the
 chosen format. Rich is imported only when a table is drawn.
+
+Text from the records was typed by someone else: every line meant for people goes through
+`visible`, so no control character or direction override reaches the reader's terminal.
 """
 
 from __future__ import annotations
@@ -37,7 +40,75 @@ def console(stderr: bool = False) -> Console:
     """Output through rich with markup, emoji and highlighting off: `[4]` prints as `[4]`."""
     from rich.console import Console
 
-    return Console(stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich would exit 1, which means "nothing found"; let the command line decide
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=False)
+
+
+# Characters that move the cursor, retitle or clear the terminal, or reorder the text around them.
+_DIRECTION = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{_DIRECTION}\\ud800-\\udfff]")
+# What json leaves raw (it escapes only C0): DEL, C1, separators, direction marks, lone surrogates.
+_JSON_UNSAFE = re.compile(f"[\\x7f-\\x9f\\u2028\\u2029{_DIRECTION}\\ud800-\\udfff]")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NARROW_COLUMN_LIMIT = 40
+MESSAGE_LIMIT = 500
+
+
+def visible(text: str, newlines: bool = False) -> str:
+    """Text as a terminal may show it: each control character spelled out (`\\x1b`), each
+    direction override named (`<U+202E>`), tabs as spaces; line breaks kept only if `newlines`,
+    else folded into spaces. The same text again comes out unchanged."""
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(lambda match: _spelled(match.group(), newlines), text.replace("\r\n", "\n"))
+
+
+def _spelled(char: str, newlines: bool) -> str:
+    if char == "\n":
+        return "\n" if newlines else " "
+    if char == "\t":
+        return " "
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if 0xD800 <= code <= 0xDFFF:  # an undecodable byte the shell handed over
+        return f"\\u{code:04x}"
+    return f"<U+{code:04X}>"
+
+
+def one_line(text: str) -> str:
+    """A message for stderr: visible, on one line, a long word or line cut short with an ellipsis."""
+    words = [w if len(w) <= 120 else f"{w[:80]}…{w[-30:]}" for w in visible(text).split(" ")]
+    line = " ".join(words)
+    return line if len(line) <= MESSAGE_LIMIT else line[: MESSAGE_LIMIT - 1] + "…"
+
+
+def is_web_url(value: str) -> bool:
+    """Whether a link from the records may be written as a link: an http(s) URL as `--evidence`
+    accepts it, with nothing hidden in it. Any other (javascript:, data:, file:) stays text."""
+    from . import inputs
+    from .errors import UsageError
+
+    if visible(value) != value:
+        return False
+    try:
+        inputs.url(value)
+    except (UsageError, ValueError):  # urlsplit refuses some hosts, such as `[::1`
+        return False
+    return True
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell; text a spreadsheet would run as a formula gets a leading `'` (OWASP)."""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return plain(value)
+    text = cell_text(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def plain(value: Any) -> Any:
@@ -59,8 +130,19 @@ def write(text: str) -> None:
     sys.stdout.write(text)
 
 
+def say(text: str) -> None:
+    """Write text meant for people: nothing in it can act on the terminal."""
+    write(visible(text, newlines=True))
+
+
+def json_text(data: Any) -> str:
+    """Exact json, with the characters json leaves raw written as `\\u` escapes: same data, safe to print."""
+    text = json.dumps(plain(data), ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
+
+
 def emit_json(data: Any) -> None:
-    write(json.dumps(plain(data), ensure_ascii=False, indent=2) + "\n")
+    write(json_text(data))
 
 
 def emit_rows(
@@ -75,12 +157,16 @@ def emit_rows(
     elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
+        # csv quotes a cell holding a line feed but not one holding a lone carriage return,
+        # which spreadsheets read as the end of the row: such rows are quoted whole.
+        quoting = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow([c.key for c in columns])
         for row in rows:
-            writer.writerow([cell_text(row.get(c.key)) for c in columns])
+            cells = [csv_cell(row.get(c.key)) for c in columns]
+            (quoting if any("\r" in str(cell) for cell in cells) else writer).writerow(cells)
         write(buffer.getvalue())
     elif fmt == "ids":
-        write("".join(f"{row[id_key]}\n" for row in rows))
+        say("".join(f"{visible(str(row[id_key]))}\n" for row in rows))
     elif fmt == "md":
         write(markdown_table(columns, rows))
     else:
@@ -104,18 +190,24 @@ def table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title: str 
     out = console()
     grid = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False)
     cells = [
-        [row[c.key] if _is_renderable(row.get(c.key)) else cell_text(row.get(c.key)) for c in columns]
+        [
+            row[c.key] if _is_renderable(row.get(c.key)) else visible(cell_text(row.get(c.key)), newlines=c.wrap)
+            for c in columns
+        ]
         for row in rows
     ]
     for index, column in enumerate(columns):
-        # Short columns keep their full width; the wrapping ones take what is left.
+        # Short columns keep their full width (up to a limit: an owner typed at length folds);
+        # the wrapping ones take what is left.
         widest = max([len(column.header)] + [len(r[index]) for r in cells if isinstance(r[index], str)])
+        widest = min(widest, NARROW_COLUMN_LIMIT)
         grid.add_column(
             column.header,
             overflow="fold",
             no_wrap=not column.wrap,
             justify=column.justify,
             min_width=None if column.wrap else widest,
+            max_width=None if column.wrap else NARROW_COLUMN_LIMIT,
         )
     for row_cells in cells:
         grid.add_row(*row_cells)
@@ -128,7 +220,7 @@ def _is_renderable(value: Any) -> bool:
 
 def markdown_escape(text: str) -> str:
     """Text stays text in Markdown: no table broken by `|`, no HTML, link or code from `<`, `[`, `` ` ``."""
-    return re.sub(r"([\\|\[\]<>`*])", r"\\\1", text.replace("\r", " ").replace("\n", " "))
+    return re.sub(r"([\\|\[\]<>`*])", r"\\\1", visible(text))
 
 
 def markdown_table(
@@ -151,11 +243,11 @@ def problems(errors: Sequence[DataError]) -> None:
         return
     err = sys.stderr
     for error in errors:
-        err.write(f"{error}\n")
+        err.write(one_line(str(error)) + "\n")
 
 
 def wrapped(label: str, text: str, width: int = 88) -> list[str]:
-    body = textwrap.fill(text, width=width - 2, initial_indent="  ", subsequent_indent="  ")
+    body = textwrap.fill(visible(text), width=width - 2, initial_indent="  ", subsequent_indent="  ")
     return [f"{label}:", body]
 
 
@@ -173,7 +265,7 @@ def sparkline(values: Sequence[Decimal]) -> str:
 
 
 def snippet(text: str, spans: list[tuple[int, int]], mark: tuple[str, str], width: int = 70) -> str:
-    """The text around the first match, every match in view wrapped in `mark`."""
+    """The text around the first match, every match in view wrapped in `mark`; the text made visible."""
     start = max(0, spans[0][0] - width)
     end = min(len(text), spans[0][1] + width)
     if start > 0:
@@ -187,7 +279,7 @@ def snippet(text: str, spans: list[tuple[int, int]], mark: tuple[str, str], widt
     for begin, finish in spans:
         if begin < cursor or finish > end:
             continue
-        pieces += [text[cursor:begin], mark[0], text[begin:finish], mark[1]]
+        pieces += [visible(text[cursor:begin]), mark[0], visible(text[begin:finish]), mark[1]]
         cursor = finish
-    pieces += [text[cursor:end], "…" if end < len(text) else ""]
+    pieces += [visible(text[cursor:end]), "…" if end < len(text) else ""]
     return "".join(pieces)

@@ -6,16 +6,18 @@ same options always give the same report.
 
 from __future__ import annotations
 
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from .errors import DataError, UsageError
 from .model import CLOSED_STATUSES, Article, Commitment, Event, Status, Target
 from .operations import values_on
 from .query import is_overdue
-from .storage import Store
+from .storage import Store, atomic_write
 from .tracking import figures, overview
 
 STALE_AFTER_DAYS = 90
@@ -40,6 +42,15 @@ class Period:
 
 def period_for(today: date, since: date | None, week: str | None) -> Period:
     """The last seven days by default; from `since` to today; or one ISO week (`2026-W47`)."""
+    try:
+        period = _period(today, since, week)
+        period.previous()  # the report compares with it
+    except OverflowError:
+        raise UsageError("the period and the one before it must lie within the years 1 to 9999") from None
+    return period
+
+
+def _period(today: date, since: date | None, week: str | None) -> Period:
     if since is not None and week is not None:
         raise UsageError("give --since or --week, not both")
     if week is not None:
@@ -74,7 +85,8 @@ class Report:
     never_updated: int
     upcoming: list[dict[str, Any]]
     sections: list[dict[str, Any]]
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # as the document names them
+    unreadable: list[DataError] = field(default_factory=list)  # as stderr names them
 
     @property
     def moved(self) -> dict[str, int]:
@@ -170,8 +182,35 @@ def build(store: Store, today: date, period: Period) -> Report:
         never_updated=never_updated,
         upcoming=upcoming,
         sections=sections,
-        problems=[str(e) for e in errors],
+        problems=[_relative(error, store.root) for error in errors],
+        unreadable=errors,
     )
+
+
+def _relative(error: DataError, root: Path) -> str:
+    """A problem named relative to the records folder: a document carries no local path."""
+    try:
+        where = error.path.relative_to(root)
+    except ValueError:
+        where = Path(error.path.name)
+    return str(DataError(where, error.line, error.message, error.field))
+
+
+_KINDS = {stat.S_ISLNK: "a symbolic link", stat.S_ISDIR: "a folder", stat.S_ISFIFO: "a named pipe"}
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write a report to a new file, or replace a regular file whole; never a device, pipe, folder or link."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS.items() if test(mode)), "a device or other special file")
+        raise UsageError(f"{path} is {kind}, not a regular file; give a file name, or - for stdout")
+    atomic_write(path, text.encode("utf-8"))
 
 
 def _all_series(target: Target) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from .errors import DataError
 from .model import BOTH_SIDES, Article, Event, Status, Target
 from .operations import current_value, field_key, latest_events
 from .progress import period_problem
+from .render import is_web_url
 from .storage import STATEMENT_FILE, RecordInvalid, Store
 
 
@@ -143,6 +144,8 @@ def _check_history(record: Article | Target, report: Reporter) -> None:
             report(("history", index), problem)
         else:
             valid.append(event)
+        if event.evidence is not None and not is_web_url(event.evidence):
+            report(("history", index, "evidence"), f"evidence {event.evidence!r} is not an http(s) link")
     for key, event in latest_events(valid).items():
         now = current_value(record, key)
         if now != event.new:

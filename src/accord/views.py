@@ -79,20 +79,25 @@ def show(store: Store, found: Found, fmt: str) -> None:
     else:
         lines = _target_text(item)
     lines += _history_text(history)
-    render.write("\n".join(lines) + "\n")
+    render.say("\n".join(lines) + "\n")
 
 
 def _fields(pairs: list[tuple[str, Any]]) -> list[str]:
-    return [f"{label:<9}{render.plain(value) if value not in (None, []) else '-'}" for label, value in pairs]
+    return [f"{label:<9}{_one(render.plain(value)) if value not in (None, []) else '-'}" for label, value in pairs]
+
+
+def _one(value: Any) -> str:
+    """A value from the records on one line of `show`: a typed line break cannot start a fake line."""
+    return render.visible(str(value))
 
 
 def _section_title(store: Store, number: int) -> str:
     sections = {s.number: s.title for s in store.statement().sections}
-    return f"{number}. {sections.get(number, '?')}"
+    return f"{number}. {_one(sections.get(number, '?'))}"
 
 
 def _commitment_text(store: Store, article: Article, item: Any) -> list[str]:
-    lines = [f"{item.id}  {item.title}", ""]
+    lines = [f"{item.id}  {_one(item.title)}", ""]
     lines += _fields(
         [
             ("article", f"{article.id}. {article.title}"),
@@ -115,7 +120,7 @@ def _targets_of(store: Store, commitment_id: str) -> list[Target]:
 
 
 def _article_text(store: Store, article: Article) -> list[str]:
-    lines = [f"Article {article.id}  {article.title}", ""]
+    lines = [f"Article {article.id}  {_one(article.title)}", ""]
     lines += _fields(
         [
             ("section", _section_title(store, article.section)),
@@ -128,16 +133,16 @@ def _article_text(store: Store, article: Article) -> list[str]:
     lines += ["", *render.wrapped("text", article.text), "", f"commitments ({len(article.commitments)}):"]
     for c in article.commitments:
         due = f"  due {c.due.isoformat()}" if c.due else ""
-        lines.append(f"  {c.id:<8}{c.status.value:<13}{c.side:<9}{c.title}{due}")
+        lines.append(f"  {c.id:<8}{c.status.value:<13}{c.side:<9}{_one(c.title)}{due}")
     return lines
 
 
 def _target_text(target: Target) -> list[str]:
-    lines = [f"Target {target.id}  {target.title}", ""]
+    lines = [f"Target {target.id}  {_one(target.title)}", ""]
     lines += _fields(
         [
             ("kind", "yearly level" if target.kind == "level" else "cumulative amount"),
-            ("target", f"{render.plain(target.value)} {target.unit}"),
+            ("target", f"{render.plain(target.value)} {_one(target.unit)}"),
             ("source", target.source),
             ("baseline", target.baseline),
             ("deadline", target.deadline),
@@ -149,12 +154,12 @@ def _target_text(target: Target) -> list[str]:
         lines += ["", *render.wrapped("note", note)]
     for series in target.series:
         primary = " (primary)" if series.primary else ""
-        lines += ["", f"series {series.name}: {series.label}{primary}"]
+        lines += ["", f"series {series.name}: {_one(series.label)}{primary}"]
         if not series.measurements:
             lines.append("  no measurement yet")
         for m in series.measurements:
-            extra = f" ({m.note})" if m.note else ""
-            lines.append(f"  {m.period:<11}{render.plain(m.value):>10}  {m.source}{extra}")
+            extra = f" ({_one(m.note)})" if m.note else ""
+            lines.append(f"  {_one(m.period):<11}{render.plain(m.value):>10}  {_one(m.source)}{extra}")
     return lines
 
 
@@ -167,10 +172,10 @@ def _history_text(history: list[Event]) -> list[str]:
     for event in reversed(history):
         when = event.at.strftime("%Y-%m-%d %H:%M")
         on = f" (on {event.on.isoformat()})" if event.on else ""
-        lines.append(f"  {when}{on}  {event.by}: {describe(event)}")
+        lines.append(f"  {when}{on}  {_one(event.by)}: {_one(describe(event))}")
         for extra in (event.note, event.evidence):
             if extra:
-                lines.append(f"      {extra}")
+                lines.append(f"      {_one(extra)}")
     return lines
 
 
@@ -181,7 +186,7 @@ def search_results(hits: list[Hit], pattern: Pattern, fmt: str) -> None:
     if fmt == "count":
         render.write(f"{len(hits)}\n")
     elif fmt == "ids":
-        render.write("".join(f"{hit.item.id}\n" for hit in hits))
+        render.say("".join(f"{render.visible(hit.item.id)}\n" for hit in hits))
     elif fmt == "json":
         render.emit_json(
             [
@@ -205,13 +210,13 @@ def search_results(hits: list[Hit], pattern: Pattern, fmt: str) -> None:
         for hit in hits:
             _, text, spans = hit.matches[0]
             line = Text()
-            line.append(f"{hit.item.id}: ", style="bold")
+            line.append(f"{render.visible(hit.item.id)}: ", style="bold")
             line.append_text(_highlighted(text, spans))
             out.print(line)
     else:
         for hit in hits:
             _, text, spans = hit.matches[0]
-            render.write(f"{hit.item.id}: {render.snippet(text, spans, ('«', '»'))}\n")
+            render.say(f"{render.visible(hit.item.id)}: {render.snippet(text, spans, ('«', '»'))}\n")
 
 
 def _highlighted(text: str, spans: list[tuple[int, int]]) -> Any:
@@ -348,7 +353,8 @@ def _progress_row(data: dict[str, Any], rich_cells: bool) -> dict[str, Any]:
         row["percent"] = Group(
             Text(row["percent"] or "-", justify="right"), ProgressBar(total=100, completed=share, width=12)
         )
-        row["series"] = Group(Text(row["series"]), Text(render.sparkline([v["value"] for v in data["values"]])))
+        series = render.visible(row["series"])
+        row["series"] = Group(Text(series), Text(render.sparkline([v["value"] for v in data["values"]])))
     return row
 
 
@@ -374,7 +380,7 @@ def progress(overview: Overview, fmt: str) -> None:
         render.emit_rows([Column(k, k) for k in data[0] if k != "values"] if data else [], data, "csv")
         return
     if fmt == "md":
-        render.write(progress_markdown(overview, data, deadlines))
+        render.say(progress_markdown(overview, data, deadlines))
         return
     render.emit_rows(
         PROGRESS_COLUMNS,
