@@ -21,7 +21,7 @@ from conftest import Accord, copy_records, run_accord
 from helpers import ANSI, assert_refused, outcome, parse_json, shown, succeeded
 from support import articles, commitment_ids, commitments, expected_hits, fold, glossary_names, read_yaml
 
-LIST_KEYS = ["id", "status", "side", "due", "owner", "section", "tags", "title"]
+LIST_KEYS = ["id", "status", "side", "kind", "asked_by", "due", "owner", "section", "tags", "title"]
 
 
 def ids(text: str) -> list[str]:
@@ -58,6 +58,8 @@ def test_list_json_carries_each_commitment_as_recorded(accord: Accord, records: 
             "id": c["id"],
             "status": c["status"],
             "side": c["side"],
+            "kind": c["kind"],
+            "asked_by": c.get("asked_by"),
             "due": c.get("due"),
             "owner": c.get("owner"),
             "section": a["section"],
@@ -74,9 +76,10 @@ def test_list_csv_has_a_header_and_one_row_per_commitment(accord: Accord, record
     header, *rows = list(reader)
     assert header == LIST_KEYS
     expected = [
-        [c["id"], c["side"], str(a["section"]), " ".join(c["tags"]), c["title"]] for a, c in commitments(records)
+        [c["id"], c["side"], c["kind"], c.get("asked_by", ""), str(a["section"]), " ".join(c["tags"]), c["title"]]
+        for a, c in commitments(records)
     ]
-    assert [[r[0], r[2], r[5], r[6], r[7]] for r in rows] == expected
+    assert [[r[0], r[2], r[3], r[4], r[7], r[8], r[9]] for r in rows] == expected
 
 
 def test_machine_formats_never_carry_colour(records: Path, tmp_path: Path) -> None:

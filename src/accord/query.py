@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .errors import UsageError
-from .model import CLOSED_STATUSES, Article, Commitment, Glossary, Status
+from .model import CLOSED_STATUSES, Article, Commitment, Glossary, Kind, Status
 
 
 @dataclass(frozen=True)
 class Filters:
     statuses: frozenset[Status] = frozenset()
+    kinds: frozenset[Kind] = frozenset()
     sections: frozenset[int] = frozenset()
     sides: frozenset[str] = frozenset()
     owner: str | None = None
@@ -24,6 +25,8 @@ class Filters:
 
     def accepts(self, article: Article, item: Article | Commitment) -> bool:
         if self.statuses and item.status not in self.statuses:
+            return False
+        if self.kinds and (not isinstance(item, Commitment) or item.kind not in self.kinds):
             return False
         if self.sections and article.section not in self.sections:
             return False
@@ -172,7 +175,7 @@ def search(articles: Iterable[Article], pattern: Pattern, filters: Filters) -> I
             matches = _match_fields(pattern, fields)
             if matches:
                 hits.append(Hit(article, commitment, matches))
-        if not hits and filters.accepts(article, article) and not filters.sides:
+        if not hits and filters.accepts(article, article) and not filters.sides and not filters.kinds:
             matches = _match_fields(pattern, [("text", article.text), ("title", article.title)])
             if matches:
                 hits.append(Hit(article, article, matches))

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .errors import DataError, UsageError
-from .model import CLOSED_STATUSES, Article, Commitment, Event, Status, Target
+from .model import CLOSED_STATUSES, Article, Commitment, Event, Kind, Status, Target
 from .operations import values_on
 from .query import is_overdue
 from .storage import Store
@@ -75,6 +75,7 @@ class Report:
     upcoming: list[dict[str, Any]]
     sections: list[dict[str, Any]]
     problems: list[str] = field(default_factory=list)
+    kinds: dict[str, int] = field(default_factory=dict)  # commitments by what the text makes of them
 
     @property
     def moved(self) -> dict[str, int]:
@@ -87,6 +88,7 @@ class Report:
             "period": {"start": self.period.start, "end": self.period.end},
             "previous_period": {"start": self.period.previous().start, "end": self.period.previous().end},
             "totals": self.totals,
+            "kinds": self.kinds,
             "previous_totals": self.previous_totals,
             "moved": self.moved,
             "changes": self.changes,
@@ -111,6 +113,7 @@ def build(store: Store, today: date, period: Period) -> Report:
     titles = {s.number: s.title for s in statement.sections}
     previous_end = period.previous().end
     totals: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
     previous: Counter[str] = Counter()
     per_section: dict[int, Counter[str]] = {s.number: Counter() for s in statement.sections}
     overdue, stalled, stale, changes = [], [], [], []
@@ -119,6 +122,7 @@ def build(store: Store, today: date, period: Period) -> Report:
         then = values_on(article, previous_end)
         for commitment in article.commitments:
             totals[commitment.status.value] += 1
+            kinds[commitment.kind.value] += 1
             previous[then.get((commitment.id, "status"), commitment.status.value)] += 1
             per_section.setdefault(article.section, Counter())[commitment.status.value] += 1
             row = _item_row(article, commitment, today)
@@ -171,6 +175,7 @@ def build(store: Store, today: date, period: Period) -> Report:
         upcoming=upcoming,
         sections=sections,
         problems=[str(e) for e in errors],
+        kinds={k.value: kinds[k.value] for k in Kind},
     )
 
 
@@ -192,6 +197,7 @@ def _item_row(article: Article, commitment: Commitment, today: date) -> dict[str
     return {
         "id": commitment.id,
         "title": commitment.title,
+        "kind": commitment.kind_text(),
         "status": commitment.status,
         "owner": commitment.owner,
         "due": commitment.due,
