@@ -187,6 +187,9 @@ def search(
         bool, typer.Option("--case-sensitive", "-s", help="Match case and accents exactly.")
     ] = False,
     regex: Annotated[bool, typer.Option("--regex", "-E", help="PATTERN is a regular expression.")] = False,
+    literal: Annotated[
+        bool, typer.Option("--literal", "-F", help="Plain text anywhere, even inside words; no glossary names.")
+    ] = False,
     word: Annotated[bool, typer.Option("--word", "-w", help="Match whole words only.")] = False,
     ids: Annotated[bool, typer.Option("--ids", "-l", help="Print only the ids of matching records.")] = False,
     count: Annotated[bool, typer.Option("--count", "-c", help="Print only the number of matching records.")] = False,
@@ -201,7 +204,7 @@ def search(
     fmt: Annotated[SearchFormat, typer.Option("--format", "-f")] = "text",
     directory: DirOption = None,
 ) -> None:
-    """Find commitments that mention a text, like grep. Exit 0 on a match, 1 on none, 2 on error."""
+    """Find commitments and targets that mention a text. Exit 0 on a match, 1 on none, 2 on error."""
     from . import render, views
     from .errors import DataError
     from .query import compile_pattern
@@ -210,10 +213,11 @@ def search(
     store = _store(directory)
     filters = _filters(store, status, section, side, owner, tag, due_before, overdue, kind)
     compiled = compile_pattern(
-        pattern, case_sensitive=case_sensitive, regex=regex, word=word, glossary=store.glossary()
+        pattern, case_sensitive=case_sensitive, regex=regex, word=word, glossary=store.glossary(), literal=literal
     )
     errors: list[DataError] = []
-    hits = list(run_search(store.articles(errors, history=False), compiled, filters))
+    targets = store.targets(errors)
+    hits = list(run_search(store.articles(errors, history=False), compiled, filters, targets))
     views.search_results(hits, compiled, fmt="count" if count else "ids" if ids else fmt)
     render.problems(errors)
     if errors:

@@ -32,17 +32,11 @@ LIST_COLUMNS = [
 ]
 
 
-# A terminal has room for fewer columns than json and csv carry; the kind cell says who asked whom.
-LIST_TABLE_COLUMNS = [
-    Column("kind_text", "kind") if c.key == "kind" else c
-    for c in LIST_COLUMNS
-    if c.key not in ("section", "tags", "asked_by")
-]
+# A terminal has room for fewer columns than json and csv carry (`show` says who asked whom).
+LIST_TABLE_COLUMNS = [c for c in LIST_COLUMNS if c.key not in ("section", "tags", "asked_by")]
 
 
 def list_row(row: Row) -> dict[str, Any]:
-    from .model import Commitment
-
     item = row.item
     return {
         "id": item.id,
@@ -50,7 +44,6 @@ def list_row(row: Row) -> dict[str, Any]:
         "side": getattr(item, "side", None),
         "kind": getattr(item, "kind", None),
         "asked_by": getattr(item, "asked_by", None),
-        "kind_text": item.kind_text() if isinstance(item, Commitment) else None,
         "due": item.due,
         "owner": item.owner,
         "section": row.article.section,
@@ -200,8 +193,8 @@ def search_results(hits: list[Hit], pattern: Pattern, fmt: str) -> None:
             [
                 {
                     "id": hit.item.id,
-                    "article": hit.article.id,
-                    "status": hit.item.status,
+                    "article": hit.article_id,
+                    "status": hit.status,
                     "title": hit.item.title,
                     "matches": [
                         {"field": name, "text": text, "spans": [list(span) for span in spans]}
