@@ -60,7 +60,7 @@ def fold(text: str) -> str:
 
 def expected_hits(records: Path, pattern: re.Pattern[str], folded: bool = True, keep: Any = None) -> list[str]:
     """The ids `accord search` should report, by its documented rule: every commitment whose
-    excerpt, title or tags match; an article only when none of its commitments matched but its
+    excerpt, title, tags or note match; an article only when none of its commitments matched but its
     own text or title did. `keep(article, item)` narrows the records considered (filters)."""
 
     def matches(*texts: str) -> bool:
@@ -72,7 +72,7 @@ def expected_hits(records: Path, pattern: re.Pattern[str], folded: bool = True, 
         hits = [
             c["id"]
             for c in article["commitments"]
-            if keep(article, c) and matches(c["excerpt"], c["title"], " ".join(c.get("tags", [])))
+            if keep(article, c) and matches(c["excerpt"], c["title"], " ".join(c.get("tags", [])), c.get("note", ""))
         ]
         if not hits and keep(article, article) and matches(article["text"], article["title"]):
             hits = [article["id"]]

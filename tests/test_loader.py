@@ -29,13 +29,14 @@ commitments:
 - id: '4.5'
   title: Reach USD 150 billion bilateral trade
   side: both
+  kind: agreed
   excerpt: handelsomzet van 150 miljard USD tegen 2030
   status: not_started
   due: '2030-12-31'
 history: []
 """
 # 1 id, 2 section, 3 title, 4 text, 5 status, 6 commitments, 7 - id, 8 title, 9 side,
-# 10 excerpt, 11 status, 12 due, 13 history
+# 10 kind, 11 excerpt, 12 status, 13 due, 14 history
 
 
 def variant(old: str, new: str) -> str:
@@ -121,7 +122,7 @@ REFUSED = [
     pytest.param(variant("id: '4'\n", "id: 4\n"), 1, "id", "string", id="unquoted-number-id"),
     pytest.param(
         variant("  due: '2030-12-31'\n", "  due: '2030-12-31'\n  colour: red\n"),
-        13,
+        14,
         "commitments[0].colour",
         "unknown field",
         id="unknown-key",

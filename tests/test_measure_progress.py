@@ -94,11 +94,11 @@ def grow(latest: str, goal: str, years: int) -> Decimal:
         return (D(goal) / D(latest)) ** (D(1) / years) - 1
 
 
-# 2025-08-10 (trade's and edpf's baseline) -> 2027-06-30:
+# 2025-08-10 (trade's baseline) -> 2027-06-30:
 #   365 to 2026-08-10, then 21 (rest of Aug) + 30 + 31 + 30 + 31 + 31 + 28 + 31 + 30 + 31 + 30 (to 30 Jun) = 689
 # 2025-08-10 -> 2030-12-31: 5 * 365 + 1 (29 Feb 2028) = 1826 to 2030-08-10, + 21 + 30 + 31 + 30 + 31 = 1969
 TRADE_ELAPSED = D(689) / D(1969)  # 0.3499...
-# 2024-01-01 (edcf's baseline) -> 2027-06-30: 366 + 365 + 365 = 1096 to 2027-01-01, + 151 (Jan..May) + 29 = 1276
+# 2024-01-01 (edcf, edpf baseline) -> 2027-06-30: 366 + 365 + 365 = 1096 to 2027-01-01, + 151 (Jan..May) + 29 = 1276
 # 2024-01-01 -> 2030-12-31: 366 + 365 + 365 + 365 + 366 + 365 + 364 = 2556
 EDCF_ELAPSED = D(1276) / D(2556)  # 0.4992...
 
@@ -484,7 +484,7 @@ def test_the_deadlines_show_the_commitments_current_status(accord: Accord) -> No
 def test_today_fixes_the_date_of_the_computation(accord: Accord) -> None:
     data = progress_json(accord, today=TODAY)
     assert target_of(data, "trade")["elapsed"] == "35.0"  # 689 / 1969
-    assert target_of(data, "edpf")["elapsed"] == "35.0"  # same dates as trade
+    assert target_of(data, "edpf")["elapsed"] == "49.9"  # same dates as edcf
     assert target_of(data, "edcf")["elapsed"] == "49.9"  # 1276 / 2556
 
     # 2024-01-01 -> 2026-01-01 is 731 days: 731 / 2556 = 28.6 %

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import Accord
 from helpers import logged, parse_json, shown
-from support import SOURCE_FILE, articles, id_order, read_yaml
+from support import SOURCE_FILE, articles, commitments, id_order, read_yaml
 
 NUMBERED = re.compile(r"^(\d+)\. (.*)$")
 SIXTH_HEADING = "Nauwe samenwerking in internationale en regionale fora en mechanismen"
@@ -229,3 +229,146 @@ def test_the_shipped_records_validate(accord: Accord, records: Path) -> None:
     assert result.code == 0, result.stderr
     assert "all records valid" in result.stdout
     assert result.stderr == ""
+
+
+# -- what kind of commitment -------------------------------------------------------------------
+
+KINDS = ["agreed", "pledged", "requested", "proposed", "hoped", "welcomed", "view"]
+ASKING = ["requested", "proposed", "hoped"]
+# The text's own verb, where it names one side's wish or a shared view, decides the kind.
+VERB_KINDS = [
+    (r"\bverzocht\b", "requested"),
+    (r"\bstelde\b.*\bvoor\b", "proposed"),
+    (r"\bhoop", "hoped"),
+    (r"\bwaren van mening\b", "view"),
+    (r"\bverwelkomde\b", "welcomed"),
+    (r"\bbeloofde\b", "pledged"),
+]
+
+
+def test_every_commitment_says_what_the_text_makes_of_it(records: Path) -> None:
+    sides = read_yaml(records / "statement.yaml")["sides"]
+    seen = set()
+    for _, commitment in commitments(records):
+        kind = commitment["kind"]
+        assert kind in KINDS, commitment["id"]
+        seen.add(kind)
+        for verb, expected in VERB_KINDS:
+            if re.search(verb, commitment["excerpt"]):
+                assert kind == expected, (commitment["id"], verb)
+        if kind in ASKING:
+            assert commitment["asked_by"] in sides and commitment["side"] in sides, commitment["id"]
+            assert commitment["asked_by"] != commitment["side"], commitment["id"]
+        else:
+            assert "asked_by" not in commitment, commitment["id"]
+    assert seen == set(KINDS)
+
+
+def test_one_sides_requests_are_not_recorded_as_undertakings(accord: Accord, records: Path) -> None:
+    asked = parse_json(accord("list", *(f"--kind={k}" for k in ASKING), "--format", "json").stdout)
+    by_id = {row["id"]: row for row in asked}
+    assert {"5.2", "5.3", "5.7", "9.3", "10.4", "12.3", "12.4"} <= set(by_id)
+    assert (by_id["5.7"]["kind"], by_id["5.7"]["asked_by"], by_id["5.7"]["side"]) == ("hoped", "korea", "vietnam")
+    assert (by_id["9.3"]["kind"], by_id["9.3"]["asked_by"], by_id["9.3"]["side"]) == ("requested", "vietnam", "korea")
+    assert shown(accord, "5.8")["kind"] == "agreed"  # what both did agree: to keep discussing it
+    assert shown(accord, "17a.1")["kind"] == "view"
+    assert "waren van mening" in shown(accord, "17a.1")["excerpt"]
+    text = accord("show", "9.3").stdout
+    assert re.search(r"^kind\s+requested \(vietnam → korea\)$", text, re.M)
+    table = accord("list", "--kind", "hoped").stdout
+    assert re.search(r"^\s+5\.7\s+not_started\s+vietnam\s+hoped\s", table, re.M)
+
+
+def test_list_kind_filter_matches_the_records(accord: Accord, records: Path) -> None:
+    for kind in KINDS:
+        expected = [c["id"] for _, c in commitments(records) if c["kind"] == kind]
+        listed = accord("list", "--kind", kind.upper(), "--format", "ids")
+        assert listed.code == 0
+        assert listed.stdout.split() == expected, kind
+    refused = accord("list", "--kind", "promised")
+    assert refused.code == 2
+    assert "promised" in refused.stderr and "requested" in refused.stderr
+
+
+def test_stats_and_report_count_by_kind(accord: Accord, records: Path) -> None:
+    counts = {k: sum(c["kind"] == k for _, c in commitments(records)) for k in KINDS}
+    rows = {r["section"]: r for r in parse_json(accord("stats", "--by", "kind", "--format", "json").stdout)}
+    assert {k: rows["all"][k] for k in KINDS} == counts
+    assert rows["all"]["total"] == sum(counts.values())
+    report = parse_json(accord("report", "--today", "2026-11-27", "--format", "json").stdout)
+    assert report["kinds"] == counts
+    markdown = accord("report", "--today", "2026-11-27").stdout
+    assert f"{counts['requested']} requested" in markdown
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "at", "words"),
+    [
+        ("  kind: requested\n  asked_by: vietnam\n", "  kind: requested\n", "  kind: requested", ["9.3", "asked_by"]),
+        ("  asked_by: vietnam\n", "  asked_by: korea\n", "  asked_by: korea", ["9.3", "side"]),
+        ("  asked_by: vietnam\n", "  asked_by: spain\n", "  asked_by: spain", ["spain", "vietnam, korea"]),
+        ("  kind: requested\n", "  kind: agreed\n", "  asked_by: vietnam", ["9.3", "asked_by"]),
+        ("  kind: requested\n", "  kind: demanded\n", "  kind: demanded", ["kind"]),
+        ("  kind: requested\n", "", "- id: '9.3'", ["kind", "missing"]),
+    ],
+)
+def test_validate_names_the_line_of_a_kind_that_does_not_hold(
+    accord: Accord, records: Path, old: str, new: str, at: str, words: list[str]
+) -> None:
+    path = records / "articles" / "9.yaml"
+    text = path.read_text("utf-8")
+    assert text.count(old) == 1
+    changed = text.replace(old, new)
+    path.write_text(changed, encoding="utf-8")
+    line = changed.splitlines().index(at) + 1
+    broken = accord("validate")
+    assert broken.code == 1
+    problems = [row for row in broken.stderr.splitlines() if row.startswith(f"{path}:")]
+    assert len(problems) == 1, broken.stderr
+    assert problems[0].startswith(f"{path}:{line}: "), problems[0]
+    for word in words:
+        assert word in problems[0]
+
+
+# -- what the text says, and no more ------------------------------------------------------------
+
+
+def test_a_year_that_is_an_occasion_is_not_a_due_date(accord: Accord) -> None:
+    kvfta = shown(accord, "4.2")
+    assert "due" not in kvfta
+    assert "2025" in kvfta["excerpt"] and "not a deadline" in kvfta["note"]
+    assert "4.2" not in accord("list", "--due-before", "2026-01-01", "--format", "ids").stdout.split()
+    meeting, exchange = shown(accord, "13.1"), shown(accord, "13.2")
+    assert "tweede vergadering" in meeting["excerpt"] and "due" not in meeting and "2050" not in meeting["excerpt"]
+    assert "koolstofneutraliteit in 2050" in exchange["excerpt"] and exchange["due"] == "2050-12-31"
+
+
+def test_excerpts_hold_what_their_titles_name(accord: Accord) -> None:
+    for commitment_id, named in [
+        ("15.1", ["slimme steden", "huisvesting"]),
+        ("20.1", ["mondiale uitdagingen", "klimaatverandering"]),
+        ("21.1", ["(IPU)", "(APPF)", "(AIPA)"]),
+        ("18.1", ["(VN)", "(WTO)", "(APEC)", "(P4G)", "(OESO)"]),
+        ("9.3", ["energietransitie", "milieu", "gezondheidszorg", "groene infrastructuur en transport"]),
+    ]:
+        excerpt = shown(accord, commitment_id)["excerpt"]
+        for words in named:
+            assert words in excerpt, (commitment_id, words)
+    title = shown(accord, "9.3")["title"]
+    assert "environment" in title and "green infrastructure and transport" in title
+
+
+def test_the_visit_says_only_what_the_text_says(records: Path, source: Source) -> None:
+    visit = read_yaml(records / "statement.yaml")["visit"]
+    assert "Seoul" not in source.preamble[0]
+    assert visit.get("place") != "Seoul"
+    quoted = re.search(r"'([^']+)'", visit["source"])
+    assert quoted and quoted.group(1) in source.preamble[0]
+    assert visit["start"] == "2025-08-10" and visit["end"] == "2025-08-13"
+
+
+def test_the_two_funds_of_one_arrangement_share_a_baseline(records: Path) -> None:
+    edcf, edpf = (read_yaml(records / "targets" / f"{t}.yaml") for t in ("edcf", "edpf"))
+    assert edcf["baseline"] == edpf["baseline"]
+    assert edcf["deadline"] == edpf["deadline"]
+    assert any("Yonhap, 23 June 2023" in note for note in edpf["notes"])

@@ -100,7 +100,7 @@ def test_json_report_counts_and_period(history: Path, accord: Accord) -> None:
     assert data["moved"]["stalled"] == 1
     assert data["moved"]["in_progress"] == 1
     assert data["moved"]["not_started"] == -3
-    assert sum(data["totals"].values()) == 122
+    assert sum(data["totals"].values()) == 123
     assert sorted(c["id"] for c in data["changes"]) == ["18.3", "3.4", "4.2", "4.5", "trade"]
     assert [c["id"] for c in data["attention"]["stalled"]] == ["3.4"]
     trade = next(t for t in data["targets"] if t["target"] == "trade")

@@ -206,7 +206,9 @@ def test_generated_records_round_trip(strategy: st.SearchStrategy[Record], data:
 
 @pytest.mark.parametrize("text", TRICKY)
 def test_tricky_text_keeps_its_meaning(text: str) -> None:
-    commitment = Commitment(id="4.5", title=text, side="both", excerpt="e", owner=text, due=date(2030, 12, 31))
+    commitment = Commitment(
+        id="4.5", title=text, side="both", kind="agreed", excerpt="e", owner=text, due=date(2030, 12, 31)
+    )
     written = yamlio.dump(to_data(commitment))
     loaded = yamlio.load_text(written.decode("utf-8"), Path("c.yaml"))
     assert loaded["owner"] == text

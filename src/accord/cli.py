@@ -119,6 +119,7 @@ def _drop_output() -> None:
 
 
 ListFormat = Literal["table", "json", "csv", "ids"]
+StatsBy = Literal["status", "kind"]
 TableFormat = Literal["table", "json", "csv"]
 ProgressFormat = Literal["table", "json", "csv", "md"]
 ShowFormat = Literal["text", "json", "yaml"]
@@ -156,6 +157,14 @@ SideFilter = Annotated[
     list[str] | None,
     typer.Option("--side", metavar="SIDE", help="Who carries it: both, or one party's side (repeatable)."),
 ]
+KindFilter = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind",
+        metavar="KIND",
+        help="What the text makes of it: agreed, pledged, requested, proposed, hoped, welcomed, view (repeatable).",
+    ),
+]
 OwnerFilter = Annotated[str | None, typer.Option("--owner", metavar="NAME", help="Owned by this name (any case).")]
 TagFilter = Annotated[
     list[str] | None,
@@ -187,12 +196,14 @@ def _filters(
     tag: list[str] | None,
     due_before: str | None,
     overdue: bool,
+    kind: list[str] | None = None,
 ) -> Any:
     from . import inputs
     from .query import Filters
 
     return Filters(
         statuses=frozenset(inputs.status(s) for s in status or []),
+        kinds=frozenset(inputs.kind(k) for k in kind or []),
         sections=frozenset(section or []),
         sides=frozenset(inputs.side(s, store.statement()) for s in side or []),
         owner=owner,
@@ -212,6 +223,7 @@ def _exit(code: int) -> NoReturn:
 @app.command("list")
 def list_(
     status: StatusFilter = None,
+    kind: KindFilter = None,
     section: SectionFilter = None,
     side: SideFilter = None,
     owner: OwnerFilter = None,
@@ -228,7 +240,7 @@ def list_(
     from .query import select
 
     store = _store(directory)
-    filters = _filters(store, status, section, side, owner, tag, due_before, overdue)
+    filters = _filters(store, status, section, side, owner, tag, due_before, overdue, kind)
     errors: list[DataError] = []
     rows = [views.list_row(row) for row in select(store.articles(errors, history=False), filters, articles)]
     columns = views.LIST_TABLE_COLUMNS if fmt == "table" else views.LIST_COLUMNS
@@ -261,10 +273,14 @@ def search(
         bool, typer.Option("--case-sensitive", "-s", help="Match case and accents exactly.")
     ] = False,
     regex: Annotated[bool, typer.Option("--regex", "-E", help="PATTERN is a regular expression.")] = False,
+    literal: Annotated[
+        bool, typer.Option("--literal", "-F", help="Plain text anywhere, even inside words; no glossary names.")
+    ] = False,
     word: Annotated[bool, typer.Option("--word", "-w", help="Match whole words only.")] = False,
     ids: Annotated[bool, typer.Option("--ids", "-l", help="Print only the ids of matching records.")] = False,
     count: Annotated[bool, typer.Option("--count", "-c", help="Print only the number of matching records.")] = False,
     status: StatusFilter = None,
+    kind: KindFilter = None,
     section: SectionFilter = None,
     side: SideFilter = None,
     owner: OwnerFilter = None,
@@ -274,19 +290,20 @@ def search(
     fmt: Annotated[SearchFormat, typer.Option("--format", "-f")] = "text",
     directory: DirOption = None,
 ) -> None:
-    """Find commitments that mention a text, like grep. Exit 0 on a match, 1 on none, 2 on error."""
+    """Find commitments and targets that mention a text. Exit 0 on a match, 1 on none, 2 on error."""
     from . import render, views
     from .errors import DataError
     from .query import compile_pattern
     from .query import search as run_search
 
     store = _store(directory)
-    filters = _filters(store, status, section, side, owner, tag, due_before, overdue)
+    filters = _filters(store, status, section, side, owner, tag, due_before, overdue, kind)
     compiled = compile_pattern(
-        pattern, case_sensitive=case_sensitive, regex=regex, word=word, glossary=store.glossary()
+        pattern, case_sensitive=case_sensitive, regex=regex, word=word, glossary=store.glossary(), literal=literal
     )
     errors: list[DataError] = []
-    hits = list(run_search(store.articles(errors, history=False), compiled, filters))
+    targets = store.targets(errors)
+    hits = list(run_search(store.articles(errors, history=False), compiled, filters, targets))
     views.search_results(hits, compiled, fmt="count" if count else "ids" if ids else fmt)
     render.problems(errors)
     if errors:
@@ -316,17 +333,18 @@ def validate(directory: DirOption = None) -> None:
 
 @app.command()
 def stats(
+    by: Annotated[StatsBy, typer.Option("--by", help="Count by status, or by kind (agreed, requested, …).")] = "status",
     fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = "table",
     directory: DirOption = None,
 ) -> None:
-    """Count commitments by status, per section and in total."""
+    """Count commitments by status (or by kind), per section and in total."""
     from . import render, views
     from .errors import DataError
 
     store = _store(directory)
     errors: list[DataError] = []
-    columns, rows = views.stats_rows(store.statement(), store.articles(errors, history=False))
-    render.emit_rows(columns, rows, fmt, title="Commitments by status")
+    columns, rows = views.stats_rows(store.statement(), store.articles(errors, history=False), by)
+    render.emit_rows(columns, rows, fmt, title=f"Commitments by {by}")
     render.problems(errors)
     if errors:
         _exit(EXIT_ERROR)

@@ -46,7 +46,8 @@ Commitments
     `enz.`), a single capital letter (`R.`) or a word with a period inside (`U.S.`). Every sentence
     holding a commitment marker of the statement's language (`MARKERS`) becomes a commitment
     `<article>.<n>`: its excerpt is the sentence, its title the sentence shortened to 80 characters
-    at a word boundary, side `both`. An article without such a sentence, or in a language without
+    at a word boundary, side `both`, kind `agreed` (`welcomed` or `pledged` when its first marker
+    says so: `MARKER_KINDS`). An article without such a sentence, or in a language without
     markers, gets its whole text as one commitment.
 
 The statement record
@@ -105,6 +106,10 @@ MARKERS: dict[str, tuple[str, ...]] = {
         "waren het erover eens", "hoop", "streven",
     ),
 }  # fmt: skip
+
+# The kind a draft gets from its first marker; any other marker drafts an agreement. Requests,
+# proposals and hopes also need the side that asked, which the curator sets.
+MARKER_KINDS = {"welcome": "welcomed", "pledge": "pledged", "beloofde": "pledged"}
 
 ABBREVIATIONS = frozenset(
     {
@@ -506,12 +511,18 @@ def _commitments(article_id: str, text: str, markers: re.Pattern[str] | None) ->
             "id": f"{article_id}.{n}",
             "title": _shorten(sentence),
             "side": "both",
+            "kind": _draft_kind(sentence, markers),
             "excerpt": sentence,
             "status": "not_started",
             "tags": [],
         }
         for n, sentence in enumerate(chosen, start=1)
     ]
+
+
+def _draft_kind(sentence: str, markers: re.Pattern[str] | None) -> str:
+    first = markers.search(sentence) if markers else None
+    return MARKER_KINDS.get(first.group().lower(), "agreed") if first else "agreed"
 
 
 def _slug(name: str) -> str:

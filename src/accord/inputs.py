@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from .errors import UsageError
-from .model import BOTH_SIDES, Statement, Status
+from .model import BOTH_SIDES, Kind, Statement, Status
 
 
 def text(value: str, option: str) -> str:
@@ -28,8 +30,19 @@ def today() -> date:
 
 
 def status(value: str) -> Status:
+    return _choice(Status.parse, value, "STATUS")
+
+
+def kind(value: str) -> Kind:
+    return _choice(Kind.parse, value, "KIND")
+
+
+C = TypeVar("C")
+
+
+def _choice(parse: Callable[[str], C], value: str, option: str) -> C:
     try:
-        return Status.parse(text(value, "STATUS"))
+        return parse(text(value, option))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 

@@ -10,7 +10,7 @@ import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
@@ -28,12 +28,18 @@ class Status(StrEnum):
     @classmethod
     def parse(cls, text: str) -> Status:
         """Accept any case and `-`, `_` or space between words: `In Progress`, `in-progress`."""
-        key = re.sub(r"[\s\-_]+", "_", text.strip().lower())
-        try:
-            return cls(key)
-        except ValueError:
-            choices = ", ".join(s.value for s in cls)
-            raise ValueError(f"unknown status {text!r}; choose one of {choices}") from None
+        return _choice(cls, re.sub(r"[\s\-_]+", "_", text.strip().lower()), text, "status")
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _choice(cls: type[E], key: str, text: str, what: str) -> E:
+    try:
+        return cls(key)
+    except ValueError:
+        choices = ", ".join(member.value for member in cls)
+        raise ValueError(f"unknown {what} {text!r}; choose one of {choices}") from None
 
 
 CLOSED_STATUSES = frozenset({Status.COMPLETED, Status.DROPPED})
@@ -125,15 +131,44 @@ class Event(Record):
         return (self.on or self.at.date(), self.at)
 
 
+class Kind(StrEnum):
+    """What the text makes of a commitment, after its own verb (README: the table verb -> kind)."""
+
+    AGREED = "agreed"  # the parties, or one side, agreed to it: kwamen overeen, kwam overeen, zullen
+    PLEDGED = "pledged"  # declared ready or resolved, without the other's agreement: beloofde, bevestigde ... zal
+    REQUESTED = "requested"  # one side asked the other: verzocht
+    PROPOSED = "proposed"  # one side put it to the other: stelde voor
+    HOPED = "hoped"  # one side hoped the other would: hoopte, sprak de hoop uit
+    WELCOMED = "welcomed"  # verwelkomde
+    VIEW = "view"  # a shared view, not an undertaking: waren van mening, benadrukten het belang
+
+    @classmethod
+    def parse(cls, text: str) -> Kind:
+        return _choice(cls, text.strip().lower(), text, "kind")
+
+
+# Kinds in which one side (`asked_by`) turns to the other (`side`).
+ASKING_KINDS = frozenset({Kind.REQUESTED, Kind.PROPOSED, Kind.HOPED})
+
+
 class Commitment(Record):
     id: CommitmentId
     title: Text
     side: Slug
+    kind: Annotated[Kind, Field(strict=False)]
+    asked_by: Slug | None = None  # for requests, proposals and hopes: the side that asked
     excerpt: Text
+    note: str | None = None  # what the text leaves open, e.g. why a year is not a due date
     status: StatusField = Status.NOT_STARTED
     owner: str | None = None
     due: IsoDate | None = None
     tags: list[Tag] = []
+
+    def kind_text(self) -> str:
+        """The kind as a reader wants it: `agreed`, or who asked whom: `requested (vietnam → korea)`."""
+        if self.asked_by is None:
+            return self.kind.value
+        return f"{self.kind.value} ({self.asked_by} → {self.side})"
 
 
 class Article(Record):
@@ -188,7 +223,8 @@ class Section(Record):
 class Visit(Record):
     start: IsoDate
     end: IsoDate
-    place: Text
+    place: str | None = None  # only what the text or a cited source says
+    source: str | None = None  # where the dates and place are stated
 
 
 class Source(Record):

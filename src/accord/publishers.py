@@ -53,6 +53,7 @@ STATUS_COLUMNS = ["not_started", "in_progress", "ongoing", "completed", "stalled
 ITEM_COLUMNS = [
     Column("id", "id"),
     Column("due", "due"),
+    Column("kind", "kind"),
     Column("status", "status"),
     Column("owner", "owner"),
     Column("last_change", "last change"),
@@ -69,6 +70,8 @@ def outline(report: Report, with_charts: bool) -> list[Block]:
     moved = report.moved
     summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in report.totals.items() if n)
     blocks.append(Paragraph(f"{sum(report.totals.values())} commitments: {summary}."))
+    kinds = ", ".join(f"{n} {k}" for k, n in report.kinds.items() if n)
+    blocks.append(Paragraph(f"What the text makes of them: {kinds}."))
     movement = [f"{s.replace('_', ' ')} {d:+d}" for s, d in moved.items() if d]
     blocks.append(
         Paragraph(

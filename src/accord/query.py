@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .errors import UsageError
-from .model import CLOSED_STATUSES, Article, Commitment, Glossary, Status
+from .model import CLOSED_STATUSES, Article, Commitment, Glossary, Kind, Status, Target
 
 
 @dataclass(frozen=True)
 class Filters:
     statuses: frozenset[Status] = frozenset()
+    kinds: frozenset[Kind] = frozenset()
     sections: frozenset[int] = frozenset()
     sides: frozenset[str] = frozenset()
     owner: str | None = None
@@ -24,6 +25,8 @@ class Filters:
 
     def accepts(self, article: Article, item: Article | Commitment) -> bool:
         if self.statuses and item.status not in self.statuses:
+            return False
+        if self.kinds and (not isinstance(item, Commitment) or item.kind not in self.kinds):
             return False
         if self.sections and article.section not in self.sections:
             return False
@@ -87,6 +90,10 @@ class Pattern:
     regex: re.Pattern[str]
     fold: bool  # match against accent-folded text
     expanded: tuple[str, ...] = ()  # glossary names the pattern stood for
+    tags_regex: re.Pattern[str] | None = None  # for tags, which are lower case: acronyms in any case
+
+    def tag_spans(self, tags: str) -> list[tuple[int, int]]:
+        return [m.span() for m in (self.tags_regex or self.regex).finditer(tags) if m.end() > m.start()]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Matches in `text` as (start, end) in the original text's indices."""
@@ -105,75 +112,141 @@ class Pattern:
         return spans
 
 
-def compile_pattern(pattern: str, *, case_sensitive: bool, regex: bool, word: bool, glossary: Glossary) -> Pattern:
-    """grep's rules: fixed string unless -E; case- and accent-blind unless --case-sensitive."""
-    if not pattern:
+# Spaces and hyphens between words: in a name, either matches the other.
+_JOINERS = re.compile(r"[\s\-]+")
+
+
+def is_acronym(name: str) -> bool:
+    """`UN`, `REDD+`, `P4G`, `AEO MRA`: capitals, no small letter."""
+    return any(c.isupper() for c in name) and not any(c.islower() for c in name)
+
+
+def glossary_names(pattern: str, glossary: Glossary) -> list[str]:
+    """The names `pattern` stands for: the glossary's spelling of it, then every other name of each
+    term that lists it; `pattern` alone when no term does."""
+    key = _fold_key(pattern)
+    terms = [t for t in glossary.terms if any(_fold_key(n) == key for n in t.names)]
+    names = [n for t in terms for n in t.names if _fold_key(n) == key][:1] or [pattern]
+    seen = {key}
+    for term in terms:
+        for name in term.names:
+            if _fold_key(name) not in seen:
+                seen.add(_fold_key(name))
+                names.append(name)
+    return names
+
+
+def alternative(name: str, *, fold: bool, whole: bool, capitals: bool) -> str:
+    """The regular expression for one name: it starts a word and, if `whole`, ends one; with
+    `capitals` it matches only as written (an acronym). A space or hyphen matches any run of both."""
+    parts = _JOINERS.split((fold_accents(name) if fold else name).strip())
+    body = r"[\s\-]+".join(re.escape(part) for part in parts)
+    if capitals:
+        body = f"(?-i:{body})"
+    return rf"(?<!\w){body}(?!\w)" if whole else rf"(?<!\w){body}"
+
+
+def compile_pattern(
+    pattern: str, *, case_sensitive: bool, regex: bool, word: bool, glossary: Glossary, literal: bool = False
+) -> Pattern:
+    """How a PATTERN matches; the README's "How search matches" is the rule in words.
+
+    By default a name matches at the start of a word (so `arbeid` finds `arbeidskrachten`, not
+    `landarbeiders`) together with every glossary name of the same thing, a glossary acronym as a
+    whole word in capitals; `word` asks whole words; `literal` (-F) is plain grep, the text
+    anywhere and no glossary; `regex` (-E) a regular expression. Case- and accent-blind unless
+    `case_sensitive`. Pure functions of the text, so that an index can reuse them.
+    """
+    if not (pattern if regex else pattern.strip()):
         raise UsageError("PATTERN is empty")
     fold = not case_sensitive
-    expanded: tuple[str, ...] = ()
-    if regex:
-        alternatives = [pattern]
-    else:
-        alternatives = [pattern]
-        key = _fold_key(pattern)
-        for term in glossary.terms:
-            if any(_fold_key(name) == key for name in term.names):
-                expanded = tuple(n for n in term.names if _fold_key(n) != key)
-                alternatives += list(expanded)
-                break
-        alternatives = [re.escape(a) for a in alternatives]
-    if fold:
-        alternatives = [fold_accents(a) for a in alternatives]
-    body = "|".join(f"(?:{a})" for a in alternatives)
-    if word:
-        body = rf"(?<!\w)(?:{body})(?!\w)"
+    flags = 0 if case_sensitive else re.IGNORECASE
+    if regex or literal:
+        body = pattern if regex else re.escape(fold_accents(pattern) if fold else pattern)
+        if word:
+            body = rf"(?<!\w)(?:{body})(?!\w)"
+        return Pattern(_compiled(fold_accents(body) if fold and regex else body, flags, pattern), fold)
+    names = glossary_names(pattern, glossary)
+    if case_sensitive:
+        names[0] = pattern  # exactly as typed
+    # A glossary acronym is a whole word in capitals: UN is not the "un" of "kunnen". Tags are
+    # written in small letters, so there any case will do.
+    pairs = [(n, len(names) > 1 and is_acronym(n)) for n in names]
+    body = "|".join(alternative(n, fold=fold, whole=word or a, capitals=a) for n, a in pairs)
+    tags = "|".join(alternative(n, fold=fold, whole=word or a, capitals=case_sensitive) for n, a in pairs)
+    return Pattern(_compiled(body, flags, pattern), fold, tuple(names[1:]), _compiled(tags, flags, pattern))
+
+
+def _compiled(body: str, flags: int, pattern: str) -> re.Pattern[str]:
     try:
-        compiled = re.compile(body, 0 if case_sensitive else re.IGNORECASE)
+        return re.compile(body, flags)
     except re.error as exc:
         raise UsageError(f"bad regular expression {pattern!r}: {exc}") from None
-    return Pattern(compiled, fold, expanded)
 
 
 def _fold_key(text: str) -> str:
-    return fold_accents(text).casefold()
+    return _JOINERS.sub(" ", fold_accents(text).casefold().strip())
 
 
 @dataclass
 class Hit:
-    """A record whose text matched: the field that matched and where."""
+    """A record whose text matched: the field that matched and where. A target has no article."""
 
-    article: Article
-    item: Article | Commitment
+    article: Article | None
+    item: Article | Commitment | Target
     matches: list[tuple[str, str, list[tuple[int, int]]]] = field(default_factory=list)  # (field, text, spans)
 
     @property
     def count(self) -> int:
         return sum(len(spans) for _, _, spans in self.matches)
 
+    @property
+    def article_id(self) -> str:
+        if isinstance(self.item, Target):
+            return self.item.article
+        assert self.article is not None
+        return self.article.id
+
+    @property
+    def status(self) -> Status | None:
+        return None if isinstance(self.item, Target) else self.item.status
+
 
 def _match_fields(pattern: Pattern, fields: list[tuple[str, str]]) -> list[tuple[str, str, list[tuple[int, int]]]]:
     found = []
     for name, text in fields:
-        spans = pattern.spans(text)
+        spans = pattern.tag_spans(text) if name == "tags" else pattern.spans(text)
         if spans:
             found.append((name, text, spans))
     return found
 
 
-def search(articles: Iterable[Article], pattern: Pattern, filters: Filters) -> Iterator[Hit]:
+def search(
+    articles: Iterable[Article], pattern: Pattern, filters: Filters, targets: Iterable[Target] = ()
+) -> Iterator[Hit]:
     """The most specific records that mention the pattern: commitments first; an article only
-    when none of its commitments matched but its own title or text did."""
+    when none of its commitments matched but its own title or text did; then the targets (their
+    title, source and notes), unless a filter narrows the search to commitments."""
     for article in articles:
         hits = []
         for commitment in article.commitments:
             if not filters.accepts(article, commitment):
                 continue
             fields = [("excerpt", commitment.excerpt), ("title", commitment.title), ("tags", " ".join(commitment.tags))]
+            if commitment.note:
+                fields.append(("note", commitment.note))
             matches = _match_fields(pattern, fields)
             if matches:
                 hits.append(Hit(article, commitment, matches))
-        if not hits and filters.accepts(article, article) and not filters.sides:
+        if not hits and filters.accepts(article, article) and not filters.sides and not filters.kinds:
             matches = _match_fields(pattern, [("text", article.text), ("title", article.title)])
             if matches:
                 hits.append(Hit(article, article, matches))
         yield from hits
+    if filters != Filters():
+        return
+    for target in targets:
+        fields = [("title", target.title), ("source", target.source), *(("notes", note) for note in target.notes)]
+        matches = _match_fields(pattern, fields)
+        if matches:
+            yield Hit(None, target, matches)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError, UsageError
-from .model import CLOSED_STATUSES, Article, Commitment, Event, Status, Target
+from .model import CLOSED_STATUSES, Article, Commitment, Event, Kind, Status, Target
 from .operations import values_on
 from .query import is_overdue
 from .storage import Store, atomic_write
@@ -87,6 +87,7 @@ class Report:
     sections: list[dict[str, Any]]
     problems: list[str] = field(default_factory=list)  # as the document names them
     unreadable: list[DataError] = field(default_factory=list)  # as stderr names them
+    kinds: dict[str, int] = field(default_factory=dict)  # commitments by what the text makes of them
 
     @property
     def moved(self) -> dict[str, int]:
@@ -99,6 +100,7 @@ class Report:
             "period": {"start": self.period.start, "end": self.period.end},
             "previous_period": {"start": self.period.previous().start, "end": self.period.previous().end},
             "totals": self.totals,
+            "kinds": self.kinds,
             "previous_totals": self.previous_totals,
             "moved": self.moved,
             "changes": self.changes,
@@ -123,6 +125,7 @@ def build(store: Store, today: date, period: Period) -> Report:
     titles = {s.number: s.title for s in statement.sections}
     previous_end = period.previous().end
     totals: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
     previous: Counter[str] = Counter()
     per_section: dict[int, Counter[str]] = {s.number: Counter() for s in statement.sections}
     overdue, stalled, stale, changes = [], [], [], []
@@ -131,6 +134,7 @@ def build(store: Store, today: date, period: Period) -> Report:
         then = values_on(article, previous_end)
         for commitment in article.commitments:
             totals[commitment.status.value] += 1
+            kinds[commitment.kind.value] += 1
             previous[then.get((commitment.id, "status"), commitment.status.value)] += 1
             per_section.setdefault(article.section, Counter())[commitment.status.value] += 1
             row = _item_row(article, commitment, today)
@@ -184,6 +188,7 @@ def build(store: Store, today: date, period: Period) -> Report:
         sections=sections,
         problems=[_relative(error, store.root) for error in errors],
         unreadable=errors,
+        kinds={k.value: kinds[k.value] for k in Kind},
     )
 
 
@@ -231,6 +236,7 @@ def _item_row(article: Article, commitment: Commitment, today: date) -> dict[str
     return {
         "id": commitment.id,
         "title": commitment.title,
+        "kind": commitment.kind_text(),
         "status": commitment.status,
         "owner": commitment.owner,
         "due": commitment.due,

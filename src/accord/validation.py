@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from . import yamlio
 from .errors import DataError
-from .model import BOTH_SIDES, Article, Event, Status, Target
+from .model import ASKING_KINDS, BOTH_SIDES, Article, Commitment, Event, Status, Target
 from .operations import current_value, field_key, latest_events
 from .progress import period_problem
 from .render import is_web_url
@@ -56,6 +56,9 @@ def validate(store: Store) -> list[DataError]:
                     ("commitments", index, "side"),
                     f"side {commitment.side!r} of {commitment.id} is not one of {', '.join(sorted(sides))}",
                 )
+            asking = _asking_problem(commitment, statement.sides)
+            if asking:
+                report(("commitments", index, "asked_by" if commitment.asked_by else "kind"), asking)
             if commitment.excerpt not in article.text:
                 report(("commitments", index, "excerpt"), f"excerpt of {commitment.id} is not in the article's text")
         _check_history(article, report)
@@ -65,6 +68,21 @@ def validate(store: Store) -> list[DataError]:
         _check_target(loaded.record, target_id, commitment_ids, report)
         _check_history(loaded.record, report)
     return problems
+
+
+def _asking_problem(commitment: Commitment, sides: list[str]) -> str | None:
+    """A request, proposal or hope names who asked (`asked_by`) and who is asked (`side`): two sides."""
+    if commitment.kind not in ASKING_KINDS:
+        if commitment.asked_by is not None:
+            return f"{commitment.id} is {commitment.kind.value}: only a request, proposal or hope has asked_by"
+        return None
+    if commitment.asked_by is None:
+        return f"{commitment.id} is {commitment.kind.value}: asked_by must name the side that asked"
+    if commitment.asked_by not in sides:
+        return f"asked_by {commitment.asked_by!r} of {commitment.id} is not one of {', '.join(sides)}"
+    if commitment.side == commitment.asked_by or commitment.side not in sides:
+        return f"{commitment.id}: side must name the side asked, other than asked_by {commitment.asked_by!r}"
+    return None
 
 
 R = TypeVar("R")

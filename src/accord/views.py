@@ -22,6 +22,8 @@ LIST_COLUMNS = [
     Column("id", "id"),
     Column("status", "status"),
     Column("side", "side"),
+    Column("kind", "kind"),
+    Column("asked_by", "asked by"),
     Column("due", "due"),
     Column("owner", "owner"),
     Column("section", "section", justify="right"),
@@ -30,8 +32,8 @@ LIST_COLUMNS = [
 ]
 
 
-# A terminal has room for fewer columns than json and csv carry.
-LIST_TABLE_COLUMNS = [c for c in LIST_COLUMNS if c.key not in ("section", "tags")]
+# A terminal has room for fewer columns than json and csv carry (`show` says who asked whom).
+LIST_TABLE_COLUMNS = [c for c in LIST_COLUMNS if c.key not in ("section", "tags", "asked_by")]
 
 
 def list_row(row: Row) -> dict[str, Any]:
@@ -40,6 +42,8 @@ def list_row(row: Row) -> dict[str, Any]:
         "id": item.id,
         "status": item.status,
         "side": getattr(item, "side", None),
+        "kind": getattr(item, "kind", None),
+        "asked_by": getattr(item, "asked_by", None),
         "due": item.due,
         "owner": item.owner,
         "section": row.article.section,
@@ -103,6 +107,7 @@ def _commitment_text(store: Store, article: Article, item: Any) -> list[str]:
             ("article", f"{article.id}. {article.title}"),
             ("section", _section_title(store, article.section)),
             ("side", item.side),
+            ("kind", item.kind_text()),
             ("status", item.status),
             ("owner", item.owner),
             ("due", item.due),
@@ -110,7 +115,8 @@ def _commitment_text(store: Store, article: Article, item: Any) -> list[str]:
             ("targets", ", ".join(t.id for t in _targets_of(store, item.id))),
         ]
     )
-    return [*lines, "", *render.wrapped("excerpt", item.excerpt)]
+    lines += ["", *render.wrapped("excerpt", item.excerpt)]
+    return [*lines, "", *render.wrapped("note", item.note)] if item.note else lines
 
 
 def _targets_of(store: Store, commitment_id: str) -> list[Target]:
@@ -133,7 +139,7 @@ def _article_text(store: Store, article: Article) -> list[str]:
     lines += ["", *render.wrapped("text", article.text), "", f"commitments ({len(article.commitments)}):"]
     for c in article.commitments:
         due = f"  due {c.due.isoformat()}" if c.due else ""
-        lines.append(f"  {c.id:<8}{c.status.value:<13}{c.side:<9}{_one(c.title)}{due}")
+        lines.append(f"  {c.id:<8}{c.status.value:<13}{c.side:<9}{c.kind.value:<10}{_one(c.title)}{due}")
     return lines
 
 
@@ -192,8 +198,8 @@ def search_results(hits: list[Hit], pattern: Pattern, fmt: str) -> None:
             [
                 {
                     "id": hit.item.id,
-                    "article": hit.article.id,
-                    "status": hit.item.status,
+                    "article": hit.article_id,
+                    "status": hit.status,
                     "title": hit.item.title,
                     "matches": [
                         {"field": name, "text": text, "spans": [list(span) for span in spans]}
@@ -234,31 +240,33 @@ def _highlighted(text: str, spans: list[tuple[int, int]]) -> Any:
 # -- stats -------------------------------------------------------------------------------------
 
 
-def stats_rows(statement: Statement, articles: Iterable[Article]) -> tuple[list[Column], list[dict[str, Any]]]:
-    from .model import Status
+def stats_rows(
+    statement: Statement, articles: Iterable[Article], by: str = "status"
+) -> tuple[list[Column], list[dict[str, Any]]]:
+    """Commitments per section, counted by status or by kind (what the text makes of them)."""
+    from .model import Kind, Status
 
+    values = [m.value for m in (Kind if by == "kind" else Status)]
     counts: dict[int, Counter[str]] = {s.number: Counter() for s in statement.sections}
     for article in articles:
         counter = counts.setdefault(article.section, Counter())
         for commitment in article.commitments:
-            counter[commitment.status.value] += 1
+            counter[getattr(commitment, by).value] += 1
     titles = {s.number: s.title for s in statement.sections}
     columns = [Column("section", "section"), Column("title", "title", wrap=True)]
-    columns += [Column(s.value, s.value.replace("_", " "), justify="right") for s in Status]
+    columns += [Column(v, v.replace("_", " "), justify="right") for v in values]
     columns.append(Column("total", "total", justify="right"))
     rows = []
     total: Counter[str] = Counter()
     for number, counter in sorted(counts.items()):
         total.update(counter)
-        rows.append({"section": number, "title": titles.get(number, "?"), **_counts(counter)})
-    rows.append({"section": "all", "title": "", **_counts(total)})
+        rows.append({"section": number, "title": titles.get(number, "?"), **_counts(counter, values)})
+    rows.append({"section": "all", "title": "", **_counts(total, values)})
     return columns, rows
 
 
-def _counts(counter: Counter[str]) -> dict[str, int]:
-    from .model import Status
-
-    return {**{s.value: counter[s.value] for s in Status}, "total": sum(counter.values())}
+def _counts(counter: Counter[str], values: list[str]) -> dict[str, int]:
+    return {**{v: counter[v] for v in values}, "total": sum(counter.values())}
 
 
 # -- log ---------------------------------------------------------------------------------------
