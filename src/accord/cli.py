@@ -280,10 +280,15 @@ def import_(
 
 
 def _writer(directory: Path | None, by: str | None, no_commit: bool) -> tuple[Store, Actor, Git | None]:
-    from .operations import commit_enabled, identify
+    from .operations import writer
 
     store = _store(directory)
-    return store, identify(by, store), commit_enabled(store, no_commit)
+    store.notify = _note
+    return store, *writer(store, by, no_commit)
+
+
+def _note(message: str) -> None:
+    sys.stderr.write(f"accord: note: {message}\n")
 
 
 def _report_change(change: Change) -> None:

@@ -10,18 +10,20 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import inputs
-from .errors import ConflictError, DataError, NotFoundError, NothingToDo, UsageError
+from . import inputs, settings
+from .errors import AccordError, ConflictError, DataError, GitError, NotFoundError, NothingToDo, UsageError
 from .model import Article, Commitment, Event, Measurement, Series, Status, Target
-from .storage import Loaded, Store, natural_key
-from .vcs import Git
+from .storage import Loaded, Store, close_journal, journal_path, natural_key, take_back
+from .vcs import Git, GitUnusable, refuse_unmerged
 
 FieldKey = tuple[str, ...]
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*(\.[0-9]+)?")
@@ -33,14 +35,30 @@ class Actor:
     email: str | None
 
 
-def identify(explicit: str | None, store: Store) -> Actor:
+def identify(explicit: str | None, git: Git | None) -> Actor:
     """`--by`, else ACCORD_USER, else git's user.name, else the login name."""
-    git = Git.find(store.root)
     git_name = git.config("user.name") if git else None
     name = explicit if explicit is not None else os.environ.get("ACCORD_USER") or git_name or getpass.getuser()
     name = inputs.text(name, "--by").strip()
     email = os.environ.get("ACCORD_EMAIL") or (git.config("user.email") if git and name == git_name else None)
     return Actor(name, email)
+
+
+def writer(store: Store, explicit: str | None, no_commit: bool) -> tuple[Actor, Git | None]:
+    """Who makes a change, and the work tree to commit it in (None: write without committing).
+
+    Records outside any git work tree are written without a commit. In a work tree git cannot
+    be used in (it refuses it, or git is missing), a change is refused unless it is not to be
+    committed: it would otherwise be left written and uncommitted.
+    """
+    wanted = settings.commit_wanted() and not no_commit
+    try:
+        git = Git.locate(store.root)
+    except GitUnusable as exc:
+        if wanted:
+            raise GitUnusable(f"{exc}; cannot commit, nothing written (--no-commit writes without a commit)") from None
+        git = None
+    return identify(explicit, git), commit_enabled(git, wanted)
 
 
 # -- finding records -----------------------------------------------------------------------
@@ -207,21 +225,69 @@ class Change:
     outranked: list[tuple[Event, Any]] = field(default_factory=list)
 
 
-def commit_enabled(store: Store, no_commit: bool) -> Git | None:
-    """The work tree to commit in, unless `--no-commit`, ACCORD_COMMIT=0 or `git config accord.commit false`."""
-    if no_commit or os.environ.get("ACCORD_COMMIT", "1").lower() in ("0", "false", "no"):
+def commit_enabled(git: Git | None, wanted: bool) -> Git | None:
+    """The work tree to commit in, unless commits are not `wanted` or `git config accord.commit false`."""
+    if git is None or not wanted:
         return None
-    git = Git.find(store.root)
-    if git is None or (git.config("accord.commit") or "true").lower() in ("false", "0", "no"):
+    setting = git.config("accord.commit")
+    return git if setting is None or settings.flag(setting, "git config accord.commit") else None
+
+
+@contextmanager
+def writing(store: Store, git: Git | None) -> Iterator[None]:
+    """Hold the lock for a change; first settle what a killed writer left, and refuse unmerged records."""
+    repository = git if git is not None else _repository_to_check(store)
+    with store.lock():
+        for record in store.journals():
+            outcome = settle(record, repository)
+            if outcome:
+                store.notify(f"{store.relative(record)}: {outcome}")
+        if repository is not None:
+            refuse_unmerged(repository, store.root)
+        yield
+
+
+def _repository_to_check(store: Store) -> Git | None:
+    try:
+        return Git.locate(store.root)
+    except GitUnusable as exc:
+        store.notify(f"{exc}; writing without a commit and without checking for unfinished merges")
         return None
-    return git
+
+
+def settle(record: Path, git: Git | None, orphaned: bool = True) -> str | None:
+    """End the change that `record`'s journal says is unfinished: keep it if committed, else take it back.
+
+    Returns what was done, when the user should hear of it. An `orphaned` change is one whose
+    writer was killed: its git may still be committing, and decides first.
+    """
+    previous = journal_path(record).read_bytes()
+    current = record.read_bytes() if record.exists() else None
+    if current == previous or git is None:
+        close_journal(record)  # nothing was written, or there is no commit to wait for
+        return None
+    timeout = settings.lock_timeout()
+    if orphaned:
+        git.wait_for_index(time.monotonic() + timeout)
+    committed = git.committed(record)
+    if committed == current:
+        git.unstage(record, timeout)  # a commit killed before it updated the index
+        close_journal(record)
+        return None
+    if committed == previous:
+        take_back(record)
+        git.unstage(record, timeout)
+        return "took back a change that was written but never committed (its accord was interrupted)"
+    close_journal(record)
+    return "holds an uncommitted change of an interrupted accord command and was edited since; left as it is"
 
 
 def _write(store: Store, found: Found, drafts: list[Draft], actor: Actor, git: Git | None) -> Change:
     # One timestamp for all events of a command: together they are one change, undone together.
     now = datetime.now(UTC)
     events = [Event(at=now, by=actor.name, **d) for d in drafts]
-    change = Change(found.record_id, events, found.loaded.path)
+    path = found.loaded.path
+    change = Change(found.record_id, events, path)
     if not events:
         return change
     updated = apply(found.loaded.record, events)
@@ -229,15 +295,31 @@ def _write(store: Store, found: Found, drafts: list[Draft], actor: Actor, git: G
     change.outranked = [
         (e, current_value(updated, key)) for e in events if (key := field_key(e)) is not None and latest[key] != e
     ]
-    store.save(found.loaded, updated)
     if git is not None:
-        git.commit([found.loaded.path], commit_message(events), actor.name, actor.email)
-        change.committed = True
+        git.check_can_commit(path, actor.name, actor.email, settings.lock_timeout())
+    store.save(found.loaded, updated)
+    if git is None:
+        close_journal(path)
+        return change
+    # Written and committed, or neither: a commit that fails is taken back from the file and the index.
+    try:
+        git.commit([path], commit_message(events), actor.name, actor.email, settings.lock_timeout())
+    except BaseException as exc:
+        try:
+            kept = settle(path, git, orphaned=False) is None
+        except AccordError as again:
+            raise GitError(f"{exc}; and then {again}; the next accord command will settle the change") from None
+        if isinstance(exc, GitError):
+            what = "kept: git committed it after all" if kept else "taken back: the record and the index are as before"
+            raise GitError(f"{exc}; the change is {what}") from None
+        raise
+    close_journal(path)
+    change.committed = True
     return change
 
 
 def modify(store: Store, record_id: str, actor: Actor, git: Git | None, make: Callable[[Found], list[Draft]]) -> Change:
-    with store.lock():
+    with writing(store, git):
         found = find(store, record_id)
         return _write(store, found, make(found), actor, git)
 
@@ -428,7 +510,7 @@ def primary_series(target: Target) -> Series:
 
 def undo(store: Store, actor: Actor, git: Git | None) -> Change:
     """Take back `actor`'s latest change not yet taken back, by appending events that reverse it."""
-    with store.lock():
+    with writing(store, git):
         last = _last_change_by(store, actor.name)
         if last is None:
             raise NothingToDo(f"{actor.name} has no change to undo")

@@ -18,7 +18,7 @@ import errno
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from . import yamlio
+from . import settings, yamlio
 from .cache import CACHE_DIR, ParseCache, stat_key
 from .errors import ConflictError, DataError, LockTimeout, RecordsNotFound
 from .model import Article, Glossary, Record, Statement, Target, to_data
@@ -37,7 +37,7 @@ ARTICLES = "articles"
 TARGETS = "targets"
 LOCK_FILE = ".accord.lock"
 TMP_SUFFIX = ".accord-tmp"
-DEFAULT_LOCK_TIMEOUT = 10.0
+JOURNAL_SUFFIX = ".accord-journal"
 
 M = TypeVar("M", bound=Record)
 
@@ -110,6 +110,7 @@ class Store:
 
     def __init__(self, root: Path):
         self.root = root
+        self.notify: Callable[[str], None] = lambda message: None  # what a user should hear of, not an error
 
     # -- paths -------------------------------------------------------------------------------
 
@@ -206,14 +207,15 @@ class Store:
         from filelock import FileLock, Timeout
 
         if timeout is None:
-            timeout = float(os.environ.get("ACCORD_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
+            timeout = settings.lock_timeout()
         lock = FileLock(self.root / LOCK_FILE, timeout=timeout)
         try:
             lock.acquire()
         except Timeout:
+            # The lock is an flock: it dies with its holder, so a leftover file never blocks anyone.
             raise LockTimeout(
-                f"another accord process has held {self.root / LOCK_FILE} for over {timeout:g} s; "
-                "try again, or remove the file if no accord is running"
+                f"another accord process is writing these records and has held {self.root / LOCK_FILE} "
+                f"for over {timeout:g} s; try again once it has finished"
             ) from None
         try:
             self._remove_stale_temporaries()
@@ -226,23 +228,96 @@ class Store:
             for leftover in folder.glob(f".*{TMP_SUFFIX}"):
                 leftover.unlink(missing_ok=True)
 
+    def journals(self) -> list[Path]:
+        """Records whose journal says a change was left unfinished (its writer was killed)."""
+        return [
+            leftover.with_name(leftover.name[1 : -len(JOURNAL_SUFFIX)])
+            for folder in (self.root / ARTICLES, self.root / TARGETS)
+            for leftover in folder.glob(f".*{JOURNAL_SUFFIX}")
+        ]
+
     def save(self, loaded: Loaded[Any], record: Record) -> bytes:
-        """Write `record` over the file `loaded` came from, unless that file changed since."""
+        """Write `record` over the file `loaded` came from, unless that file changed since.
+
+        The file's previous bytes stay in its journal until `close_journal`: the change can be
+        taken back until it is committed, even by the next command if this one is killed.
+        """
         data = yamlio.dump(to_data(record))
+        if len(data) > yamlio.MAX_FILE_BYTES:
+            raise DataError(
+                loaded.path,
+                None,
+                f"the change would make the file {len(data)} bytes, over the {yamlio.MAX_FILE_BYTES} byte "
+                "limit accord reads; its history has grown too large: split the record or archive old "
+                "history first; nothing written",
+            )
         # Re-validate what will be written: a change may never produce a record we cannot read.
         parse_record(type(record), yamlio.load_text(data.decode("utf-8"), loaded.path), data, loaded.path)
-        try:
-            current = loaded.path.read_bytes()
-        except OSError:
-            current = None
-        if current != loaded.raw:
-            raise ConflictError(f"{loaded.path} changed while it was being updated; nothing written")
-        atomic_write(loaded.path, data)
+        replace_record(loaded.path, data, loaded.raw)
         return data
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that readers see the old or the new file, never a mix."""
+def journal_path(record: Path) -> Path:
+    """Where a record's previous bytes are kept while a change to it is not yet committed."""
+    return record.with_name(f".{record.name}{JOURNAL_SUFFIX}")
+
+
+def close_journal(record: Path) -> None:
+    """The change is final (committed, or written without a commit): forget the previous bytes."""
+    journal_path(record).unlink(missing_ok=True)
+
+
+def take_back(record: Path) -> None:
+    """Put a record's previous bytes, kept in its journal, back in place."""
+    journal = journal_path(record)
+    try:
+        os.replace(journal, record)
+    except OSError as exc:
+        raise DataError(record, None, f"cannot put the previous version back: {exc.strerror}") from None
+    _fsync_folder(record.parent)
+
+
+def replace_record(path: Path, data: bytes, previous: bytes) -> None:
+    """Replace `path`, which must still hold `previous`, with `data`; keep `previous` in its journal.
+
+    The journal is a second name for the file being replaced (a hard link, so nothing is copied),
+    made durable before the replace. It also shows a program that rewrote the file in place at
+    the last moment: its bytes are then put back and nothing of ours is left.
+    """
+    journal = journal_path(path)
+    conflict = ConflictError(f"{path} changed while it was being updated; nothing written")
+    tmp = _temporary(path, data)
+    try:
+        journal.unlink(missing_ok=True)
+        linked = True
+        try:
+            os.link(path, journal)
+        except FileNotFoundError:
+            raise conflict from None
+        except OSError:  # a filesystem without hard links: keep a copy instead
+            linked = False
+            _temporary(path, previous, journal)
+        _fsync_folder(path.parent)
+        if path.read_bytes() != previous or (linked and not path.samefile(journal)):
+            journal.unlink()
+            raise conflict
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            journal.unlink(missing_ok=True)
+            raise DataError(path, None, f"cannot write: {exc.strerror}; the file is unchanged") from None
+        raise
+    if journal.read_bytes() != previous:  # written in place between our last look and the replace
+        take_back(path)
+        raise ConflictError(
+            f"{path} was changed by another program while accord wrote it; that version is kept, nothing written"
+        )
+    _fsync_folder(path.parent)
+
+
+def _temporary(path: Path, data: bytes, final: Path | None = None) -> str:
+    """`data` in a new file beside `path`, with `path`'s permissions, flushed to disk; renamed to `final` if given."""
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
@@ -259,12 +334,19 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)  # mkstemp creates 0600; keep the file's own permissions
-        os.replace(tmp, path)
+        if final is not None:
+            os.replace(tmp, final)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise DataError(path, None, f"cannot write: {exc.strerror}; the file is unchanged") from None
         raise
+    return tmp
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that readers see the old or the new file, never a mix."""
+    _temporary(path, data, path)
     _fsync_folder(path.parent)
 
 
