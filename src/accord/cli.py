@@ -280,11 +280,11 @@ def import_(
 
 
 def _writer(directory: Path | None, by: str | None, no_commit: bool) -> tuple[Store, Actor, Git | None]:
-    from .operations import writer
+    from .operations import commit_enabled, identify
 
     store = _store(directory)
     store.notify = _note
-    return store, *writer(store, by, no_commit)
+    return store, identify(by, store), commit_enabled(store, no_commit)
 
 
 def _note(message: str) -> None:

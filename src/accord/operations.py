@@ -35,30 +35,14 @@ class Actor:
     email: str | None
 
 
-def identify(explicit: str | None, git: Git | None) -> Actor:
+def identify(explicit: str | None, store: Store) -> Actor:
     """`--by`, else ACCORD_USER, else git's user.name, else the login name."""
+    git = Git.find(store.root)
     git_name = git.config("user.name") if git else None
     name = explicit if explicit is not None else os.environ.get("ACCORD_USER") or git_name or getpass.getuser()
     name = inputs.text(name, "--by").strip()
     email = os.environ.get("ACCORD_EMAIL") or (git.config("user.email") if git and name == git_name else None)
     return Actor(name, email)
-
-
-def writer(store: Store, explicit: str | None, no_commit: bool) -> tuple[Actor, Git | None]:
-    """Who makes a change, and the work tree to commit it in (None: write without committing).
-
-    Records outside any git work tree are written without a commit. In a work tree git cannot
-    be used in (it refuses it, or git is missing), a change is refused unless it is not to be
-    committed: it would otherwise be left written and uncommitted.
-    """
-    wanted = settings.commit_wanted() and not no_commit
-    try:
-        git = Git.locate(store.root)
-    except GitUnusable as exc:
-        if wanted:
-            raise GitUnusable(f"{exc}; cannot commit, nothing written (--no-commit writes without a commit)") from None
-        git = None
-    return identify(explicit, git), commit_enabled(git, wanted)
 
 
 # -- finding records -----------------------------------------------------------------------
@@ -225,9 +209,20 @@ class Change:
     outranked: list[tuple[Event, Any]] = field(default_factory=list)
 
 
-def commit_enabled(git: Git | None, wanted: bool) -> Git | None:
-    """The work tree to commit in, unless commits are not `wanted` or `git config accord.commit false`."""
-    if git is None or not wanted:
+def commit_enabled(store: Store, no_commit: bool) -> Git | None:
+    """The work tree to commit in, unless `--no-commit`, ACCORD_COMMIT=0 or `git config accord.commit false`.
+
+    Records outside any git work tree are written without a commit. In a work tree git cannot
+    be used in (it refuses it, or git is missing), a change to be committed is refused: it
+    would otherwise be left written and uncommitted.
+    """
+    if not settings.commit_wanted() or no_commit:
+        return None
+    try:
+        git = Git.locate(store.root)
+    except GitUnusable as exc:
+        raise GitUnusable(f"{exc}; cannot commit, nothing written (--no-commit writes without a commit)") from None
+    if git is None:
         return None
     setting = git.config("accord.commit")
     return git if setting is None or settings.flag(setting, "git config accord.commit") else None
