@@ -297,15 +297,16 @@ def replace_record(path: Path, data: bytes, previous: bytes) -> None:
         except OSError:  # a filesystem without hard links: keep a copy instead
             linked = False
             _temporary(path, previous, journal)
-        _fsync_folder(path.parent)
+        _sync_folder(path.parent)  # the journal is on disk before the record is replaced
         if path.read_bytes() != previous or (linked and not path.samefile(journal)):
-            journal.unlink()
             raise conflict
         os.replace(tmp, path)
     except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
+        if not os.path.lexists(tmp):
+            raise  # replaced after all (interrupted on the way out): the journal settles it
+        Path(tmp).unlink()
+        journal.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            journal.unlink(missing_ok=True)
             raise DataError(path, None, f"cannot write: {exc.strerror}; the file is unchanged") from None
         raise
     if journal.read_bytes() != previous:  # written in place between our last look and the replace
@@ -353,12 +354,18 @@ def atomic_write(path: Path, data: bytes) -> None:
 def _fsync_folder(folder: Path) -> None:
     """Make the rename itself durable. Some filesystems cannot sync a folder (EINVAL): no error."""
     try:
+        _sync_folder(folder)
+    except OSError as exc:
+        raise DataError(folder, None, f"the change is written but may not be on disk yet: {exc.strerror}") from None
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
         fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(fd)
         finally:
             os.close(fd)
     except OSError as exc:
-        if exc.errno in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
-            return
-        raise DataError(folder, None, f"the change is written but may not be on disk yet: {exc.strerror}") from None
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
