@@ -180,7 +180,7 @@ def test_a_commit_that_cannot_be_made_leaves_record_and_index_as_they_were(
     words: list[str] = []
     if failure.startswith("author"):
         user = {"author <Le Van A>": "<Le Van A>", "author .": "."}.get(failure, "Le Van A.")
-        words = ["author name", "--by"]
+        words = ["author", "--by", "nothing written"]
     elif failure == "rejecting pre-commit hook":
         undo, words = rejecting_hook(repo), ["hook: rejected", "taken back"]
     elif failure == "signing required, no key":
@@ -216,6 +216,13 @@ def test_a_commit_that_cannot_be_made_leaves_record_and_index_as_they_were(
     undo()
     next_officer_commits_only_their_own(repo, accord)
     assert all(by != "Le Van A" for by, _ in assert_every_event_is_its_authors(repo))
+
+
+def test_a_name_git_records_as_given_is_the_commit_author(repo: Path) -> None:
+    accord = Accord(repo / "statement")
+    assert succeeded(accord("set", "4.5", "in_progress", user="Lê Văn A")).endswith("committed\n")
+    assert git(repo, "log", "-1", "--format=%an").strip() == "Lê Văn A"
+    assert shown(accord, "4.5")["history"][-1]["by"] == "Lê Văn A"
 
 
 def test_records_in_an_ignored_folder_are_not_written(repo: Path) -> None:

@@ -174,20 +174,18 @@ class Git:
                 f"will not commit them under your name: commit them (git commit {name}) or discard them "
                 f"(git restore --staged --worktree {name}), or use --no-commit; nothing written"
             )
-        recorded = self._author_as_recorded(author, email)
-        if recorded != author:
-            as_git = f"as {recorded!r}" if recorded else "at all"
+        done = _run(["var", "GIT_AUTHOR_IDENT"], cwd=self.top, env=self._identity(author, email))
+        if done.returncode != 0:
             raise GitError(
-                f"git cannot record the author name {author!r} as given (it would record it {as_git}): give a "
+                f"git refuses the author {author!r}: {_last_line(done)}; give another name with --by; nothing written"
+            )
+        recorded = done.stdout.rsplit(" <", 1)[0]
+        if recorded != author:
+            raise GitError(
+                f"git cannot record the author name {author!r} as given (it would record {recorded!r}): give a "
                 "name without <, >, line breaks or punctuation at either end, with --by; nothing written"
             )
         self.wait_for_index(time.monotonic() + timeout)
-
-    def _author_as_recorded(self, author: str, email: str | None) -> str | None:
-        done = _run(["var", "GIT_AUTHOR_IDENT"], cwd=self.top, env=self._identity(author, email))
-        if done.returncode != 0:
-            return None
-        return done.stdout.rsplit(" <", 1)[0]
 
     def _identity(self, author: str, email: str | None) -> dict[str, str]:
         env = {**os.environ, "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": email or ""}
