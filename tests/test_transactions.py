@@ -380,7 +380,9 @@ def kill_at_random(child: subprocess.Popen[bytes], victim: str, span: float, rng
     head = git(repo, "rev-parse", "HEAD")
     journal = repo / "statement" / "articles" / ".4.yaml.accord-journal"
     # Half the kills of accord come at a random time; the others when its journal or its commit appears.
-    wanted = rng.choice(["status", "var", "commit"] if victim == "git" else ["time", "time", "journal", "commit"])
+    wanted = rng.choice(
+        ["status", "var", "commit", "commit"] if victim == "git" else ["time", "time", "journal", "commit"]
+    )
     if wanted == "time":
         time.sleep(rng.uniform(0.3, 1.1) * span)
         child.send_signal(signal.SIGKILL)
@@ -396,7 +398,7 @@ def kill_at_random(child: subprocess.Popen[bytes], victim: str, span: float, rng
             except ProcessLookupError:
                 break
             child.wait()
-            return f"{victim} killed at {wanted}: {left_at(repo, head)}"
+            return f"{victim} signalled at {wanted}: {left_at(repo, head)}"
         time.sleep(0.001)
     child.wait()
     return f"{wanted}: finished first"
