@@ -152,8 +152,9 @@ class Git:
         if done.returncode != 0:
             raise GitError(f"git could not check {name}: {_last_line(done)}; nothing written")
         # The pathspec names the record alone, so every entry but the branch lines is about it.
-        kinds = {entry[:2] for entry in done.stdout.split("\0")}
-        if "# branch.head (detached)" in done.stdout.split("\0"):
+        entries = done.stdout.split("\0")
+        kinds = {entry[:2] for entry in entries}
+        if "# branch.head (detached)" in entries:
             raise GitError(
                 f"no branch is checked out in {self.top} (HEAD is detached), so the commit would belong "
                 "to no branch: check one out (git switch BRANCH), or use --no-commit; nothing written"
