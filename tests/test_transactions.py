@@ -65,7 +65,7 @@ def assert_every_event_is_its_authors(repo: Path) -> list[tuple[str, str]]:
     return found
 
 
-def next_officer_commits_only_their_own(repo: Path, accord: Accord) -> None:
+def next_officer_commits_only_their_own(repo: Path, accord: Accord, status: str = "") -> None:
     head = git(repo, "rev-parse", "HEAD").strip()
     out = accord("set", "4.2", "completed", "--note", "Protocol signed", user="Kim B")
     assert succeeded(out).endswith("committed\n")
@@ -73,7 +73,8 @@ def next_officer_commits_only_their_own(repo: Path, accord: Accord) -> None:
     assert git(repo, "rev-parse", "HEAD~1").strip() == head
     added = events_at(repo, "HEAD", RECORD.as_posix()) - events_at(repo, "HEAD~1", RECORD.as_posix())
     assert [(by, note) for _, by, note in added] == [("Kim B", "Protocol signed")]
-    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+    assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == [RECORD.as_posix()]
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == status
     assert_every_event_is_its_authors(repo)
 
 
@@ -175,6 +176,8 @@ def test_a_commit_that_cannot_be_made_leaves_record_and_index_as_they_were(
     repo: Path, tmp_path: Path, failure: str
 ) -> None:
     accord = Accord(repo / "statement")
+    (repo / "draft.txt").write_text("someone's staged work\n")  # must stay staged, and out of every commit
+    git(repo, "add", "draft.txt")
     user, env = "Le Van A", {"ACCORD_LOCK_TIMEOUT": "1"}
     undo: Callable[[], Any] = lambda: None  # noqa: E731
     words: list[str] = []
@@ -214,7 +217,9 @@ def test_a_commit_that_cannot_be_made_leaves_record_and_index_as_they_were(
     assert state(repo) == before
     assert leftovers(repo / "statement") == []
     undo()
-    next_officer_commits_only_their_own(repo, accord)
+    next_officer_commits_only_their_own(
+        repo, accord, status=git(repo, "status", "--porcelain", "--untracked-files=all")
+    )
     assert all(by != "Le Van A" for by, _ in assert_every_event_is_its_authors(repo))
 
 
