@@ -36,7 +36,7 @@ def state(repo: Path) -> dict[str, Any]:
         "staged": git(repo, "diff", "--cached"),
         "status": git(repo, "status", "--porcelain", "--untracked-files=all"),
         "head": git(repo, "rev-parse", "HEAD"),
-        "journals": sorted(p.name for p in (repo / "statement").rglob("*.accord-journal")),
+        "journals": journals(repo),
     }
 
 
@@ -293,7 +293,7 @@ def test_the_next_command_settles_a_change_whose_writer_was_killed(
     env = {"ACCORD_USER": "Le Van A", **killing_git(tmp_path, after_commit)}
     done = run_accord("set", "4.5", "in_progress", "--note", "Talks held in Seoul", cwd=repo, env=env)
     assert done.returncode == -signal.SIGKILL
-    assert (repo / "statement" / "articles" / ".4.yaml.accord-journal").exists()
+    assert len(journals(repo)) == 1
     assert b"Talks held in Seoul" in (repo / RECORD).read_bytes()  # written; committed only after_commit
 
     accord = Accord(repo / "statement")
@@ -311,7 +311,7 @@ def test_the_next_command_settles_a_change_whose_writer_was_killed(
     notes = [note for _, note in assert_every_event_is_its_authors(repo)]
     assert ("Talks held in Seoul" in notes) == after_commit
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
-    assert not list((repo / "statement").rglob("*.accord-journal"))
+    assert journals(repo) == []
 
 
 def test_a_killed_writer_is_settled_before_a_change_that_is_not_committed(repo: Path, tmp_path: Path) -> None:
@@ -383,7 +383,6 @@ def test_kills_at_random_moments_never_commit_an_event_under_another_name(repo: 
 def kill_at_random(child: subprocess.Popen[bytes], victim: str, span: float, rng: random.Random, repo: Path) -> str:
     """Kill accord (or one of its git children) at a random moment; say where the change was left."""
     head = git(repo, "rev-parse", "HEAD")
-    journal = repo / "statement" / "articles" / ".4.yaml.accord-journal"
     # Half the kills of accord come at a random time; the others when its journal or its commit appears.
     wanted = rng.choice(
         ["status", "var", "commit", "commit"] if victim == "git" else ["time", "time", "journal", "commit"]
@@ -396,7 +395,7 @@ def kill_at_random(child: subprocess.Popen[bytes], victim: str, span: float, rng
     deadline = time.monotonic() + 3 * span + 2
     while child.poll() is None and time.monotonic() < deadline:
         git_child = next((pid for pid in child_pids(child.pid) if wanted in command_of(pid)[:3]), None)
-        if git_child is not None or (wanted == "journal" and journal.exists()):
+        if git_child is not None or (wanted == "journal" and journals(repo)):
             time.sleep(rng.uniform(0, 0.01))
             try:
                 os.kill(child.pid if victim == "accord" else git_child or 0, signal.SIGKILL)
@@ -409,14 +408,22 @@ def kill_at_random(child: subprocess.Popen[bytes], victim: str, span: float, rng
     return f"{wanted}: finished first"
 
 
+def journals(repo: Path) -> list[Path]:
+    """The journals accord keeps of the record's previous bytes while a change is not final."""
+    return sorted((repo / RECORD).parent.glob(f".{RECORD.name}.*.accord-journal"))
+
+
 def left_at(repo: Path, head: str) -> str:
-    journal = repo / "statement" / "articles" / ".4.yaml.accord-journal"
-    record = (repo / RECORD).read_bytes()
+    left = journals(repo)
     if git(repo, "rev-parse", "HEAD") != head:
-        return "committed, journal left" if journal.exists() else "committed"
-    if not journal.exists():
+        return "committed, journal left" if left else "committed"
+    if not left:
         return "nothing written"
-    return "journal, not yet replaced" if journal.read_bytes() == record else "written, not committed"
+    return (
+        "journal, not yet replaced"
+        if left[0].read_bytes() == (repo / RECORD).read_bytes()
+        else "written, not committed"
+    )
 
 
 def assert_valid_records(repo: Path) -> None:
@@ -505,7 +512,7 @@ def test_an_edit_saved_while_accord_writes_is_kept(repo: Path, monkeypatch: pyte
     assert "changed" in line and "nothing written" in line
     assert path.read_bytes() == theirs
     assert git(repo, "rev-parse", "HEAD") == head
-    assert leftovers(repo / "statement") == [] and not list(path.parent.glob(".*.accord-journal"))
+    assert leftovers(repo / "statement") == [] and journals(repo) == []
 
 
 # -- limits and settings ----------------------------------------------------------------------------------
@@ -561,6 +568,48 @@ def test_the_lock_timeout_message_never_says_to_remove_the_lock(accord: Accord) 
 
 
 def test_a_journal_left_by_a_killed_writer_is_ignored_by_git(repo: Path) -> None:
-    (repo / "statement" / "articles" / ".4.yaml.accord-journal").write_bytes((repo / RECORD).read_bytes())
+    (repo / "statement" / "articles" / ".4.yaml.0123abcd.accord-journal").write_bytes((repo / RECORD).read_bytes())
     (repo / "statement" / "targets" / ".trade.yaml.accord-journal").write_bytes(b"")
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_an_interrupted_change_edited_by_hand_since_is_left_for_its_owner(repo: Path, tmp_path: Path) -> None:
+    env = {"ACCORD_USER": "Le Van A", **killing_git(tmp_path, after_commit=False)}
+    run_accord("set", "4.5", "in_progress", "--note", "Talks held in Seoul", cwd=repo, env=env)
+    path = repo / RECORD
+    path.write_bytes(path.read_bytes() + b"# checked by hand\n")
+    head = git(repo, "rev-parse", "HEAD")
+    accord = Accord(repo / "statement")
+    out = accord("note", "4.5", "Mine", user="Kim B")
+    assert out.code == 2
+    note, error = out.stderr.splitlines()
+    assert note.startswith("accord: note: ") and "left as it is" in note
+    assert error.startswith("accord: ") and "no commit holds" in error
+    assert path.read_bytes().endswith(b"# checked by hand\n")  # nothing of the hand edit is lost
+    assert git(repo, "rev-parse", "HEAD") == head
+
+
+class NoHardLinks:
+    """The os module as accord.storage sees it, on a filesystem without hard links."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "link":
+
+            def refuse(*args: Any) -> None:
+                raise PermissionError(1, "Operation not permitted")
+
+            return refuse
+        return getattr(os, name)
+
+
+def test_without_hard_links_the_journal_is_a_copy_and_a_failed_commit_is_still_taken_back(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage, "os", NoHardLinks())
+    accord = Accord(repo / "statement")
+    remove_hook = rejecting_hook(repo)
+    before = state(repo)
+    assert "taken back" in attempt(accord)
+    assert state(repo) == before
+    remove_hook()
+    next_officer_commits_only_their_own(repo, accord)

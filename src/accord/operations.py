@@ -22,7 +22,7 @@ from typing import Any
 from . import inputs, settings
 from .errors import AccordError, ConflictError, DataError, GitError, NotFoundError, NothingToDo, UsageError
 from .model import Article, Commitment, Event, Measurement, Series, Status, Target
-from .storage import Loaded, Store, close_journal, journal_path, natural_key, take_back
+from .storage import Journal, Loaded, Store, natural_key
 from .vcs import Git, GitUnusable, refuse_unmerged
 
 FieldKey = tuple[str, ...]
@@ -233,10 +233,10 @@ def writing(store: Store, git: Git | None) -> Iterator[None]:
     """Hold the lock for a change; first settle what a killed writer left, and refuse unmerged records."""
     repository = git if git is not None else _repository_to_check(store)
     with store.lock():
-        for record in store.journals():
-            outcome = settle(record, repository)
+        for journal in store.journals():
+            outcome = settle(journal, repository)
             if outcome:
-                store.notify(f"{store.relative(record)}: {outcome}")
+                store.notify(f"{store.relative(journal.record)}: {outcome}")
         if repository is not None:
             refuse_unmerged(repository, store.root)
         yield
@@ -250,31 +250,34 @@ def _repository_to_check(store: Store) -> Git | None:
         return None
 
 
-def settle(record: Path, git: Git | None, orphaned: bool = True) -> str | None:
-    """End the change that `record`'s journal says is unfinished: keep it if committed, else take it back.
+def settle(journal: Journal, git: Git | None, orphaned: bool = True) -> str | None:
+    """End the change `journal` says is unfinished: keep it if committed, else take it back.
 
     Returns what was done, when the user should hear of it. An `orphaned` change is one whose
     writer was killed: its git may still be committing, and decides first.
     """
-    previous = journal_path(record).read_bytes()
+    record = journal.record
+    previous = journal.path.read_bytes()
     current = record.read_bytes() if record.exists() else None
-    if current == previous or git is None:
-        close_journal(record)  # nothing was written, or there is no commit to wait for
+    if current == previous or (git is None and journal.wrote(current)):
+        journal.close()  # nothing was written, or there is no commit to settle it with
         return None
-    timeout = settings.lock_timeout()
-    if orphaned:
-        git.wait_for_index(time.monotonic() + timeout)
-    committed = git.committed(record)
-    if committed == current:
-        git.unstage(record, timeout)  # a commit killed before it updated the index
-        close_journal(record)
-        return None
-    if committed == previous:
-        take_back(record)
-        git.unstage(record, timeout)
-        return "took back a change that was written but never committed (its accord was interrupted)"
-    close_journal(record)
-    return "holds an uncommitted change of an interrupted accord command and was edited since; left as it is"
+    if git is not None and journal.wrote(current):
+        timeout = settings.lock_timeout()
+        if orphaned:
+            git.wait_for_index(time.monotonic() + timeout)
+        committed = git.committed(record)
+        if committed == current:
+            git.unstage(record, timeout)  # a commit killed before it updated the index
+            journal.close()
+            return None
+        if committed == previous:
+            journal.take_back()
+            git.unstage(record, timeout)
+            return "took back a change that was written but never committed (its accord was interrupted)"
+    # Neither version is where it should be: someone edited the file or committed since, and decides.
+    journal.close()
+    return "holds an uncommitted change of an interrupted accord command and was changed since; left as it is"
 
 
 def _write(store: Store, found: Found, drafts: list[Draft], actor: Actor, git: Git | None) -> Change:
@@ -292,23 +295,23 @@ def _write(store: Store, found: Found, drafts: list[Draft], actor: Actor, git: G
     ]
     if git is not None:
         git.check_can_commit(path, actor.name, actor.email, settings.lock_timeout())
-    store.save(found.loaded, updated)
+    journal = Journal.of(path, store.save(found.loaded, updated))
     if git is None:
-        close_journal(path)
+        journal.close()
         return change
     # Written and committed, or neither: a commit that fails is taken back from the file and the index.
     try:
         git.commit([path], commit_message(events), actor.name, actor.email, settings.lock_timeout())
     except BaseException as exc:
         try:
-            kept = settle(path, git, orphaned=False) is None
+            kept = settle(journal, git, orphaned=False) is None
         except AccordError as again:
             raise GitError(f"{exc}; and then {again}; the next accord command will settle the change") from None
         if isinstance(exc, GitError):
             what = "kept: git committed it after all" if kept else "taken back: the record and the index are as before"
             raise GitError(f"{exc}; the change is {what}") from None
         raise
-    close_journal(path)
+    journal.close()
     change.committed = True
     return change
 

@@ -15,6 +15,7 @@ change rewrites one file. Writes are atomic and serialised by one lock file.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import tempfile
@@ -38,6 +39,7 @@ TARGETS = "targets"
 LOCK_FILE = ".accord.lock"
 TMP_SUFFIX = ".accord-tmp"
 JOURNAL_SUFFIX = ".accord-journal"
+_DIGEST = re.compile(r"[0-9a-f]{32}")
 
 M = TypeVar("M", bound=Record)
 
@@ -228,19 +230,21 @@ class Store:
             for leftover in folder.glob(f".*{TMP_SUFFIX}"):
                 leftover.unlink(missing_ok=True)
 
-    def journals(self) -> list[Path]:
-        """Records whose journal says a change was left unfinished (its writer was killed)."""
+    def journals(self) -> list[Journal]:
+        """Changes left unfinished by a writer that was killed, from their journals."""
         return [
-            leftover.with_name(leftover.name[1 : -len(JOURNAL_SUFFIX)])
+            journal
             for folder in (self.root / ARTICLES, self.root / TARGETS)
             for leftover in folder.glob(f".*{JOURNAL_SUFFIX}")
+            if (journal := Journal.parse(leftover)) is not None
         ]
 
     def save(self, loaded: Loaded[Any], record: Record) -> bytes:
         """Write `record` over the file `loaded` came from, unless that file changed since.
 
-        The file's previous bytes stay in its journal until `close_journal`: the change can be
-        taken back until it is committed, even by the next command if this one is killed.
+        The file's previous bytes stay in its journal (`Journal.of(path, data)`) until it is closed:
+        the change can be taken back until it is committed, even by the next command if this one
+        is killed.
         """
         data = yamlio.dump(to_data(record))
         if len(data) > yamlio.MAX_FILE_BYTES:
@@ -257,24 +261,44 @@ class Store:
         return data
 
 
-def journal_path(record: Path) -> Path:
-    """Where a record's previous bytes are kept while a change to it is not yet committed."""
-    return record.with_name(f".{record.name}{JOURNAL_SUFFIX}")
+@dataclass(frozen=True)
+class Journal:
+    """A record's previous bytes, kept beside it until the change written over them is final.
 
+    The file's name carries a digest of the bytes the change wrote: whoever settles the journal
+    can tell the change from a later edit by hand.
+    """
 
-def close_journal(record: Path) -> None:
-    """The change is final (committed, or written without a commit): forget the previous bytes."""
-    journal_path(record).unlink(missing_ok=True)
+    record: Path
+    written: str
 
+    @classmethod
+    def of(cls, record: Path, data: bytes) -> Journal:
+        return cls(record, hashlib.sha256(data).hexdigest()[:32])
 
-def take_back(record: Path) -> None:
-    """Put a record's previous bytes, kept in its journal, back in place."""
-    journal = journal_path(record)
-    try:
-        os.replace(journal, record)
-    except OSError as exc:
-        raise DataError(record, None, f"cannot put the previous version back: {exc.strerror}") from None
-    _fsync_folder(record.parent)
+    @classmethod
+    def parse(cls, path: Path) -> Journal | None:
+        name, _, written = path.name[1 : -len(JOURNAL_SUFFIX)].rpartition(".")
+        return cls(path.with_name(name), written) if name and _DIGEST.fullmatch(written) else None
+
+    @property
+    def path(self) -> Path:
+        return self.record.with_name(f".{self.record.name}.{self.written}{JOURNAL_SUFFIX}")
+
+    def wrote(self, data: bytes | None) -> bool:
+        return data is not None and Journal.of(self.record, data) == self
+
+    def close(self) -> None:
+        """The change is final (committed, or written without a commit): forget the previous bytes."""
+        self.path.unlink(missing_ok=True)
+
+    def take_back(self) -> None:
+        """Put the previous bytes back in place."""
+        try:
+            os.replace(self.path, self.record)
+        except OSError as exc:
+            raise DataError(self.record, None, f"cannot put the previous version back: {exc.strerror}") from None
+        _fsync_folder(self.record.parent)
 
 
 def replace_record(path: Path, data: bytes, previous: bytes) -> None:
@@ -284,7 +308,7 @@ def replace_record(path: Path, data: bytes, previous: bytes) -> None:
     made durable before the replace. It also shows a program that rewrote the file in place at
     the last moment: its bytes are then put back and nothing of ours is left.
     """
-    journal = journal_path(path)
+    journal = Journal.of(path, data).path
     conflict = ConflictError(f"{path} changed while it was being updated; nothing written")
     tmp = _temporary(path, data)
     try:
@@ -310,7 +334,7 @@ def replace_record(path: Path, data: bytes, previous: bytes) -> None:
             raise DataError(path, None, f"cannot write: {exc.strerror}; the file is unchanged") from None
         raise
     if journal.read_bytes() != previous:  # written in place between our last look and the replace
-        take_back(path)
+        Journal.of(path, data).take_back()
         raise ConflictError(
             f"{path} was changed by another program while accord wrote it; that version is kept, nothing written"
         )
