@@ -387,7 +387,12 @@ def _writer(directory: Path | None, by: str | None, no_commit: bool) -> tuple[St
     from .operations import commit_enabled, identify
 
     store = _store(directory)
+    store.notify = _note
     return store, identify(by, store), commit_enabled(store, no_commit)
+
+
+def _note(message: str) -> None:
+    sys.stderr.write(f"accord: note: {message}\n")
 
 
 def _report_change(change: Change) -> None:

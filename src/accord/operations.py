@@ -10,18 +10,20 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import inputs
-from .errors import ConflictError, DataError, NotFoundError, NothingToDo, UsageError
+from . import inputs, settings
+from .errors import AccordError, ConflictError, DataError, GitError, NotFoundError, NothingToDo, UsageError
 from .model import Article, Commitment, Event, Measurement, Series, Status, Target
-from .storage import Loaded, Store, natural_key
-from .vcs import Git
+from .storage import Journal, Loaded, Store, natural_key
+from .vcs import Git, GitUnusable, refuse_unmerged
 
 FieldKey = tuple[str, ...]
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*(\.[0-9]+)?")
@@ -208,20 +210,82 @@ class Change:
 
 
 def commit_enabled(store: Store, no_commit: bool) -> Git | None:
-    """The work tree to commit in, unless `--no-commit`, ACCORD_COMMIT=0 or `git config accord.commit false`."""
-    if no_commit or os.environ.get("ACCORD_COMMIT", "1").lower() in ("0", "false", "no"):
+    """The work tree to commit in, unless `--no-commit`, ACCORD_COMMIT=0 or `git config accord.commit false`.
+
+    Records outside any git work tree are written without a commit. In a work tree git cannot
+    be used in (it refuses it, or git is missing), a change to be committed is refused: it
+    would otherwise be left written and uncommitted.
+    """
+    if not settings.commit_wanted() or no_commit:
         return None
-    git = Git.find(store.root)
-    if git is None or (git.config("accord.commit") or "true").lower() in ("false", "0", "no"):
+    try:
+        git = Git.locate(store.root)
+    except GitUnusable as exc:
+        raise GitUnusable(f"{exc}; cannot commit, nothing written (--no-commit writes without a commit)") from None
+    if git is None:
         return None
-    return git
+    setting = git.config("accord.commit")
+    return git if setting is None or settings.flag(setting, "git config accord.commit") else None
+
+
+@contextmanager
+def writing(store: Store, git: Git | None) -> Iterator[None]:
+    """Hold the lock for a change; first settle what a killed writer left, and refuse unmerged records."""
+    repository = git if git is not None else _repository_to_check(store)
+    with store.lock():
+        for journal in store.journals():
+            outcome = settle(journal, repository)
+            if outcome:
+                store.notify(f"{store.relative(journal.record)}: {outcome}")
+        if repository is not None:
+            refuse_unmerged(repository, store.root)
+        yield
+
+
+def _repository_to_check(store: Store) -> Git | None:
+    try:
+        return Git.locate(store.root)
+    except GitUnusable as exc:
+        store.notify(f"{exc}; writing without a commit and without checking for unfinished merges")
+        return None
+
+
+def settle(journal: Journal, git: Git | None, orphaned: bool = True) -> str | None:
+    """End the change `journal` says is unfinished: keep it if committed, else take it back.
+
+    Returns what was done, when the user should hear of it. An `orphaned` change is one whose
+    writer was killed: its git may still be committing, and decides first.
+    """
+    record = journal.record
+    previous = journal.path.read_bytes()
+    current = record.read_bytes() if record.exists() else None
+    if current == previous or (git is None and journal.wrote(current)):
+        journal.close()  # nothing was written, or there is no commit to settle it with
+        return None
+    if git is not None and journal.wrote(current):
+        timeout = settings.lock_timeout()
+        if orphaned:
+            git.wait_for_index(time.monotonic() + timeout)
+        committed = git.committed(record)
+        if committed == current:
+            git.unstage(record, timeout)  # a commit killed before it updated the index
+            journal.close()
+            return None
+        if committed == previous:
+            journal.take_back()
+            git.unstage(record, timeout)
+            return "took back a change that was written but never committed (its accord was interrupted)"
+    # Neither version is where it should be: someone edited the file or committed since, and decides.
+    journal.close()
+    return "holds an uncommitted change of an interrupted accord command and was changed since; left as it is"
 
 
 def _write(store: Store, found: Found, drafts: list[Draft], actor: Actor, git: Git | None) -> Change:
     # One timestamp for all events of a command: together they are one change, undone together.
     now = datetime.now(UTC)
     events = [Event(at=now, by=actor.name, **d) for d in drafts]
-    change = Change(found.record_id, events, found.loaded.path)
+    path = found.loaded.path
+    change = Change(found.record_id, events, path)
     if not events:
         return change
     updated = apply(found.loaded.record, events)
@@ -229,15 +293,31 @@ def _write(store: Store, found: Found, drafts: list[Draft], actor: Actor, git: G
     change.outranked = [
         (e, current_value(updated, key)) for e in events if (key := field_key(e)) is not None and latest[key] != e
     ]
-    store.save(found.loaded, updated)
     if git is not None:
-        git.commit([found.loaded.path], commit_message(events), actor.name, actor.email)
-        change.committed = True
+        git.check_can_commit(path, actor.name, actor.email, settings.lock_timeout())
+    journal = Journal.of(path, store.save(found.loaded, updated))
+    if git is None:
+        journal.close()
+        return change
+    # Written and committed, or neither: a commit that fails is taken back from the file and the index.
+    try:
+        git.commit([path], commit_message(events), actor.name, actor.email, settings.lock_timeout())
+    except BaseException as exc:
+        try:
+            kept = settle(journal, git, orphaned=False) is None
+        except AccordError as again:
+            raise GitError(f"{exc}; and then {again}; the next accord command will settle the change") from None
+        if isinstance(exc, GitError):
+            what = "kept: git committed it after all" if kept else "taken back: the record and the index are as before"
+            raise GitError(f"{exc}; the change is {what}") from None
+        raise
+    journal.close()
+    change.committed = True
     return change
 
 
 def modify(store: Store, record_id: str, actor: Actor, git: Git | None, make: Callable[[Found], list[Draft]]) -> Change:
-    with store.lock():
+    with writing(store, git):
         found = find(store, record_id)
         return _write(store, found, make(found), actor, git)
 
@@ -426,7 +506,7 @@ def primary_series(target: Target) -> Series:
 
 def undo(store: Store, actor: Actor, git: Git | None) -> Change:
     """Take back `actor`'s latest change not yet taken back, by appending events that reverse it."""
-    with store.lock():
+    with writing(store, git):
         last = _last_change_by(store, actor.name)
         if last is None:
             raise NothingToDo(f"{actor.name} has no change to undo")

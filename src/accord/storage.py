@@ -15,10 +15,11 @@ change rewrites one file. Writes are atomic and serialised by one lock file.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from . import yamlio
+from . import settings, yamlio
 from .cache import CACHE_DIR, ParseCache, stat_key
 from .errors import ConflictError, DataError, LockTimeout, RecordsNotFound
 from .model import Article, Glossary, Record, Statement, Target, to_data
@@ -37,7 +38,8 @@ ARTICLES = "articles"
 TARGETS = "targets"
 LOCK_FILE = ".accord.lock"
 TMP_SUFFIX = ".accord-tmp"
-DEFAULT_LOCK_TIMEOUT = 10.0
+JOURNAL_SUFFIX = ".accord-journal"
+_DIGEST = re.compile(r"[0-9a-f]{32}")
 
 M = TypeVar("M", bound=Record)
 
@@ -110,6 +112,7 @@ class Store:
 
     def __init__(self, root: Path):
         self.root = root
+        self.notify: Callable[[str], None] = lambda message: None  # what a user should hear of, not an error
 
     # -- paths -------------------------------------------------------------------------------
 
@@ -206,14 +209,15 @@ class Store:
         from filelock import FileLock, Timeout
 
         if timeout is None:
-            timeout = float(os.environ.get("ACCORD_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
+            timeout = settings.lock_timeout()
         lock = FileLock(self.root / LOCK_FILE, timeout=timeout)
         try:
             lock.acquire()
         except Timeout:
+            # The lock is an flock: it dies with its holder, so a leftover file never blocks anyone.
             raise LockTimeout(
-                f"another accord process has held {self.root / LOCK_FILE} for over {timeout:g} s; "
-                "try again, or remove the file if no accord is running"
+                f"another accord process is writing these records and has held {self.root / LOCK_FILE} "
+                f"for over {timeout:g} s; try again once it has finished"
             ) from None
         try:
             self._remove_stale_temporaries()
@@ -226,23 +230,119 @@ class Store:
             for leftover in folder.glob(f".*{TMP_SUFFIX}"):
                 leftover.unlink(missing_ok=True)
 
+    def journals(self) -> list[Journal]:
+        """Changes left unfinished by a writer that was killed, from their journals."""
+        return [
+            journal
+            for folder in (self.root / ARTICLES, self.root / TARGETS)
+            for leftover in folder.glob(f".*{JOURNAL_SUFFIX}")
+            if (journal := Journal.parse(leftover)) is not None
+        ]
+
     def save(self, loaded: Loaded[Any], record: Record) -> bytes:
-        """Write `record` over the file `loaded` came from, unless that file changed since."""
+        """Write `record` over the file `loaded` came from, unless that file changed since.
+
+        The file's previous bytes stay in its journal (`Journal.of(path, data)`) until it is closed:
+        the change can be taken back until it is committed, even by the next command if this one
+        is killed.
+        """
         data = yamlio.dump(to_data(record))
+        if len(data) > yamlio.MAX_FILE_BYTES:
+            raise DataError(
+                loaded.path,
+                None,
+                f"the change would make the file {len(data)} bytes, over the {yamlio.MAX_FILE_BYTES} byte "
+                "limit accord reads; its history has grown too large: split the record or archive old "
+                "history first; nothing written",
+            )
         # Re-validate what will be written: a change may never produce a record we cannot read.
         parse_record(type(record), yamlio.load_text(data.decode("utf-8"), loaded.path), data, loaded.path)
-        try:
-            current = loaded.path.read_bytes()
-        except OSError:
-            current = None
-        if current != loaded.raw:
-            raise ConflictError(f"{loaded.path} changed while it was being updated; nothing written")
-        atomic_write(loaded.path, data)
+        replace_record(loaded.path, data, loaded.raw)
         return data
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that readers see the old or the new file, never a mix."""
+@dataclass(frozen=True)
+class Journal:
+    """A record's previous bytes, kept beside it until the change written over them is final.
+
+    The file's name carries a digest of the bytes the change wrote: whoever settles the journal
+    can tell the change from a later edit by hand.
+    """
+
+    record: Path
+    written: str
+
+    @classmethod
+    def of(cls, record: Path, data: bytes) -> Journal:
+        return cls(record, hashlib.sha256(data).hexdigest()[:32])
+
+    @classmethod
+    def parse(cls, path: Path) -> Journal | None:
+        name, _, written = path.name[1 : -len(JOURNAL_SUFFIX)].rpartition(".")
+        return cls(path.with_name(name), written) if name and _DIGEST.fullmatch(written) else None
+
+    @property
+    def path(self) -> Path:
+        return self.record.with_name(f".{self.record.name}.{self.written}{JOURNAL_SUFFIX}")
+
+    def wrote(self, data: bytes | None) -> bool:
+        return data is not None and Journal.of(self.record, data) == self
+
+    def close(self) -> None:
+        """The change is final (committed, or written without a commit): forget the previous bytes."""
+        self.path.unlink(missing_ok=True)
+
+    def take_back(self) -> None:
+        """Put the previous bytes back in place."""
+        try:
+            os.replace(self.path, self.record)
+        except OSError as exc:
+            raise DataError(self.record, None, f"cannot put the previous version back: {exc.strerror}") from None
+        _fsync_folder(self.record.parent)
+
+
+def replace_record(path: Path, data: bytes, previous: bytes) -> None:
+    """Replace `path`, which must still hold `previous`, with `data`; keep `previous` in its journal.
+
+    The journal is a second name for the file being replaced (a hard link, so nothing is copied),
+    made durable before the replace. It also shows a program that rewrote the file in place at
+    the last moment: its bytes are then put back and nothing of ours is left.
+    """
+    journal = Journal.of(path, data).path
+    conflict = ConflictError(f"{path} changed while it was being updated; nothing written")
+    tmp = _temporary(path, data)
+    try:
+        journal.unlink(missing_ok=True)
+        linked = True
+        try:
+            os.link(path, journal)
+        except FileNotFoundError:
+            raise conflict from None
+        except OSError:  # a filesystem without hard links: keep a copy instead
+            linked = False
+            _temporary(path, previous, journal)
+        _sync_folder(path.parent)  # the journal is on disk before the record is replaced
+        if path.read_bytes() != previous or (linked and not path.samefile(journal)):
+            raise conflict
+        os.replace(tmp, path)
+    except BaseException as exc:
+        if not os.path.lexists(tmp):
+            raise  # replaced after all (interrupted on the way out): the journal settles it
+        Path(tmp).unlink()
+        journal.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise DataError(path, None, f"cannot write: {exc.strerror}; the file is unchanged") from None
+        raise
+    if journal.read_bytes() != previous:  # written in place between our last look and the replace
+        Journal.of(path, data).take_back()
+        raise ConflictError(
+            f"{path} was changed by another program while accord wrote it; that version is kept, nothing written"
+        )
+    _fsync_folder(path.parent)
+
+
+def _temporary(path: Path, data: bytes, final: Path | None = None) -> str:
+    """`data` in a new file beside `path`, with `path`'s permissions, flushed to disk; renamed to `final` if given."""
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
@@ -259,17 +359,31 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)  # mkstemp creates 0600; keep the file's own permissions
-        os.replace(tmp, path)
+        if final is not None:
+            os.replace(tmp, final)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise DataError(path, None, f"cannot write: {exc.strerror}; the file is unchanged") from None
         raise
+    return tmp
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that readers see the old or the new file, never a mix."""
+    _temporary(path, data, path)
     _fsync_folder(path.parent)
 
 
 def _fsync_folder(folder: Path) -> None:
     """Make the rename itself durable. Some filesystems cannot sync a folder (EINVAL): no error."""
+    try:
+        _sync_folder(folder)
+    except OSError as exc:
+        raise DataError(folder, None, f"the change is written but may not be on disk yet: {exc.strerror}") from None
+
+
+def _sync_folder(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -277,6 +391,5 @@ def _fsync_folder(folder: Path) -> None:
         finally:
             os.close(fd)
     except OSError as exc:
-        if exc.errno in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
-            return
-        raise DataError(folder, None, f"the change is written but may not be on disk yet: {exc.strerror}") from None
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
