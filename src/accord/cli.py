@@ -467,14 +467,18 @@ def report(
         week = True
     start = inputs.iso_date(since, "--since") if since else None
     period = period_for(as_of, start, (week_value or "current") if week else None)
-    text = "".join(PUBLISHERS[fmt]().lines(build(store, as_of, period)))
+    built = build(store, as_of, period)
+    text = "".join(PUBLISHERS[fmt]().lines(built))
     if output is None:
         sys.stdout.write(text)
-        return
-    from .storage import atomic_write
+    else:
+        from .storage import atomic_write
 
-    atomic_write(output, text.encode("utf-8"))
-    sys.stderr.write(f"wrote {output}\n")
+        atomic_write(output, text.encode("utf-8"))
+        sys.stderr.write(f"wrote {output}\n")
+    sys.stderr.write("".join(f"{problem}\n" for problem in built.problems))
+    if built.problems:  # like every full scan: a report that leaves a record out says so
+        _exit(EXIT_ERROR)
 
 
 merge_app = typer.Typer(
