@@ -132,6 +132,11 @@ def test_a_record_over_a_bound_is_refused_with_its_line(
     assert_untouched(records, before)
 
 
+def one_series(*points: tuple[str, int]) -> dict[str, Any]:
+    measurements = [{"period": period, "value": value, "source": "x"} for period, value in points]
+    return {"series": [{"name": "korea", "label": "Korea", "primary": True, "measurements": measurements}]}
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -139,42 +144,9 @@ def test_a_record_over_a_bound_is_refused_with_its_line(
         {"value": -150},
         {"baseline": "2030-12-31"},  # baseline == deadline
         {"baseline": "2031-12-31"},  # deadline before the baseline
-        {
-            "series": [
-                {
-                    "name": "korea",
-                    "label": "one point",
-                    "primary": True,
-                    "measurements": [{"period": "2026", "value": 5, "source": "x"}],
-                }
-            ]
-        },
-        {
-            "series": [
-                {
-                    "name": "korea",
-                    "label": "the same twice",
-                    "primary": True,
-                    "measurements": [
-                        {"period": "2025", "value": 5, "source": "x"},
-                        {"period": "2026", "value": 5, "source": "x"},
-                    ],
-                }
-            ]
-        },
-        {
-            "series": [
-                {
-                    "name": "korea",
-                    "label": "a period that is no year",
-                    "primary": True,
-                    "measurements": [
-                        {"period": "0000", "value": 5, "source": "x"},
-                        {"period": "later", "value": 6, "source": "x"},
-                    ],
-                }
-            ]
-        },
+        one_series(("2026", 5)),  # a single point
+        one_series(("2025", 5), ("2026", 5)),  # identical points
+        one_series(("0000", 5), ("later", 6)),  # periods that are no years
     ],
 )
 def test_progress_and_report_compute_on_degenerate_targets(

@@ -250,6 +250,7 @@ def test_what_only_looks_odd_is_read_and_valid(accord: Accord, records: Path, ca
         (swap("history: []", "# MOFA: confirm with Seoul\nhistory: []"), "# MOFA"),
         (swap("tags:\n- science", "tags: # topics\n- science"), "tags: # topics"),
         (swap("history: []", "history: [] # none yet"), "history: [] #"),
+        ("\ufeff" + swap("title: Science, technology, innovation", "title: 'S # T' # innovation"), "title: 'S"),
     ],
 )
 def test_validate_names_a_comment_the_next_write_would_drop(

@@ -257,7 +257,8 @@ def lost_comments(text: str) -> list[int]:
     A `#` counts only outside every scalar, so one inside quoted or block text is no comment.
     The text must be valid YAML.
     """
-    start = len(_leading(text.removeprefix("\ufeff"))) + text.startswith("\ufeff")
+    text = text.removeprefix("\ufeff")  # libyaml's marks do not count a byte order mark
+    start = len(_leading(text))
     if text.find("#", start) < 0:
         return []
     spans = _scalar_spans(text)
@@ -272,7 +273,8 @@ def lost_comments(text: str) -> list[int]:
         if index >= 0 and at < spans[index][1]:
             continue
         lines.append(text.count("\n", 0, at) + 1)
-        skip_to = text.find("\n", at) % (len(text) + 1)  # the rest of the line is the comment
+        end = text.find("\n", at)  # the rest of the line is the comment
+        skip_to = len(text) if end < 0 else end
     return lines
 
 
