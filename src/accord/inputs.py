@@ -53,7 +53,10 @@ def since(value: str, today: date) -> date:
     span = re.fullmatch(r"(\d+)([dw])", value.strip())
     if span:
         days = int(span.group(1)) * (7 if span.group(2) == "w" else 1)
-        return today - timedelta(days=days)
+        try:
+            return today - timedelta(days=days)
+        except OverflowError:
+            raise UsageError(f"--since {value!r} reaches back before the year 1") from None
     return iso_date(value, "--since")
 
 
