@@ -129,3 +129,20 @@ def test_a_cache_of_the_wrong_shape_behind_a_correct_header_changes_nothing(
     raw = json.dumps(body).encode("utf-8")
     header = f"accord parse cache {CACHE_FORMAT} {__version__} {digest(raw)}\n".encode()
     assert_output_unchanged(accord, records, truth, header + raw)
+
+
+def test_validate_reads_the_files_even_behind_a_forged_cache(accord: Accord, records: Path, real_cache: bytes) -> None:
+    """A cache rewritten with a matching digest can only be told from the files by reading them."""
+    body = json.loads(real_cache.partition(b"\n")[2])
+    body["7"][1]["section"] = 99  # not a section of the statement: validate would name it
+    forged = json.dumps(body).encode("utf-8")
+    (records / CACHE_FILE).write_bytes(
+        f"accord parse cache {CACHE_FORMAT} {__version__} {digest(forged)}\n".encode() + forged
+    )
+    out = run(accord, ("validate",))
+    assert (out.code, out.stderr) == (0, "")
+    assert out.stdout.endswith("all records valid\n")
+    (records / "articles" / "7.yaml").write_text(
+        (records / "articles" / "7.yaml").read_text("utf-8").replace("section: 2", "section: 99"), "utf-8"
+    )
+    assert "section 99 is not in statement.yaml" in run(accord, ("validate",)).stderr
