@@ -123,7 +123,7 @@ def test_a_cache_of_the_wrong_shape_behind_a_correct_header_changes_nothing(
 ) -> None:
     """What a different layout under the same version, or a hand edit that kept the digest, looks like."""
     if names and isinstance(body, dict):  # entries for the files as they are, holding the wrong data
-        body = {name: [digest((records / "articles" / f"{name}.yaml").read_bytes()), body] for name in names}
+        body = {name: [digest((records / "articles" / f"{name}.yaml").read_bytes()), body, None] for name in names}
     elif names:  # entries keyed like the real ones, holding anything
         body = {name: body for name in names}
     raw = json.dumps(body).encode("utf-8")

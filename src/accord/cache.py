@@ -5,7 +5,9 @@ the parsed data of one file with a digest of the bytes it was parsed from. A sca
 file anyway (reading and hashing cost a small fraction of parsing) and takes an entry only while
 the digest of the file's bytes is the same, so any change to a file, whatever its times say,
 makes its entry stale. An entry is stored only after its record passed the model in full,
-history included; what is read from the cache is still validated by the model.
+history included; what is read from the cache is still validated by the model. A record's
+history (most of a long-kept record) is kept as JSON text inside the entry, and decoded only by
+a scan that asks for it.
 
 The cache file is JSON, which is safe to load whatever its bytes, behind a header that names
 the cache format, accord's version and a digest of the body. Anything unexpected (another
@@ -30,6 +32,7 @@ from .yamlio import read_regular
 
 CACHE_DIR = ".accord-cache"
 CACHE_FORMAT = 2  # 1: marshal, keyed by file size and times
+Entry = tuple[str, dict[str, Any], str | None]  # digest of the file, its data but history, the history as JSON
 
 
 def digest(raw: bytes) -> str:
@@ -41,7 +44,7 @@ class ParseCache:
 
     def __init__(self, root: Path, folder: str):
         self.path = root / CACHE_DIR / f"{folder}.json"
-        self.entries: dict[str, tuple[str, dict[str, Any]]] = {}
+        self.entries: dict[str, Entry] = {}
         self.texts: dict[str, str] = {}  # the JSON of entries added in this run, made once by put()
         self.changed = False
         self._load()
@@ -65,7 +68,7 @@ class ParseCache:
             return
         if not isinstance(entries, dict) or not all(_is_entry(entry) for entry in entries.values()):
             return
-        self.entries = {name: (entry[0], entry[1]) for name, entry in entries.items()}
+        self.entries = {name: (entry[0], entry[1], entry[2]) for name, entry in entries.items()}
 
     def _folder_is_real(self) -> bool:
         """The cache folder is a folder of its own, not a link to somewhere else."""
@@ -74,16 +77,26 @@ class ParseCache:
         except OSError:
             return False
 
-    def get(self, name: str, raw: bytes) -> dict[str, Any] | None:
-        """The data parsed from `raw` when it was stored, or None."""
+    def get(self, name: str, raw: bytes, history: bool) -> dict[str, Any] | None:
+        """The data parsed from `raw` when it was stored (without its history unless asked), or None."""
         entry = self.entries.get(name)
-        return entry[1] if entry is not None and entry[0] == digest(raw) else None
+        if entry is None or entry[0] != digest(raw):
+            return None
+        _, data, history_text = entry
+        if not history or history_text is None:
+            return data
+        try:
+            return {**data, "history": json.loads(history_text)}
+        except (ValueError, RecursionError):
+            return None
 
     def put(self, name: str, raw: bytes, data: dict[str, Any]) -> None:
         """Keep the data of a record that passed the model in full."""
-        entry = (digest(raw), data)
+        rest = {key: value for key, value in data.items() if key != "history"}
         try:
-            self.texts[name] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+            history_text = _dumps(data["history"]) if "history" in data else None
+            entry = (digest(raw), rest, history_text)
+            self.texts[name] = _dumps(entry)
         except TypeError:
             return  # data with a Decimal is simply not cached: JSON would read it back as a float
         self.entries[name] = entry
@@ -105,7 +118,7 @@ class ParseCache:
 
         parts = []
         for name, entry in self.entries.items():
-            text = self.texts.get(name) or json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+            text = self.texts.get(name) or _dumps(entry)
             parts.append(f"{json.dumps(name)}:{text}")
         body = ("{" + ",".join(parts) + "}").encode("utf-8")
         try:
@@ -116,5 +129,15 @@ class ParseCache:
             return  # a cache that cannot be written is only a slower next read
 
 
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _is_entry(entry: object) -> bool:
-    return isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], dict)
+    return (
+        isinstance(entry, list)
+        and len(entry) == 3
+        and isinstance(entry[0], str)
+        and isinstance(entry[1], dict)
+        and isinstance(entry[2], (str, type(None)))
+    )

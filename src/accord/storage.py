@@ -112,11 +112,9 @@ def parse_record(model: type[M], data: object, raw: bytes | None, path: Path) ->
 
 def _from_cache(cache: ParseCache, article_id: str, raw: bytes, path: Path, history: bool) -> Article | None:
     """The article as cached for exactly these bytes, or None."""
-    data = cache.get(article_id, raw)
+    data = cache.get(article_id, raw, history)
     if data is None:
         return None
-    if not history:
-        data = {key: value for key, value in data.items() if key != "history"}
     try:
         return parse_record(Article, data, raw, path)
     except DataError:
