@@ -152,11 +152,13 @@ def never_hang() -> Iterator[None]:
 
 
 def problem_lines(command: str, stderr: str) -> list[str]:
-    """stderr without what is not a problem: validate's count, show's `accord: ` prefix."""
+    """stderr without what is not a problem: validate's count, a summary of report's, show's `accord: `."""
     lines = stderr.splitlines()
     if command == "validate":
         assert re.fullmatch(r"\d+ problems? found", lines[-1]), stderr
         lines = lines[:-1]
+    if command == "report":
+        lines = [line for line in lines if not line.startswith("accord: ")]
     return [line.removeprefix("accord: ") if command == "show" else line for line in lines]
 
 
