@@ -399,8 +399,8 @@ def test_an_empty_source_is_refused(accord: Accord, records: Path) -> None:
 
 
 def test_measured_values_are_kept_exactly_as_typed(accord: Accord, records: Path) -> None:
-    # The float nearest 0.1, written out in full: a float would print it back as 0.1.
-    long_value = "0.1000000000000000055511151231257827"
+    # The float nearest 0.1, to the 28 digits a record holds: a float would print it back as 0.1.
+    long_value = "0.1000000000000000055511151231"
     measure(accord, "edcf", long_value, "--period", "2026-06-30", "--source", "EXIM")
     # 0.1 + 0.2: a float would be 0.30000000000000004; written with its trailing zero
     measure(accord, "edpf", "0.30", "--period", "2026-06-30", "--source", "EXIM")

@@ -93,8 +93,15 @@ amounts = st.one_of(
     st.sampled_from(
         [Decimal(v) for v in ("86.80", "0.0", "-0", "-0.00", "0E-10", "-1.5", "150", "1E+3", "1E-7", "-12345678901.5")]
     ),
-    st.decimals(allow_nan=False, allow_infinity=False),
-    st.integers(-(10**20), 10**20).map(Decimal),
+    # what a record can hold: below 10^15, at most 28 significant digits and 28 decimal places
+    st.decimals(min_value=-(10**15) + 1, max_value=10**15 - 1, allow_nan=False, allow_infinity=False).filter(
+        lambda d: len(d.as_tuple().digits) <= 28 and int(d.as_tuple().exponent) >= -28
+    ),
+    st.integers(-(10**15) + 1, 10**15 - 1).map(Decimal),
+)
+urls = st.one_of(
+    st.sampled_from(["https://example.org/minutes", "http://mofa.gov.vn/a?b=1&c=%20#x", "https://[::1]:8080/"]),
+    st.from_regex(r"\Ahttps://[a-z0-9.-]{1,20}/[A-Za-z0-9/._~%!$&'()*+,;=:@?-]{0,40}\Z"),
 )
 
 
@@ -116,7 +123,7 @@ events = st.builds(
     old_source=optional(free_text),
     on=optional(dates),
     note=optional(free_text),
-    evidence=optional(free_text),
+    evidence=optional(urls),
     undoes=optional(timestamps),
 )
 

@@ -7,20 +7,36 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
-from urllib.parse import urlsplit
 
 from .errors import UsageError
-from .model import BOTH_SIDES, Kind, Statement, Status
+from .model import (
+    BOTH_SIDES,
+    MAX_NAME,
+    MAX_NOTE,
+    MAX_TEXT,
+    MAX_URL,
+    Kind,
+    Statement,
+    Status,
+    bounded_amount,
+    is_http_url,
+)
+
+# The longest value each option may carry, as the records bound it; any other text: MAX_TEXT.
+_LIMITS = {"--note": MAX_NOTE, "TEXT": MAX_NOTE, "--by": MAX_NAME, "--owner": MAX_NAME, "--evidence": MAX_URL}
 
 
 def text(value: str, option: str) -> str:
-    """Reject text the shell handed over as undecodable bytes (Python keeps them as surrogates)."""
+    """Reject text the shell handed over as undecodable bytes (Python keeps them as surrogates), or too long."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise UsageError(f"{option} is not valid UTF-8") from None
     if not value.strip():
         raise UsageError(f"{option} is empty")
+    limit = _LIMITS.get(option, MAX_TEXT)
+    if len(value) > limit:
+        raise UsageError(f"{option} is {len(value)} characters long; at most {limit}")
     return value
 
 
@@ -61,27 +77,30 @@ def since(value: str, today: date) -> date:
     span = re.fullmatch(r"(\d+)([dw])", value.strip())
     if span:
         days = int(span.group(1)) * (7 if span.group(2) == "w" else 1)
-        return today - timedelta(days=days)
+        try:
+            return today - timedelta(days=days)
+        except OverflowError:
+            raise UsageError(f"--since {value!r} reaches back before the year 1") from None
     return iso_date(value, "--since")
 
 
 def url(value: str, option: str = "--evidence") -> str:
     text(value, option)
-    parts = urlsplit(value)
-    unsafe = any(c.isspace() or c in '<>"`{}|\\^' for c in value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or unsafe:
+    if not is_http_url(value):
         raise UsageError(f"{option} {value!r} is not an http(s) URL")
     return value
 
 
 def amount(value: str) -> Decimal:
+    """A measurement as the records hold it: `1E+3` is 1000; too large or too fine is refused."""
     try:
         number = Decimal(value.strip().replace("_", ""))
     except InvalidOperation:
         raise UsageError(f"VALUE {value!r} is not a number") from None
-    if not number.is_finite():
-        raise UsageError(f"VALUE {value!r} is not a finite number")
-    return number
+    try:
+        return bounded_amount(number)
+    except ValueError as exc:
+        raise UsageError(f"VALUE {value!r}: {exc}") from None
 
 
 def side(value: str, statement: Statement) -> str:

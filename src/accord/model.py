@@ -2,6 +2,8 @@
 
 Models are strict (no coercion) and closed (unknown keys are errors). Field order is the
 order keys are written in. Dates travel as ISO strings in the files; money as Decimal.
+Every text and number is bounded (the limits below, also in the README), so that no record
+can hold a value that later output or arithmetic cannot handle.
 """
 
 from __future__ import annotations
@@ -11,10 +13,20 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeVar
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 FORMAT_VERSION = 1
+
+MAX_ID = 64  # ids are file names
+MAX_NAME = 200  # a person or a desk: by, owner
+MAX_TEXT = 500  # a title, label, unit, period or source
+MAX_NOTE = 4000
+MAX_URL = 2000
+MAX_PASSAGE = 100_000  # a paragraph of the statement, quoted verbatim
+AMOUNT_LIMIT = Decimal(10) ** 15  # in the target's unit; a bound far above any real figure
+MAX_AMOUNT_DIGITS = 28  # Decimal's default precision
 
 
 class Status(StrEnum):
@@ -86,22 +98,62 @@ def _format_timestamp(value: datetime) -> str:
 def _parse_decimal(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise ValueError("must be a number such as 86.8 (unquoted)")
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise ValueError("must be a finite number")
-    return Decimal(value)
+    return bounded_amount(Decimal(value))
+
+
+def bounded_amount(value: Decimal) -> Decimal:
+    """`value` written out without an exponent (1E+3 is 1000), or ValueError if a record cannot hold it.
+
+    Below 10^15 in absolute value, at most 28 significant digits and at most 28 decimal places:
+    a value that every computation on it can carry, and that is written out in a few dozen characters.
+    """
+    if not value.is_finite():
+        raise ValueError("not a finite number")
+    if value.copy_abs() >= AMOUNT_LIMIT:  # abs() would round in the context, and can overflow
+        raise ValueError("must be below 10^15 in absolute value")
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    if len(digits) > MAX_AMOUNT_DIGITS:
+        raise ValueError(f"may have at most {MAX_AMOUNT_DIGITS} significant digits")
+    if exponent < -MAX_AMOUNT_DIGITS:
+        raise ValueError(f"may have at most {MAX_AMOUNT_DIGITS} decimal places")
+    return value.quantize(Decimal(1)) if exponent > 0 else value
+
+
+def is_http_url(value: str) -> bool:
+    """An http(s) link with a host and no character that could break out of a link or a cell."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # such as an unclosed [ of an IPv6 host
+        return False
+    unsafe = any(c.isspace() or c in '<>"`{}|\\^' for c in value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not unsafe
+
+
+def _http_url(value: str) -> str:
+    if not is_http_url(value):
+        raise ValueError("must be an http(s) URL")
+    return value
 
 
 IsoDate = Annotated[date, BeforeValidator(_parse_date), PlainSerializer(date.isoformat)]
 Timestamp = Annotated[datetime, BeforeValidator(_parse_timestamp), PlainSerializer(_format_timestamp)]
 Amount = Annotated[Decimal, BeforeValidator(_parse_decimal)]
-Text = Annotated[str, Field(min_length=1)]
-RecordId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-CommitmentId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*\.[0-9]+$")]
-Tag = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+Label = Annotated[str, Field(max_length=MAX_TEXT)]
+Passage = Annotated[str, Field(min_length=1, max_length=MAX_PASSAGE)]
+Person = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+Owner = Annotated[str, Field(max_length=MAX_NAME)]
+Note = Annotated[str, Field(max_length=MAX_NOTE)]
+Url = Annotated[str, Field(min_length=1, max_length=MAX_URL)]
+Evidence = Annotated[str, Field(max_length=MAX_URL), AfterValidator(_http_url)]
+RecordId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID)]
+CommitmentId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*\.[0-9]+$", max_length=MAX_ID)]
+Tag = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID)]
 # Enums are read from their string values; strict mode alone would demand enum instances.
 StatusField = Annotated[Status, Field(strict=False)]
-EventValue = str | list[str] | Amount | None
+EventValue = Label | list[Label] | Amount | None
 
 
 class Record(BaseModel):
@@ -112,18 +164,18 @@ class Event(Record):
     """One change, as it was made. Events are appended and never rewritten."""
 
     at: Timestamp
-    by: Text
+    by: Person
     id: Text
     field: Literal["status", "owner", "due", "tags", "measurement"] | None = None
-    series: str | None = None
-    period: str | None = None
+    series: Label | None = None
+    period: Label | None = None
     old: EventValue = None
     new: EventValue = None
-    source: str | None = None  # of a measurement's new value
-    old_source: str | None = None
+    source: Label | None = None  # of a measurement's new value
+    old_source: Label | None = None
     on: IsoDate | None = None
-    note: str | None = None
-    evidence: str | None = None
+    note: Note | None = None
+    evidence: Evidence | None = None
     undoes: Timestamp | None = None
 
     def effective(self) -> tuple[date, datetime]:
@@ -157,10 +209,10 @@ class Commitment(Record):
     side: Slug
     kind: Annotated[Kind, Field(strict=False)]
     asked_by: Slug | None = None  # for requests, proposals and hopes: the side that asked
-    excerpt: Text
-    note: str | None = None  # what the text leaves open, e.g. why a year is not a due date
+    excerpt: Passage
+    note: Note | None = None  # what the text leaves open, e.g. why a year is not a due date
     status: StatusField = Status.NOT_STARTED
-    owner: str | None = None
+    owner: Owner | None = None
     due: IsoDate | None = None
     tags: list[Tag] = []
 
@@ -175,9 +227,9 @@ class Article(Record):
     id: RecordId
     section: Annotated[int, Field(ge=1)]
     title: Text
-    text: Text
+    text: Passage
     status: StatusField = Status.NOT_STARTED
-    owner: str | None = None
+    owner: Owner | None = None
     due: IsoDate | None = None
     tags: list[Tag] = []
     commitments: list[Commitment] = []
@@ -188,7 +240,7 @@ class Measurement(Record):
     period: Text
     value: Amount
     source: Text
-    note: str | None = None
+    note: Note | None = None
 
 
 class Series(Record):
@@ -209,7 +261,7 @@ class Target(Record):
     source: Text
     baseline: IsoDate
     deadline: IsoDate
-    notes: list[str] = []
+    notes: list[Note] = []
     series: list[Series] = []
     history: list[Event] = []
 
@@ -229,7 +281,7 @@ class Visit(Record):
 
 class Source(Record):
     attribution: Text
-    url: Text
+    url: Url
     file: Text
 
 
@@ -241,13 +293,13 @@ class Statement(Record):
     visit: Visit | None = None  # a statement made without a visit has none
     language: Text
     source: Source
-    preamble: list[Text]
+    preamble: list[Passage]
     sections: list[Section]
 
 
 class Term(Record):
     names: Annotated[list[Text], Field(min_length=2)]
-    note: str | None = None
+    note: Note | None = None
 
 
 class Glossary(Record):

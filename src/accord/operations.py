@@ -22,7 +22,7 @@ from typing import Any
 from . import inputs, settings
 from .errors import AccordError, ConflictError, DataError, GitError, NotFoundError, NothingToDo, UsageError
 from .model import Article, Commitment, Event, Measurement, Series, Status, Target
-from .storage import Journal, Loaded, Store, natural_key
+from .storage import Journal, Loaded, Store, natural_key, present
 from .vcs import Git, GitUnusable, refuse_unmerged
 
 FieldKey = tuple[str, ...]
@@ -73,13 +73,13 @@ def find(store: Store, record_id: str) -> Found:
     article_id = record_id.rsplit(".", 1)[0]
     if not _ID.fullmatch(record_id):  # never a path: `../x` or `4/5` name no record
         raise NotFoundError(f"no record {record_id!r}; ids look like 4, 17a, 4.3 or trade")
-    if store.article_path(article_id).is_file():
+    if present(store.article_path(article_id)):
         article = store.article(article_id)
         if record_id != article_id and not any(c.id == record_id for c in article.record.commitments):
             ids = ", ".join(c.id for c in article.record.commitments)
             raise NotFoundError(f"article {article_id} has no commitment {record_id}; it has {ids}")
         return Found(article, record_id)
-    if "." not in record_id and store.target_path(record_id).is_file():
+    if "." not in record_id and present(store.target_path(record_id)):
         return Found(store.target(record_id), record_id)
     raise NotFoundError(_unknown(store, record_id))
 

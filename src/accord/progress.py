@@ -9,6 +9,10 @@ Rules (also in the README):
 - a *cumulative* target (an amount that adds up, such as loans signed) is projected at the
   average pace since the baseline (zero at the baseline date); what is still needed is
   (target - latest) per remaining year.
+- a projection is capped at PROJECTION_LIMIT, a thousand times the largest value a record holds.
+- a goal of 0 has no percent achieved; a target whose deadline is its baseline is all elapsed
+  from that day; a measurement whose period is not one of the target's (validate reports it)
+  is left out.
 - verdict: no measurement -> no data; target reached -> on track; deadline passed -> off track;
   one level measurement and so no trend -> at risk; projection at the deadline >= target ->
   on track, >= 90 % of the target -> at risk, else off track.
@@ -26,6 +30,7 @@ from .model import Series, Target
 
 AT_RISK_SHARE = Decimal("0.9")
 DAYS_PER_YEAR = Decimal("365.2425")
+PROJECTION_LIMIT = Decimal(10) ** 18
 
 ON_TRACK = "on track"
 AT_RISK = "at risk"
@@ -36,7 +41,7 @@ NO_DATA = "no data"
 def period_problem(target: Target, period: str) -> str | None:
     """Why `period` is no period for `target`, or None: a year for a level, a date for a cumulative."""
     if target.kind == "level":
-        if not re.fullmatch(r"\d{4}", period):
+        if not re.fullmatch(r"\d{4}", period) or period == "0000":
             return f"period {period!r} of a yearly target must be a year such as 2025"
         return None
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", period):
@@ -64,6 +69,8 @@ class Point:
 def points_of(target: Target, series: Series) -> list[Point]:
     points = []
     for m in series.measurements:
+        if period_problem(target, m.period):
+            continue
         when = date(int(m.period), 12, 31) if target.kind == "level" else date.fromisoformat(m.period)
         points.append(Point(m.period, when, m.value))
     return sorted(points, key=lambda p: p.when)
@@ -95,7 +102,7 @@ def compute(target: Target, series: Series | None, today: date) -> Progress:
         return result
     latest = points[-1]
     result.latest = latest
-    result.percent = latest.value / target.value * 100
+    result.percent = latest.value / target.value * 100 if target.value else None
     if target.kind == "level":
         result.still_needed = required_growth(latest.value, target.value, target.deadline.year - latest.when.year)
         result.trend, result.projection = log_linear_projection(points, target.deadline.year)
@@ -107,7 +114,10 @@ def compute(target: Target, series: Series | None, today: date) -> Progress:
 
 
 def elapsed_share(baseline: date, deadline: date, today: date) -> Decimal:
-    share = Decimal((today - baseline).days) / Decimal((deadline - baseline).days)
+    span = (deadline - baseline).days
+    if span <= 0:
+        return Decimal(today >= deadline)
+    share = Decimal((today - baseline).days) / Decimal(span)
     return min(max(share, Decimal(0)), Decimal(1))
 
 
@@ -146,7 +156,7 @@ def log_linear_projection(points: list[Point], year: int) -> tuple[Decimal | Non
         covariance = sum(((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)), zero)
         slope = covariance / sum(((x - mean_x) ** 2 for x in xs), zero)
         intercept = mean_y - slope * mean_x
-        return slope.exp() - 1, (intercept + slope * year).exp()
+        return slope.exp() - 1, min(intercept + slope * year, PROJECTION_LIMIT.ln()).exp()
 
 
 def linear_projection(baseline: date, latest: Point, deadline: date) -> tuple[Decimal | None, Decimal | None]:
@@ -155,7 +165,8 @@ def linear_projection(baseline: date, latest: Point, deadline: date) -> tuple[De
     if days <= 0:
         return None, None
     per_day = latest.value / Decimal(days)
-    return per_day * DAYS_PER_YEAR, per_day * Decimal((deadline - baseline).days)
+    projection = per_day * Decimal((deadline - baseline).days)
+    return per_day * DAYS_PER_YEAR, max(min(projection, PROJECTION_LIMIT), -PROJECTION_LIMIT)
 
 
 def verdict(progress: Progress) -> tuple[str, str]:

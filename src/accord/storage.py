@@ -28,7 +28,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from . import settings, yamlio
-from .cache import CACHE_DIR, ParseCache, stat_key
+from .cache import CACHE_DIR, ParseCache
 from .errors import ConflictError, DataError, LockTimeout, RecordsNotFound
 from .model import Article, Glossary, Record, Statement, Target, to_data
 
@@ -80,6 +80,11 @@ def find_records(explicit: Path | None, start: Path | None = None) -> Path:
     )
 
 
+def present(path: Path) -> bool:
+    """Whether anything (a file, a folder, a link, even a dangling one) is at `path`."""
+    return os.path.lexists(path)
+
+
 def natural_key(record_id: str) -> tuple[tuple[int, int | str], ...]:
     """Sort `2` before `10`, `17` before `17a`, and words after numbers."""
     parts = re.findall(r"\d+|[^\d.]+", record_id)
@@ -107,6 +112,18 @@ def parse_record(model: type[M], data: object, raw: bytes | None, path: Path) ->
         raise RecordInvalid(problems) from None
 
 
+def _from_cache(cache: ParseCache, article_id: str, raw: bytes, path: Path, history: bool) -> Article | None:
+    """The article as cached for exactly these bytes, or None."""
+    data = cache.get(article_id, raw, history)
+    if data is None:
+        return None
+    try:
+        return parse_record(Article, data, raw, path)
+    except DataError:
+        cache.drop(article_id)  # not what the file holds: parse the file itself
+        return None
+
+
 class Store:
     """The records of one statement, on disk."""
 
@@ -123,11 +140,25 @@ class Store:
         return self.root / TARGETS / f"{target_id}.yaml"
 
     def _ids(self, folder: str) -> list[str]:
+        """The ids of the records in `folder`: every `<id>.yaml` entry, whatever kind of file it is."""
+        names = self._names(folder)
+        return sorted((n[:-5] for n in names if n.endswith(".yaml") and n[0] != "."), key=natural_key)
+
+    def _names(self, folder: str) -> list[str]:
         try:
-            names = [n[:-5] for n in os.listdir(self.root / folder) if n.endswith(".yaml") and n[0] != "."]
+            return os.listdir(self.root / folder)
         except FileNotFoundError:
             return []
-        return sorted(names, key=natural_key)
+        except OSError as exc:
+            raise DataError(self.root / folder, None, f"cannot read the folder: {exc.strerror}") from None
+
+    def strays(self, folder: str) -> list[DataError]:
+        """Files in `folder` that look like records but are never read: `23.yml`, `5.YAML`."""
+        return [
+            DataError(self.root / folder / name, None, "not read: a record's file name ends in .yaml")
+            for name in sorted(self._names(folder), key=natural_key)
+            if name.lower().endswith((".yaml", ".yml")) and not name.endswith(".yaml") and name[0] != "."
+        ]
 
     def article_ids(self) -> list[str]:
         return self._ids(ARTICLES)
@@ -152,7 +183,7 @@ class Store:
 
     def glossary(self) -> Glossary:
         path = self.root / GLOSSARY_FILE
-        return self.load(Glossary, path).record if path.exists() else Glossary()
+        return self.load(Glossary, path).record if present(path) else Glossary()
 
     def article(self, article_id: str) -> Loaded[Article]:
         return self.load(Article, self.article_path(article_id))
@@ -162,39 +193,44 @@ class Store:
 
     def articles(self, errors: list[DataError], history: bool = True) -> Iterator[Article]:
         """Every article that loads; a broken file is added to `errors` and skipped."""
-        for _, article in self.scan_articles(errors, history):
-            yield article
+        for loaded in self.scan_articles(errors, history):
+            yield loaded.record
 
-    def scan_articles(self, errors: list[DataError], history: bool = True) -> Iterator[tuple[Path, Article]]:
-        """Every article that loads, with its file; a broken file is added to `errors` and skipped.
+    def scan_articles(
+        self, errors: list[DataError], history: bool = True, cached: bool = True
+    ) -> Iterator[Loaded[Article]]:
+        """Every article that loads, with its file; a broken file or a stray one is added to `errors`.
 
-        Unchanged files come from the parse cache: a full scan costs a stat per file, not a parse.
-        Without `history`, the events (most of a long-kept record) are neither validated nor kept.
+        Files whose bytes are unchanged since the last scan come from the parse cache (unless not
+        `cached`): a full scan costs a read and a hash per file, not a parse. An article parsed
+        afresh is validated in full; without `history`, one from the cache (validated in full when
+        it was stored) has its events, most of a long-kept record, neither validated nor kept.
         """
-        cache = ParseCache(self.root, ARTICLES)
+        cache = ParseCache(self.root, ARTICLES) if cached else None
         ids = self.article_ids()
+        errors += self.strays(ARTICLES)
         try:
             for article_id in ids:
                 path = self.article_path(article_id)
                 try:
-                    key = stat_key(path)
-                    data = cache.get(article_id, key)
-                    raw = None
-                    if data is None:
-                        data, raw = yamlio.load_file(path)
-                        cache.put(article_id, key, data)
-                    if not history and isinstance(data, dict):
-                        data = {key: value for key, value in data.items() if key != "history"}
-                    yield path, parse_record(Article, data, raw, path)
-                except FileNotFoundError:
-                    continue  # removed while we were reading
+                    raw = yamlio.read_file(path)
+                    article = _from_cache(cache, article_id, raw, path, history) if cache is not None else None
+                    if article is None:
+                        data = yamlio.load_bytes(raw, path)
+                        article = parse_record(Article, data, raw, path)
+                        if cache is not None:
+                            cache.put(article_id, raw, data)
+                    yield Loaded(path, article, raw)
                 except DataError as exc:
-                    errors.append(exc)
+                    if present(path):  # else removed while we were reading
+                        errors.append(exc)
         finally:
-            cache.keep_only(set(ids))
-            cache.save()
+            if cache is not None:
+                cache.keep_only(set(ids))
+                cache.save()
 
     def targets(self, errors: list[DataError]) -> Iterator[Target]:
+        errors += self.strays(TARGETS)
         for target_id in self.target_ids():
             try:
                 yield self.target(target_id).record

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 from .errors import DataError, UsageError
@@ -72,7 +72,11 @@ def overview(
 
 
 def _q(value: Decimal | None, places: str = "0.01") -> Decimal | None:
-    return None if value is None else value.quantize(Decimal(places))
+    if value is None:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, value.adjusted() + len(places))  # room for every digit before the point
+        return value.quantize(Decimal(places))
 
 
 def figures(result: Progress) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from .model import ASKING_KINDS, BOTH_SIDES, Article, Commitment, Event, Status,
 from .operations import current_value, field_key, latest_events
 from .progress import period_problem
 from .render import is_web_url
-from .storage import STATEMENT_FILE, RecordInvalid, Store
+from .storage import STATEMENT_FILE, TARGETS, Loaded, RecordInvalid, Store
 
 
 def _problems_of(exc: DataError) -> list[DataError]:
@@ -35,7 +35,9 @@ def validate(store: Store) -> list[DataError]:
     source_text = _source_text(store, statement.source.file, problems)
     commitment_ids: dict[str, Path] = {}
     unreadable: list[DataError] = []
-    for path, article in store.scan_articles(unreadable):
+    for scanned in store.scan_articles(unreadable, cached=False):  # what validate vouches for, it reads
+        path, article = scanned.path, scanned.record
+        _check_comments(scanned, problems)
         report = _reporter(path, problems)
         if article.id != path.stem:
             report(("id",), f"id {article.id!r} does not match the file name {path.name}")
@@ -63,7 +65,9 @@ def validate(store: Store) -> list[DataError]:
                 report(("commitments", index, "excerpt"), f"excerpt of {commitment.id} is not in the article's text")
         _check_history(article, report)
     problems += [problem for error in unreadable for problem in _problems_of(error)]
+    problems += store.strays(TARGETS)
     for target_id, loaded in _each(store.target, store.target_ids(), problems):
+        _check_comments(loaded, problems)
         report = _reporter(loaded.path, problems)
         _check_target(loaded.record, target_id, commitment_ids, report)
         _check_history(loaded.record, report)
@@ -108,6 +112,13 @@ def _reporter(path: Path, problems: list[DataError]) -> Reporter:
         problems.append(DataError(path, yamlio.line_of(text, loc), message))
 
     return report
+
+
+def _check_comments(loaded: Loaded[Article] | Loaded[Target], problems: list[DataError]) -> None:
+    """A comment below a file's leading comment block would vanish at the next change."""
+    if b"#" in loaded.raw:
+        message = "comment will be lost at the next change; move it into a note"
+        problems += [DataError(loaded.path, line, message) for line in yamlio.lost_comments(loaded.raw.decode("utf-8"))]
 
 
 def _squash(text: str) -> str:

@@ -1,10 +1,14 @@
 """Strict YAML in, canonical YAML out.
 
-Reading uses libyaml's parser with a deliberately small set of implicit types, so that
-YAML 1.1 surprises (`no` -> False, `1:20` -> 80, `0123` -> 83, bare dates) stay strings
-and the schema rejects them where a string is not meant. Numbers with a fraction become
-`Decimal`, never float. Duplicate keys, anchors, aliases, merge keys and explicit tags
-are refused with the line they are on.
+Reading builds the data straight from libyaml's event stream, in one pass and without
+recursion, with a deliberately small set of implicit types, so that YAML 1.1 surprises
+(`no` -> False, `1:20` -> 80, `0123` -> 83, bare dates) stay strings and the schema rejects
+them where a string is not meant. Numbers with a fraction become `Decimal`, never float.
+Duplicate keys, anchors, aliases, merge keys, explicit tags, numbers of more than
+MAX_NUMBER_CHARS characters and nesting deeper than MAX_DEPTH are refused with the line they
+are on. Anchors and aliases are refused from the events themselves, so no text can expand
+into more data than it spells out. Only regular files are read: a symbolic link, a FIFO, a
+device or a folder named like a record is refused without being opened for reading.
 
 Writing always produces the same bytes for the same data: block style, keys in model
 order, UTF-8 unescaped, no line folding, multi-line text as literal blocks.
@@ -12,7 +16,11 @@ order, UTF-8 unescaped, no line folding, multi-line text as literal blocks.
 
 from __future__ import annotations
 
+import bisect
+import errno
+import os
 import re
+import stat
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -20,158 +28,283 @@ from typing import Any
 
 import yaml
 from yaml.cyaml import CParser  # type: ignore[attr-defined]
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import MappingNode, SequenceNode
 
 from .errors import DataError
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 64  # accord's own records nest five levels deep
+MAX_NUMBER_CHARS = 100  # the model bounds numbers far below this; longer ones are refused before int()
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
-_STANDARD_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _SEQ, _MAP}
 
+# The unambiguous core of YAML 1.2 for plain scalars; every other plain scalar is text.
+_CONSTANTS: dict[str, Any] = {"true": True, "false": False, "null": None, "~": None, "": None}
+_NUMBER_START = frozenset("-0123456789")
+_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_FRACTION = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
 
-class _StrictResolver(yaml.resolver.BaseResolver):
-    """Only the unambiguous core of YAML 1.2: true/false, null, plain decimals."""
-
-    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}  # noqa: RUF012 (PyYAML's)
-
-    # libyaml asks these for every node; accord has no path resolvers, so the lean versions
-    # below do the same work as PyYAML's in about half the time on large records.
-    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode:
-            if implicit[0]:
-                for tag, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
-                    if pattern.match(value):
-                        return tag
-            return _STR
-        return _SEQ if kind is SequenceNode else _MAP
-
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        return None
-
-    def ascend_resolver(self) -> None:
-        return None
-
-
-_StrictResolver.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|false)$"), list("tf"))
-_StrictResolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|)$"), ["~", "n", ""])
-_StrictResolver.add_implicit_resolver(_INT, re.compile(r"^-?(?:0|[1-9][0-9]*)$"), list("-0123456789"))
-_StrictResolver.add_implicit_resolver(_FLOAT, re.compile(r"^-?(?:0|[1-9][0-9]*)\.[0-9]+$"), list("-0123456789"))
-
-
-class _Composer(CParser, _StrictResolver):
-    def __init__(self, stream: str | bytes) -> None:
-        CParser.__init__(self, stream)
-        _StrictResolver.__init__(self)
-
-
-# An anchor or alias indicator at the start of a token; confirmed by the event stream, since
-# the same characters can appear inside quoted or block text.
-_ANCHOR_HINT = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]")
+_NO_KEY = object()
 
 
 def load_text(text: str, path: Path) -> Any:
     """Parse one YAML document strictly; raise DataError naming path and line."""
-    if _ANCHOR_HINT.search(text):
-        _refuse_anchors(text, path)
+    parser = CParser(text)
     try:
-        composer = _Composer(text)
-        try:
-            node = composer.get_single_node()
-        finally:
-            composer.dispose()
+        return _build(parser, path)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise DataError(path, line, f"not valid YAML: {exc.problem or exc.context}") from None
+        raise DataError(
+            path, _line(mark), f"not valid YAML: {_one_line(exc.problem or exc.context or str(exc))}"
+        ) from None
+    except yaml.reader.ReaderError as exc:  # position counts bytes of the UTF-8 text
+        line = text.encode("utf-8", "surrogateescape")[: exc.position].count(b"\n") + 1
+        raise DataError(path, line, f"not valid YAML: unacceptable character #x{exc.character:04x}") from None
     except yaml.YAMLError as exc:
-        raise DataError(path, None, f"not valid YAML: {exc}") from None
-    if node is None:
+        raise DataError(path, None, f"not valid YAML: {_one_line(str(exc))}") from None
+    finally:
+        parser.dispose()
+
+
+def _build(parser: Any, path: Path) -> Any:
+    """The data of the single document of `parser`, built from its events without recursion."""
+    get = parser.get_event
+    get()  # stream start
+    if type(get()) is StreamEndEvent:
         raise DataError(path, 1, "the file is empty; a record must be a mapping")
-    return _construct(node, path)
+    top: list[Any] = []
+    container: Any = top  # the list or dict that the next node goes into
+    in_mapping = False
+    key: Any = _NO_KEY  # in a mapping: the key waiting for its value
+    stack: list[tuple[Any, bool, Any]] = []
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is ScalarEvent:
+            if event.anchor is not None or event.tag is not None:
+                _refuse_decoration(event, path)
+            value = event.value
+            if event.implicit[0]:  # plain: the only style that can be anything but text
+                if value in _CONSTANTS:
+                    value = _CONSTANTS[value]
+                elif value[:1] in _NUMBER_START:
+                    value = _number(value, event, path)
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            container, in_mapping, key = stack.pop()
+            continue
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None:
+                _refuse_decoration(event, path)
+            if len(stack) >= MAX_DEPTH:
+                raise DataError(path, _line(event.start_mark), f"nested more than {MAX_DEPTH} levels deep")
+            value = {} if kind is MappingStartEvent else []
+        elif kind is AliasEvent:
+            raise DataError(path, _line(event.start_mark), f"alias *{event.anchor} is not allowed")
+        else:  # the end of the document
+            break
+        if in_mapping:
+            if key is _NO_KEY:
+                _check_key(container, value, event, path)
+                key = value
+                continue
+            container[key] = value
+            key = _NO_KEY
+        else:
+            container.append(value)
+        if kind is not ScalarEvent:
+            stack.append((container, in_mapping, key))
+            container, in_mapping = value, kind is MappingStartEvent
+    extra = get()
+    if type(extra) is not StreamEndEvent:
+        raise DataError(path, _line(extra.start_mark), "not valid YAML: a record is one document, this is a second")
+    return top[0]
 
 
-def load_file(path: Path) -> tuple[Any, bytes]:
-    """Read and parse a record file; returns the data and the exact bytes read."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DataError(path, None, f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(path, None, "file not found") from None
-    except OSError as exc:
-        raise DataError(path, None, f"cannot read: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(path, line, "not valid UTF-8") from None
-    return load_text(text, path), raw
+def _number(value: str, event: Any, path: Path) -> Any:
+    if _INTEGER.fullmatch(value):
+        number: Any = int
+    elif _FRACTION.fullmatch(value):
+        number = Decimal
+    else:
+        return value
+    if len(value) > MAX_NUMBER_CHARS:
+        raise DataError(path, _line(event.start_mark), f"number of {len(value)} characters; at most {MAX_NUMBER_CHARS}")
+    return number(value)
 
 
-def _refuse_anchors(text: str, path: Path) -> None:
-    try:
-        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                raise DataError(path, _line(event.start_mark), f"alias *{event.anchor} is not allowed")
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                raise DataError(path, _line(event.start_mark), f"anchor &{anchor} is not allowed")
-    except yaml.YAMLError:
-        return  # the composer reports syntax errors with their own line
+def _check_key(mapping: dict[Any, Any], key: Any, event: Any, path: Path) -> None:
+    line = _line(event.start_mark)
+    if type(event) is not ScalarEvent:
+        raise DataError(path, line, "a key must be text, not a mapping or a list")
+    if key == "<<" and not event.style:
+        raise DataError(path, line, "merge keys (<<) are not allowed")
+    if not isinstance(key, str):
+        raise DataError(path, line, f"key {key!r} must be a string")
+    if key in mapping:
+        raise DataError(path, line, "duplicate key", field=key)
+
+
+def _refuse_decoration(event: Any, path: Path) -> None:
+    if event.anchor is not None:
+        raise DataError(path, _line(event.start_mark), f"anchor &{event.anchor} is not allowed")
+    tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+    raise DataError(path, _line(event.start_mark), f"tag {tag} is not allowed")
 
 
 def _line(mark: Any) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
-def _construct(node: Node, path: Path) -> Any:
-    line = node.start_mark.line + 1
-    tag = node.tag
-    if tag not in _STANDARD_TAGS:
-        raise DataError(path, line, f"tag {tag} is not allowed")
-    if isinstance(node, ScalarNode):
-        value: str = node.value
-        if tag == _STR:
-            return value
-        if tag == _INT:
-            return int(value)
-        if tag == _FLOAT:
-            return Decimal(value)
-        if tag == _BOOL:
-            return value == "true"
-        return None
-    if isinstance(node, SequenceNode):
-        return [_construct(item, path) for item in node.value]
-    assert isinstance(node, MappingNode)
-    result: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key_line = key_node.start_mark.line + 1
-        if key_node.tag == "tag:yaml.org,2002:merge" or (
-            isinstance(key_node, ScalarNode) and key_node.value == "<<" and not key_node.style
-        ):
-            raise DataError(path, key_line, "merge keys (<<) are not allowed")
-        key = _construct(key_node, path)
-        if not isinstance(key, str):
-            raise DataError(path, key_line, f"key {key!r} must be a string")
-        if key in result:
-            raise DataError(path, key_line, "duplicate key", field=key)
-        result[key] = _construct(value_node, path)
-    return result
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- files -------------------------------------------------------------------------------------
+
+_OTHER_KINDS = (
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+# Never follow a link, never wait on a FIFO that lstat did not see (it was swapped in since).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of a record file, which must be a regular file (not a link) of at most MAX_FILE_BYTES."""
+    return read_regular(path, MAX_FILE_BYTES)
+
+
+def read_regular(path: Path, limit: int | None) -> bytes:
+    """The bytes of a regular file, refused if it is a link, a FIFO, a device or a folder, or over `limit`."""
+    try:
+        _check_regular(path, os.lstat(path), limit)
+        with open(os.open(path, _OPEN_FLAGS), "rb") as handle:
+            _check_regular(path, os.fstat(handle.fileno()), limit)
+            raw = handle.read() if limit is None else handle.read(limit + 1)
+    except FileNotFoundError:
+        raise DataError(path, None, "file not found") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DataError(path, None, "is a symbolic link; a record must be a regular file") from None
+        raise DataError(path, None, f"cannot read: {exc.strerror}") from None
+    if limit is not None and len(raw) > limit:
+        raise DataError(path, None, f"file is over the {limit} byte limit")
+    return raw
+
+
+def _check_regular(path: Path, status: os.stat_result, limit: int | None) -> None:
+    mode = status.st_mode
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _OTHER_KINDS if test(mode)), "a special file")
+        raise DataError(path, None, f"is {kind}; a record must be a regular file")
+    if limit is not None and status.st_size > limit:
+        raise DataError(path, None, f"file is {status.st_size} bytes, over the {limit} byte limit")
+
+
+def load_bytes(raw: bytes, path: Path) -> Any:
+    """Parse the bytes of a record file strictly."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(path, line, "not valid UTF-8") from None
+    return load_text(text, path)
+
+
+def load_file(path: Path) -> tuple[Any, bytes]:
+    """Read and parse a record file; returns the data and the exact bytes read."""
+    raw = read_file(path)
+    return load_bytes(raw, path), raw
+
+
+# -- comments ----------------------------------------------------------------------------------
+
+# Blank lines and comment lines at the top of a file, up to the last comment line.
+_LEADING_COMMENTS = re.compile(r"(?:(?:[ \t]*(?:\r\n?|\n))*[ \t]*#[^\r\n]*(?:\r\n?|\n))*")
+# A `#` at the start of the text or after whitespace starts a comment, unless it is inside a scalar.
+_COMMENT_START = re.compile(r"(?<![^ \t\r\n])#")
+
+
+def leading_comments(raw: bytes) -> bytes:
+    """The comment block at the top of a record file (a schema line, say): what a rewrite should keep."""
+    text = raw.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+    return _leading(text).encode("utf-8", "surrogateescape")
+
+
+def _leading(text: str) -> str:
+    match = _LEADING_COMMENTS.match(text)
+    return match.group() if match else ""
+
+
+def lost_comments(text: str) -> list[int]:
+    """The lines of comments that the next write would drop: all but the leading comment block.
+
+    A `#` counts only outside every scalar, so one inside quoted or block text is no comment.
+    The text must be valid YAML.
+    """
+    text = text.removeprefix("\ufeff")  # libyaml's marks do not count a byte order mark
+    start = len(_leading(text))
+    if text.find("#", start) < 0:
+        return []
+    spans = _scalar_spans(text)
+    starts = [begin for begin, _ in spans]
+    lines: list[int] = []
+    skip_to = start
+    for match in _COMMENT_START.finditer(text, start):
+        at = match.start()
+        if at < skip_to:
+            continue
+        index = bisect.bisect_right(starts, at) - 1
+        if index >= 0 and at < spans[index][1]:
+            continue
+        lines.append(text.count("\n", 0, at) + 1)
+        end = text.find("\n", at)  # the rest of the line is the comment
+        skip_to = len(text) if end < 0 else end
+    return lines
+
+
+def _scalar_spans(text: str) -> list[tuple[int, int]]:
+    """Where each scalar's text lies; a block scalar's starts after its header line."""
+    spans = []
+    parser: Any = CParser(text)
+    try:
+        while True:
+            event: Any = parser.get_event()
+            kind = type(event)
+            if kind is ScalarEvent:
+                begin = event.start_mark.index
+                if event.style in ("|", ">"):
+                    begin = text.find("\n", begin) + 1 or event.end_mark.index
+                spans.append((begin, event.end_mark.index))
+            elif kind is StreamEndEvent:
+                return spans
+    finally:
+        parser.dispose()
+
+
+# -- locating fields ---------------------------------------------------------------------------
 
 
 def line_of(text: str, loc: tuple[str | int, ...]) -> int | None:
     """The line of the deepest node along `loc` (keys and list indices) in a YAML text."""
     try:
-        node = yaml.compose(text, Loader=_Composer)  # type: ignore[arg-type]
-    except yaml.YAMLError:
+        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except (yaml.YAMLError, RecursionError):
         return None
     best = node.start_mark.line + 1 if node is not None else None
     for step in loc:
@@ -189,6 +322,9 @@ def line_of(text: str, loc: tuple[str | int, ...]) -> int | None:
         else:
             return best
     return best
+
+
+# -- writing -----------------------------------------------------------------------------------
 
 
 class _CanonicalDumper(yaml.CSafeDumper):
