@@ -282,7 +282,8 @@ class Store:
         the change can be taken back until it is committed, even by the next command if this one
         is killed.
         """
-        data = yamlio.dump(to_data(record))
+        # A comment block at the top (such as an editor's schema line) belongs to the file, not the record.
+        data = yamlio.leading_comments(loaded.raw) + yamlio.dump(to_data(record))
         if len(data) > yamlio.MAX_FILE_BYTES:
             raise DataError(
                 loaded.path,
