@@ -91,16 +91,9 @@ def one_line(text: str) -> str:
 def is_web_url(value: str) -> bool:
     """Whether a link from the records may be written as a link: an http(s) URL as `--evidence`
     accepts it, with nothing hidden in it. Any other (javascript:, data:, file:) stays text."""
-    from . import inputs
-    from .errors import UsageError
+    from .model import is_http_url
 
-    if visible(value) != value:
-        return False
-    try:
-        inputs.url(value)
-    except (UsageError, ValueError):  # urlsplit refuses some hosts, such as `[::1`
-        return False
-    return True
+    return visible(value) == value and is_http_url(value)
 
 
 def csv_cell(value: Any) -> Any:

@@ -9,11 +9,21 @@ from typing import TypeVar
 
 from . import yamlio
 from .errors import DataError
-from .model import ASKING_KINDS, BOTH_SIDES, Article, Commitment, Event, Status, Target
+from .model import ASKING_KINDS, BOTH_SIDES, Article, Commitment, Event, Status, Target, is_http_url
 from .operations import current_value, field_key, latest_events
 from .progress import period_problem
-from .render import is_web_url
 from .storage import STATEMENT_FILE, TARGETS, Loaded, RecordInvalid, Store
+from .vcs import Git, GitUnusable, refuse_unmerged
+
+
+def _refuse_unmerged(store: Store) -> None:
+    """Records git shows as unmerged are not yet what anyone decided: checking them would mislead."""
+    try:
+        git = Git.locate(store.root)
+    except GitUnusable:
+        return  # the records can still be checked; writing is what needs git
+    if git is not None:
+        refuse_unmerged(git, store.root)
 
 
 def _problems_of(exc: DataError) -> list[DataError]:
@@ -21,6 +31,7 @@ def _problems_of(exc: DataError) -> list[DataError]:
 
 
 def validate(store: Store) -> list[DataError]:
+    _refuse_unmerged(store)
     problems: list[DataError] = []
     try:
         statement = store.statement()
@@ -173,7 +184,7 @@ def _check_history(record: Article | Target, report: Reporter) -> None:
             report(("history", index), problem)
         else:
             valid.append(event)
-        if event.evidence is not None and not is_web_url(event.evidence):
+        if event.evidence is not None and not is_http_url(event.evidence):
             report(("history", index, "evidence"), f"evidence {event.evidence!r} is not an http(s) link")
     for key, event in latest_events(valid).items():
         now = current_value(record, key)
