@@ -613,3 +613,11 @@ def test_without_hard_links_the_journal_is_a_copy_and_a_failed_commit_is_still_t
     assert state(repo) == before
     remove_hook()
     next_officer_commits_only_their_own(repo, accord)
+
+
+def test_validate_refuses_to_vouch_for_unmerged_records(repo: Path) -> None:
+    conflict_in(repo, OTHER)
+    done = Accord(repo / "statement")("validate")
+    line = assert_refused(done)
+    assert "5.yaml" in line and "unresolved merge" in line and "git merge --abort" in line
+    assert "all records valid" not in done.stdout

@@ -258,7 +258,7 @@ def refuse_unmerged(git: Git, records: Path) -> None:
         more = f" and {len(unmerged) - 1} more" if len(unmerged) > 1 else ""
         raise UnmergedRecords(
             f"{first}{more}: unresolved merge conflict; finish the merge first (fix the file, `git add` it and "
-            "`git commit`, or `git merge --abort`); nothing written"
+            "`git commit`, or `git merge --abort`)"
         )
 
 
