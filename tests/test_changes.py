@@ -539,3 +539,13 @@ def test_commit_works_with_a_relative_records_folder_from_below_the_top(repo: Pa
     assert done.returncode == 0, done.stderr
     assert git(repo, "status", "--porcelain") == ""
     assert int(git(repo, "rev-list", "--count", "HEAD")) == 3
+
+
+def test_a_change_keeps_the_comment_block_at_the_top_of_the_record(accord: Accord, records: Path) -> None:
+    path = records / "articles" / "4.yaml"
+    header = b"# yaml-language-server: $schema=../schema/article.json\n# kept by hand\n"
+    path.write_bytes(header + path.read_bytes())
+    succeeded(accord("set", "4.5", "in_progress"))
+    assert path.read_bytes().startswith(header)
+    assert history(accord, "4.5")[-1]["new"] == "in_progress"
+    assert_valid(accord)
