@@ -273,11 +273,22 @@ def test_stored_hostile_text_reaches_no_reader_raw(hostile: str, accord: Accord)
     assert not re.search(r"(?<!\\)\]\((javascript|data|file|vbscript):", report, re.IGNORECASE)
 
 
+def _groups(strings: list[str], most: int) -> list[str]:
+    """The strings joined into as few texts as fit the shortest bound they are planted under."""
+    groups = [""]
+    for text in strings:
+        if groups[-1] and len(groups[-1]) + len(text) > most:
+            groups.append("")
+        groups[-1] += text
+    return groups
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize("planted", _groups(HOSTILE, 150))
 def test_html_report_has_no_script_no_live_link_and_no_raw_control(
-    records: Path, accord: Accord, tmp_path: Path
+    records: Path, accord: Accord, tmp_path: Path, planted: str
 ) -> None:
-    plant(records, "".join(HOSTILE))
+    plant(records, planted)
     page_path = tmp_path / "report.html"
     out = accord("report", "--today", TODAY, "--format", "html", "-o", str(page_path))
     assert out.code == 0, out.stderr
@@ -286,7 +297,8 @@ def test_html_report_has_no_script_no_live_link_and_no_raw_control(
     assert_safe_html(page, "report html")
     assert '<a href="https://example.org/minutes?a=1&amp;b=2">' in page
     assert "javascript:alert(document.domain)" in page  # shown as text, not as a link
-    assert "&lt;U+202E&gt;" in page
+    if "\u202e" in planted:
+        assert "&lt;U+202E&gt;" in page
 
 
 def test_validate_names_every_evidence_that_is_not_an_http_link(records: Path, accord: Accord) -> None:

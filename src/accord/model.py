@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 FORMAT_VERSION = 1
 
@@ -126,14 +126,8 @@ def is_http_url(value: str) -> bool:
         parts = urlsplit(value)
     except ValueError:  # such as an unclosed [ of an IPv6 host
         return False
-    unsafe = any(c.isspace() or c in '<>"`{}|\\^' for c in value)
+    unsafe = any(c.isspace() or not c.isprintable() or c in '<>"`{}|\\^' for c in value)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not unsafe
-
-
-def _http_url(value: str) -> str:
-    if not is_http_url(value):
-        raise ValueError("must be an http(s) URL")
-    return value
 
 
 IsoDate = Annotated[date, BeforeValidator(_parse_date), PlainSerializer(date.isoformat)]
@@ -146,7 +140,8 @@ Person = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
 Owner = Annotated[str, Field(max_length=MAX_NAME)]
 Note = Annotated[str, Field(max_length=MAX_NOTE)]
 Url = Annotated[str, Field(min_length=1, max_length=MAX_URL)]
-Evidence = Annotated[str, Field(max_length=MAX_URL), AfterValidator(_http_url)]
+# Any other scheme stays readable (shown as text, never linked); validate reports it.
+Evidence = Annotated[str, Field(max_length=MAX_URL)]
 RecordId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID)]
 CommitmentId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*\.[0-9]+$", max_length=MAX_ID)]
 Tag = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID)]
