@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from accord import storage, yamlio
+from accord.model import MAX_NOTE
 from conftest import Accord, git, run_accord
 from helpers import assert_refused, leftovers, shown, succeeded
 
@@ -520,13 +521,20 @@ def test_an_edit_saved_while_accord_writes_is_kept(repo: Path, monkeypatch: pyte
 
 def test_a_change_that_would_make_a_record_too_large_to_read_is_refused(repo: Path) -> None:
     path = repo / RECORD
-    room = yamlio.MAX_FILE_BYTES - path.stat().st_size - 2_000
-    filler = f"history:\n- at: '2026-01-01T00:00:00.000000Z'\n  by: Filler\n  id: '4.5'\n  note: {'x' * room}\n"
+    # A long history of notes as long as a note may be, filled to 1,500 bytes short of the limit.
+    room = yamlio.MAX_FILE_BYTES - path.stat().st_size - 1_500
+    event = "- at: '2026-01-01T00:00:00.000000Z'\n  by: Filler\n  id: '4.5'\n  note: {}\n"
+    events = []
+    while room > 0:
+        note = "x" * min(MAX_NOTE, room - len(event.format("")))
+        events.append(event.format(note))
+        room -= len(events[-1])
+    filler = "history:\n" + "".join(events)
     path.write_bytes(path.read_bytes().replace(b"history: []\n", filler.encode()))
     git(repo, "commit", "-qam", "a long history")
     accord = Accord(repo / "statement")
     before = state(repo)
-    line = assert_refused(accord("note", "4.5", "y" * 5_000))
+    line = assert_refused(accord("note", "4.5", "y" * 3_000))
     assert "too large" in line and "split" in line and "nothing written" in line
     assert state(repo) == before
     assert accord("note", "4.5", "short").code == 0  # still under the limit: accepted, and readable

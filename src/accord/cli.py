@@ -320,11 +320,12 @@ def validate(directory: DirOption = None) -> None:
     from .validation import validate as run_validate
 
     store = _store(directory)
-    found = run_validate(store)
-    render.problems(found)
+    # First: a clone that merges records as text is what led to most unmerged records.
     warning = missing_driver(store.root)
     if warning:
         _error(f"note: {warning}")
+    found = run_validate(store)
+    render.problems(found)
     if found:
         sys.stderr.write(f"{len(found)} problem{'s' if len(found) != 1 else ''} found\n")
         _exit(EXIT_NOTHING)
