@@ -1,4 +1,4 @@
-"""Checks for values typed on the command line; each failure is a UsageError naming the option."""
+"""Checks for values typed on the command line; each failure is an InvalidValue naming the option."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
-from .errors import UsageError
+from .errors import InvalidValue
 from .model import BOTH_SIDES, Statement, Status
 
 
@@ -16,9 +16,9 @@ def text(value: str, option: str) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise UsageError(f"{option} is not valid UTF-8") from None
+        raise InvalidValue(f"{option} is not valid UTF-8") from None
     if not value.strip():
-        raise UsageError(f"{option} is empty")
+        raise InvalidValue(f"{option} is empty")
     return value
 
 
@@ -31,16 +31,16 @@ def status(value: str) -> Status:
     try:
         return Status.parse(text(value, "STATUS"))
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise InvalidValue(str(exc)) from None
 
 
 def iso_date(value: str, option: str) -> date:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise UsageError(f"{option} {value!r} is not a date in the form YYYY-MM-DD")
+        raise InvalidValue(f"{option} {value!r} is not a date in the form YYYY-MM-DD")
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{option} {value!r} is not a calendar date") from None
+        raise InvalidValue(f"{option} {value!r} is not a calendar date") from None
 
 
 def since(value: str, today: date) -> date:
@@ -57,17 +57,17 @@ def url(value: str, option: str = "--evidence") -> str:
     parts = urlsplit(value)
     unsafe = any(c.isspace() or c in '<>"`{}|\\^' for c in value)
     if parts.scheme not in ("http", "https") or not parts.netloc or unsafe:
-        raise UsageError(f"{option} {value!r} is not an http(s) URL")
+        raise InvalidValue(f"{option} {value!r} is not an http(s) URL")
     return value
 
 
-def amount(value: str) -> Decimal:
+def amount(value: str, option: str = "VALUE") -> Decimal:
     try:
         number = Decimal(value.strip().replace("_", ""))
     except InvalidOperation:
-        raise UsageError(f"VALUE {value!r} is not a number") from None
+        raise InvalidValue(f"{option} {value!r} is not a number") from None
     if not number.is_finite():
-        raise UsageError(f"VALUE {value!r} is not a finite number")
+        raise InvalidValue(f"{option} {value!r} is not a finite number")
     return number
 
 
@@ -75,12 +75,12 @@ def side(value: str, statement: Statement) -> str:
     choices = [BOTH_SIDES, *statement.sides]
     key = text(value, "--side").strip().lower()
     if key not in choices:
-        raise UsageError(f"unknown side {value!r}; this statement's sides: {', '.join(choices)}")
+        raise InvalidValue(f"unknown side {value!r}; this statement's sides: {', '.join(choices)}")
     return key
 
 
 def tag(value: str) -> str:
     tag_text = text(value, "--tag").strip().lower()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", tag_text):
-        raise UsageError(f"tag {value!r} may hold only letters, digits and '-'")
+        raise InvalidValue(f"tag {value!r} may hold only letters, digits and '-'")
     return tag_text

@@ -10,7 +10,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -33,13 +33,13 @@ class Actor:
     email: str | None
 
 
-def identify(explicit: str | None, store: Store) -> Actor:
+def identify(explicit: str | None, store: Store, environ: Mapping[str, str] = os.environ) -> Actor:
     """`--by`, else ACCORD_USER, else git's user.name, else the login name."""
     git = Git.find(store.root)
     git_name = git.config("user.name") if git else None
-    name = explicit if explicit is not None else os.environ.get("ACCORD_USER") or git_name or getpass.getuser()
+    name = explicit if explicit is not None else environ.get("ACCORD_USER") or git_name or getpass.getuser()
     name = inputs.text(name, "--by").strip()
-    email = os.environ.get("ACCORD_EMAIL") or (git.config("user.email") if git and name == git_name else None)
+    email = environ.get("ACCORD_EMAIL") or (git.config("user.email") if git and name == git_name else None)
     return Actor(name, email)
 
 
@@ -207,9 +207,9 @@ class Change:
     outranked: list[tuple[Event, Any]] = field(default_factory=list)
 
 
-def commit_enabled(store: Store, no_commit: bool) -> Git | None:
+def commit_enabled(store: Store, no_commit: bool, environ: Mapping[str, str] = os.environ) -> Git | None:
     """The work tree to commit in, unless `--no-commit`, ACCORD_COMMIT=0 or `git config accord.commit false`."""
-    if no_commit or os.environ.get("ACCORD_COMMIT", "1").lower() in ("0", "false", "no"):
+    if no_commit or environ.get("ACCORD_COMMIT", "1").lower() in ("0", "false", "no"):
         return None
     git = Git.find(store.root)
     if git is None or (git.config("accord.commit") or "true").lower() in ("false", "0", "no"):
@@ -402,7 +402,7 @@ def measure(
 
         check_period(target, period)
         if target.kind == "cumulative" and amount < 0:
-            raise UsageError(f"target {target.id} is a cumulative amount: VALUE may not be negative")
+            raise UsageError(f"target {target.id} is a cumulative amount: a measurement may not be negative")
         name = series or primary_series(target).name
         old = _measurement(target, name, period)
         if old is not None and old.value == amount and old.source == source_text:

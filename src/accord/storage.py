@@ -60,9 +60,9 @@ class Loaded(Generic[M]):
     raw: bytes
 
 
-def find_records(explicit: Path | None, start: Path | None = None) -> Path:
-    """`--dir`, else ACCORD_DIR, else the nearest `statement/` folder from `start` upward."""
-    if explicit is None and os.environ.get("ACCORD_DIR"):
+def find_records(explicit: Path | None, start: Path | None = None, *, environment: bool = True) -> Path:
+    """`--dir`, else ACCORD_DIR (if `environment`), else the nearest `statement/` folder from `start` upward."""
+    if explicit is None and environment and os.environ.get("ACCORD_DIR"):
         explicit = Path(os.environ["ACCORD_DIR"])
     if explicit is not None:
         if not (explicit / STATEMENT_FILE).is_file():
@@ -73,9 +73,8 @@ def find_records(explicit: Path | None, start: Path | None = None) -> Path:
         candidate = folder / "statement"
         if (candidate / STATEMENT_FILE).is_file():
             return candidate
-    raise RecordsNotFound(
-        f"no statement/ folder with a {STATEMENT_FILE} in {here} or above; pass --dir or set ACCORD_DIR"
-    )
+    hint = "; pass --dir or set ACCORD_DIR" if environment else ""
+    raise RecordsNotFound(f"no statement/ folder with a {STATEMENT_FILE} in {here} or above{hint}")
 
 
 def natural_key(record_id: str) -> tuple[tuple[int, int | str], ...]:
@@ -108,8 +107,9 @@ def parse_record(model: type[M], data: object, raw: bytes | None, path: Path) ->
 class Store:
     """The records of one statement, on disk."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, lock_timeout: float | None = None):
         self.root = root
+        self.lock_timeout = lock_timeout  # None: $ACCORD_LOCK_TIMEOUT, else the default
 
     # -- paths -------------------------------------------------------------------------------
 
@@ -205,6 +205,8 @@ class Store:
         """Serialise writers across processes; stale temporary files are removed once held."""
         from filelock import FileLock, Timeout
 
+        if timeout is None:
+            timeout = self.lock_timeout
         if timeout is None:
             timeout = float(os.environ.get("ACCORD_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
         lock = FileLock(self.root / LOCK_FILE, timeout=timeout)
