@@ -157,7 +157,11 @@ REFUSED: list[tuple[str, Call, type[Exception], str]] = [
      "no series 'x'"),
     ("negative sum", lambda t: t.measure("edcf", -1, period="2026-06-30", source="s"), accord.InvalidValue, "negative"),
     ("empty source", lambda t: t.measure("trade", 1, period="2026", source=" "), accord.InvalidValue, "source"),
-    ("status of a target", lambda t: t.set_status("trade", Status.STALLED), accord.InvalidValue, "target"),
+    ("status of a target", lambda t: t.set_status("Trade", Status.STALLED), accord.InvalidValue, "measure()"),
+    ("owner of a target", lambda t: t.edit("trade", owner="Trade desk"), accord.InvalidValue, "measure()"),
+    ("measure an article", lambda t: t.measure("4", 1, period="2026", source="s"), accord.InvalidValue, "not a target"),
+    ("measure 4.5", lambda t: t.measure("4.5", 1, period="2026", source="s"), accord.InvalidValue, "targets()"),
+    ("measure nothing", lambda t: t.measure("tarde", 1, period="2026", source="s"), accord.NotFoundError, "trade"),
     ("unknown commitment", lambda t: t.set_status("4.99", Status.STALLED), accord.NotFoundError, "4.99"),
     ("id that is a path", lambda t: t.note("../statement", "x"), accord.NotFoundError, "no record"),
     ("empty id", lambda t: t.show(""), accord.InvalidValue, "record id is empty"),
@@ -183,6 +187,7 @@ def test_wrong_types_and_values_are_refused_in_the_records_words(
     message = str(raised.value)
     assert words in message
     assert "--" not in message and "VALUE" not in message and "PATTERN" not in message
+    assert "`accord" not in message or error is accord.NotFoundError  # a command is no advice to a program
     assert type(raised.value) is error or not issubclass(error, accord.AccordError)
     assert_untouched(records, before)
 

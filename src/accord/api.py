@@ -281,7 +281,7 @@ class Tracker:
     ) -> Change:
         """Set an article's or a commitment's status; `on` dates a change that happened before today.
         Setting the status it has already changes nothing, unless a note or evidence comes with it."""
-        _text(record_id, "the record id")
+        self._not_a_target(record_id)
         if not isinstance(status, Status):
             raise TypeError(f"status must be an accord.Status such as Status.IN_PROGRESS, not {status!r}")
         _extras(note, evidence)
@@ -311,7 +311,7 @@ class Tracker:
     ) -> Change:
         """Change an article's or a commitment's owner, due date or tags. None clears the owner or
         the due date; an argument left out leaves its field as it is."""
-        _text(record_id, "the record id")
+        self._not_a_target(record_id)
         if owner is UNSET and due is UNSET and not add_tags and not remove_tags:
             raise InvalidValue("nothing to edit: give an owner, a due date or tags to add or remove")
         new_owner = None if owner is UNSET else "" if owner is None else _text(owner, "the owner")
@@ -350,7 +350,9 @@ class Tracker:
         """Record a target's figure for a period (a year for a yearly target, an ISO date for a
         cumulative one) in a series (default: the primary one). The same period again is a
         correction. A float is refused with TypeError: it is not the exact figure."""
-        _text(target_id, "the target id")
+        if not self._names_target(_text(target_id, "the target id")):
+            operations.find(self._store, target_id)  # NotFoundError for an id that names no record at all
+            raise InvalidValue(f"{target_id.strip().lower()} is not a target; Tracker.targets() lists the targets")
         amount = _amount(value)
         _text(period, "the period")
         _text(source, "the source")
@@ -392,6 +394,17 @@ class Tracker:
         return [Problem.of(error) for error in validation.validate(self._store)]
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _names_target(self, record_id: str) -> bool:
+        """Whether `record_id` is a target's, told from the file names alone (articles come first, as in find)."""
+        key = record_id.strip().lower()
+        if "." in key or "/" in key or self._store.article_path(key).is_file():
+            return False
+        return self._store.target_path(key).is_file()
+
+    def _not_a_target(self, record_id: str) -> None:
+        if self._names_target(_text(record_id, "the record id")):
+            raise InvalidValue(f"{record_id.strip().lower()} is a target: its figures are recorded with measure()")
 
     @contextmanager
     def _reading(self) -> Iterator[list[DataError]]:
