@@ -271,6 +271,14 @@ def test_without_an_actor_the_git_user_acts_and_commit_false_writes_without_comm
     assert "articles/4.yaml" in git(repo, "status", "--porcelain")
 
 
+def test_an_actor_with_an_email_address_signs_the_commit(repo: Path) -> None:
+    tracker = accord.open(repo / "statement", actor=accord.Actor("Le Van A", "lva@example.org"))
+    tracker.note("4.5", "Minutes filed")
+    assert git(repo, "log", "-1", "--format=%an <%ae>").strip() == "Le Van A <lva@example.org>"
+    with pytest.raises(accord.InvalidValue):
+        accord.open(repo / "statement", actor=accord.Actor(" ", None))
+
+
 def test_a_change_waits_for_the_lock_as_long_as_it_was_told(records: Path) -> None:
     before = snapshot(records)
     tracker = accord_open(records, lock_timeout=0.2)

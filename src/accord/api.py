@@ -123,7 +123,9 @@ def open(
     """
     if path is not None and not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or a Path, not {type(path).__name__}")
-    if actor is not None and not isinstance(actor, Actor):
+    if isinstance(actor, Actor):
+        _text(actor.name, "the actor's name")
+    elif actor is not None:
         actor = _text(actor, "the actor's name").strip()
     if not isinstance(commit, bool):
         raise TypeError(f"commit must be True or False, not {type(commit).__name__}")
