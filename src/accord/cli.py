@@ -496,6 +496,36 @@ def report(
     sys.stderr.write(f"wrote {output}\n")
 
 
+@app.command()
+def browse(
+    read_only: Annotated[bool, typer.Option("--read-only", help="Look only: no key changes a record.")] = False,
+    by: ByOption = None,
+    no_commit: NoCommit = False,
+    directory: DirOption = None,
+) -> None:
+    """Browse, search and update the commitments in a terminal window (needs accord[browse])."""
+    import os
+
+    from .api import open as open_tracker
+    from .operations import commit_enabled, identify
+    from .storage import DEFAULT_LOCK_TIMEOUT
+
+    try:
+        from .browse import Browser
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] != "textual":
+            raise
+        raise AccordError("the browser needs Textual: pip install 'accord[browse]'") from None
+    store = _store(directory)
+    tracker = open_tracker(
+        store.root,
+        actor=identify(by, store),
+        commit=commit_enabled(store, no_commit) is not None,
+        lock_timeout=float(os.environ.get("ACCORD_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT)),
+    )
+    Browser(tracker, read_only=read_only).run()
+
+
 merge_app = typer.Typer(
     cls=_Group,
     help="Let git merge record files by joining their histories.",
