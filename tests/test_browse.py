@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static
 from textual.widgets._toast import Toast
 
 import accord
-from accord.browse import Browser
+from accord.browse import SEARCH_PAUSE, Browser
 from conftest import Accord, git
 from helpers import LOCK, assert_refused, assert_untouched, snapshot, succeeded
 from support import commitment_ids, expected_hits, fold, read_yaml
@@ -106,6 +106,11 @@ def detail(app: Browser) -> str:
 
 async def type_text(pilot: Pilot[None], text: str) -> None:
     await pilot.press(*("space" if c == " " else c for c in text))
+
+
+async def pause_typing(pilot: Pilot[None]) -> None:
+    """Wait as a typist would, long enough for the search to run."""
+    await pilot.pause(SEARCH_PAUSE * 2)
 
 
 async def choose(pilot: Pilot[None], record_id: str) -> None:
@@ -196,10 +201,13 @@ def test_typing_in_the_search_box_narrows_the_list_as_accord_search_does(browse:
         seen["all"] = listed(app)
         await pilot.press("slash")
         await type_text(pilot, "handel")
+        await pause_typing(pilot)
         seen["handel"] = listed(app)
         await pilot.press("backspace", "backspace", "backspace")
+        await pause_typing(pilot)
         seen["han"] = listed(app)
         await pilot.press("escape")
+        await pause_typing(pilot)
         seen["cleared"] = listed(app)
 
     browse(script)
@@ -216,6 +224,7 @@ def test_a_glossary_name_finds_the_other_names_in_the_browser_too(browse: Browsi
     async def script(pilot: Pilot[None]) -> None:
         await pilot.press("slash")
         await type_text(pilot, "KVFTA")
+        await pilot.press("enter")  # searches at once, without waiting for a pause
         assert isinstance(pilot.app, Browser)
         seen.extend(listed(pilot.app))
 
@@ -341,6 +350,23 @@ def test_a_writer_holding_the_lock_gives_a_notice_not_a_traceback(
     [notice] = seen
     assert notice.startswith("not done") and "lock" in notice
     assert_untouched(records, before)
+
+
+def test_a_record_file_that_does_not_load_is_named_and_the_others_still_show(browse: Browsing, records: Path) -> None:
+    others = commitment_ids(records, lambda a, c: a["id"] != "7")
+    broken = records / "articles" / "7.yaml"
+    broken.write_text(broken.read_text("utf-8").replace("section:", "section: [", 1), "utf-8")
+    seen: dict[str, Any] = {}
+
+    async def script(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, Browser)
+        seen["listed"], seen["notices"] = listed(app), notices(app)
+
+    browse(script)
+    assert seen["listed"] == others
+    [notice] = seen["notices"]
+    assert notice.startswith("left out, it does not load: statement/articles/7.yaml:3: not valid YAML")
 
 
 # -- read-only -----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,6 +18,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
@@ -182,6 +184,8 @@ class RecordTable(DataTable[Text]):
     def show(self, records: list[Article | Commitment], today: date) -> None:
         """Show these records, keeping the cursor on the one it was on if it is still there."""
         self.records, self.today = records, today
+        if not self.size.width:
+            return  # not laid out yet: filled once its width is known
         selected = self.selected_id()
         self.clear(columns=True)
         width = max(len(r.id) for r in records) if records else 2
@@ -491,6 +495,9 @@ class ProgressScreen(Screen[None]):
 
 WRITE_ACTIONS = frozenset({"set_status", "note", "edit", "undo"})
 
+# Typing searches once the typist pauses this long (seconds): each search reads every record.
+SEARCH_PAUSE = 0.25
+
 
 class Commitments(Screen[None]):
     """The commitments, filtered and searched, with the detail of the one under the cursor."""
@@ -512,6 +519,8 @@ class Commitments(Screen[None]):
         self.read_only = read_only
         self.filters = Filters()
         self.query_text = ""
+        self.pending_search: Timer | None = None
+        self.reported: list[str] = []  # the unreadable record files already shown
         self.items: dict[str, Article | Commitment] = {}
         statement = tracker.statement
         self.section_titles = {s.number: s.title for s in statement.sections}
@@ -551,6 +560,7 @@ class Commitments(Screen[None]):
         except AccordError as exc:
             self.browser.fail(exc)
             return
+        self.report_skipped()
         self.items = {item.id: item for item in items}
         kind = "record" if self.query_text.strip() else "commitment"
         count = f"{len(self.items)} {kind}{'' if len(self.items) == 1 else 's'}"
@@ -561,6 +571,19 @@ class Commitments(Screen[None]):
 
     def selected_id(self) -> str | None:
         return self.query_one("#list", RecordTable).selected_id()
+
+    def report_skipped(self) -> None:
+        """Say once which record files the latest read left out, because they do not load."""
+        root = self.tracker.root.parent
+        problems = [
+            str(replace(p, path=p.path.relative_to(root) if p.path.is_relative_to(root) else p.path))
+            for p in self.tracker.skipped
+        ]
+        if problems and problems != self.reported:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            message = visible(f"left out, it does not load: {problems[0]}{more}", one_line=True)
+            self.notify(message, severity="warning", timeout=30, markup=False)
+        self.reported = problems
 
     def show_detail(self) -> None:
         pane = self.query_one("#detail-text", Static)
@@ -587,10 +610,15 @@ class Commitments(Screen[None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":
             self.query_text = event.value
-            self.reload()
+            if self.pending_search is not None:
+                self.pending_search.stop()
+            self.pending_search = self.set_timer(SEARCH_PAUSE, self.reload)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":
+            if self.pending_search is not None:
+                self.pending_search.stop()
+            self.reload()
             self.query_one("#list", DataTable).focus()
 
     # -- changes
