@@ -7,6 +7,7 @@ in the record files and in git; what it showed, on the screen it drew.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -372,7 +373,24 @@ def test_a_record_file_that_does_not_load_is_named_and_the_others_still_show(bro
 # -- read-only -----------------------------------------------------------------------------------
 
 
-def test_read_only_shows_the_mark_and_no_key_changes_a_record(browse: Browsing, records: Path) -> None:
+def records_not_writable(records: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system refuses writes under the records folder (root passes chmod, so ask access())."""
+    allowed = os.access
+
+    def access(path: Any, mode: int, **options: Any) -> bool:
+        if mode & os.W_OK and Path(path).resolve().is_relative_to(records.resolve()):
+            return False
+        return allowed(path, mode, **options)
+
+    monkeypatch.setattr(os, "access", access)
+
+
+@pytest.mark.parametrize("why", ["--read-only", "records not writable"])
+def test_read_only_shows_the_mark_and_no_key_changes_a_record(
+    browse: Browsing, records: Path, monkeypatch: pytest.MonkeyPatch, why: str
+) -> None:
+    if why == "records not writable":
+        records_not_writable(records, monkeypatch)
     before = snapshot(records)
     seen: dict[str, Any] = {}
 
@@ -385,7 +403,7 @@ def test_read_only_shows_the_mark_and_no_key_changes_a_record(browse: Browsing, 
             await pilot.press(key)
             seen.setdefault("screens", []).append(type(app.screen).__name__)
 
-    browse(script, "--read-only")
+    browse(script, *([why] if why.startswith("--") else []))
     first_line, *_, footer = seen["screen"].splitlines()
     assert "read-only" in first_line
     assert "Search" in footer and "Status" not in footer and "Undo" not in footer
