@@ -1,6 +1,6 @@
 """Time `accord browse` from its start to its first screen, as a whole process in a terminal.
 
-    python bench/browse_startup.py [--articles 2000] [--runs 5]
+    python bench/browse_startup.py [--articles 4000] [--runs 5]
 
 Each run starts `accord browse --read-only` in a pseudo-terminal of 80x24, reads what it draws
 until the detail of the first commitment is on screen, then presses q. The figure is the median time from the
@@ -16,7 +16,6 @@ import fcntl
 import os
 import pty
 import select
-import shutil
 import statistics
 import struct
 import sys
@@ -25,7 +24,7 @@ import termios
 import time
 from pathlib import Path
 
-from generate import SHIPPED, generate
+from generate import shipped_and_generated
 
 FIRST_SCREEN = b"targets"  # a label of the detail pane, drawn once the list is filled and a row is under the cursor
 
@@ -67,15 +66,12 @@ def median_first_screen(records: Path, runs: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--articles", type=int, default=4000)
     parser.add_argument("--events", type=int, default=20)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        shipped = Path(folder) / "shipped"
-        shutil.copytree(SHIPPED, shipped, ignore=shutil.ignore_patterns(".accord-cache", ".accord.lock"))
-        large = Path(folder) / "large"
-        generate(large, args.articles, args.events)
+        shipped, large = shipped_and_generated(Path(folder), args.articles, args.events)
         for label, records in (("shipped statement", shipped), (f"{args.articles} articles", large)):
             first_screen(records)  # fills the parse cache
             seconds = median_first_screen(records, args.runs)
