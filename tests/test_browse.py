@@ -160,6 +160,7 @@ def test_filter_open_set_status_with_note_then_undo_is_logged_and_committed(
         await type_text(pilot, "https://example.org/minutes")
         await pilot.press("enter")
         seen["after set"] = commitment(repo_records, "10", "10.4")["status"]
+        seen["detail after set"] = detail(app)
         seen["notices after set"] = notices(app)
         await pilot.press("u")
         seen["notices after undo"] = notices(app)
@@ -172,6 +173,8 @@ def test_filter_open_set_status_with_note_then_undo_is_logged_and_committed(
     excerpt = commitment(repo_records, "10", "10.4")["excerpt"]
     assert " ".join(excerpt.split())[:60] in " ".join(seen["detail"].split())
     assert seen["after set"] == "in_progress"
+    history_line = "Officer Browse  10.4 status: not_started -> in_progress"
+    assert history_line in seen["detail after set"] and "Agreed at the joint committee" in seen["detail after set"]
     assert seen["notices after set"] == ["10.4 status: not_started -> in_progress (committed)"]
     assert seen["notices after undo"][-1] == "10.4 status: in_progress -> not_started (committed)"
 
@@ -250,8 +253,8 @@ def test_a_note_with_evidence_and_an_edit_of_owner_due_and_tags(browse: Browsing
         await type_text(pilot, "Ministry of Finance")
         await pilot.press("tab")
         await type_text(pilot, "2026-06-30")
-        await pilot.press("tab", "end", *["backspace"] * len("aeo-mra"))  # the other tags kept
-        await type_text(pilot, "Customs-Pilot")
+        await pilot.press("tab")  # the tags, all selected: typing replaces them
+        await type_text(pilot, "Market-Access, customs customs-pilot")  # any case, commas or spaces
         await pilot.press("enter")
 
     browse(script)
@@ -275,6 +278,7 @@ def test_a_refused_value_is_one_line_on_screen_the_dialog_keeps_what_was_typed(b
         app = pilot.app
         assert isinstance(app, Browser)
         await choose(pilot, "4.5")
+        seen["detail"] = detail(app)
         await pilot.press("s", "down", "tab")
         await type_text(pilot, "Talks held")
         await pilot.press("tab")
@@ -288,6 +292,8 @@ def test_a_refused_value_is_one_line_on_screen_the_dialog_keeps_what_was_typed(b
         seen["after escape"] = type(app.screen).__name__
 
     stderr = browse(script)
+    trade = read_yaml(records / "targets" / "trade.yaml")
+    assert f"targets  trade ({trade['title']})" in seen["detail"]
     assert seen["notices"] == ["not done the evidence 'example.org/no-scheme' is not an http(s) URL"]
     assert stderr == ""
     assert seen["still open"] == "StatusDialog"

@@ -29,6 +29,7 @@ from .model import BOTH_SIDES, Article, Commitment, Event, Status, Target
 from .operations import describe
 from .query import Filters, is_overdue
 from .tracking import figures
+from .views import _progress_row as progress_row
 
 if TYPE_CHECKING:
     from .api import Shown, Unset
@@ -101,39 +102,26 @@ def _event_text(event: Event) -> Text:
 
 
 def detail_text(shown: Shown, today: date, section_titles: dict[int, str]) -> Text:
-    """What the detail pane shows of a record: fields, excerpt, history, targets, article text."""
+    """What the detail pane shows of an article or a commitment: fields, targets, excerpt, history, article."""
     item = shown.item
-    parts: list[Text] = []
-    if isinstance(item, Target):
-        parts.append(Text.assemble((f"Target {item.id}  ", "bold"), plain(item.title, "bold")))
-        parts.append(
-            _fields(
-                [
-                    ("goal", plain(f"{item.value} {item.unit} by {item.deadline.isoformat()}")),
-                    ("kind", plain(item.kind)),
-                    ("measures", plain(item.commitment)),
-                    ("source", plain(item.source)),
-                ]
-            )
-        )
-    else:
-        label = "" if isinstance(item, Commitment) else "Article "
-        parts.append(Text.assemble((f"{label}{item.id}  ", "bold"), plain(item.title, "bold")))
-        due = plain(item.due.isoformat() if item.due else None, "bold red" if is_overdue(item, today) else "")
-        pairs = [("status", status_text(item.status))]
-        if isinstance(item, Commitment):
-            pairs.append(("side", plain(item.side)))
-        pairs += [("owner", plain(item.owner)), ("due", due), ("tags", plain(list(item.tags)))]
-        if isinstance(item, Commitment):
-            pairs.append(("targets", plain([f"{t.id} ({t.title})" for t in shown.measured_by])))
-        parts.append(_fields(pairs))
-        if isinstance(item, Commitment):
-            parts.append(Text.assemble(("Excerpt\n", "bold underline"), plain(item.excerpt, one_line=False)))
+    assert not isinstance(item, Target)  # the list holds articles and commitments
+    label = "" if isinstance(item, Commitment) else "Article "
+    parts = [Text.assemble((f"{label}{item.id}  ", "bold"), plain(item.title, "bold"))]
+    due = plain(item.due.isoformat() if item.due else None, "bold red" if is_overdue(item, today) else "")
+    pairs = [("status", status_text(item.status))]
+    if isinstance(item, Commitment):
+        pairs.append(("side", plain(item.side)))
+    pairs += [("owner", plain(item.owner)), ("due", due), ("tags", plain(list(item.tags)))]
+    if isinstance(item, Commitment):
+        pairs.append(("targets", plain([f"{t.id} ({t.title})" for t in shown.measured_by])))
+    parts.append(_fields(pairs))
+    if isinstance(item, Commitment):
+        parts.append(Text.assemble(("Excerpt\n", "bold underline"), plain(item.excerpt, one_line=False)))
     history = [_event_text(e) for e in reversed(shown.events)]
     parts.append(Text.assemble(("History", "bold underline"), " (newest first)" if history else ": none yet"))
     if history:
         parts.append(Text("\n").join(history))
-    article = shown.article if shown.article is not None else item if isinstance(item, Article) else None
+    article = shown.article
     if article is not None:
         section = section_titles.get(article.section, "?")
         parts.append(
@@ -173,8 +161,6 @@ def _describe_filters(filters: Filters, query: str) -> str:
 class RecordTable(DataTable[Text]):
     """The list: id, status, side, due and a title cut to the width that is left."""
 
-    FIXED: ClassVar[list[tuple[str, int]]] = [("id", 5), ("status", 11), ("side", 7), ("due", 10)]
-
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.records: list[Article | Commitment] = []
@@ -188,14 +174,18 @@ class RecordTable(DataTable[Text]):
             return  # not laid out yet: filled once its width is known
         selected = self.selected_id()
         self.clear(columns=True)
-        width = max(len(r.id) for r in records) if records else 2
-        fixed = [(label, width if label == "id" else least) for label, least in self.FIXED]
+        fixed = {
+            "id": [r.id for r in records],
+            "status": [s.value for s in Status],
+            "side": [r.side for r in records if isinstance(r, Commitment)],
+            "due": [date.max.isoformat()],
+        }
+        widths = {label: max(len(v) for v in [label, *values]) for label, values in fixed.items()}
         self.fitted_to = self.size.width
-        room = (
-            self.fitted_to - sum(w for _, w in fixed) - 2 * self.cell_padding * 5 - self.styles.scrollbar_size_vertical
-        )
-        for label, columns in [*fixed, ("title", max(room, 10))]:
-            self.add_column(label, width=columns, key=label)
+        padding = 2 * self.cell_padding * (len(widths) + 1) + self.styles.scrollbar_size_vertical
+        widths["title"] = max(self.fitted_to - sum(widths.values()) - padding, 10)
+        for label, width in widths.items():
+            self.add_column(label, width=width, key=label)
         for item in records:
             due = item.due.isoformat() if item.due else None
             title = plain(item.title)
@@ -319,6 +309,13 @@ class NoteDialog(Dialog):
         )
 
 
+def typed_tags(typed: str) -> list[str]:
+    """Tags as typed, separated by spaces or commas, in the records' form: `Trade` is `trade`."""
+    from .inputs import tag
+
+    return [tag(t) for t in typed.replace(",", " ").split()]
+
+
 def _changed_text(old: str | None, typed: str) -> str | Unset | None:
     """What `edit` is asked to do with a text field: leave it (UNSET), clear it (None) or set it."""
     new = typed.strip() or None
@@ -346,7 +343,7 @@ class EditDialog(Dialog):
         owner = _changed_text(item.owner, self.query_one("#owner", Input).value)
         due_text = _changed_text(item.due.isoformat() if item.due else None, self.query_one("#due", Input).value)
         due = iso_date(due_text, "due") if isinstance(due_text, str) else due_text
-        tags = self.query_one("#tags", Input).value.replace(",", " ").split()
+        tags = typed_tags(self.query_one("#tags", Input).value)
         return self.browser.tracker.edit(
             self.record_id,
             owner=owner,
@@ -404,12 +401,10 @@ class FilterDialog(ModalScreen[Filters | None]):
         return list(self.query_one(f"#{name}", SelectionList).selected)
 
     def action_apply(self) -> None:
-        from .inputs import tag
-
         try:
-            tags = frozenset(tag(t) for t in self.query_one("#tags", Input).value.replace(",", " ").split())
+            tags = frozenset(typed_tags(self.query_one("#tags", Input).value))
         except AccordError as exc:
-            self.notify(one_line_error(exc), severity="error", markup=False)
+            browser_of(self).fail(exc)
             return
         owner = self.query_one("#owner", Input).value.strip()
         self.dismiss(
@@ -463,19 +458,17 @@ class ProgressScreen(Screen[None]):
         )
         targets = self.query_one("#targets", DataTable)
         targets.add_columns("verdict", "target", "latest", "goal", "% done", "needed", "projected", "deadline")
-        for data in map(figures, overview.targets):
-            needed = data["still_needed"]
-            per_year = "%/yr" if data["kind"] == "level" else "/yr"
+        for row in (progress_row(figures(p), rich_cells=False) for p in overview.targets):
             targets.add_row(
-                Text(data["verdict"], style=VERDICT_STYLES.get(data["verdict"], "")),
-                plain(data["target"]),
-                plain(f"{data['latest']} ({data['period']})" if data["latest"] is not None else None),
-                plain(data["goal"]),
-                plain(f"{data['percent']} %" if data["percent"] is not None else None),
-                plain(f"{needed} {per_year}" if needed is not None else None),
-                plain(data["projection"]),
-                plain(data["deadline"].isoformat()),
-                key=data["target"],
+                Text(row["verdict"], style=VERDICT_STYLES.get(row["verdict"], "")),
+                plain(row["target"]),
+                plain(f"{row['latest']} ({row['period']})" if row["latest"] is not None else None),
+                plain(row["goal"]),
+                plain(row["percent"]),
+                plain(row["needed"]),
+                plain(row["projection"]),
+                plain(row["deadline"].isoformat()),
+                key=row["target"],
             )
         deadlines = self.query_one("#deadlines", DataTable)
         deadlines.add_columns("due", "days", "id", "status", "title")
