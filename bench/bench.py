@@ -23,7 +23,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from generate import SHIPPED, generate
+from generate import generate, shipped_and_generated
 
 ACCORD = [sys.executable, "-m", "accord"]
 
@@ -120,10 +120,7 @@ def main() -> None:
     parser.add_argument("--long-history", type=int, default=2600, help="events in one record: 5 years, weekly")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        shipped = Path(scratch) / "shipped"
-        shutil.copytree(SHIPPED, shipped, ignore=shutil.ignore_patterns(".accord-cache", ".accord.lock"))
-        large = Path(scratch) / "large"
-        generate(large, args.articles, args.events)
+        shipped, large = shipped_and_generated(Path(scratch), args.articles, args.events)
         commitments = sum(f.read_text("utf-8").count("\n- id: ") for f in (large / "articles").glob("*.yaml"))
         print(f"accord --help: {median_of([['--help']] * args.runs, shipped) * 1000:.0f} ms")
         print("shipped statement (25 articles, 123 commitments):")

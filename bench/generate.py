@@ -23,6 +23,15 @@ from accord.storage import Store
 SHIPPED = Path(__file__).resolve().parent.parent / "statement"
 
 
+def shipped_and_generated(scratch: Path, articles: int, events: int) -> tuple[Path, Path]:
+    """Under `scratch`: a copy of the shipped records, and a statement generated with `articles` articles."""
+    shipped = scratch / "shipped"
+    shutil.copytree(SHIPPED, shipped, ignore=shutil.ignore_patterns(".accord-cache", ".accord.lock"))
+    large = scratch / "large"
+    generate(large, articles, events)
+    return shipped, large
+
+
 def generate(out: Path, articles: int, events: int, seed: int = 1) -> None:
     rng = random.Random(seed)
     if out.exists():

@@ -137,6 +137,25 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from . import __version__
+
+        sys.stdout.write(f"accord {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", help="Print the version and exit.", callback=_print_version, is_eager=True),
+    ] = False,
+) -> None:
+    """Options that come before the command: only --version."""
+
+
 DirOption = Annotated[
     Path | None,
     typer.Option(
@@ -593,6 +612,34 @@ def report(
         count = len(built.unreadable)
         _error(f"the report leaves out what {count} unreadable record{'s' if count != 1 else ''} hold")
         _exit(EXIT_ERROR)
+
+
+@app.command()
+def browse(
+    read_only: Annotated[bool, typer.Option("--read-only", help="Look only: no key changes a record.")] = False,
+    by: ByOption = None,
+    no_commit: NoCommit = False,
+    directory: DirOption = None,
+) -> None:
+    """Browse, search and update the commitments in a terminal window (needs accord[browse])."""
+    from . import settings
+    from .api import open as open_tracker
+    from .operations import commit_enabled, identify
+
+    try:
+        from .browse import Browser
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] != "textual":
+            raise
+        raise AccordError("the browser needs Textual: pip install 'accord[browse]'") from None
+    store = _store(directory)
+    tracker = open_tracker(
+        store.root,
+        actor=identify(by, store),
+        commit=commit_enabled(store, no_commit) is not None,
+        lock_timeout=settings.lock_timeout(),
+    )
+    Browser(tracker, read_only=read_only).run()
 
 
 merge_app = typer.Typer(

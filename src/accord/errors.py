@@ -26,6 +26,10 @@ class NotFoundError(UsageError):
     """An id that names no record."""
 
 
+class InvalidValue(UsageError):
+    """A value the records cannot take: an unknown status, an empty note, a bad link, a date in the future."""
+
+
 class RecordsNotFound(AccordError):
     """No records folder could be found."""
 

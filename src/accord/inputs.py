@@ -1,4 +1,4 @@
-"""Checks for values typed on the command line; each failure is a UsageError naming the option."""
+"""Checks for values typed on the command line; each failure is an InvalidValue naming the option."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
-from .errors import UsageError
+from .errors import InvalidValue
 from .model import (
     BOTH_SIDES,
     MAX_NAME,
@@ -31,12 +31,12 @@ def text(value: str, option: str) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise UsageError(f"{option} is not valid UTF-8") from None
+        raise InvalidValue(f"{option} is not valid UTF-8") from None
     if not value.strip():
-        raise UsageError(f"{option} is empty")
+        raise InvalidValue(f"{option} is empty")
     limit = _LIMITS.get(option, MAX_TEXT)
     if len(value) > limit:
-        raise UsageError(f"{option} is {len(value)} characters long; at most {limit}")
+        raise InvalidValue(f"{option} is {len(value)} characters long; at most {limit}")
     return value
 
 
@@ -60,16 +60,16 @@ def _choice(parse: Callable[[str], C], value: str, option: str) -> C:
     try:
         return parse(text(value, option))
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise InvalidValue(str(exc)) from None
 
 
 def iso_date(value: str, option: str) -> date:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise UsageError(f"{option} {value!r} is not a date in the form YYYY-MM-DD")
+        raise InvalidValue(f"{option} {value!r} is not a date in the form YYYY-MM-DD")
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{option} {value!r} is not a calendar date") from None
+        raise InvalidValue(f"{option} {value!r} is not a calendar date") from None
 
 
 def since(value: str, today: date) -> date:
@@ -80,39 +80,39 @@ def since(value: str, today: date) -> date:
         try:
             return today - timedelta(days=days)
         except OverflowError:
-            raise UsageError(f"--since {value!r} reaches back before the year 1") from None
+            raise InvalidValue(f"--since {value!r} reaches back before the year 1") from None
     return iso_date(value, "--since")
 
 
 def url(value: str, option: str = "--evidence") -> str:
     text(value, option)
     if not is_http_url(value):
-        raise UsageError(f"{option} {value!r} is not an http(s) URL")
+        raise InvalidValue(f"{option} {value!r} is not an http(s) URL")
     return value
 
 
-def amount(value: str) -> Decimal:
+def amount(value: str, option: str = "VALUE") -> Decimal:
     """A measurement as the records hold it: `1E+3` is 1000; too large or too fine is refused."""
     try:
         number = Decimal(value.strip().replace("_", ""))
     except InvalidOperation:
-        raise UsageError(f"VALUE {value!r} is not a number") from None
+        raise InvalidValue(f"{option} {value!r} is not a number") from None
     try:
         return bounded_amount(number)
     except ValueError as exc:
-        raise UsageError(f"VALUE {value!r}: {exc}") from None
+        raise InvalidValue(f"{option} {value!r}: {exc}") from None
 
 
 def side(value: str, statement: Statement) -> str:
     choices = [BOTH_SIDES, *statement.sides]
     key = text(value, "--side").strip().lower()
     if key not in choices:
-        raise UsageError(f"unknown side {value!r}; this statement's sides: {', '.join(choices)}")
+        raise InvalidValue(f"unknown side {value!r}; this statement's sides: {', '.join(choices)}")
     return key
 
 
 def tag(value: str) -> str:
     tag_text = text(value, "--tag").strip().lower()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", tag_text):
-        raise UsageError(f"tag {value!r} may hold only letters, digits and '-'")
+        raise InvalidValue(f"tag {value!r} may hold only letters, digits and '-'")
     return tag_text

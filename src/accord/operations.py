@@ -11,7 +11,7 @@ import getpass
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -35,13 +35,13 @@ class Actor:
     email: str | None
 
 
-def identify(explicit: str | None, store: Store) -> Actor:
+def identify(explicit: str | None, store: Store, environ: Mapping[str, str] = os.environ) -> Actor:
     """`--by`, else ACCORD_USER, else git's user.name, else the login name."""
     git = Git.find(store.root)
     git_name = git.config("user.name") if git else None
-    name = explicit if explicit is not None else os.environ.get("ACCORD_USER") or git_name or getpass.getuser()
+    name = explicit if explicit is not None else environ.get("ACCORD_USER") or git_name or getpass.getuser()
     name = inputs.text(name, "--by").strip()
-    email = os.environ.get("ACCORD_EMAIL") or (git.config("user.email") if git and name == git_name else None)
+    email = environ.get("ACCORD_EMAIL") or (git.config("user.email") if git and name == git_name else None)
     return Actor(name, email)
 
 
@@ -209,14 +209,14 @@ class Change:
     outranked: list[tuple[Event, Any]] = field(default_factory=list)
 
 
-def commit_enabled(store: Store, no_commit: bool) -> Git | None:
+def commit_enabled(store: Store, no_commit: bool, environ: Mapping[str, str] = os.environ) -> Git | None:
     """The work tree to commit in, unless `--no-commit`, ACCORD_COMMIT=0 or `git config accord.commit false`.
 
     Records outside any git work tree are written without a commit. In a work tree git cannot
     be used in (it refuses it, or git is missing), a change to be committed is refused: it
     would otherwise be left written and uncommitted.
     """
-    if not settings.commit_wanted() or no_commit:
+    if no_commit or not settings.commit_wanted(environ):
         return None
     try:
         git = Git.locate(store.root)
@@ -482,7 +482,7 @@ def measure(
 
         check_period(target, period)
         if target.kind == "cumulative" and amount < 0:
-            raise UsageError(f"target {target.id} is a cumulative amount: VALUE may not be negative")
+            raise UsageError(f"target {target.id} is a cumulative amount: a measurement may not be negative")
         name = series or primary_series(target).name
         old = _measurement(target, name, period)  # the same figure again is a re-assertion, recorded too
         previous = {"old": old.value, "old_source": old.source} if old else {}

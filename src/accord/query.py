@@ -21,7 +21,8 @@ class Filters:
     owner: str | None = None
     tags: frozenset[str] = frozenset()
     due_before: date | None = None
-    overdue_on: date | None = None
+    overdue_on: date | None = None  # due before this day and not closed
+    overdue: bool = False  # overdue as of the reader's today, which sets `overdue_on` (accord.Tracker does)
 
     def accepts(self, article: Article, item: Article | Commitment) -> bool:
         if self.statuses and item.status not in self.statuses:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 
 from .errors import UsageError
 
@@ -17,9 +18,9 @@ _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
 
-def lock_timeout() -> float:
+def lock_timeout(environ: Mapping[str, str] = os.environ) -> float:
     """ACCORD_LOCK_TIMEOUT: how long to wait for another writer, in seconds (default 10)."""
-    text = os.environ.get("ACCORD_LOCK_TIMEOUT", "").strip()
+    text = environ.get("ACCORD_LOCK_TIMEOUT", "").strip()
     if not text:
         return DEFAULT_LOCK_TIMEOUT
     try:
@@ -31,9 +32,9 @@ def lock_timeout() -> float:
     return seconds
 
 
-def commit_wanted() -> bool:
+def commit_wanted(environ: Mapping[str, str] = os.environ) -> bool:
     """ACCORD_COMMIT: commit each change (the default) or not."""
-    text = os.environ.get("ACCORD_COMMIT", "").strip()
+    text = environ.get("ACCORD_COMMIT", "").strip()
     return flag(text, "ACCORD_COMMIT") if text else True
 
 

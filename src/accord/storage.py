@@ -62,9 +62,9 @@ class Loaded(Generic[M]):
     raw: bytes
 
 
-def find_records(explicit: Path | None, start: Path | None = None) -> Path:
-    """`--dir`, else ACCORD_DIR, else the nearest `statement/` folder from `start` upward."""
-    if explicit is None and os.environ.get("ACCORD_DIR"):
+def find_records(explicit: Path | None, start: Path | None = None, *, environment: bool = True) -> Path:
+    """`--dir`, else ACCORD_DIR (if `environment`), else the nearest `statement/` folder from `start` upward."""
+    if explicit is None and environment and os.environ.get("ACCORD_DIR"):
         explicit = Path(os.environ["ACCORD_DIR"])
     if explicit is not None:
         if not (explicit / STATEMENT_FILE).is_file():
@@ -75,9 +75,8 @@ def find_records(explicit: Path | None, start: Path | None = None) -> Path:
         candidate = folder / "statement"
         if (candidate / STATEMENT_FILE).is_file():
             return candidate
-    raise RecordsNotFound(
-        f"no statement/ folder with a {STATEMENT_FILE} in {here} or above; pass --dir or set ACCORD_DIR"
-    )
+    hint = "; pass --dir or set ACCORD_DIR" if environment else ""
+    raise RecordsNotFound(f"no statement/ folder with a {STATEMENT_FILE} in {here} or above{hint}")
 
 
 def present(path: Path) -> bool:
@@ -127,9 +126,10 @@ def _from_cache(cache: ParseCache, article_id: str, raw: bytes, path: Path, hist
 class Store:
     """The records of one statement, on disk."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, lock_timeout: float | None = None):
         self.root = root
         self.notify: Callable[[str], None] = lambda message: None  # what a user should hear of, not an error
+        self.lock_timeout = lock_timeout  # None: $ACCORD_LOCK_TIMEOUT, else the default
 
     # -- paths -------------------------------------------------------------------------------
 
@@ -245,7 +245,7 @@ class Store:
         from filelock import FileLock, Timeout
 
         if timeout is None:
-            timeout = settings.lock_timeout()
+            timeout = self.lock_timeout if self.lock_timeout is not None else settings.lock_timeout()
         lock = FileLock(self.root / LOCK_FILE, timeout=timeout)
         try:
             lock.acquire()

@@ -1,0 +1,510 @@
+"""accord as a library: a `Tracker` over one records folder, typed values in, typed results out.
+
+The command line and the terminal browser are faces on this API. Everything a change depends on
+(who makes it, whether to commit it, how long to wait for another writer, what day it is) is
+given to `open`; nothing here reads accord's environment variables.
+
+Arguments of the wrong type raise TypeError; a value the records cannot take raises InvalidValue,
+whose message speaks of records and values. Every other failure is an `AccordError` (errors.py).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from . import inputs, operations, tracking, validation
+from . import report as reporting
+from .errors import DataError, InvalidValue, NotFoundError, UsageError
+from .model import Article, Commitment, Event, Glossary, Statement, Status, Target
+from .operations import Actor, Change
+from .query import Filters, compile_pattern, search, select
+from .report import Report
+from .settings import DEFAULT_LOCK_TIMEOUT
+from .storage import ARTICLES, TARGETS, Store, find_records
+from .tracking import Overview
+from .vcs import Git
+
+__all__ = [
+    "UNSET",
+    "CommitmentRow",
+    "Problem",
+    "SearchHit",
+    "Shown",
+    "Tracker",
+    "Unset",
+    "open",
+]
+
+
+class Unset(Enum):
+    """The type of UNSET: an argument left out, where None would clear the field."""
+
+    UNSET = "UNSET"
+
+
+UNSET = Unset.UNSET
+
+
+@dataclass(frozen=True)
+class CommitmentRow:
+    """A commitment with the article it belongs to."""
+
+    article: Article
+    commitment: Commitment
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A record whose text matched: a commitment, or an article none of whose commitments matched."""
+
+    article: Article
+    commitment: Commitment | None  # None when the article's own text or title matched
+    field: str  # the first field that matched: excerpt, title or tags; an article's text or title
+    line: str  # that field's text
+    spans: tuple[tuple[int, int], ...]  # where the query matched in `line`, as (start, end)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Everything known of one record."""
+
+    record_id: str
+    item: Article | Commitment | Target
+    article: Article | None  # the article that holds a commitment, the article itself; None for a target
+    events: list[Event]  # the history that concerns this record, oldest first
+    measured_by: list[Target]  # the targets whose `commitment` is this record
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in a record file: where, and what."""
+
+    path: Path
+    line: int | None
+    field: str | None
+    message: str
+
+    @classmethod
+    def of(cls, error: DataError) -> Problem:
+        return cls(error.path, error.line, error.field, error.message)
+
+    def __str__(self) -> str:
+        """`file:line: field: message`, as the command line prints it."""
+        return str(DataError(self.path, self.line, self.message, self.field))
+
+
+def open(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    actor: str | Actor | None = None,
+    commit: bool = True,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    today: date | None = None,
+) -> Tracker:
+    """Open a records folder.
+
+    path: the folder that holds statement.yaml; None: the nearest `statement/` folder from the
+        working directory upward.
+    actor: who makes changes; None: git's user.name for the folder, else the login name.
+    commit: commit each change with git when the folder is in a git work tree (unless the clone
+        has `git config accord.commit false`).
+    lock_timeout: seconds to wait for another writer before LockTimeout.
+    today: the day overdue, progress and the report are computed for; None: today in UTC.
+
+    Raises RecordsNotFound when there is no records folder, TypeError for an argument of the
+    wrong type and InvalidValue for an empty actor name or a negative lock timeout.
+    """
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or a Path, not {type(path).__name__}")
+    if isinstance(actor, Actor):
+        _text(actor.name, "the actor's name")
+    elif actor is not None:
+        actor = _text(actor, "the actor's name").strip()
+    if not isinstance(commit, bool):
+        raise TypeError(f"commit must be True or False, not {type(commit).__name__}")
+    if isinstance(lock_timeout, bool) or not isinstance(lock_timeout, (int, float)):
+        raise TypeError(f"lock_timeout must be a number of seconds, not {type(lock_timeout).__name__}")
+    if not lock_timeout >= 0:
+        raise InvalidValue(f"the lock timeout must be zero or more seconds, not {lock_timeout}")
+    if today is not None:
+        _day(today, "today")
+    root = find_records(Path(path) if path is not None else None, environment=False)
+    return Tracker(Store(root, float(lock_timeout)), actor, commit, today)
+
+
+class Tracker:
+    """The records of one statement: read them, change them, measure them. Made by `accord.open`.
+
+    Reads skip a record file that does not load, so that one broken file does not hide the
+    others; `skipped` lists the files the latest read left out.
+    """
+
+    def __init__(self, store: Store, actor: str | Actor | None, commit: bool, today: date | None):
+        self._store = store
+        self._actor = actor
+        self._commit = commit
+        self._git: Git | Unset | None = UNSET
+        self._today = today
+        self.skipped: list[Problem] = []
+
+    def __repr__(self) -> str:
+        return f"<accord.Tracker {self.root}>"
+
+    # -- the folder and its settings ---------------------------------------------------------
+
+    @property
+    def root(self) -> Path:
+        """The records folder."""
+        return self._store.root
+
+    @property
+    def today(self) -> date:
+        """The day given to `open`, else today in UTC."""
+        return self._today or datetime.now(UTC).date()
+
+    @property
+    def actor(self) -> Actor:
+        """Who makes changes."""
+        if not isinstance(self._actor, Actor):
+            self._actor = operations.identify(self._actor, self._store, environ={})
+        return self._actor
+
+    @property
+    def writable(self) -> bool:
+        """False when the records folder, its record folders or a record file is read-only: marked so
+        by its permissions (even for a superuser, who could write it anyway) or not writable by us."""
+        folders = [self.root] + [f for f in (self.root / ARTICLES, self.root / TARGETS) if f.is_dir()]
+        files = [p for f in folders[1:] for p in f.glob("*.yaml")]
+        return all(p.stat().st_mode & 0o222 and os.access(p, os.W_OK) for p in [*folders, *files])
+
+    @property
+    def statement(self) -> Statement:
+        """statement.yaml, read now. Raises DataError when it does not load."""
+        return self._store.statement()
+
+    @property
+    def glossary(self) -> Glossary:
+        """glossary.yaml (empty when there is none), read now. Raises DataError when it does not load."""
+        return self._store.glossary()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def articles(self, *, history: bool = False) -> list[Article]:
+        """Every article in reading order; with `history`, each with its events."""
+        with self._reading() as errors:
+            return list(self._store.articles(errors, history=history))
+
+    def targets(self) -> list[Target]:
+        """Every numeric target, with its series and history."""
+        with self._reading() as errors:
+            return list(self._store.targets(errors))
+
+    def commitments(self, filters: Filters | None = None) -> list[CommitmentRow]:
+        """The commitments that pass `filters` (all of them without), in reading order."""
+        chosen = self._filters(filters)
+        with self._reading() as errors:
+            rows = select(self._store.articles(errors, history=False), chosen)
+            return [CommitmentRow(row.article, row.item) for row in rows if isinstance(row.item, Commitment)]
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: Filters | None = None,
+        regex: bool = False,
+        word: bool = False,
+        case_sensitive: bool = False,
+    ) -> list[SearchHit]:
+        """Records that mention `query`, as `accord search` finds them: case- and accent-blind unless
+        `case_sensitive`, glossary names counted as one, a regular expression with `regex`, whole
+        words with `word`. Raises InvalidValue for an empty query or a bad regular expression."""
+        _text(query, "the search text")
+        for name, flag in (("regex", regex), ("word", word), ("case_sensitive", case_sensitive)):
+            _flag(flag, name)
+        chosen = self._filters(filters)
+        with _as_invalid_value():
+            pattern = compile_pattern(
+                query, case_sensitive=case_sensitive, regex=regex, word=word, glossary=self._store.glossary()
+            )
+        with self._reading() as errors:
+            hits = search(self._store.articles(errors, history=False), pattern, chosen)
+            return [
+                SearchHit(
+                    hit.article,
+                    hit.item if isinstance(hit.item, Commitment) else None,
+                    hit.matches[0][0],
+                    hit.matches[0][1],
+                    tuple(hit.matches[0][2]),
+                )
+                for hit in hits
+                if hit.article is not None  # no targets are searched here
+            ]
+
+    def show(self, record_id: str) -> Shown:
+        """An article (`4`), a commitment (`4.5`) or a target (`trade`), with its history and the
+        targets that measure it. Raises NotFoundError for an id that names no record."""
+        _text(record_id, "the record id")
+        found = operations.find(self._store, record_id)
+        item = found.item
+        record = found.loaded.record
+        events = [e for e in record.history if e.id == item.id or e.id.startswith(item.id + ".")]
+        measured_by = [t for t in self.targets() if t.commitment == item.id] if isinstance(item, Commitment) else []
+        article = record if isinstance(record, Article) else None
+        return Shown(found.record_id, item, article, events, measured_by)
+
+    def log(self, record_id: str | None = None, *, since: date | None = None, by: str | None = None) -> list[Event]:
+        """Every change, newest first: of one record (an article's includes its commitments'),
+        recorded on or after `since`, made by `by` (any case)."""
+        if record_id is not None:
+            _text(record_id, "the record id")
+        if since is not None:
+            _day(since, "since")
+        if by is not None:
+            _text(by, "the name")
+        with self._reading() as errors:
+            return [entry.event for entry in operations.log(self._store, record_id, since, by, errors)]
+
+    # -- changing: each one locked, logged in the record's history, committed ----------------
+
+    def set_status(
+        self,
+        record_id: str,
+        status: Status,
+        *,
+        note: str | None = None,
+        evidence: str | None = None,
+        on: date | None = None,
+    ) -> Change:
+        """Set an article's or a commitment's status; `on` dates a change that happened before today.
+        Setting the status it has already changes nothing, unless a note or evidence comes with it."""
+        self._not_a_target(record_id)
+        if not isinstance(status, Status):
+            raise TypeError(f"status must be an accord.Status such as Status.IN_PROGRESS, not {status!r}")
+        _extras(note, evidence)
+        if on is not None and _day(on, "on") > datetime.now(UTC).date():
+            raise InvalidValue(f"a change cannot have happened on {on.isoformat()}, which is in the future")
+        with _as_invalid_value():
+            return operations.set_status(
+                self._store, record_id, status.value, self.actor, self._committer(), note, evidence, on
+            )
+
+    def note(self, record_id: str, text: str, *, evidence: str | None = None) -> Change:
+        """Add a note to a record's history without changing anything else."""
+        _text(record_id, "the record id")
+        _extras(text, evidence)
+        with _as_invalid_value():
+            return operations.add_note(self._store, record_id, text, self.actor, self._committer(), evidence)
+
+    def edit(
+        self,
+        record_id: str,
+        *,
+        owner: str | Unset | None = UNSET,
+        due: date | Unset | None = UNSET,
+        add_tags: Sequence[str] = (),
+        remove_tags: Sequence[str] = (),
+        note: str | None = None,
+    ) -> Change:
+        """Change an article's or a commitment's owner, due date or tags. None clears the owner or
+        the due date; an argument left out leaves its field as it is."""
+        self._not_a_target(record_id)
+        if owner is UNSET and due is UNSET and not add_tags and not remove_tags:
+            raise InvalidValue("nothing to edit: give an owner, a due date or tags to add or remove")
+        new_owner = None if owner is UNSET else "" if owner is None else _text(owner, "the owner")
+        new_due = None if due is UNSET else "" if due is None else _day(due, "due").isoformat()
+        adding, removing = _tags(add_tags, "add_tags"), _tags(remove_tags, "remove_tags")
+        _extras(note, None)
+        with _as_invalid_value():
+            return operations.edit(
+                self._store,
+                record_id,
+                self.actor,
+                self._committer(),
+                owner=new_owner,
+                due=new_due,
+                add_tags=adding,
+                remove_tags=removing,
+                note=note,
+            )
+
+    def undo(self) -> Change:
+        """Take back the actor's latest change not yet taken back. Raises NothingToDo when there is
+        none, ConflictError when someone has changed the field since."""
+        with _as_invalid_value():
+            return operations.undo(self._store, self.actor, self._committer())
+
+    def measure(
+        self,
+        target_id: str,
+        value: Decimal | int | str,
+        *,
+        period: str,
+        source: str,
+        series: str | None = None,
+        note: str | None = None,
+    ) -> Change:
+        """Record a target's figure for a period (a year for a yearly target, an ISO date for a
+        cumulative one) in a series (default: the primary one). The same period again is a
+        correction. A float is refused with TypeError: it is not the exact figure."""
+        if not self._names_target(_text(target_id, "the target id")):
+            operations.find(self._store, target_id)  # NotFoundError for an id that names no record at all
+            raise InvalidValue(f"{target_id.strip().lower()} is not a target; Tracker.targets() lists the targets")
+        amount = _amount(value)
+        _text(period, "the period")
+        _text(source, "the source")
+        if series is not None:
+            _text(series, "the series")
+        _extras(note, None)
+        with _as_invalid_value():
+            return operations.measure(
+                self._store, target_id, amount, period, source, self.actor, self._committer(), series, note
+            )
+
+    # -- figures -----------------------------------------------------------------------------
+
+    def progress(self, today: date | None = None) -> Overview:
+        """Every target's progress and the dated commitments still open, as of `today` (default:
+        the tracker's)."""
+        as_of = _day(today, "today") if today is not None else self.today
+        with self._reading() as errors:
+            return tracking.overview(self._store, as_of, None, None, errors)
+
+    def report(self, *, today: date | None = None, since: date | None = None, week: str | None = None) -> Report:
+        """The weekly report: by default over the seven days up to `today` (default: the tracker's);
+        from `since`; or over one ISO week, `week` such as '2026-W47' or 'current'."""
+        as_of = _day(today, "today") if today is not None else self.today
+        if since is not None and week is not None:
+            raise InvalidValue("a report covers the days from a start date or one week, not both")
+        if since is not None and _day(since, "since") > as_of:
+            raise InvalidValue(f"a report cannot start on {since.isoformat()}, after its today ({as_of.isoformat()})")
+        if week is not None:
+            _text(week, "the week")
+        try:
+            period = reporting.period_for(as_of, since, week)
+        except UsageError:
+            raise InvalidValue(f"week {week!r} is not an ISO week such as 2026-W47") from None
+        return reporting.build(self._store, as_of, period)
+
+    def validate(self) -> list[Problem]:
+        """Every problem `accord validate` finds, each with its file, line and field."""
+        return [Problem.of(error) for error in validation.validate(self._store)]
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _names_target(self, record_id: str) -> bool:
+        """Whether `record_id` is a target's, told from the file names alone (articles come first, as in find)."""
+        key = record_id.strip().lower()
+        if "." in key or "/" in key or self._store.article_path(key).is_file():
+            return False
+        return self._store.target_path(key).is_file()
+
+    def _not_a_target(self, record_id: str) -> None:
+        if self._names_target(_text(record_id, "the record id")):
+            raise InvalidValue(f"{record_id.strip().lower()} is a target: its figures are recorded with measure()")
+
+    @contextmanager
+    def _reading(self) -> Iterator[list[DataError]]:
+        errors: list[DataError] = []
+        try:
+            yield errors
+        finally:
+            self.skipped = [Problem.of(error) for error in errors]
+
+    def _committer(self) -> Git | None:
+        """The work tree to commit in, found once."""
+        if isinstance(self._git, Unset):
+            self._git = operations.commit_enabled(self._store, not self._commit, environ={})
+        return self._git
+
+    def _filters(self, filters: Filters | None) -> Filters:
+        """`filters` checked, its tags and sides in the records' form, `overdue` as of the tracker's today."""
+        if filters is None:
+            return Filters()
+        if not isinstance(filters, Filters):
+            raise TypeError(f"filters must be an accord.Filters, not {type(filters).__name__}")
+        statuses = frozenset(filters.statuses)
+        if not all(isinstance(s, Status) for s in statuses):
+            raise TypeError("Filters.statuses must hold accord.Status values such as Status.STALLED")
+        sections = frozenset(filters.sections)
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in sections):
+            raise TypeError("Filters.sections must hold section numbers")
+        sides = frozenset(filters.sides)
+        if sides:
+            statement = self._store.statement()
+            sides = frozenset(inputs.side(_text(s, "a side"), statement) for s in sides)
+        if filters.owner is not None:
+            _text(filters.owner, "the owner")
+        if filters.due_before is not None:
+            _day(filters.due_before, "due_before")
+        if filters.overdue_on is not None:
+            _day(filters.overdue_on, "overdue_on")
+        overdue_on = filters.overdue_on or (self.today if _flag(filters.overdue, "overdue") else None)
+        tags = frozenset(_tags(filters.tags, "Filters.tags"))
+        return replace(filters, statuses=statuses, sections=sections, sides=sides, tags=tags, overdue_on=overdue_on)
+
+
+# -- checking what callers pass in -------------------------------------------------------------
+
+
+@contextmanager
+def _as_invalid_value() -> Iterator[None]:
+    """The core still raises a plain UsageError for a value a record cannot take; here it is an InvalidValue."""
+    try:
+        yield
+    except (InvalidValue, NotFoundError):
+        raise
+    except UsageError as exc:
+        raise InvalidValue(str(exc)) from None
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    return inputs.text(value, what)
+
+
+def _flag(value: Any, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{what} must be True or False, not {type(value).__name__}")
+    return value
+
+
+def _day(value: Any, what: str) -> date:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise TypeError(f"{what} must be a datetime.date, not {type(value).__name__}")
+    return value
+
+
+def _extras(note: Any, evidence: Any) -> None:
+    if note is not None:
+        _text(note, "the note")
+    if evidence is not None:
+        inputs.url(_text(evidence, "the evidence"), "the evidence")
+
+
+def _tags(tags: Iterable[str], what: str) -> list[str]:
+    if isinstance(tags, str):
+        raise TypeError(f"{what} must be a sequence of tags such as ['trade'], not one str")
+    return [inputs.tag(_text(tag, "a tag")) for tag in tags]
+
+
+def _amount(value: Any) -> str:
+    """A measurement in the exact form the core reads it."""
+    if isinstance(value, float):
+        raise TypeError(
+            f"a measurement must be a Decimal, an int or a str such as '96.1', not the float {value!r}: "
+            "a float is not the exact figure"
+        )
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
+        raise TypeError(f"a measurement must be a Decimal, an int or a str such as '96.1', not {type(value).__name__}")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise InvalidValue(f"a measurement must be a finite number, not {value}")
+    return str(inputs.amount(value, "the measurement") if isinstance(value, str) else value)
