@@ -52,8 +52,8 @@ def test_the_api_page_runs_as_written_and_prints_what_it_says(repo: Path, monkey
     assert authors == [
         "Le Van A|undo trade korea 2026: 96.1 -> (none)",
         "Le Van A|trade korea 2026: (none) -> 96.1",
-        "Le Van A|4.2 status: stalled -> in_progress",
-        "Le Van A|4.2 status: not_started -> stalled",
+        "Le Van A|18.2 status: stalled -> in_progress",
+        "Le Van A|18.2 status: not_started -> stalled",
     ]
     assert git(repo, "status", "--porcelain", "--untracked-files=no") == ""
 
