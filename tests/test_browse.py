@@ -114,6 +114,15 @@ async def pause_typing(pilot: Pilot[None]) -> None:
     await pilot.pause(SEARCH_PAUSE * 2)
 
 
+async def next_status_with(pilot: Pilot[None], note: str, evidence: str) -> None:
+    """Press s, pick the status after the current one, type the note and the evidence, press enter."""
+    await pilot.press("s", "down", "tab")
+    await type_text(pilot, note)
+    await pilot.press("tab")
+    await type_text(pilot, evidence)
+    await pilot.press("enter")
+
+
 async def choose(pilot: Pilot[None], record_id: str) -> None:
     """Put the list's cursor on a record, as arrow keys would."""
     app = pilot.app
@@ -154,11 +163,7 @@ def test_filter_open_set_status_with_note_then_undo_is_logged_and_committed(
         await pilot.press("enter")
         seen["detail"] = detail(app)
         # Set a status with a note and evidence.
-        await pilot.press("s", "down", "tab")
-        await type_text(pilot, "Agreed at the joint committee")
-        await pilot.press("tab")
-        await type_text(pilot, "https://example.org/minutes")
-        await pilot.press("enter")
+        await next_status_with(pilot, "Agreed at the joint committee", "https://example.org/minutes")
         seen["after set"] = commitment(repo_records, "10", "10.4")["status"]
         seen["detail after set"] = detail(app)
         seen["notices after set"] = notices(app)
@@ -279,11 +284,7 @@ def test_a_refused_value_is_one_line_on_screen_the_dialog_keeps_what_was_typed(b
         assert isinstance(app, Browser)
         await choose(pilot, "4.5")
         seen["detail"] = detail(app)
-        await pilot.press("s", "down", "tab")
-        await type_text(pilot, "Talks held")
-        await pilot.press("tab")
-        await type_text(pilot, "example.org/no-scheme")
-        await pilot.press("enter")
+        await next_status_with(pilot, "Talks held", "example.org/no-scheme")
         seen["screen"] = on_screen(app)
         seen["notices"] = notices(app)
         seen["files"] = snapshot(records)
