@@ -243,6 +243,33 @@ def test_a_glossary_name_finds_the_other_names_in_the_browser_too(browse: Browsi
     assert seen == expected_hits(records, pattern)
 
 
+def test_a_long_list_arrives_whole_and_a_change_keeps_the_cursor_on_its_record(
+    browse: Browsing, records: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(accord.browse, "FIRST_ROWS", 40)  # the rest of the 122 come after the first screen
+    seen: dict[str, Any] = {}
+
+    async def script(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, Browser)
+        await pilot.pause()
+        seen["listed"] = listed(app)
+        app.main.reload()
+        app.main.reload()  # a second list before the rest of the first is in: only the second is kept
+        await pilot.pause()
+        seen["twice"] = listed(app)
+        await choose(pilot, "20.1")
+        await next_status_with(pilot, "Minutes signed", "https://example.org/20-1")
+        await pilot.pause()
+        seen["after"] = listed(app)
+        seen["under the cursor"] = app.main.selected_id()
+
+    browse(script)
+    assert seen["listed"] == seen["twice"] == seen["after"] == commitment_ids(records)
+    assert seen["under the cursor"] == "20.1"
+    assert commitment(records, "20", "20.1")["status"] == "in_progress"
+
+
 # -- the other changes ----------------------------------------------------------------------------
 
 
