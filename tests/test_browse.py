@@ -114,6 +114,15 @@ async def pause_typing(pilot: Pilot[None]) -> None:
     await pilot.pause(SEARCH_PAUSE * 2)
 
 
+async def next_status_with(pilot: Pilot[None], note: str, evidence: str) -> None:
+    """Press s, pick the status after the current one, type the note and the evidence, press enter."""
+    await pilot.press("s", "down", "tab")
+    await type_text(pilot, note)
+    await pilot.press("tab")
+    await type_text(pilot, evidence)
+    await pilot.press("enter")
+
+
 async def choose(pilot: Pilot[None], record_id: str) -> None:
     """Put the list's cursor on a record, as arrow keys would."""
     app = pilot.app
@@ -154,11 +163,7 @@ def test_filter_open_set_status_with_note_then_undo_is_logged_and_committed(
         await pilot.press("enter")
         seen["detail"] = detail(app)
         # Set a status with a note and evidence.
-        await pilot.press("s", "down", "tab")
-        await type_text(pilot, "Agreed at the joint committee")
-        await pilot.press("tab")
-        await type_text(pilot, "https://example.org/minutes")
-        await pilot.press("enter")
+        await next_status_with(pilot, "Agreed at the joint committee", "https://example.org/minutes")
         seen["after set"] = commitment(repo_records, "10", "10.4")["status"]
         seen["detail after set"] = detail(app)
         seen["notices after set"] = notices(app)
@@ -238,6 +243,33 @@ def test_a_glossary_name_finds_the_other_names_in_the_browser_too(browse: Browsi
     assert seen == expected_hits(records, pattern)
 
 
+def test_a_long_list_arrives_whole_and_a_change_keeps_the_cursor_on_its_record(
+    browse: Browsing, records: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(accord.browse, "FIRST_ROWS", 40)  # the rest of the 122 come after the first screen
+    seen: dict[str, Any] = {}
+
+    async def script(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, Browser)
+        await pilot.pause()
+        seen["listed"] = listed(app)
+        app.main.reload()
+        app.main.reload()  # a second list before the rest of the first is in: only the second is kept
+        await pilot.pause()
+        seen["twice"] = listed(app)
+        await choose(pilot, "20.1")
+        await next_status_with(pilot, "Minutes signed", "https://example.org/20-1")
+        await pilot.pause()
+        seen["after"] = listed(app)
+        seen["under the cursor"] = app.main.selected_id()
+
+    browse(script)
+    assert seen["listed"] == seen["twice"] == seen["after"] == commitment_ids(records)
+    assert seen["under the cursor"] == "20.1"
+    assert commitment(records, "20", "20.1")["status"] == "in_progress"
+
+
 # -- the other changes ----------------------------------------------------------------------------
 
 
@@ -279,11 +311,7 @@ def test_a_refused_value_is_one_line_on_screen_the_dialog_keeps_what_was_typed(b
         assert isinstance(app, Browser)
         await choose(pilot, "4.5")
         seen["detail"] = detail(app)
-        await pilot.press("s", "down", "tab")
-        await type_text(pilot, "Talks held")
-        await pilot.press("tab")
-        await type_text(pilot, "example.org/no-scheme")
-        await pilot.press("enter")
+        await next_status_with(pilot, "Talks held", "example.org/no-scheme")
         seen["screen"] = on_screen(app)
         seen["notices"] = notices(app)
         seen["files"] = snapshot(records)

@@ -158,6 +158,10 @@ def _describe_filters(filters: Filters, query: str) -> str:
     return "; ".join(words)
 
 
+# Rows added before the first screen is drawn; the rest follow at once, after it.
+FIRST_ROWS = 200
+
+
 class RecordTable(DataTable[Text]):
     """The list: id, status, side, due and a title cut to the width that is left."""
 
@@ -166,6 +170,7 @@ class RecordTable(DataTable[Text]):
         self.records: list[Article | Commitment] = []
         self.today = date.min
         self.fitted_to = 0
+        self.filling = 0  # counts lists shown, so that the rest of an old one is not added
 
     def show(self, records: list[Article | Commitment], today: date) -> None:
         """Show these records, keeping the cursor on the one it was on if it is still there."""
@@ -186,6 +191,17 @@ class RecordTable(DataTable[Text]):
         widths["title"] = max(self.fitted_to - sum(widths.values()) - padding, 10)
         for label, width in widths.items():
             self.add_column(label, width=width, key=label)
+        self.filling += 1
+        self.add_records(records[:FIRST_ROWS], selected)
+        if len(records) > FIRST_ROWS:  # the rest once the first screen is drawn
+            self.call_after_refresh(self.add_rest, self.filling, records[FIRST_ROWS:], selected)
+
+    def add_rest(self, filling: int, records: list[Article | Commitment], selected: str | None) -> None:
+        if filling == self.filling:  # not replaced by a newer list meanwhile
+            self.add_records(records, selected if self.cursor_row == 0 else None)
+
+    def add_records(self, records: list[Article | Commitment], selected: str | None) -> None:
+        """Add rows; put the cursor on `selected` if it is among them."""
         for item in records:
             due = item.due.isoformat() if item.due else None
             title = plain(item.title)
@@ -194,7 +210,7 @@ class RecordTable(DataTable[Text]):
                 plain(item.id),
                 status_text(item.status),
                 plain(item.side if isinstance(item, Commitment) else None),
-                plain(due, "bold red" if is_overdue(item, today) else ""),
+                plain(due, "bold red" if is_overdue(item, self.today) else ""),
                 title,
                 key=item.id,
             )
