@@ -29,7 +29,7 @@ from markdown_it import MarkdownIt
 
 from accord import views
 from accord.cli import app
-from conftest import Accord, run_accord
+from conftest import Accord, copy_records, run_accord
 from helpers import LOCK, assert_untouched, leftovers, outcome, parse_json, snapshot
 
 TODAY = "2026-11-27"
@@ -341,13 +341,15 @@ def _on_a_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
 
 
 @pytest.mark.slow
-def test_on_a_terminal_only_accords_own_styles_reach_it(records: Path, tmp_path: Path) -> None:
-    plant(records, "".join(HOSTILE[:18]))
-    env = {"ACCORD_DIR": str(records)}
-    for args in (["search", "Reach USD"], ["list"], ["log"], ["show", "4.5"]):
-        shown = _on_a_terminal(args, tmp_path, env)
-        assert MARK in shown
-        assert_inert(SGR.sub("", shown).replace("\r\n", "\n"), " ".join(args) + " on a tty")
+def test_on_a_terminal_only_accords_own_styles_reach_it(tmp_path: Path) -> None:
+    for number, planted in enumerate(_groups(HOSTILE[:18], 150)):
+        records = copy_records(tmp_path / f"group-{number}")
+        plant(records, planted)
+        env = {"ACCORD_DIR": str(records)}
+        for args in (["search", "Reach USD"], ["list"], ["log"], ["show", "4.5"]):
+            shown = _on_a_terminal(args, tmp_path, env)
+            assert MARK in shown
+            assert_inert(SGR.sub("", shown).replace("\r\n", "\n"), " ".join(args) + " on a tty")
 
 
 # -- the command line: hostile and absurd arguments ---------------------------------------------
