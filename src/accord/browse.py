@@ -7,7 +7,6 @@ control characters and bidi overrides made visible, never as markup.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -28,6 +27,7 @@ from .errors import AccordError
 from .model import BOTH_SIDES, Article, Commitment, Event, Status, Target
 from .operations import describe
 from .query import Filters, is_overdue
+from .render import one_line, visible
 from .tracking import figures
 from .views import _progress_row as progress_row
 
@@ -39,13 +39,6 @@ if TYPE_CHECKING:
 # -- record text on screen ---------------------------------------------------------------------
 
 # C0 and C1 controls (but newline and tab), DEL, and the bidi marks that reorder what follows.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def visible(text: str, *, one_line: bool = False) -> str:
-    """`text` with every character that could steer the terminal shown as an escape: `\\x1b`."""
-    text = _UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
-    return " ".join(text.split()) if one_line else text
 
 
 def plain(value: object, style: str = "", *, one_line: bool = True) -> Text:
@@ -54,7 +47,7 @@ def plain(value: object, style: str = "", *, one_line: bool = True) -> Text:
         return Text("-", style="dim")
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
-    return Text(visible(str(value), one_line=one_line), style=style)
+    return Text(visible(str(value), newlines=not one_line), style=style)
 
 
 STATUS_STYLES = {
@@ -73,7 +66,7 @@ def status_text(status: Status) -> Text:
 
 
 def one_line_error(exc: AccordError) -> str:
-    return visible(str(exc), one_line=True)
+    return one_line(str(exc))
 
 
 # -- the list and the detail pane ----------------------------------------------------------------
@@ -134,7 +127,7 @@ def detail_text(shown: Shown, today: date, section_titles: dict[int, str]) -> Te
         )
         text = plain(article.text, one_line=False)
         if isinstance(item, Commitment):
-            text.highlight_words([visible(item.excerpt)], style="reverse")
+            text.highlight_words([visible(item.excerpt, newlines=True)], style="reverse")
         parts.append(text)
     return Text("\n\n").join(parts)
 
@@ -590,7 +583,7 @@ class Commitments(Screen[None]):
         ]
         if problems and problems != self.reported:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            message = visible(f"left out, it does not load: {problems[0]}{more}", one_line=True)
+            message = one_line(f"left out, it does not load: {problems[0]}{more}")
             self.notify(message, severity="warning", timeout=30, markup=False)
         self.reported = problems
 
@@ -737,6 +730,6 @@ class Browser(App[None]):
             self.fail(exc)
             return False
         said = "; ".join(describe(e) for e in done.events) or f"{done.record_id}: nothing changed"
-        self.notify(visible(said + (" (committed)" if done.committed else ""), one_line=True), markup=False)
+        self.notify(one_line(said + (" (committed)" if done.committed else "")), markup=False)
         self.main.reload()
         return True
