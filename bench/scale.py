@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,6 +32,7 @@ from generate import SHIPPED, Corpus, build
 
 HERE = Path(__file__).resolve().parent
 ACCORD = [sys.executable, "-m", "accord"]
+GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
 TODAY = "2026-11-25"
 GROUPS = ("queries", "checks", "tables", "single", "startup", "history")
 # Taskwarrior as a scripting user runs it: no prompts, no colour, no hooks, no nagging.
@@ -42,32 +42,26 @@ TASKRC = "confirmation=off\nverbose=nothing\ncolor=off\nhooks=off\nnews.version=
 @dataclass
 class Sample:
     seconds: float
-    max_rss_kb: int
+    max_rss_kb: int | None
     returncode: int
     stderr: str
 
 
 def measure(argv: Sequence[str], env: dict[str, str], cwd: Path) -> Sample:
-    """Run one whole process with its output piped and drained; its own wall time and max RSS."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert process.stdout is not None and process.stderr is not None
-    errors: list[bytes] = []
-    drains = [
-        threading.Thread(target=process.stdout.read),
-        threading.Thread(target=lambda: errors.append(process.stderr.read())),  # type: ignore[union-attr]
-    ]
-    for drain in drains:
-        drain.start()
-    # wait4 gives this child's own resource use, which getrusage(RUSAGE_CHILDREN) only gives as a maximum so far.
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    for drain in drains:
-        drain.join()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    process.stdout.close()
-    process.stderr.close()
-    return Sample(elapsed, usage.ru_maxrss, process.returncode, b"".join(errors).decode("utf-8", "replace"))
+    """Run one whole process with its output piped; its wall time and, with GNU time, its max RSS.
+
+    The RSS comes from /usr/bin/time because a process started from this one inherits this one's
+    peak memory in its own figure (the kernel counts the forked copy until the new program runs).
+    """
+    with tempfile.NamedTemporaryFile("r") as usage:
+        timed = [GNU_TIME, "-f", "%M", "-o", usage.name, *argv] if GNU_TIME else list(argv)
+        start = time.perf_counter()
+        done = subprocess.run(timed, env=env, cwd=cwd, capture_output=True)
+        elapsed = time.perf_counter() - start
+        report = usage.read().split()
+    # time writes "Command exited with non-zero status N" before the figure when the command fails.
+    rss = int(report[-1]) if report and report[-1].isdigit() else None
+    return Sample(elapsed, rss, done.returncode, done.stderr.decode("utf-8", "replace"))
 
 
 @dataclass
@@ -124,13 +118,14 @@ def run_pairs(title: str, pairs: list[Pair], runs: int, peer_name: str, smoke: b
                     raise Failed(
                         f"accord {' '.join(side.argv[3:])} exited {sample.returncode}: {sample.stderr.strip()}"
                     )
-        rss = max(s.max_rss_kb for s in pair.accord.samples) / 1024
+        peaks = [s.max_rss_kb for s in pair.accord.samples if s.max_rss_kb is not None]
+        rss = f"{max(peaks) / 1024:.0f} MB" if peaks else "—"
         if pair.peer:
             ratios = [a.seconds / b.seconds for a, b in zip(pair.accord.samples, pair.peer.samples, strict=True)]
             peer_cells = f"`{pair.peer.name}` | {pair.peer.median():.2f} s | {statistics.median(ratios):.2f}"
         else:
             peer_cells = "— | | "
-        lines.append(f"| `{pair.accord.name}` | {pair.accord.median():.2f} s | {peer_cells} | {rss:.0f} MB |")
+        lines.append(f"| `{pair.accord.name}` | {pair.accord.median():.2f} s | {peer_cells} | {rss} |")
         if not smoke:
             print(lines[-1], file=sys.stderr, flush=True)
     return [*lines, ""]
