@@ -1,6 +1,6 @@
 """Where accord stands against its peers at scale: whole processes, A/B in turn, medians.
 
-    python bench/scale.py [--commitments 25000] [--runs 5] [--keep DIR] [--only scans,single,...]
+    python bench/scale.py [--commitments 25000] [--runs 5] [--keep DIR] [--only queries,tables,...]
     python bench/scale.py --smoke        # 200 commitments, one run, no peers: a few seconds
 
 It generates a statement (see generate.py) and the same commitments for Taskwarrior (`task`,
@@ -329,8 +329,9 @@ def main() -> int:
                 )
                 bench = Bench(corpus, scratch, with_peers=not args.no_peers)
                 articles = -(-args.commitments // args.per_article)
-                middle = articles // 2
-                commitment, task_number = f"{middle}.5", (middle - 1) * args.per_article + 5
+                # One commitment in the middle; Taskwarrior numbers the tasks in the order they were imported.
+                middle, number = articles // 2, min(5, args.per_article)
+                commitment, task_number = f"{middle}.{number}", (middle - 1) * args.per_article + number
                 pairs = scans(bench, groups, scratch / "published")
                 pairs += single(bench, commitment, task_number) if "single" in groups else []
                 out += [
