@@ -1,6 +1,6 @@
 """Time accord's commands as a user runs them: whole processes, median of several runs.
 
-    python bench/bench.py [--articles 2000] [--events 20] [--runs 5] [--writers 8] [--notes 5]
+    python bench/bench.py [--commitments 20000] [--events 4] [--runs 5] [--writers 8] [--notes 5]
 
 It copies the shipped statement and generates a large one (see generate.py) in a temporary
 folder, then times single-record commands (show, set) and full scans (list, search, stats,
@@ -112,25 +112,25 @@ def committed_set(records: Path, runs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--articles", type=int, default=4000)
-    parser.add_argument("--events", type=int, default=20)
+    parser.add_argument("--commitments", type=int, default=20000)
+    parser.add_argument("--per-article", type=int, default=5, help="commitments per article")
+    parser.add_argument("--events", type=int, default=4, help="history events per commitment")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--notes", type=int, default=5)
     parser.add_argument("--long-history", type=int, default=2600, help="events in one record: 5 years, weekly")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        shipped, large = shipped_and_generated(Path(scratch), args.articles, args.events)
-        commitments = sum(f.read_text("utf-8").count("\n- id: ") for f in (large / "articles").glob("*.yaml"))
+        shipped, large, articles = shipped_and_generated(Path(scratch), args.commitments, args.per_article, args.events)
         print(f"accord --help: {median_of([['--help']] * args.runs, shipped) * 1000:.0f} ms")
         print("shipped statement (25 articles, 123 commitments):")
         single_record(shipped, "4.5", args.runs)
         full_scans(shipped, args.runs)
-        print(f"generated statement ({args.articles} articles, {commitments} commitments, {args.events} events each):")
-        single_record(large, f"{args.articles - 1}.1", args.runs)
+        print(f"generated statement ({articles} articles, {args.commitments} commitments, {args.events} events each):")
+        single_record(large, f"{articles - 1}.1", args.runs)
         full_scans(large, args.runs)
         long_kept = Path(scratch) / "long"
-        generate(long_kept, 10, args.long_history)
+        generate(long_kept, 10, 10, args.long_history // 10)
         size = (long_kept / "articles" / "1.yaml").stat().st_size // 1024
         print(f"one record with {args.long_history} events ({size} KB):")
         single_record(long_kept, "1.1", args.runs)

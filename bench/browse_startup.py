@@ -66,13 +66,13 @@ def median_first_screen(records: Path, runs: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=4000)
-    parser.add_argument("--events", type=int, default=20)
+    parser.add_argument("--commitments", type=int, default=20000)
+    parser.add_argument("--events", type=int, default=4, help="per commitment")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        shipped, large = shipped_and_generated(Path(folder), args.articles, args.events)
-        for label, records in (("shipped statement", shipped), (f"{args.articles} articles", large)):
+        shipped, large, _ = shipped_and_generated(Path(folder), args.commitments, events=args.events)
+        for label, records in (("shipped statement", shipped), (f"{args.commitments} commitments", large)):
             first_screen(records)  # fills the parse cache
             seconds = median_first_screen(records, args.runs)
             print(f"  accord browse to first screen, {label:<20} {seconds * 1000:8.0f} ms")
