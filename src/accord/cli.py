@@ -389,11 +389,31 @@ def import_(
         list[str] | None,
         typer.Option("--drop", metavar="REGEX", help="Leave out paragraphs that match, e.g. page noise (repeatable)."),
     ] = None,
+    visit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="The visit or signing date; twice for the first and last day. Default: the first date in the "
+            "preamble, else one in the source URL, else none.",
+        ),
+    ] = None,
 ) -> None:
-    """Turn a plain-text joint statement into a new records folder: a draft to curate, then commit."""
+    """Turn a plain-text joint statement into a new records folder: a draft to curate, then commit.
+
+    SOURCE is UTF-8 text as published (hard-wrapped, Markdown or plain). A first line
+    '# source: URL' names where it was published and is not part of the text.
+    """
+    from . import inputs
     from .importer import import_statement
 
-    summary = import_statement(source, directory, title=title, language=language, parties=party, drop=drop or [])
+    days = [inputs.iso_date(value, "--date") for value in visit or []]
+    if len(days) > 2:
+        raise typer.BadParameter("give --date once, or twice for the first and last day", param_hint="--date")
+    dates = (days[0], days[-1]) if days else None
+    summary = import_statement(
+        source, directory, title=title, language=language, parties=party, drop=drop or [], visit=dates
+    )
     render.say(
         f"{render.visible(str(directory))}: {summary.preamble} preamble paragraphs, {summary.sections} sections, "
         f"{summary.articles} articles, {summary.commitments} draft commitments\n"
