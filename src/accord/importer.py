@@ -71,9 +71,10 @@ The statement record
 
 Writing
     Every record is built in memory and read back through accord's own loader and models before
-    anything is written. The folder is written next to `out` under a temporary name and renamed
-    into place, so `out` is either the complete import or untouched. `out` must not exist or be
-    an empty folder.
+    anything is written. Each record starts with the comment line that names its JSON Schema, and
+    the schemas are written into `schema/`, so that an editor checks and completes hand edits.
+    The folder is written next to `out` under a temporary name and renamed into place, so `out`
+    is either the complete import or untouched. `out` must not exist or be an empty folder.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import yamlio
+from . import schema, yamlio
 from .errors import DataError, UsageError
 from .model import Article, Glossary, Record, Statement, to_data
 from .storage import ARTICLES, GLOSSARY_FILE, STATEMENT_FILE, TARGETS, parse_record
@@ -455,6 +456,7 @@ def _build(
         GLOSSARY_FILE: _record(Glossary, {"terms": []}, GLOSSARY_FILE),
         f"{SOURCE_DIR}/{file_name}": raw,
     }
+    files |= {f"{schema.SCHEMA_DIR}/{schema.file_name(kind)}": schema.render(kind) for kind in schema.KINDS}
     for article in articles:
         ordered = {key: article[key] for key in ("id", "section", "title", "text", "status", "tags")}
         ordered |= {"commitments": article["commitments"], "history": []}
@@ -485,7 +487,9 @@ def _record(model: type[Record], data: dict[str, Any], relative: str) -> bytes:
         raise UsageError(f"the imported {relative} would not read back: {exc}") from None
     if again != record:
         raise UsageError(f"the imported {relative} would not read back as written")
-    return written
+    kind = schema.kind_of(relative)
+    assert kind is not None
+    return schema.comment_line(kind, path, Path(schema.SCHEMA_DIR)) + written
 
 
 def _check_articles(articles: list[dict[str, Any]], numbers: list[str]) -> None:
