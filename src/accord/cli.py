@@ -28,6 +28,8 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from .operations import Actor, Change
     from .storage import Store
     from .vcs import Git
@@ -404,15 +406,10 @@ def import_(
     SOURCE is UTF-8 text as published (hard-wrapped, Markdown or plain). A first line
     '# source: URL' names where it was published and is not part of the text.
     """
-    from . import inputs
     from .importer import import_statement
 
-    days = [inputs.iso_date(value, "--date") for value in visit or []]
-    if len(days) > 2:
-        raise typer.BadParameter("give --date once, or twice for the first and last day", param_hint="--date")
-    dates = (days[0], days[-1]) if days else None
     summary = import_statement(
-        source, directory, title=title, language=language, parties=party, drop=drop or [], visit=dates
+        source, directory, title=title, language=language, parties=party, drop=drop or [], visit=_visit_dates(visit)
     )
     render.say(
         f"{render.visible(str(directory))}: {summary.preamble} preamble paragraphs, {summary.sections} sections, "
@@ -699,6 +696,110 @@ def merge_run(
         sys.stderr.write(render.one_line(line) + "\n")
     if not merged.clean:
         _exit(EXIT_NOTHING)
+
+
+# -- starting, editors, export ------------------------------------------------------------------
+
+CiService = Literal["github", "gitlab"]
+ExportFormat = Literal["csv", "xlsx", "json"]
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="The new repository: must not exist, or be empty.")],
+    from_text: Annotated[
+        Path | None,
+        typer.Option("--from-text", metavar="FILE", help="Import this statement (as `accord import` reads it)."),
+    ] = None,
+    ci: Annotated[
+        CiService | None,
+        typer.Option("--ci", help="Write a pipeline that validates every push and keeps the week's report."),
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="The statement's title.")] = None,
+    language: Annotated[str, typer.Option("--language", metavar="CODE", help="As for import.")] = "en",
+    party: Annotated[list[str] | None, typer.Option("--party", metavar="NAME", help="As for import.")] = None,
+    drop: Annotated[list[str] | None, typer.Option("--drop", metavar="REGEX", help="As for import.")] = None,
+    visit: Annotated[list[str] | None, typer.Option("--date", metavar="YYYY-MM-DD", help="As for import.")] = None,
+    by: ByOption = None,
+) -> None:
+    """A new tracking repository: the records (DIR/statement), .gitignore, README, merge driver, one first commit."""
+    from .scaffold import RECORDS, init_repository
+
+    done = init_repository(
+        folder,
+        from_text,
+        by=by,
+        ci=[ci] if ci else [],
+        title=title,
+        language=language,
+        parties=party,
+        drop=drop or [],
+        visit=_visit_dates(visit),
+    )
+    if done.imported is not None:
+        summary = done.imported
+        render.say(
+            f"{render.visible(str(folder / RECORDS))}: {summary.preamble} preamble paragraphs, "
+            f"{summary.sections} sections, {summary.articles} articles, {summary.commitments} draft commitments\n"
+        )
+    render.say(f"{render.visible(str(folder))}: a git repository, {len(done.files)} files in its first commit\n")
+    if from_text is None:
+        records = render.visible(str(folder / RECORDS))
+        render.say(f"next: accord import FILE --dir {records}, then git add --all and git commit, before any change\n")
+
+
+def _visit_dates(values: list[str] | None) -> tuple[date, date] | None:
+    from . import inputs
+
+    days = [inputs.iso_date(value, "--date") for value in values or []]
+    if len(days) > 2:
+        raise typer.BadParameter("give --date once, or twice for the first and last day", param_hint="--date")
+    return (days[0], days[-1]) if days else None
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FOLDER", help="Default: schema/ in the records folder.")
+    ] = None,
+    directory: DirOption = None,
+) -> None:
+    """Write the JSON Schema of each record kind, for editors that check YAML as it is typed."""
+    from . import schema as schemas
+
+    folder = output if output is not None else _store(directory).root / schemas.SCHEMA_DIR
+    for path in schemas.write(folder):
+        render.say(f"wrote {render.visible(str(path))}\n")
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this regular file; - for stdout (not xlsx).")
+    ] = None,
+    bom: Annotated[bool, typer.Option("--bom", help="Start CSV with a byte order mark, for spreadsheets.")] = False,
+    directory: DirOption = None,
+) -> None:
+    """One flat row per commitment, for spreadsheets: csv, xlsx (needs accord[xlsx]) or json."""
+    from . import export as exporting
+    from .errors import DataError, UsageError
+    from .report import write_file
+
+    store = _store(directory)
+    errors: list[DataError] = []
+    rows = exporting.rows(store, errors)
+    data = exporting.encode(rows, fmt, bom=bom)
+    if output is None or str(output) == "-":
+        if fmt == "xlsx":
+            raise UsageError("an xlsx workbook goes to a file: give -o FILE")
+        sys.stdout.buffer.write(data)
+    else:
+        write_file(output, data)
+        sys.stderr.write(f"wrote {render.visible(str(output))}\n")
+    render.problems(errors)
+    if errors:
+        _exit(EXIT_ERROR)
 
 
 def main() -> None:
