@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import Accord
+from conftest import Accord, run_accord
 from support import commitments
 
 HEADER = [
@@ -124,3 +124,17 @@ def test_a_regular_file_is_replaced_whole(accord: Accord, tmp_path: Path) -> Non
     out.write_text("old content that is longer than nothing\n" * 1000)
     assert accord("export", "-o", str(out)).code == 0
     assert out.read_text("utf-8") == accord("export").stdout
+
+
+def test_without_openpyxl_xlsx_says_what_to_install(records: Path, tmp_path: Path) -> None:
+    hidden = tmp_path / "no-openpyxl" / "openpyxl"
+    hidden.mkdir(parents=True)
+    (hidden / "__init__.py").write_text("raise ModuleNotFoundError('no openpyxl here', name='openpyxl')\n")
+    out = tmp_path / "e.xlsx"
+    done = run_accord(
+        "export", "-f", "xlsx", "-o", str(out), "--dir", str(records),
+        cwd=tmp_path, env={"PYTHONPATH": str(hidden.parent)},
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr == "accord: xlsx needs openpyxl: pip install 'accord[xlsx]'\n"
+    assert not out.exists()
