@@ -802,6 +802,22 @@ def export(
         _exit(EXIT_ERROR)
 
 
+@app.command()
+def side(
+    commitment_id: Annotated[str, typer.Argument(metavar="ID", help="A commitment, such as 9.3.")],
+    value: Annotated[str, typer.Argument(metavar="SIDE", help="both, or one of the statement's sides.")],
+    note: NoteOption = None,
+    by: ByOption = None,
+    no_commit: NoCommit = False,
+    directory: DirOption = None,
+) -> None:
+    """Say which side carries a commitment (an import drafts every one as both)."""
+    from .corrections import set_side
+
+    store, actor, git = _writer(directory, by, no_commit)
+    _report_change(set_side(store, commitment_id, value, actor, git, note))
+
+
 def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):  # a character the output cannot encode shows as `\u2192`
