@@ -682,3 +682,11 @@ def test_an_import_that_finds_less_than_it_should_is_refused(tmp_path: Path, tex
     assert done.returncode == 2
     assert done.stderr.startswith("accord: ") and message in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_help_documents_title_party_date_and_the_source_line(tmp_path: Path) -> None:
+    done = run_accord("import", "--help", cwd=tmp_path)
+    assert done.returncode == 0
+    text = " ".join(done.stdout.split())
+    for said in ("--title TEXT", "--party NAME", "is a side", "--date YYYY-MM-DD", "'# source: URL'"):
+        assert said in text, said

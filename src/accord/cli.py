@@ -379,13 +379,21 @@ def import_(
         Path, typer.Option("--dir", metavar="DIR", help="The new records folder: must not exist, or be empty.")
     ],
     title: Annotated[
-        str | None, typer.Option("--title", metavar="TEXT", help="Default: an opening '# ' line, else a placeholder.")
+        str | None,
+        typer.Option(
+            "--title", metavar="TEXT", help="The statement's title. Default: its opening '# ' line or heading."
+        ),
     ] = None,
     language: Annotated[
         str, typer.Option("--language", metavar="CODE", help="The text's language; en and nl have commitment markers.")
     ] = "en",
     party: Annotated[
-        list[str] | None, typer.Option("--party", metavar="NAME", help="A party to the statement (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--party",
+            metavar="NAME",
+            help="A party to the statement (repeatable); its short name is a side: United States -> united-states.",
+        ),
     ] = None,
     drop: Annotated[
         list[str] | None,
