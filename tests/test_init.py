@@ -140,3 +140,15 @@ def test_the_ci_pipeline_runs_here(tmp_path: Path, service: str, path: str) -> N
     # a broken record fails the pipeline's first step
     (top / "statement" / "articles" / "1.yaml").write_text("id: '1'\n", "utf-8")
     assert run_accord(*commands[0][1:], cwd=top).returncode == 1
+
+
+def test_an_import_into_a_repository_says_to_commit_it_whole(tmp_path: Path) -> None:
+    top = init(tmp_path)
+    done = run_accord("import", str(VN_US), "--dir", "statement", cwd=top)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (
+        "accord: note: commit statement whole (git add statement, git commit) before any change, "
+        "which commits only its record\n"
+    )
+    outside = run_accord("import", str(VN_US), "--dir", "elsewhere", cwd=tmp_path)
+    assert outside.returncode == 0 and outside.stderr == ""

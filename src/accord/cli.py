@@ -30,6 +30,7 @@ from .errors import (
 if TYPE_CHECKING:
     from datetime import date
 
+    from .importer import ImportSummary
     from .operations import Actor, Change
     from .storage import Store
     from .vcs import Git
@@ -415,12 +416,20 @@ def import_(
     '# source: URL' names where it was published and is not part of the text.
     """
     from .importer import import_statement
+    from .vcs import Git
 
     summary = import_statement(
         source, directory, title=title, language=language, parties=party, drop=drop or [], visit=_visit_dates(visit)
     )
+    _say_imported(directory, summary)
+    if Git.find(directory) is not None:
+        shown = render.visible(str(directory))
+        _note(f"commit {shown} whole (git add {shown}, git commit) before any change, which commits only its record")
+
+
+def _say_imported(folder: Path, summary: ImportSummary) -> None:
     render.say(
-        f"{render.visible(str(directory))}: {summary.preamble} preamble paragraphs, {summary.sections} sections, "
+        f"{render.visible(str(folder))}: {summary.preamble} preamble paragraphs, {summary.sections} sections, "
         f"{summary.articles} articles, {summary.commitments} draft commitments\n"
     )
 
@@ -745,11 +754,7 @@ def init(
         visit=_visit_dates(visit),
     )
     if done.imported is not None:
-        summary = done.imported
-        render.say(
-            f"{render.visible(str(folder / RECORDS))}: {summary.preamble} preamble paragraphs, "
-            f"{summary.sections} sections, {summary.articles} articles, {summary.commitments} draft commitments\n"
-        )
+        _say_imported(folder / RECORDS, done.imported)
     render.say(f"{render.visible(str(folder))}: a git repository, {len(done.files)} files in its first commit\n")
     if from_text is None:
         records = render.visible(str(folder / RECORDS))
