@@ -47,8 +47,9 @@ ES_US_SECTION_OF |= {16: 8, 17: 9, 18: 10}
 
 
 def flatten(text: str) -> str:
-    """Markdown bold and backslash escapes and zero-width characters out, whitespace squashed."""
-    text = text.translate(ZERO_WIDTH).replace("**", "")
+    """Markdown emphasis (the samples have no literal `*`) and backslash escapes and zero-width characters out,
+    whitespace squashed."""
+    text = text.translate(ZERO_WIDTH).replace("*", "")
     text = re.sub(r"\\([^\w\s])", r"\1", text)
     return " ".join(text.split())
 
@@ -447,10 +448,30 @@ def test_refuses_a_source_without_paragraphs(tmp_path: Path, text: str) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_refuses_a_source_without_a_visit_date(tmp_path: Path) -> None:
+def test_a_source_without_a_date_has_no_visit_and_date_sets_one(tmp_path: Path) -> None:
     source = write(tmp_path, "The sides met.\n\n1. They agreed.\n")
-    with pytest.raises(UsageError, match="no visit date found"):
-        import_statement(source, tmp_path / "out")
+    import_statement(source, tmp_path / "out")
+    assert "visit" not in statement_of(tmp_path / "out")
+    assert validate(tmp_path / "out").returncode == 0
+    done = run_accord(
+        "import", str(source), "--dir", "dated", "--date", "2024-05-05", "--date", "2024-05-07", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert statement_of(tmp_path / "dated")["visit"] == {
+        "start": "2024-05-05",
+        "end": "2024-05-07",
+        "place": "not stated",
+    }
+
+
+@pytest.mark.parametrize(
+    "dates", [["2024-05-07", "2024-05-05"], ["5 May 2024"], ["2024-02-30"], ["2024-05-05", "2024-05-06", "2024-05-07"]]
+)
+def test_cli_import_refuses_a_bad_date(tmp_path: Path, dates: list[str]) -> None:
+    source = write(tmp_path, "The sides met.\n\n1. They agreed.\n")
+    done = run_accord("import", str(source), "--dir", "out", *[a for d in dates for a in ("--date", d)], cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith("accord: ") and "--date" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -472,6 +493,7 @@ def test_the_records_folder_has_ordinary_permissions(tmp_path: Path) -> None:
 
 
 # -- the command line (wired separately as `accord import`) ------------------------------------------
+
 
 def test_cli_import_then_validate(records: Path, tmp_path: Path) -> None:
     out = tmp_path / "imported"
@@ -504,3 +526,167 @@ def test_cli_import_refuses_a_bad_regular_expression(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "not a valid regular expression" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+# -- more published statements, each against a count made by hand -----------------------------------
+
+# (file, article ids, preamble paragraphs, headings, visit start and end, title): counted by reading each file.
+PUBLISHED = [
+    # unnumbered, no headings: the opening paragraph, then one article per paragraph; "6th August 2010"
+    ("gb-pk-2010.en.txt", ["1", "2", "3", "4", "5"], 1, ["(no heading)"], ("2010-08-06", "2010-08-06"), None),
+    # numbered from the first paragraph, no preamble: the visit is in article 1 ("from 28 to 29 September 2016")
+    ("vn-ph-2016.en.txt", ["1", "2", "3", "4", "5"], 0, ["(no heading)"], ("2016-09-28", "2016-09-29"), None),
+    # a title line, then an indented Markdown list, one paragraph per line ("from 16-18 December 2018")
+    (
+        "mv-in-2018.en.txt", ["1", "2", "3", "4", "5"], 0, ["(no heading)"], ("2018-12-16", "2018-12-18"),
+        "Joint Statement on the occasion of the State Visit of the President of the Republic of Maldives to India",
+    ),
+    # an unnumbered opening, then paragraphs numbered from 2
+    ("lk-pk-2012.en.txt", ["2", "3", "4"], 1, ["(no heading)"], ("2012-02-10", "2012-02-12"), None),
+    # hard-wrapped Markdown: bold headings in capitals, unnumbered paragraphs
+    ("vn-us-2023.en.txt", [str(n) for n in range(1, 33)], 2, None, ("2023-09-10", "2023-09-10"), None),
+    # hard-wrapped Markdown: bold headings in sentence case, numbered paragraphs, an escaped `8\.`
+    ("es-us-2022.en.txt", [str(n) for n in range(1, 19)], 1, ES_US_HEADINGS, ("2022-06-28", "2022-06-30"), None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "ids", "preamble", "headings", "visit", "title"), PUBLISHED, ids=lambda v: str(v)[:10]
+)
+def test_published_statements_import_as_counted(
+    tmp_path: Path,
+    name: str,
+    ids: list[str],
+    preamble: int,
+    headings: list[str] | None,
+    visit: tuple[str, str],
+    title: str | None,
+) -> None:
+    source = SOURCES / name
+    assert source.read_text("utf-8").startswith("# source: http")
+    done = run_accord("import", str(source), "--dir", "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "out"
+    statement = statement_of(out)
+    assert [a["id"] for a in articles(out)] == ids
+    assert len(statement["preamble"]) == preamble
+    if headings is not None:
+        assert [s["heading"] for s in statement["sections"]] == headings
+    assert (statement["visit"]["start"], statement["visit"]["end"]) == visit
+    assert statement["title"] == (title or "Imported statement")
+    whole = flatten(source.read_text("utf-8"))
+    for article in articles(out):
+        assert article["text"] in whole
+        assert not re.match(r"\d+[.)]", article["text"])
+        assert all(c["note"].startswith("drafted by accord import: ") for c in article["commitments"])
+    assert validate(out).returncode == 0
+
+
+def test_each_draft_says_how_it_was_found(tmp_path: Path) -> None:
+    run_accord("import", str(SOURCES / "gb-pk-2010.en.txt"), "--dir", "out", cwd=tmp_path)
+    found = {a["id"]: a["commitments"] for a in articles(tmp_path / "out")}
+    assert [c["note"] for c in found["1"]] == [
+        "drafted by accord import: no sentence holds a commitment marker, so the whole article"
+    ]  # "complimented": no marker
+    assert [(c["kind"], c["note"]) for c in found["3"]] == [
+        ("welcomed", "drafted by accord import: the sentence says 'welcome'")
+    ]
+
+
+# -- the Dutch markers: a verb and its particle apart ---------------------------------------------------
+
+
+def test_dutch_drafts_find_the_curated_commitments(nl: tuple[Path, ImportSummary], records: Path) -> None:
+    """Each curated commitment whose excerpt lies inside a draft found by a marker counts as found."""
+    out, _ = nl
+    drafts = {
+        shipped_id(a["id"]): [c["excerpt"] for c in a["commitments"] if "whole article" not in c["note"]]
+        for a in articles(out)
+    }
+    curated = [(a["id"], c["excerpt"]) for a in articles(records) for c in a["commitments"]]
+    found = [excerpt for article, excerpt in curated if any(excerpt in d for d in drafts.get(article, []))]
+    assert len(curated) == 123
+    assert len(found) >= 105  # 67 while "kwamen overeen" had to be two words in a row
+    notes = [c["note"] for a in articles(out) for c in a["commitments"]]
+    assert "drafted by accord import: the sentence says 'kwamen beide partijen overeen'" in notes
+
+
+# -- emphasis, HTML and counts ------------------------------------------------------------------------
+
+
+# A short unmarked line in sentence case is a heading only in a one-paragraph-per-line file.
+@pytest.mark.parametrize(
+    ("mark", "case"),
+    [(m, c) for m in ("**", "__", "*", "_", "") for c in (str.upper, str.title) if m or c is str.upper],
+)
+def test_headings_in_any_emphasis_or_none(tmp_path: Path, mark: str, case: Any) -> None:
+    heading, other = case("trade and investment"), case("culture")
+    text = (
+        f"Met on 5 May 2024.\n\n{mark}{heading}{mark}\n\n1. They will trade.\n\n"
+        f"{mark}{other}{mark}\n\n2. They will sing.\n"
+    )
+    import_statement(write(tmp_path, text), tmp_path / "out")
+    sections = statement_of(tmp_path / "out")["sections"]
+    assert [s["heading"] for s in sections] == [heading, other]  # as written
+    assert [s["title"] for s in sections] == (
+        ["Trade and investment", "Culture"] if case is str.upper else [heading, other]
+    )
+    assert [(a["id"], a["section"], a["text"]) for a in articles(tmp_path / "out")] == [
+        ("1", 1, "They will trade."),
+        ("2", 2, "They will sing."),
+    ]
+
+
+def test_html_tags_and_escapes_never_reach_ids_titles_or_text(tmp_path: Path) -> None:
+    source = write(
+        tmp_path,
+        "<p>Met on 5 May 2024 in <b>Hanoi</b>.</p>\n\n<h2>TRADE AND <i>MORE</i></h2>\n\n"
+        "<p>1\\. They <em>will</em> trade<br/> more.</p>\n\n2. Leaders agreed_to stay, 5 * 3 times.\n",
+    )
+    import_statement(source, tmp_path / "out")
+    statement = statement_of(tmp_path / "out")
+    assert statement["preamble"] == ["Met on 5 May 2024 in Hanoi."]
+    assert statement["sections"][0]["heading"] == "TRADE AND MORE"
+    found = articles(tmp_path / "out")
+    assert [(a["id"], a["text"], a["title"]) for a in found] == [
+        ("1", "They will trade more.", "They will trade more."),
+        ("2", "Leaders agreed_to stay, 5 * 3 times.", "Leaders agreed_to stay, 5 * 3 times."),
+    ]  # a `_` inside a word and a `*` between spaces are text
+    for article in found:
+        for commitment in article["commitments"]:
+            assert "<" not in commitment["excerpt"] and "\\\\" not in commitment["excerpt"]
+    assert validate(tmp_path / "out").returncode == 0
+
+
+def test_an_unnumbered_statement_without_headings_gets_one_article_per_paragraph(tmp_path: Path) -> None:
+    source = write(tmp_path, "On 5 May 2024 the sides met.\n\nThey agreed to trade.\n\nThey will meet again.\n")
+    done = run_accord("import", str(source), "--dir", "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "1 preamble paragraphs, 1 sections, 2 articles" in done.stdout
+    assert [a["text"] for a in articles(tmp_path / "out")] == ["They agreed to trade.", "They will meet again."]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("On 5 May 2024 the sides met and agreed on everything.\n", "no article found"),
+        (
+            "Met on 5 May 2024.\n\n1. One.\n\n2. Two.\n3. Three, wrapped into two.\n\n4. Four.\n",
+            "paragraph 3 not found",
+        ),
+        ("Met on 5 May 2024.\n\n1. One.\n\n5. Five.\n", "paragraph 2 to 4 not found"),
+    ],
+)
+def test_an_import_that_finds_less_than_it_should_is_refused(tmp_path: Path, text: str, message: str) -> None:
+    done = run_accord("import", str(write(tmp_path, text)), "--dir", "out", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith("accord: ") and message in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_help_documents_title_party_date_and_the_source_line(tmp_path: Path) -> None:
+    done = run_accord("import", "--help", cwd=tmp_path)
+    assert done.returncode == 0
+    text = " ".join(done.stdout.split())
+    for said in ("--title TEXT", "--party NAME", "is a side", "--date YYYY-MM-DD", "'# source: URL'"):
+        assert said in text, said

@@ -28,6 +28,9 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from .importer import ImportSummary
     from .operations import Actor, Change
     from .storage import Store
     from .vcs import Git
@@ -377,25 +380,56 @@ def import_(
         Path, typer.Option("--dir", metavar="DIR", help="The new records folder: must not exist, or be empty.")
     ],
     title: Annotated[
-        str | None, typer.Option("--title", metavar="TEXT", help="Default: an opening '# ' line, else a placeholder.")
+        str | None,
+        typer.Option(
+            "--title", metavar="TEXT", help="The statement's title. Default: its opening '# ' line or heading."
+        ),
     ] = None,
     language: Annotated[
         str, typer.Option("--language", metavar="CODE", help="The text's language; en and nl have commitment markers.")
     ] = "en",
     party: Annotated[
-        list[str] | None, typer.Option("--party", metavar="NAME", help="A party to the statement (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--party",
+            metavar="NAME",
+            help="A party to the statement (repeatable); its short name is a side: United States -> united-states.",
+        ),
     ] = None,
     drop: Annotated[
         list[str] | None,
         typer.Option("--drop", metavar="REGEX", help="Leave out paragraphs that match, e.g. page noise (repeatable)."),
     ] = None,
+    visit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="The visit or signing date; twice for the first and last day. Default: the first date in the "
+            "preamble, else one in the source URL, else none.",
+        ),
+    ] = None,
 ) -> None:
-    """Turn a plain-text joint statement into a new records folder: a draft to curate, then commit."""
-    from .importer import import_statement
+    """Turn a plain-text joint statement into a new records folder: a draft to curate, then commit.
 
-    summary = import_statement(source, directory, title=title, language=language, parties=party, drop=drop or [])
+    SOURCE is UTF-8 text as published (hard-wrapped, Markdown or plain). A first line
+    '# source: URL' names where it was published and is not part of the text.
+    """
+    from .importer import import_statement
+    from .vcs import Git
+
+    summary = import_statement(
+        source, directory, title=title, language=language, parties=party, drop=drop or [], visit=_visit_dates(visit)
+    )
+    _say_imported(directory, summary)
+    if Git.find(directory) is not None:
+        shown = render.visible(str(directory))
+        _note(f"commit {shown} whole (git add {shown}, git commit) before any change, which commits only its record")
+
+
+def _say_imported(folder: Path, summary: ImportSummary) -> None:
     render.say(
-        f"{render.visible(str(directory))}: {summary.preamble} preamble paragraphs, {summary.sections} sections, "
+        f"{render.visible(str(folder))}: {summary.preamble} preamble paragraphs, {summary.sections} sections, "
         f"{summary.articles} articles, {summary.commitments} draft commitments\n"
     )
 
@@ -679,6 +713,122 @@ def merge_run(
         sys.stderr.write(render.one_line(line) + "\n")
     if not merged.clean:
         _exit(EXIT_NOTHING)
+
+
+# -- starting, editors, export ------------------------------------------------------------------
+
+CiService = Literal["github", "gitlab"]
+ExportFormat = Literal["csv", "xlsx", "json"]
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="The new repository: must not exist, or be empty.")],
+    from_text: Annotated[
+        Path | None,
+        typer.Option("--from-text", metavar="FILE", help="Import this statement (as `accord import` reads it)."),
+    ] = None,
+    ci: Annotated[
+        CiService | None,
+        typer.Option("--ci", help="Write a pipeline that validates every push and keeps the week's report."),
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="The statement's title.")] = None,
+    language: Annotated[str, typer.Option("--language", metavar="CODE", help="As for import.")] = "en",
+    party: Annotated[list[str] | None, typer.Option("--party", metavar="NAME", help="As for import.")] = None,
+    drop: Annotated[list[str] | None, typer.Option("--drop", metavar="REGEX", help="As for import.")] = None,
+    visit: Annotated[list[str] | None, typer.Option("--date", metavar="YYYY-MM-DD", help="As for import.")] = None,
+    by: ByOption = None,
+) -> None:
+    """A new tracking repository: the records (DIR/statement), .gitignore, README, merge driver, one first commit."""
+    from .scaffold import RECORDS, init_repository
+
+    done = init_repository(
+        folder,
+        from_text,
+        by=by,
+        ci=[ci] if ci else [],
+        title=title,
+        language=language,
+        parties=party,
+        drop=drop or [],
+        visit=_visit_dates(visit),
+    )
+    if done.imported is not None:
+        _say_imported(folder / RECORDS, done.imported)
+    render.say(f"{render.visible(str(folder))}: a git repository, {len(done.files)} files in its first commit\n")
+    if from_text is None:
+        records = render.visible(str(folder / RECORDS))
+        render.say(f"next: accord import FILE --dir {records}, then git add --all and git commit, before any change\n")
+
+
+def _visit_dates(values: list[str] | None) -> tuple[date, date] | None:
+    from . import inputs
+
+    days = [inputs.iso_date(value, "--date") for value in values or []]
+    if len(days) > 2:
+        raise typer.BadParameter("give --date once, or twice for the first and last day", param_hint="--date")
+    return (days[0], days[-1]) if days else None
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FOLDER", help="Default: schema/ in the records folder.")
+    ] = None,
+    directory: DirOption = None,
+) -> None:
+    """Write the JSON Schema of each record kind, for editors that check YAML as it is typed."""
+    from . import schema as schemas
+
+    folder = output if output is not None else _store(directory).root / schemas.SCHEMA_DIR
+    for path in schemas.write(folder):
+        render.say(f"wrote {render.visible(str(path))}\n")
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this regular file; - for stdout (not xlsx).")
+    ] = None,
+    bom: Annotated[bool, typer.Option("--bom", help="Start CSV with a byte order mark, for spreadsheets.")] = False,
+    directory: DirOption = None,
+) -> None:
+    """One flat row per commitment, for spreadsheets: csv, xlsx (needs accord[xlsx]) or json."""
+    from . import export as exporting
+    from .errors import DataError, UsageError
+    from .report import write_file
+
+    store = _store(directory)
+    errors: list[DataError] = []
+    rows = exporting.rows(store, errors)
+    data = exporting.encode(rows, fmt, bom=bom)
+    if output is None or str(output) == "-":
+        if fmt == "xlsx":
+            raise UsageError("an xlsx workbook goes to a file: give -o FILE")
+        sys.stdout.buffer.write(data)
+    else:
+        write_file(output, data)
+        sys.stderr.write(f"wrote {render.visible(str(output))}\n")
+    render.problems(errors)
+    if errors:
+        _exit(EXIT_ERROR)
+
+
+@app.command()
+def side(
+    commitment_id: Annotated[str, typer.Argument(metavar="ID", help="A commitment, such as 9.3.")],
+    value: Annotated[str, typer.Argument(metavar="SIDE", help="both, or one of the statement's sides.")],
+    note: NoteOption = None,
+    by: ByOption = None,
+    no_commit: NoCommit = False,
+    directory: DirOption = None,
+) -> None:
+    """Say which side carries a commitment (an import drafts every one as both)."""
+    from .corrections import set_side
+
+    store, actor, git = _writer(directory, by, no_commit)
+    _report_change(set_side(store, commitment_id, value, actor, git, note))
 
 
 def main() -> None:

@@ -12,9 +12,11 @@ Reading the source
     per line, and every non-blank line is a paragraph.
 
 Markdown
-    Bold markers `**` and `__` and backslash escapes (`8\\.` is `8.`) are removed; bold is tracked
-    across the whole file, since a bold heading may close at the start of the next paragraph. A
-    paragraph whose leading text is bold, or that opens with a `#` heading mark, starts with a
+    Emphasis markers (`**`, `__`, and a single `*` or `_` that opens or closes emphasis, not one
+    inside a word or between spaces), HTML tags (`<b>`, `<br/>`) and backslash escapes (`8\\.` is
+    `8.`) are removed; `**` and `__` are tracked across the whole file, since a bold heading may
+    close at the start of the next paragraph, a single marker within its paragraph. A paragraph
+    whose leading text is emphasised, or that opens with a `#` heading mark, starts with a
     heading: if nothing follows, the paragraph is the heading; if text follows, the heading is
     split off and the rest is a paragraph. A paragraph without any letter or digit (`###`) is a
     separator and is left out. `clean_text` applies the same character-level cleaning to a whole
@@ -31,14 +33,19 @@ Headings, articles and the preamble
     or, in a one-paragraph-per-line file, a line under 120 characters that is not numbered and does
     not end with `.`, `:`, `;`, `!` or `?`. A numbered paragraph starts `N.` or `N)` and a space;
     it becomes article `N`, its text without the number. A level-1 `# ` heading that opens the
-    file is the statement's title, not a section. The preamble is every paragraph before the
+    file, or any heading that opens it right above a paragraph, is the statement's title, not a
+    section. The preamble is every paragraph before the
     first heading or numbered paragraph. Headings start sections 1, 2, ... in order: `heading` is
-    the heading as written, `title` the same in sentence case when it is written in capitals. If
+    the heading as written, `title` the same, in sentence case when it is written in capitals. If
     an article comes before any heading, section 1 is `(no heading)`, titled `No heading`.
     Article ids: in a statement with numbered paragraphs, an unnumbered paragraph after article N
     is `Na`, `Nb`, ... (`0a` before the first number); in a statement without any, paragraphs are
-    `1`, `2`, `3`, ... in order. If the numbers restart (the same number twice), every id is
-    prefixed with its section: `2-1`. An article's title is its first sentence, shortened.
+    `1`, `2`, `3`, ... in order. A statement without any heading or numbered paragraph has the
+    opening paragraph as its preamble and every other paragraph as an article. If the numbers
+    restart (the same number twice), every id is prefixed with its section: `2-1`. An article's
+    title is its first sentence, shortened. An import that finds no article, or numbers that skip
+    one (`4.` then `6.`: the fifth was read into the fourth or not read at all), is refused and
+    says so.
 
 Commitments
     The text is split into sentences after `.`, `!` or `?` (and any closing quote or bracket)
@@ -47,23 +54,27 @@ Commitments
     holding a commitment marker of the statement's language (`MARKERS`) becomes a commitment
     `<article>.<n>`: its excerpt is the sentence, its title the sentence shortened to 80 characters
     at a word boundary, side `both`, kind `agreed` (`welcomed` or `pledged` when its first marker
-    says so: `MARKER_KINDS`). An article without such a sentence, or in a language without
-    markers, gets its whole text as one commitment.
+    says so: `MARKER_KINDS`), and a note saying which words made it a draft. An article without
+    such a sentence, or in a language without markers, gets its whole text as one commitment,
+    with a note that says so.
 
 The statement record
-    `title`: given, else the opening `# ` title, else `Imported statement`. `parties`: given, else
-    none. `visit`: the first date or date range in the preamble (`September 10, 2023`, `June 28-30,
-    2022`, `10 tot en met 13 augustus 2025`; English and Dutch month names; a range gives the first
-    and the last day), else the date in the source URL's path (`/2023/09/11/`), else the import
-    fails. The place is `not stated`: it is left to the curator rather than guessed. `source`: the
+    `title`: given, else the opening `# ` title or heading, else `Imported statement`. `parties`: given, else
+    none. `visit`: the dates given, else the first date or date range in the preamble (`September
+    10, 2023`, `June 28-30, 2022`, `10 tot en met 13 augustus 2025`; English and Dutch month names;
+    `6th August 2010`; a range gives the first and the last day; without a preamble, the first
+    article's), else the date in the source URL's path
+    (`/2023/09/11/`), else none. The place is `not stated`: it is left to the curator rather than
+    guessed. `source`: the
     attribution line, else `imported from <file name>`; the URL from `# source:`, else from `Bron:`
     or `Source:`, else the file name; the file `source/<file name>`, a byte copy of the source.
 
 Writing
     Every record is built in memory and read back through accord's own loader and models before
-    anything is written. The folder is written next to `out` under a temporary name and renamed
-    into place, so `out` is either the complete import or untouched. `out` must not exist or be
-    an empty folder.
+    anything is written. Each record starts with the comment line that names its JSON Schema, and
+    the schemas are written into `schema/`, so that an editor checks and completes hand edits.
+    The folder is written next to `out` under a temporary name and renamed into place, so `out`
+    is either the complete import or untouched. `out` must not exist or be an empty folder.
 """
 
 from __future__ import annotations
@@ -82,7 +93,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import yamlio
+from . import schema, yamlio
 from .errors import DataError, UsageError
 from .model import Article, Glossary, Record, Statement, to_data
 from .storage import ARTICLES, GLOSSARY_FILE, STATEMENT_FILE, TARGETS, parse_record
@@ -92,18 +103,22 @@ DEFAULT_TITLE = "Imported statement"
 PLACE_NOT_STATED = "not stated"
 NO_HEADING = "(no heading)"
 NO_HEADING_TITLE = "No heading"
+DRAFT_NOTE = "drafted by accord import"
 TITLE_LIMIT = 80
 ONE_PER_LINE_MEDIAN = 200
 SHORT_HEADING = 120
 
+# Regular expressions, matched from the start of a word in any case. Dutch puts words between a
+# verb and its particle: "kwamen de twee leiders overeen".
 MARKERS: dict[str, tuple[str, ...]] = {
     "en": (
         "agree", "commit", "will ", "intend", "pledge", "affirm", "reaffirm", "decide", "resolve", "support",
         "welcome", "plan to", "seek to", "continue to", "work together", "look forward",
     ),
     "nl": (
-        "kwamen overeen", "kwam overeen", "zullen", "zal ", "bevestigde", "verzocht", "beloofde", "stelde voor",
-        "waren het erover eens", "hoop", "streven",
+        r"kwam(?:en)?\b[^.;:!?]{0,120}?\bovereen", r"bereikten overeenstemming", "zullen", "zal ", "bevestigde",
+        "verzocht", "beloofde", r"stelde(?:n)? [^.;:!?]{0,120}?\bvoor\b", "waren het erover eens", "hoop",
+        "streven", "ondersteun", "aanvaardde",
     ),
 }  # fmt: skip
 
@@ -130,8 +145,13 @@ MONTHS: dict[str, int] = {
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\ufeff\u2060"
 _CHARACTERS = {ord(c): None for c in _ZERO_WIDTH} | {0xA0: " "}
-# A backslash escape (group 1) or a bold marker (group 2), scanned left to right.
-_MARKUP = re.compile(r"\\([!-/:-@\[-`{-~])|(\*\*|__)")
+# A backslash escape (group 1), an emphasis marker (group 2: `**`, `__`, or a single `*` or `_` that
+# opens or closes, not one inside a word or between spaces) or an HTML tag (group 3), left to right.
+_MARKUP = re.compile(
+    r"\\([!-/:-@\[-`{-~])"
+    r"|(\*\*|__|(?<![\w*])[*_](?=[^\s*_])|(?<=[^\s*_])[*_](?![\w*]))"
+    r"|(</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>)"
+)
 _HEADING_MARK = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+")
 _NUMBERED = re.compile(r"(\d{1,3})[.)] +(?=\S)")
 _SOURCE_LINE = re.compile(r"#\s*source:\s*(\S+)", re.IGNORECASE)
@@ -150,9 +170,10 @@ _DATES = (
         r"(?P<y>\d{4})\b",
         re.IGNORECASE,
     ),
-    # 13 augustus 2025 / 10 tot en met 13 augustus 2025 / 28 June - 1 July 2022
+    # 13 augustus 2025 / 10 tot en met 13 augustus 2025 / 28 June - 1 July 2022 / 6th August 2010
     re.compile(
-        rf"\b(?P<d1>\d{{1,2}})(?:\s+(?P<m1>{_MONTH}))?(?:{_RANGE}(?P<d2>\d{{1,2}}))?\s+(?P<m2>{_MONTH}),?\s+"
+        rf"\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+(?P<m1>{_MONTH}))?(?:{_RANGE}(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?"
+        rf"\s+(?P<m2>{_MONTH}),?\s+"
         r"(?P<y>\d{4})\b",
         re.IGNORECASE,
     ),
@@ -187,6 +208,7 @@ def import_statement(
     language: str = "en",
     parties: list[str] | None = None,
     drop: Sequence[str] = (),
+    visit: tuple[date, date] | None = None,
 ) -> ImportSummary:
     """Import `source` into the new records folder `out`; nothing is written unless all of it succeeds."""
     patterns = _compile(drop)
@@ -196,7 +218,10 @@ def import_statement(
     _check_out(out)
     raw = _read(source)
     document = _parse(raw.decode("utf-8"), patterns, source)
-    files, summary = _build(document, source.name, raw, title, language.strip(), [p.strip() for p in parties or []])
+    if visit is not None and visit[1] < visit[0]:
+        raise UsageError(f"--date: the visit cannot end ({visit[1]}) before it starts ({visit[0]})")
+    parties = [p.strip() for p in parties or []]
+    files, summary = _build(document, source.name, raw, title, language.strip(), parties, visit)
     _write(out, files)
     return summary
 
@@ -292,7 +317,12 @@ def _parse(text: str, patterns: list[re.Pattern[str]], source: Path) -> _Documen
         if body:
             items.append(_classify(body, one_per_line))
     title = None
-    if items and items[0].kind == "heading" and items[0].level == 1:
+    # A `# ` title, or a first line that reads as a heading right above the text: the statement's title.
+    if (
+        items
+        and items[0].kind == "heading"
+        and (items[0].level == 1 or (len(items) > 1 and items[1].kind != "heading"))
+    ):
         title = items.pop(0).text
     return _Document(items, url, attribution, title)
 
@@ -311,9 +341,10 @@ def _paragraphs(lines: list[str], one_per_line: bool) -> list[tuple[str, str, st
             current = []
         if line.strip():
             groups.append([line])
-    bold = {"**": False, "__": False}
+    bold = dict.fromkeys(("**", "__", "*", "_"), False)
     result = []
     for group in groups:
+        bold["*"] = bold["_"] = False  # a single marker never spans paragraphs; a stray one ends here
         segments: list[tuple[str, bool]] = []  # (text, strong)
         level = 0
         for index, line in enumerate(group):
@@ -327,7 +358,7 @@ def _paragraphs(lines: list[str], one_per_line: bool) -> list[tuple[str, str, st
                 segments.append((line[position : token.start()], strong))
                 if token.group(1):
                     segments.append((token.group(1), strong))
-                else:
+                elif token.group(2):
                     bold[token.group(2)] = not bold[token.group(2)]
                 position = token.end()
             segments.append((line[position:] + " ", bool(mark) or any(bold.values())))
@@ -357,10 +388,17 @@ def _classify(text: str, one_per_line: bool) -> _Item:
 
 
 def _build(
-    document: _Document, file_name: str, raw: bytes, title: str | None, language: str, parties: list[str]
+    document: _Document,
+    file_name: str,
+    raw: bytes,
+    title: str | None,
+    language: str,
+    parties: list[str],
+    visit: tuple[date, date] | None,
 ) -> tuple[dict[str, bytes], ImportSummary]:
     items = document.items
-    first = next((i for i, item in enumerate(items) if item.kind != "text"), len(items))
+    # Without any heading or number, the opening paragraph is the preamble and each other one an article.
+    first = next((i for i, item in enumerate(items) if item.kind != "text"), min(1, len(items)))
     preamble = [item.text for item in items[:first]]
     sections: list[dict[str, Any]] = []
     articles: list[dict[str, Any]] = []
@@ -382,6 +420,7 @@ def _build(
             ordinal += 1
             article_id = str(ordinal)
         articles.append({"id": article_id, "section": len(sections), "text": item.text})
+    _check_articles(articles, [item.number for item in items if item.kind == "numbered"])
     ids = [a["id"] for a in articles]
     if len(set(ids)) < len(ids):
         for article in articles:
@@ -395,14 +434,14 @@ def _build(
     markers = _marker_pattern(language)
     for article in articles:
         article["title"] = _shorten(_sentences(article["text"])[0])
-        article["commitments"] = _commitments(article["id"], article["text"], markers)
+        article["commitments"] = _commitments(article["id"], article["text"], markers, language)
         article.update(status="not_started", tags=[], history=[])
-    statement = {
+    statement: dict[str, Any] = {
         "format": 1,
         "title": title.strip() if title else document.title or DEFAULT_TITLE,
         "parties": parties,
         "sides": [_slug(p) for p in parties],
-        "visit": _visit(preamble, document.url),
+        "visit": _visit(visit, preamble or [a["text"] for a in articles[:1]], document.url),
         "language": language,
         "source": {
             "attribution": document.attribution or f"imported from {file_name}",
@@ -417,6 +456,7 @@ def _build(
         GLOSSARY_FILE: _record(Glossary, {"terms": []}, GLOSSARY_FILE),
         f"{SOURCE_DIR}/{file_name}": raw,
     }
+    files |= {f"{schema.SCHEMA_DIR}/{schema.file_name(kind)}": schema.render(kind) for kind in schema.KINDS}
     for article in articles:
         ordered = {key: article[key] for key in ("id", "section", "title", "text", "status", "tags")}
         ordered |= {"commitments": article["commitments"], "history": []}
@@ -447,7 +487,27 @@ def _record(model: type[Record], data: dict[str, Any], relative: str) -> bytes:
         raise UsageError(f"the imported {relative} would not read back: {exc}") from None
     if again != record:
         raise UsageError(f"the imported {relative} would not read back as written")
-    return written
+    kind = schema.kind_of(relative)
+    assert kind is not None
+    return schema.comment_line(kind, path, Path(schema.SCHEMA_DIR)) + written
+
+
+def _check_articles(articles: list[dict[str, Any]], numbers: list[str]) -> None:
+    """Refuse an import that found no article, or fewer numbered paragraphs than its numbers count."""
+    if not articles:
+        raise UsageError(
+            "no article found: every paragraph is preamble (no heading, numbered paragraph or second paragraph "
+            "follows the opening); check that paragraphs are separated by blank lines"
+        )
+    previous = 0
+    for number in map(int, numbers):
+        if previous < number - 1 and previous:
+            missing = number - 1 if number - 1 == previous + 1 else f"{previous + 1} to {number - 1}"
+            raise UsageError(
+                f"paragraph {missing} not found between {previous} and {number}: its number may be inside the "
+                "paragraph before it (put a blank line before it) or written in a way import does not read"
+            )
+        previous = number
 
 
 def _letters(n: int) -> str:
@@ -460,8 +520,10 @@ def _letters(n: int) -> str:
 
 
 def _sentence_case(heading: str) -> str:
-    if heading == heading.upper():
-        heading = heading.lower()
+    """A heading in capitals in sentence case; any other as written."""
+    if heading != heading.upper():
+        return heading
+    heading = heading.lower()
     return heading[:1].upper() + heading[1:]
 
 
@@ -497,32 +559,49 @@ def _abbreviation(before: str) -> bool:
     return word.lower() in ABBREVIATIONS or re.fullmatch(r"[A-Z]", word) is not None or "." in word
 
 
+def _language_key(language: str) -> str:
+    """`en-GB`, `nl_BE` -> the key of their markers."""
+    return language.split("-")[0].split("_")[0].lower()
+
+
 def _marker_pattern(language: str) -> re.Pattern[str] | None:
-    markers = MARKERS.get(language.split("-")[0].split("_")[0].lower())
+    """The language's markers as one pattern, each its own group, so that a match tells which one it was."""
+    markers = MARKERS.get(_language_key(language))
     if not markers:
         return None
-    return re.compile("|".join(r"(?<!\w)" + re.escape(m) for m in markers), re.IGNORECASE)
+    return re.compile("|".join(rf"(?<!\w)({m})" for m in markers), re.IGNORECASE)
 
 
-def _commitments(article_id: str, text: str, markers: re.Pattern[str] | None) -> list[dict[str, Any]]:
-    chosen = [s for s in _sentences(text) if markers and markers.search(s)] or [text]
+def _commitments(article_id: str, text: str, markers: re.Pattern[str] | None, language: str) -> list[dict[str, Any]]:
+    found = [(s, m) for s in _sentences(text) if markers and (m := markers.search(s))]
+    drafts: list[tuple[str, re.Match[str] | None]] = [*found] or [(text, None)]
     return [
         {
             "id": f"{article_id}.{n}",
             "title": _shorten(sentence),
             "side": "both",
-            "kind": _draft_kind(sentence, markers),
+            "kind": _draft_kind(match, language),
             "excerpt": sentence,
+            "note": _how_found(match),
             "status": "not_started",
             "tags": [],
         }
-        for n, sentence in enumerate(chosen, start=1)
+        for n, (sentence, match) in enumerate(drafts, start=1)
     ]
 
 
-def _draft_kind(sentence: str, markers: re.Pattern[str] | None) -> str:
-    first = markers.search(sentence) if markers else None
-    return MARKER_KINDS.get(first.group().lower(), "agreed") if first else "agreed"
+def _draft_kind(match: re.Match[str] | None, language: str) -> str:
+    if match is None or match.lastindex is None:
+        return "agreed"
+    marker = MARKERS[_language_key(language)][match.lastindex - 1]
+    return MARKER_KINDS.get(marker, "agreed")
+
+
+def _how_found(match: re.Match[str] | None) -> str:
+    """What the curator reads to judge a draft: the words that made it one, or why it is the whole article."""
+    if match is None:
+        return f"{DRAFT_NOTE}: no sentence holds a commitment marker, so the whole article"
+    return f"{DRAFT_NOTE}: the sentence says {_squash(match.group())!r}"
 
 
 def _slug(name: str) -> str:
@@ -531,8 +610,10 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "party"
 
 
-def _visit(preamble: list[str], url: str | None) -> dict[str, str]:
-    found = _preamble_dates(" ".join(preamble))
+def _visit(given: tuple[date, date] | None, opening: list[str], url: str | None) -> dict[str, str] | None:
+    """The dates given, else the first in the opening (the preamble, else the first article), else the source
+    URL's; a statement may have none."""
+    found = given or _preamble_dates(" ".join(opening))
     if found is None and url:
         in_url = _URL_DATE.search(url)
         if in_url:
@@ -542,10 +623,7 @@ def _visit(preamble: list[str], url: str | None) -> dict[str, str]:
             except ValueError:
                 pass
     if found is None:
-        raise UsageError(
-            "no visit date found: the preamble names no date such as 'September 10, 2023' or "
-            "'10 tot en met 13 augustus 2025', and the source URL holds no /YYYY/MM/DD/"
-        )
+        return None
     return {"start": found[0].isoformat(), "end": found[1].isoformat(), "place": PLACE_NOT_STATED}
 
 

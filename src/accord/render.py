@@ -148,22 +148,27 @@ def emit_rows(
     if fmt == "json":
         emit_json([{c.key: row.get(c.key) for c in columns} for row in rows])
     elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        # csv quotes a cell holding a line feed but not one holding a lone carriage return,
-        # which spreadsheets read as the end of the row: such rows are quoted whole.
-        quoting = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
-        writer.writerow([c.key for c in columns])
-        for row in rows:
-            cells = [csv_cell(row.get(c.key)) for c in columns]
-            (quoting if any("\r" in str(cell) for cell in cells) else writer).writerow(cells)
-        write(buffer.getvalue())
+        write(csv_text(columns, rows))
     elif fmt == "ids":
         say("".join(f"{visible(str(row[id_key]))}\n" for row in rows))
     elif fmt == "md":
         write(markdown_table(columns, rows))
     else:
         table(columns, rows, title)
+
+
+def csv_text(columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> str:
+    """A header line and one line per row, every cell through `csv_cell`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    # csv quotes a cell holding a line feed but not one holding a lone carriage return,
+    # which spreadsheets read as the end of the row: such rows are quoted whole.
+    quoting = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow([c.key for c in columns])
+    for row in rows:
+        cells = [csv_cell(row.get(c.key)) for c in columns]
+        (quoting if any("\r" in str(cell) for cell in cells) else writer).writerow(cells)
+    return buffer.getvalue()
 
 
 def cell_text(value: Any, joiner: str = " ") -> str:

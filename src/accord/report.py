@@ -204,7 +204,7 @@ def _relative(error: DataError, root: Path) -> str:
 _KINDS = {stat.S_ISLNK: "a symbolic link", stat.S_ISDIR: "a folder", stat.S_ISFIFO: "a named pipe"}
 
 
-def write_file(path: Path, text: str) -> None:
+def write_file(path: Path, text: str | bytes) -> None:
     """Write a report to a new file, or replace a regular file whole; never a device, pipe, folder or link."""
     try:
         mode = path.lstat().st_mode
@@ -215,7 +215,7 @@ def write_file(path: Path, text: str) -> None:
     if mode is not None and not stat.S_ISREG(mode):
         kind = next((name for test, name in _KINDS.items() if test(mode)), "a device or other special file")
         raise UsageError(f"{path} is {kind}, not a regular file; give a file name, or - for stdout")
-    atomic_write(path, text.encode("utf-8"))
+    atomic_write(path, text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
 def _all_series(target: Target) -> list[dict[str, Any]]:

@@ -220,6 +220,8 @@ def _event_problem(record: Article | Target, event: Event, known: set[str]) -> s
         return f"due {event.new!r} is not a date"
     if event.field == "tags" and not isinstance(event.new, list):
         return "tags must be a list"
+    if event.field == "side" and (event.id == record.id or not isinstance(event.new, str)):
+        return "only a commitment has a side, and a side is one name"
     if field_key(event) is None and not (event.note or event.evidence or event.undoes):
         return "an event without a field must carry a note or evidence"
     return None

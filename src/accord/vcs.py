@@ -109,6 +109,22 @@ class Git:
         value = self._config.get(key.lower(), "").strip()
         return value or None
 
+    @classmethod
+    def init(cls, folder: Path) -> Git:
+        """A new repository in `folder`."""
+        done = _run(["init", "--quiet"], cwd=folder)
+        if done.returncode != 0:
+            raise GitError(f"git could not create a repository in {folder}: {_last_line(done)}")
+        found = cls.locate(folder)
+        assert found is not None
+        return found
+
+    def commit_everything(self, message: str, author: str, email: str | None) -> None:
+        """Add every file of the work tree that .gitignore lets in, and commit it all."""
+        env = self._identity(author, email)
+        self._check(["add", "--all"], "add the files")
+        self._check(["commit", "--quiet", "-m", message], "commit", env=env)
+
     def set_config(self, key: str, value: str) -> None:
         self._check(["config", key, value], "set git config")
         self._config = None

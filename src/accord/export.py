@@ -1,0 +1,120 @@
+"""`accord export`: one flat row per commitment, for spreadsheets and other tools.
+
+CSV cells go through `render.csv_cell`, so that no cell runs as a formula; an xlsx cell holding
+text is stored as text, never as a formula, whatever it starts with. Dates are real dates in
+xlsx and ISO text in CSV and JSON.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from . import render
+from .errors import DataError, UsageError
+from .model import Article, Commitment, Event
+from .render import Column
+from .storage import Store
+
+COLUMNS = [
+    Column("article", "article"),
+    Column("id", "id"),
+    Column("section", "section"),
+    Column("section_title", "section title"),
+    Column("side", "side"),
+    Column("kind", "kind"),
+    Column("asked_by", "asked by"),
+    Column("status", "status"),
+    Column("owner", "owner"),
+    Column("due", "due"),
+    Column("tags", "tags"),
+    Column("last_change", "last change"),
+    Column("changed_by", "changed by"),
+    Column("evidence", "evidence"),
+    Column("title", "title"),
+]
+DATE_COLUMNS = frozenset({"due", "last_change"})
+# What XML 1.0, and so a workbook, cannot hold; such characters are spelled out as `\x1b`.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def rows(store: Store, errors: list[DataError]) -> list[dict[str, Any]]:
+    titles = {section.number: section.title for section in store.statement().sections}
+    return [
+        _row(article, commitment, titles.get(article.section))
+        for article in store.articles(errors)
+        for commitment in article.commitments
+    ]
+
+
+def _row(article: Article, commitment: Commitment, section_title: str | None) -> dict[str, Any]:
+    own = sorted((e for e in article.history if e.id == commitment.id), key=Event.effective)
+    last = own[-1] if own else None
+    evidence = next((e.evidence for e in reversed(own) if e.evidence), None)
+    return {
+        "article": article.id,
+        "id": commitment.id,
+        "section": article.section,
+        "section_title": section_title,
+        "side": commitment.side,
+        "kind": commitment.kind,
+        "asked_by": commitment.asked_by,
+        "status": commitment.status,
+        "owner": commitment.owner,
+        "due": commitment.due,
+        "tags": list(commitment.tags),
+        "last_change": last.effective()[0] if last else None,
+        "changed_by": last.by if last else None,
+        "evidence": evidence,
+        "title": commitment.title,
+    }
+
+
+def encode(found: list[dict[str, Any]], fmt: str, bom: bool = False) -> bytes:
+    if fmt == "json":
+        return render.json_text([{c.key: row[c.key] for c in COLUMNS} for row in found]).encode("utf-8")
+    if fmt == "xlsx":
+        return _workbook(found)
+    return ("\ufeff" if bom else "").encode("utf-8") + render.csv_text(COLUMNS, found).encode("utf-8")
+
+
+def _workbook(found: list[dict[str, Any]]) -> bytes:
+    try:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] != "openpyxl":
+            raise
+        raise UsageError("xlsx needs openpyxl: pip install 'accord[xlsx]'") from None
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "commitments"
+    sheet.append([c.header for c in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in found:
+        sheet.append([None] * len(COLUMNS))
+        for index, column in enumerate(COLUMNS, start=1):
+            _fill(sheet.cell(row=sheet.max_row, column=index), row[column.key], column.key in DATE_COLUMNS)
+    last = get_column_letter(len(COLUMNS))
+    sheet.auto_filter.ref = f"A1:{last}{sheet.max_row}"
+    sheet.freeze_panes = "C2"  # the header row and the ids stay in view
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill(cell: Any, value: Any, is_date: bool) -> None:
+    if value is None:
+        return
+    if is_date:
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, int) and not isinstance(value, bool):
+        cell.value = value
+    else:
+        cell.value = _NOT_IN_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", render.cell_text(value))
+        cell.data_type = "s"  # text, even when it starts with `=`: never a formula
