@@ -11,7 +11,7 @@ whose message speaks of records and values. Every other failure is an `AccordErr
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -81,6 +81,7 @@ class Shown:
     article: Article | None  # the article that holds a commitment, the article itself; None for a target
     events: list[Event]  # the history that concerns this record, oldest first
     measured_by: list[Target]  # the targets whose `commitment` is this record
+    section_title: str | None = None  # the title statement.yaml gives the article's section; None for a target
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ def open(
     commit: bool = True,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     today: date | None = None,
+    email: str | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> Tracker:
     """Open a records folder.
 
@@ -118,6 +121,10 @@ def open(
         has `git config accord.commit false`).
     lock_timeout: seconds to wait for another writer before LockTimeout.
     today: the day overdue, progress and the report are computed for; None: today in UTC.
+    email: the actor's email, when `actor` is a name or None; None: git's user.email when the
+        actor is git's user.name.
+    notify: called with what a person should hear of that is not an error, such as a change a
+        killed writer left half done and that was taken back before the next one.
 
     Raises RecordsNotFound when there is no records folder, TypeError for an argument of the
     wrong type and InvalidValue for an empty actor name or a negative lock timeout.
@@ -136,8 +143,15 @@ def open(
         raise InvalidValue(f"the lock timeout must be zero or more seconds, not {lock_timeout}")
     if today is not None:
         _day(today, "today")
+    if email is not None:
+        email = _text(email, "the email").strip()
+    if notify is not None and not callable(notify):
+        raise TypeError(f"notify must be a function of one str, not {type(notify).__name__}")
     root = find_records(Path(path) if path is not None else None, environment=False)
-    return Tracker(Store(root, float(lock_timeout)), actor, commit, today)
+    store = Store(root, float(lock_timeout))
+    if notify is not None:
+        store.notify = notify
+    return Tracker(store, actor, commit, today, email)
 
 
 class Tracker:
@@ -147,9 +161,12 @@ class Tracker:
     others; `skipped` lists the files the latest read left out.
     """
 
-    def __init__(self, store: Store, actor: str | Actor | None, commit: bool, today: date | None):
+    def __init__(
+        self, store: Store, actor: str | Actor | None, commit: bool, today: date | None, email: str | None = None
+    ):
         self._store = store
         self._actor = actor
+        self._email = email
         self._commit = commit
         self._git: Git | Unset | None = UNSET
         self._today = today
@@ -174,7 +191,8 @@ class Tracker:
     def actor(self) -> Actor:
         """Who makes changes."""
         if not isinstance(self._actor, Actor):
-            self._actor = operations.identify(self._actor, self._store, environ={})
+            found = operations.identify(self._actor, self._store, environ={})
+            self._actor = Actor(found.name, self._email or found.email)
         return self._actor
 
     @property
@@ -258,7 +276,10 @@ class Tracker:
         events = [e for e in record.history if e.id == item.id or e.id.startswith(item.id + ".")]
         measured_by = [t for t in self.targets() if t.commitment == item.id] if isinstance(item, Commitment) else []
         article = record if isinstance(record, Article) else None
-        return Shown(found.record_id, item, article, events, measured_by)
+        title = None
+        if article is not None:
+            title = next((s.title for s in self._store.statement().sections if s.number == article.section), None)
+        return Shown(found.record_id, item, article, events, measured_by, title)
 
     def log(self, record_id: str | None = None, *, since: date | None = None, by: str | None = None) -> list[Event]:
         """Every change, newest first: of one record (an article's includes its commitments'),

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from .api import Problem
     from .errors import DataError
 
 
@@ -230,7 +231,7 @@ def markdown_table(
     return "\n".join(lines) + "\n"
 
 
-def problems(errors: Sequence[DataError]) -> None:
+def problems(errors: Sequence[DataError | Problem]) -> None:
     """`file:line: message` on stderr, one per problem, like a compiler."""
     if not errors:
         return

@@ -11,11 +11,9 @@ from . import render
 from .render import Column
 
 if TYPE_CHECKING:
-    from .errors import DataError
-    from .model import Article, Event, Statement, Target
-    from .operations import Found
+    from .api import Shown
+    from .model import Article, Commitment, Event, Statement, Target
     from .query import Hit, Pattern, Row
-    from .storage import Store
     from .tracking import Overview
 
 LIST_COLUMNS = [
@@ -55,35 +53,41 @@ def list_row(row: Row) -> dict[str, Any]:
 # -- show --------------------------------------------------------------------------------------
 
 
-def show(store: Store, found: Found, fmt: str) -> None:
-    from .model import Article, Commitment, to_data
+def show(shown: Shown, fmt: str) -> None:
+    """Everything known of one record, as `accord show` prints it."""
+    from .model import Commitment, to_data
 
-    item = found.item
-    record = found.loaded.record
-    history = [e for e in record.history if e.id == item.id or e.id.startswith(item.id + ".")]
-    if fmt in ("json", "yaml"):
-        data = to_data(item)
-        if isinstance(item, Commitment):
-            assert isinstance(record, Article)
-            targets = [t.id for t in _targets_of(store, item.id)]
-            data = {"article": record.id, "section": record.section, **data, "targets": targets}
-            data["history"] = [to_data(e) for e in history]
-        if fmt == "json":
-            render.emit_json(data)
-        else:
-            from . import yamlio
-
-            sys.stdout.buffer.write(yamlio.dump(data))
+    if fmt == "text":
+        render.say("\n".join(show_lines(shown)) + "\n")
         return
+    item, article = shown.item, shown.article
+    data = to_data(item)
     if isinstance(item, Commitment):
-        assert isinstance(record, Article)
-        lines = _commitment_text(store, record, item)
+        assert article is not None
+        targets = [t.id for t in shown.measured_by]
+        data = {"article": article.id, "section": article.section, **data, "targets": targets}
+        data["history"] = [to_data(e) for e in shown.events]
+    if fmt == "json":
+        render.emit_json(data)
+    else:
+        from . import yamlio
+
+        sys.stdout.buffer.write(yamlio.dump(data))
+
+
+def show_lines(shown: Shown) -> list[str]:
+    """`accord show` as text: the record's fields, then its history, newest first."""
+    from .model import Article, Commitment
+
+    item, article = shown.item, shown.article
+    if isinstance(item, Commitment):
+        assert article is not None
+        lines = _commitment_text(shown, article, item)
     elif isinstance(item, Article):
-        lines = _article_text(store, item)
+        lines = _article_text(shown, item)
     else:
         lines = _target_text(item)
-    lines += _history_text(history)
-    render.say("\n".join(lines) + "\n")
+    return lines + _history_text(shown.events)
 
 
 def _fields(pairs: list[tuple[str, Any]]) -> list[str]:
@@ -95,41 +99,34 @@ def _one(value: Any) -> str:
     return render.visible(str(value))
 
 
-def _section_title(store: Store, number: int) -> str:
-    sections = {s.number: s.title for s in store.statement().sections}
-    return f"{number}. {_one(sections.get(number, '?'))}"
+def _section_title(shown: Shown, number: int) -> str:
+    return f"{number}. {_one('?' if shown.section_title is None else shown.section_title)}"
 
 
-def _commitment_text(store: Store, article: Article, item: Any) -> list[str]:
+def _commitment_text(shown: Shown, article: Article, item: Commitment) -> list[str]:
     lines = [f"{item.id}  {_one(item.title)}", ""]
     lines += _fields(
         [
             ("article", f"{article.id}. {article.title}"),
-            ("section", _section_title(store, article.section)),
+            ("section", _section_title(shown, article.section)),
             ("side", item.side),
             ("kind", item.kind_text()),
             ("status", item.status),
             ("owner", item.owner),
             ("due", item.due),
             ("tags", ", ".join(item.tags)),
-            ("targets", ", ".join(t.id for t in _targets_of(store, item.id))),
+            ("targets", ", ".join(t.id for t in shown.measured_by)),
         ]
     )
     lines += ["", *render.wrapped("excerpt", item.excerpt)]
     return [*lines, "", *render.wrapped("note", item.note)] if item.note else lines
 
 
-def _targets_of(store: Store, commitment_id: str) -> list[Target]:
-    """The numeric targets that measure a commitment (`accord progress` shows how they stand)."""
-    errors: list[DataError] = []
-    return [t for t in store.targets(errors) if t.commitment == commitment_id]
-
-
-def _article_text(store: Store, article: Article) -> list[str]:
+def _article_text(shown: Shown, article: Article) -> list[str]:
     lines = [f"Article {article.id}  {_one(article.title)}", ""]
     lines += _fields(
         [
-            ("section", _section_title(store, article.section)),
+            ("section", _section_title(shown, article.section)),
             ("status", article.status),
             ("owner", article.owner),
             ("due", article.due),
