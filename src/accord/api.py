@@ -25,7 +25,7 @@ from . import report as reporting
 from .errors import DataError, InvalidValue, NotFoundError, UsageError
 from .model import Article, Commitment, Event, Glossary, Statement, Status, Target
 from .operations import Actor, Change
-from .query import Filters, compile_pattern, search, select
+from .query import Filters, Hit, Pattern, compile_pattern, search, select
 from .report import Report
 from .settings import DEFAULT_LOCK_TIMEOUT
 from .storage import ARTICLES, TARGETS, Store, find_records
@@ -38,6 +38,8 @@ __all__ = [
     "Problem",
     "SearchHit",
     "Shown",
+    "TargetHit",
+    "TextMatch",
     "Tracker",
     "Unset",
     "open",
@@ -62,6 +64,15 @@ class CommitmentRow:
 
 
 @dataclass(frozen=True)
+class TextMatch:
+    """One field of a record that a search matched."""
+
+    field: str
+    line: str  # the field's text
+    spans: tuple[tuple[int, int], ...]  # where the query matched in `line`, as (start, end)
+
+
+@dataclass(frozen=True)
 class SearchHit:
     """A record whose text matched: a commitment, or an article none of whose commitments matched."""
 
@@ -70,6 +81,15 @@ class SearchHit:
     field: str  # the first field that matched: excerpt, title or tags; an article's text or title
     line: str  # that field's text
     spans: tuple[tuple[int, int], ...]  # where the query matched in `line`, as (start, end)
+    matches: tuple[TextMatch, ...] = ()  # every field that matched, the first one first
+
+
+@dataclass(frozen=True)
+class TargetHit:
+    """A numeric target whose title, source or a note matched."""
+
+    target: Target
+    matches: tuple[TextMatch, ...]  # every field that matched, the first one first
 
 
 @dataclass(frozen=True)
@@ -240,31 +260,39 @@ class Tracker:
         regex: bool = False,
         word: bool = False,
         case_sensitive: bool = False,
+        literal: bool = False,
     ) -> list[SearchHit]:
         """Records that mention `query`, as `accord search` finds them: case- and accent-blind unless
         `case_sensitive`, glossary names counted as one, a regular expression with `regex`, whole
-        words with `word`. Raises InvalidValue for an empty query or a bad regular expression."""
-        _text(query, "the search text")
-        for name, flag in (("regex", regex), ("word", word), ("case_sensitive", case_sensitive)):
-            _flag(flag, name)
+        words with `word`, plain text anywhere and no glossary with `literal`. Raises InvalidValue
+        for an empty query or a bad regular expression."""
         chosen = self._filters(filters)
-        with _as_invalid_value():
-            pattern = compile_pattern(
-                query, case_sensitive=case_sensitive, regex=regex, word=word, glossary=self._store.glossary()
-            )
+        pattern = self._pattern(query, regex=regex, word=word, case_sensitive=case_sensitive, literal=literal)
         with self._reading() as errors:
             hits = search(self._store.articles(errors, history=False), pattern, chosen)
-            return [
-                SearchHit(
-                    hit.article,
-                    hit.item if isinstance(hit.item, Commitment) else None,
-                    hit.matches[0][0],
-                    hit.matches[0][1],
-                    tuple(hit.matches[0][2]),
-                )
-                for hit in hits
-                if hit.article is not None  # no targets are searched here
-            ]
+            found = []
+            for hit in hits:
+                assert hit.article is not None and not isinstance(hit.item, Target)  # no targets were given
+                matches = _text_matches(hit)
+                commitment = hit.item if isinstance(hit.item, Commitment) else None
+                first = matches[0]
+                found.append(SearchHit(hit.article, commitment, first.field, first.line, first.spans, matches))
+            return found
+
+    def search_targets(
+        self,
+        query: str,
+        *,
+        regex: bool = False,
+        word: bool = False,
+        case_sensitive: bool = False,
+        literal: bool = False,
+    ) -> list[TargetHit]:
+        """The numeric targets whose title, source or a note mention `query`, matched as by `search`."""
+        pattern = self._pattern(query, regex=regex, word=word, case_sensitive=case_sensitive, literal=literal)
+        with self._reading() as errors:
+            hits = search((), pattern, Filters(), self._store.targets(errors))
+            return [TargetHit(hit.item, _text_matches(hit)) for hit in hits if isinstance(hit.item, Target)]
 
     def show(self, record_id: str) -> Shown:
         """An article (`4`), a commitment (`4.5`) or a target (`trade`), with its history and the
@@ -420,6 +448,20 @@ class Tracker:
 
     # -- helpers -----------------------------------------------------------------------------
 
+    def _pattern(self, query: str, *, regex: bool, word: bool, case_sensitive: bool, literal: bool) -> Pattern:
+        _text(query, "the search text")
+        for name, flag in (("regex", regex), ("word", word), ("case_sensitive", case_sensitive), ("literal", literal)):
+            _flag(flag, name)
+        with _as_invalid_value():
+            return compile_pattern(
+                query,
+                case_sensitive=case_sensitive,
+                regex=regex,
+                word=word,
+                glossary=self._store.glossary(),
+                literal=literal,
+            )
+
     def _names_target(self, record_id: str) -> bool:
         """Whether `record_id` is a target's, told from the file names alone (articles come first, as in find)."""
         key = record_id.strip().lower()
@@ -484,6 +526,10 @@ def _as_invalid_value() -> Iterator[None]:
         raise
     except UsageError as exc:
         raise InvalidValue(str(exc)) from None
+
+
+def _text_matches(hit: Hit) -> tuple[TextMatch, ...]:
+    return tuple(TextMatch(name, line, tuple(spans)) for name, line, spans in hit.matches)
 
 
 def _text(value: Any, what: str) -> str:

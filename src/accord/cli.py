@@ -243,6 +243,27 @@ def _filters(
     overdue: bool,
     kind: list[str] | None = None,
 ) -> Any:
+    from dataclasses import replace
+
+    from . import inputs
+
+    chosen = _query(status, section, side, owner, tag, due_before, overdue, kind)
+    sides = frozenset(inputs.side(s, store.statement()) for s in chosen.sides)
+    return replace(chosen, sides=sides, overdue=False, overdue_on=inputs.today() if overdue else None)
+
+
+def _query(
+    status: list[str] | None,
+    section: list[int] | None,
+    side: list[str] | None,
+    owner: str | None,
+    tag: list[str] | None,
+    due_before: str | None,
+    overdue: bool,
+    kind: list[str] | None,
+) -> Any:
+    """The filter options as typed values, each checked under its option's name; the Tracker
+    settles the sides against the statement and `overdue` against its today."""
     from . import inputs
     from .query import Filters
 
@@ -250,11 +271,11 @@ def _filters(
         statuses=frozenset(inputs.status(s) for s in status or []),
         kinds=frozenset(inputs.kind(k) for k in kind or []),
         sections=frozenset(section or []),
-        sides=frozenset(inputs.side(s, store.statement()) for s in side or []),
+        sides=frozenset(inputs.text(s, "--side") for s in side or []),
         owner=owner,
         tags=frozenset(inputs.tag(t) for t in tag or []),
         due_before=inputs.iso_date(due_before, "--due-before") if due_before else None,
-        overdue_on=inputs.today() if overdue else None,
+        overdue=overdue,
     )
 
 
@@ -334,22 +355,21 @@ def search(
     directory: DirOption = None,
 ) -> None:
     """Find commitments and targets that mention a text. Exit 0 on a match, 1 on none, 2 on error."""
-    from . import render, views
-    from .errors import DataError
-    from .query import compile_pattern
-    from .query import search as run_search
+    from . import inputs, render, views
+    from .query import Filters
 
-    store = _store(directory)
-    filters = _filters(store, status, section, side, owner, tag, due_before, overdue, kind)
-    compiled = compile_pattern(
-        pattern, case_sensitive=case_sensitive, regex=regex, word=word, glossary=store.glossary(), literal=literal
-    )
-    errors: list[DataError] = []
-    targets = store.targets(errors)
-    hits = list(run_search(store.articles(errors, history=False), compiled, filters, targets))
-    views.search_results(hits, compiled, fmt="count" if count else "ids" if ids else fmt)
-    render.problems(errors)
-    if errors:
+    tracker = _open(directory)
+    filters = _query(status, section, side, owner, tag, due_before, overdue, kind)
+    pattern = inputs.text(pattern, "PATTERN")
+    how = {"regex": regex, "word": word, "case_sensitive": case_sensitive, "literal": literal}
+    hits: list[Any] = tracker.search(pattern, filters=filters, **how)
+    skipped = tracker.skipped
+    if filters == Filters():  # a filter narrows the search to commitments
+        hits += tracker.search_targets(pattern, **how)
+        skipped = skipped + tracker.skipped
+    views.search_results(hits, fmt="count" if count else "ids" if ids else fmt)
+    render.problems(skipped)
+    if skipped:
         _exit(EXIT_ERROR)
     if not hits:
         _exit(EXIT_NOTHING)

@@ -258,7 +258,7 @@ def sparkline(values: Sequence[Decimal]) -> str:
     return "".join(SPARK_BARS[int((v - low) / (high - low) * steps + Decimal("0.5"))] for v in values)
 
 
-def snippet(text: str, spans: list[tuple[int, int]], mark: tuple[str, str], width: int = 70) -> str:
+def snippet(text: str, spans: Sequence[tuple[int, int]], mark: tuple[str, str], width: int = 70) -> str:
     """The text around the first match, every match in view wrapped in `mark`; the text made visible."""
     start = max(0, spans[0][0] - width)
     end = min(len(text), spans[0][1] + width)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import render
 from .render import Column
 
 if TYPE_CHECKING:
-    from .api import Shown
+    from .api import SearchHit, Shown, TargetHit
     from .model import Article, Commitment, Event, Statement, Target
-    from .query import Hit, Pattern, Row
+    from .query import Row
     from .tracking import Overview
 
 LIST_COLUMNS = [
@@ -185,44 +185,55 @@ def _history_text(history: list[Event]) -> list[str]:
 # -- search ------------------------------------------------------------------------------------
 
 
-def search_results(hits: list[Hit], pattern: Pattern, fmt: str) -> None:
+def search_results(hits: Sequence[SearchHit | TargetHit], fmt: str) -> None:
     if fmt == "count":
         render.write(f"{len(hits)}\n")
     elif fmt == "ids":
-        render.say("".join(f"{render.visible(hit.item.id)}\n" for hit in hits))
+        render.say("".join(f"{render.visible(_found(hit).id)}\n" for hit in hits))
     elif fmt == "json":
-        render.emit_json(
-            [
-                {
-                    "id": hit.item.id,
-                    "article": hit.article_id,
-                    "status": hit.status,
-                    "title": hit.item.title,
-                    "matches": [
-                        {"field": name, "text": text, "spans": [list(span) for span in spans]}
-                        for name, text, spans in hit.matches
-                    ],
-                }
-                for hit in hits
-            ]
-        )
+        render.emit_json([_hit_data(hit) for hit in hits])
     elif sys.stdout.isatty():
         from rich.text import Text
 
         out = render.console()
         for hit in hits:
-            _, text, spans = hit.matches[0]
+            first = hit.matches[0]
             line = Text()
-            line.append(f"{render.visible(hit.item.id)}: ", style="bold")
-            line.append_text(_highlighted(text, spans))
+            line.append(f"{render.visible(_found(hit).id)}: ", style="bold")
+            line.append_text(_highlighted(first.line, first.spans))
             out.print(line)
     else:
         for hit in hits:
-            _, text, spans = hit.matches[0]
-            render.say(f"{render.visible(hit.item.id)}: {render.snippet(text, spans, ('«', '»'))}\n")
+            first = hit.matches[0]
+            render.say(f"{render.visible(_found(hit).id)}: {render.snippet(first.line, first.spans, ('«', '»'))}\n")
 
 
-def _highlighted(text: str, spans: list[tuple[int, int]]) -> Any:
+def _found(hit: SearchHit | TargetHit) -> Article | Commitment | Target:
+    """The record a search hit names."""
+    from .api import TargetHit
+
+    return hit.target if isinstance(hit, TargetHit) else hit.commitment or hit.article
+
+
+def _hit_data(hit: SearchHit | TargetHit) -> dict[str, Any]:
+    from .api import TargetHit
+
+    if isinstance(hit, TargetHit):
+        record: Article | Commitment | Target = hit.target
+        article_id, status = hit.target.article, None
+    else:
+        record = hit.commitment or hit.article
+        article_id, status = hit.article.id, record.status
+    return {
+        "id": record.id,
+        "article": article_id,
+        "status": status,
+        "title": record.title,
+        "matches": [{"field": m.field, "text": m.line, "spans": [list(span) for span in m.spans]} for m in hit.matches],
+    }
+
+
+def _highlighted(text: str, spans: Sequence[tuple[int, int]]) -> Any:
     from rich.text import Text
 
     marked = render.snippet(text, spans, ("\x00", "\x01"))
