@@ -18,19 +18,20 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import inputs, operations, tracking, validation
-from . import report as reporting
+from . import inputs, operations
 from .errors import DataError, InvalidValue, NotFoundError, UsageError
 from .model import Article, Commitment, Event, Glossary, Statement, Status, Target
 from .operations import Actor, Change
-from .query import Filters, Hit, Pattern, compile_pattern, search, select
-from .report import Report
 from .settings import DEFAULT_LOCK_TIMEOUT
 from .storage import ARTICLES, TARGETS, Store, find_records
-from .tracking import Overview
 from .vcs import Git
+
+if TYPE_CHECKING:  # filters, search and figures load when asked for: `accord show` needs none of them
+    from .query import Filters, Hit, Pattern
+    from .report import Report
+    from .tracking import Overview
 
 __all__ = [
     "UNSET",
@@ -247,6 +248,8 @@ class Tracker:
 
     def commitments(self, filters: Filters | None = None) -> list[CommitmentRow]:
         """The commitments that pass `filters` (all of them without), in reading order."""
+        from .query import select
+
         chosen = self._filters(filters)
         with self._reading() as errors:
             rows = select(self._store.articles(errors, history=False), chosen)
@@ -266,6 +269,8 @@ class Tracker:
         `case_sensitive`, glossary names counted as one, a regular expression with `regex`, whole
         words with `word`, plain text anywhere and no glossary with `literal`. Raises InvalidValue
         for an empty query or a bad regular expression."""
+        from .query import search
+
         chosen = self._filters(filters)
         pattern = self._pattern(query, regex=regex, word=word, case_sensitive=case_sensitive, literal=literal)
         with self._reading() as errors:
@@ -289,6 +294,8 @@ class Tracker:
         literal: bool = False,
     ) -> list[TargetHit]:
         """The numeric targets whose title, source or a note mention `query`, matched as by `search`."""
+        from .query import Filters, search
+
         pattern = self._pattern(query, regex=regex, word=word, case_sensitive=case_sensitive, literal=literal)
         with self._reading() as errors:
             hits = search((), pattern, Filters(), self._store.targets(errors))
@@ -422,6 +429,8 @@ class Tracker:
     def progress(self, today: date | None = None) -> Overview:
         """Every target's progress and the dated commitments still open, as of `today` (default:
         the tracker's)."""
+        from . import tracking
+
         as_of = _day(today, "today") if today is not None else self.today
         with self._reading() as errors:
             return tracking.overview(self._store, as_of, None, None, errors)
@@ -429,6 +438,8 @@ class Tracker:
     def report(self, *, today: date | None = None, since: date | None = None, week: str | None = None) -> Report:
         """The weekly report: by default over the seven days up to `today` (default: the tracker's);
         from `since`; or over one ISO week, `week` such as '2026-W47' or 'current'."""
+        from . import report as reporting
+
         as_of = _day(today, "today") if today is not None else self.today
         if since is not None and week is not None:
             raise InvalidValue("a report covers the days from a start date or one week, not both")
@@ -444,11 +455,15 @@ class Tracker:
 
     def validate(self) -> list[Problem]:
         """Every problem `accord validate` finds, each with its file, line and field."""
+        from . import validation
+
         return [Problem.of(error) for error in validation.validate(self._store)]
 
     # -- helpers -----------------------------------------------------------------------------
 
     def _pattern(self, query: str, *, regex: bool, word: bool, case_sensitive: bool, literal: bool) -> Pattern:
+        from .query import compile_pattern
+
         _text(query, "the search text")
         for name, flag in (("regex", regex), ("word", word), ("case_sensitive", case_sensitive), ("literal", literal)):
             _flag(flag, name)
@@ -489,6 +504,8 @@ class Tracker:
 
     def _filters(self, filters: Filters | None) -> Filters:
         """`filters` checked, its tags and sides in the records' form, `overdue` as of the tracker's today."""
+        from .query import Filters
+
         if filters is None:
             return Filters()
         if not isinstance(filters, Filters):
