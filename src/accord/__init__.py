@@ -17,6 +17,7 @@ __version__ = "0.1.0"
 # name -> the module that defines it
 _EXPORTS = {
     **dict.fromkeys(["open", "Tracker", "CommitmentRow", "SearchHit", "Shown", "Problem", "Unset", "UNSET"], "api"),
+    **dict.fromkeys(["TargetHit", "TextMatch"], "api"),
     **dict.fromkeys(["Actor", "Change"], "operations"),
     "Filters": "query",
     "Overview": "tracking",
@@ -50,6 +51,8 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ below impor
     from .api import Problem as Problem
     from .api import SearchHit as SearchHit
     from .api import Shown as Shown
+    from .api import TargetHit as TargetHit
+    from .api import TextMatch as TextMatch
     from .api import Tracker as Tracker
     from .api import Unset as Unset
     from .api import open as open

@@ -11,26 +11,27 @@ whose message speaks of records and values. Every other failure is an `AccordErr
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import inputs, operations, tracking, validation
-from . import report as reporting
+from . import inputs, operations
 from .errors import DataError, InvalidValue, NotFoundError, UsageError
 from .model import Article, Commitment, Event, Glossary, Statement, Status, Target
 from .operations import Actor, Change
-from .query import Filters, compile_pattern, search, select
-from .report import Report
 from .settings import DEFAULT_LOCK_TIMEOUT
 from .storage import ARTICLES, TARGETS, Store, find_records
-from .tracking import Overview
 from .vcs import Git
+
+if TYPE_CHECKING:  # filters, search and figures load when asked for: `accord show` needs none of them
+    from .query import Filters, Hit, Pattern
+    from .report import Report
+    from .tracking import Overview
 
 __all__ = [
     "UNSET",
@@ -38,6 +39,8 @@ __all__ = [
     "Problem",
     "SearchHit",
     "Shown",
+    "TargetHit",
+    "TextMatch",
     "Tracker",
     "Unset",
     "open",
@@ -62,6 +65,15 @@ class CommitmentRow:
 
 
 @dataclass(frozen=True)
+class TextMatch:
+    """One field of a record that a search matched."""
+
+    field: str
+    line: str  # the field's text
+    spans: tuple[tuple[int, int], ...]  # where the query matched in `line`, as (start, end)
+
+
+@dataclass(frozen=True)
 class SearchHit:
     """A record whose text matched: a commitment, or an article none of whose commitments matched."""
 
@@ -70,6 +82,15 @@ class SearchHit:
     field: str  # the first field that matched: excerpt, title or tags; an article's text or title
     line: str  # that field's text
     spans: tuple[tuple[int, int], ...]  # where the query matched in `line`, as (start, end)
+    matches: tuple[TextMatch, ...] = ()  # every field that matched, the first one first
+
+
+@dataclass(frozen=True)
+class TargetHit:
+    """A numeric target whose title, source or a note matched."""
+
+    target: Target
+    matches: tuple[TextMatch, ...]  # every field that matched, the first one first
 
 
 @dataclass(frozen=True)
@@ -81,6 +102,7 @@ class Shown:
     article: Article | None  # the article that holds a commitment, the article itself; None for a target
     events: list[Event]  # the history that concerns this record, oldest first
     measured_by: list[Target]  # the targets whose `commitment` is this record
+    section_title: str | None = None  # the title statement.yaml gives the article's section; None for a target
 
 
 @dataclass(frozen=True)
@@ -108,6 +130,8 @@ def open(
     commit: bool = True,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     today: date | None = None,
+    email: str | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> Tracker:
     """Open a records folder.
 
@@ -118,6 +142,10 @@ def open(
         has `git config accord.commit false`).
     lock_timeout: seconds to wait for another writer before LockTimeout.
     today: the day overdue, progress and the report are computed for; None: today in UTC.
+    email: the actor's email, when `actor` is a name or None; None: git's user.email when the
+        actor is git's user.name.
+    notify: called with what a person should hear of that is not an error, such as a change a
+        killed writer left half done and that was taken back before the next one.
 
     Raises RecordsNotFound when there is no records folder, TypeError for an argument of the
     wrong type and InvalidValue for an empty actor name or a negative lock timeout.
@@ -136,8 +164,15 @@ def open(
         raise InvalidValue(f"the lock timeout must be zero or more seconds, not {lock_timeout}")
     if today is not None:
         _day(today, "today")
+    if email is not None:
+        email = _text(email, "the email").strip()
+    if notify is not None and not callable(notify):
+        raise TypeError(f"notify must be a function of one str, not {type(notify).__name__}")
     root = find_records(Path(path) if path is not None else None, environment=False)
-    return Tracker(Store(root, float(lock_timeout)), actor, commit, today)
+    store = Store(root, float(lock_timeout))
+    if notify is not None:
+        store.notify = notify
+    return Tracker(store, actor, commit, today, email)
 
 
 class Tracker:
@@ -147,9 +182,12 @@ class Tracker:
     others; `skipped` lists the files the latest read left out.
     """
 
-    def __init__(self, store: Store, actor: str | Actor | None, commit: bool, today: date | None):
+    def __init__(
+        self, store: Store, actor: str | Actor | None, commit: bool, today: date | None, email: str | None = None
+    ):
         self._store = store
         self._actor = actor
+        self._email = email
         self._commit = commit
         self._git: Git | Unset | None = UNSET
         self._today = today
@@ -174,7 +212,8 @@ class Tracker:
     def actor(self) -> Actor:
         """Who makes changes."""
         if not isinstance(self._actor, Actor):
-            self._actor = operations.identify(self._actor, self._store, environ={})
+            found = operations.identify(self._actor, self._store, environ={})
+            self._actor = Actor(found.name, self._email or found.email)
         return self._actor
 
     @property
@@ -209,6 +248,8 @@ class Tracker:
 
     def commitments(self, filters: Filters | None = None) -> list[CommitmentRow]:
         """The commitments that pass `filters` (all of them without), in reading order."""
+        from .query import select
+
         chosen = self._filters(filters)
         with self._reading() as errors:
             rows = select(self._store.articles(errors, history=False), chosen)
@@ -222,31 +263,43 @@ class Tracker:
         regex: bool = False,
         word: bool = False,
         case_sensitive: bool = False,
+        literal: bool = False,
     ) -> list[SearchHit]:
         """Records that mention `query`, as `accord search` finds them: case- and accent-blind unless
         `case_sensitive`, glossary names counted as one, a regular expression with `regex`, whole
-        words with `word`. Raises InvalidValue for an empty query or a bad regular expression."""
-        _text(query, "the search text")
-        for name, flag in (("regex", regex), ("word", word), ("case_sensitive", case_sensitive)):
-            _flag(flag, name)
+        words with `word`, plain text anywhere and no glossary with `literal`. Raises InvalidValue
+        for an empty query or a bad regular expression."""
+        from .query import search
+
         chosen = self._filters(filters)
-        with _as_invalid_value():
-            pattern = compile_pattern(
-                query, case_sensitive=case_sensitive, regex=regex, word=word, glossary=self._store.glossary()
-            )
+        pattern = self._pattern(query, regex=regex, word=word, case_sensitive=case_sensitive, literal=literal)
         with self._reading() as errors:
             hits = search(self._store.articles(errors, history=False), pattern, chosen)
-            return [
-                SearchHit(
-                    hit.article,
-                    hit.item if isinstance(hit.item, Commitment) else None,
-                    hit.matches[0][0],
-                    hit.matches[0][1],
-                    tuple(hit.matches[0][2]),
-                )
-                for hit in hits
-                if hit.article is not None  # no targets are searched here
-            ]
+            found = []
+            for hit in hits:
+                assert hit.article is not None and not isinstance(hit.item, Target)  # no targets were given
+                matches = _text_matches(hit)
+                commitment = hit.item if isinstance(hit.item, Commitment) else None
+                first = matches[0]
+                found.append(SearchHit(hit.article, commitment, first.field, first.line, first.spans, matches))
+            return found
+
+    def search_targets(
+        self,
+        query: str,
+        *,
+        regex: bool = False,
+        word: bool = False,
+        case_sensitive: bool = False,
+        literal: bool = False,
+    ) -> list[TargetHit]:
+        """The numeric targets whose title, source or a note mention `query`, matched as by `search`."""
+        from .query import Filters, search
+
+        pattern = self._pattern(query, regex=regex, word=word, case_sensitive=case_sensitive, literal=literal)
+        with self._reading() as errors:
+            hits = search((), pattern, Filters(), self._store.targets(errors))
+            return [TargetHit(hit.item, _text_matches(hit)) for hit in hits if isinstance(hit.item, Target)]
 
     def show(self, record_id: str) -> Shown:
         """An article (`4`), a commitment (`4.5`) or a target (`trade`), with its history and the
@@ -258,7 +311,10 @@ class Tracker:
         events = [e for e in record.history if e.id == item.id or e.id.startswith(item.id + ".")]
         measured_by = [t for t in self.targets() if t.commitment == item.id] if isinstance(item, Commitment) else []
         article = record if isinstance(record, Article) else None
-        return Shown(found.record_id, item, article, events, measured_by)
+        title = None
+        if article is not None:
+            title = next((s.title for s in self._store.statement().sections if s.number == article.section), None)
+        return Shown(found.record_id, item, article, events, measured_by, title)
 
     def log(self, record_id: str | None = None, *, since: date | None = None, by: str | None = None) -> list[Event]:
         """Every change, newest first: of one record (an article's includes its commitments'),
@@ -373,6 +429,8 @@ class Tracker:
     def progress(self, today: date | None = None) -> Overview:
         """Every target's progress and the dated commitments still open, as of `today` (default:
         the tracker's)."""
+        from . import tracking
+
         as_of = _day(today, "today") if today is not None else self.today
         with self._reading() as errors:
             return tracking.overview(self._store, as_of, None, None, errors)
@@ -380,6 +438,8 @@ class Tracker:
     def report(self, *, today: date | None = None, since: date | None = None, week: str | None = None) -> Report:
         """The weekly report: by default over the seven days up to `today` (default: the tracker's);
         from `since`; or over one ISO week, `week` such as '2026-W47' or 'current'."""
+        from . import report as reporting
+
         as_of = _day(today, "today") if today is not None else self.today
         if since is not None and week is not None:
             raise InvalidValue("a report covers the days from a start date or one week, not both")
@@ -395,9 +455,27 @@ class Tracker:
 
     def validate(self) -> list[Problem]:
         """Every problem `accord validate` finds, each with its file, line and field."""
+        from . import validation
+
         return [Problem.of(error) for error in validation.validate(self._store)]
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _pattern(self, query: str, *, regex: bool, word: bool, case_sensitive: bool, literal: bool) -> Pattern:
+        from .query import compile_pattern
+
+        _text(query, "the search text")
+        for name, flag in (("regex", regex), ("word", word), ("case_sensitive", case_sensitive), ("literal", literal)):
+            _flag(flag, name)
+        with _as_invalid_value():
+            return compile_pattern(
+                query,
+                case_sensitive=case_sensitive,
+                regex=regex,
+                word=word,
+                glossary=self._store.glossary(),
+                literal=literal,
+            )
 
     def _names_target(self, record_id: str) -> bool:
         """Whether `record_id` is a target's, told from the file names alone (articles come first, as in find)."""
@@ -426,6 +504,8 @@ class Tracker:
 
     def _filters(self, filters: Filters | None) -> Filters:
         """`filters` checked, its tags and sides in the records' form, `overdue` as of the tracker's today."""
+        from .query import Filters
+
         if filters is None:
             return Filters()
         if not isinstance(filters, Filters):
@@ -463,6 +543,10 @@ def _as_invalid_value() -> Iterator[None]:
         raise
     except UsageError as exc:
         raise InvalidValue(str(exc)) from None
+
+
+def _text_matches(hit: Hit) -> tuple[TextMatch, ...]:
+    return tuple(TextMatch(name, line, tuple(spans)) for name, line, spans in hit.matches)
 
 
 def _text(value: Any, what: str) -> str:

@@ -25,11 +25,13 @@ from .errors import (
     EXIT_NOTHING,
     EXIT_OK,
     AccordError,
+    UsageError,
 )
 
 if TYPE_CHECKING:
     from datetime import date
 
+    from .api import Tracker
     from .importer import ImportSummary
     from .operations import Actor, Change
     from .storage import Store
@@ -209,6 +211,30 @@ def _store(directory: Path | None) -> Store:
     return Store(find_records(directory))
 
 
+def _open(directory: Path | None, by: str | None = None, no_commit: bool = False, *, writes: bool = False) -> Tracker:
+    """The records as the command line and the environment name them: the one place where `--dir`,
+    `--by` and `--no-commit` meet ACCORD_DIR, ACCORD_USER, ACCORD_EMAIL, ACCORD_COMMIT and
+    ACCORD_LOCK_TIMEOUT. A command that `writes` reads the settings of a change; one that only
+    reads does not, so that a bad ACCORD_COMMIT cannot stop `accord show`."""
+    from . import api, inputs, settings
+    from .errors import RecordsNotFound
+
+    path = directory if directory is not None else os.environ.get("ACCORD_DIR") or None
+    try:
+        if not writes:
+            return api.open(path)
+        return api.open(
+            path,
+            actor=inputs.text(by, "--by").strip() if by is not None else os.environ.get("ACCORD_USER") or None,
+            email=os.environ.get("ACCORD_EMAIL") or None,
+            commit=not no_commit and settings.commit_wanted(),
+            lock_timeout=settings.lock_timeout(),
+            notify=_note,
+        )
+    except RecordsNotFound as exc:
+        raise RecordsNotFound(f"{exc}; pass --dir or set ACCORD_DIR" if path is None else str(exc)) from None
+
+
 def _filters(
     store: Store,
     status: list[str] | None,
@@ -220,6 +246,27 @@ def _filters(
     overdue: bool,
     kind: list[str] | None = None,
 ) -> Any:
+    from dataclasses import replace
+
+    from . import inputs
+
+    chosen = _query(status, section, side, owner, tag, due_before, overdue, kind)
+    sides = frozenset(inputs.side(s, store.statement()) for s in chosen.sides)
+    return replace(chosen, sides=sides, overdue=False, overdue_on=inputs.today() if overdue else None)
+
+
+def _query(
+    status: list[str] | None,
+    section: list[int] | None,
+    side: list[str] | None,
+    owner: str | None,
+    tag: list[str] | None,
+    due_before: str | None,
+    overdue: bool,
+    kind: list[str] | None,
+) -> Any:
+    """The filter options as typed values, each checked under its option's name; the Tracker
+    settles the sides against the statement and `overdue` against its today."""
     from . import inputs
     from .query import Filters
 
@@ -227,11 +274,11 @@ def _filters(
         statuses=frozenset(inputs.status(s) for s in status or []),
         kinds=frozenset(inputs.kind(k) for k in kind or []),
         sections=frozenset(section or []),
-        sides=frozenset(inputs.side(s, store.statement()) for s in side or []),
+        sides=frozenset(inputs.text(s, "--side") for s in side or []),
         owner=owner,
         tags=frozenset(inputs.tag(t) for t in tag or []),
         due_before=inputs.iso_date(due_before, "--due-before") if due_before else None,
-        overdue_on=inputs.today() if overdue else None,
+        overdue=overdue,
     )
 
 
@@ -281,11 +328,9 @@ def show(
     directory: DirOption = None,
 ) -> None:
     """Show everything known of an article, a commitment or a target."""
-    from . import views
-    from .operations import find
+    from . import inputs, views
 
-    store = _store(directory)
-    views.show(store, find(store, record_id), fmt)
+    views.show(_open(directory).show(inputs.text(record_id, "ID")), fmt)
 
 
 @app.command()
@@ -313,22 +358,21 @@ def search(
     directory: DirOption = None,
 ) -> None:
     """Find commitments and targets that mention a text. Exit 0 on a match, 1 on none, 2 on error."""
-    from . import render, views
-    from .errors import DataError
-    from .query import compile_pattern
-    from .query import search as run_search
+    from . import inputs, render, views
+    from .query import Filters
 
-    store = _store(directory)
-    filters = _filters(store, status, section, side, owner, tag, due_before, overdue, kind)
-    compiled = compile_pattern(
-        pattern, case_sensitive=case_sensitive, regex=regex, word=word, glossary=store.glossary(), literal=literal
-    )
-    errors: list[DataError] = []
-    targets = store.targets(errors)
-    hits = list(run_search(store.articles(errors, history=False), compiled, filters, targets))
-    views.search_results(hits, compiled, fmt="count" if count else "ids" if ids else fmt)
-    render.problems(errors)
-    if errors:
+    tracker = _open(directory)
+    filters = _query(status, section, side, owner, tag, due_before, overdue, kind)
+    pattern = inputs.text(pattern, "PATTERN")
+    how = {"regex": regex, "word": word, "case_sensitive": case_sensitive, "literal": literal}
+    hits: list[Any] = tracker.search(pattern, filters=filters, **how)
+    skipped = tracker.skipped
+    if filters == Filters():  # a filter narrows the search to commitments
+        hits += tracker.search_targets(pattern, **how)
+        skipped = skipped + tracker.skipped
+    views.search_results(hits, fmt="count" if count else "ids" if ids else fmt)
+    render.problems(skipped)
+    if skipped:
         _exit(EXIT_ERROR)
     if not hits:
         _exit(EXIT_NOTHING)
@@ -339,19 +383,26 @@ def validate(directory: DirOption = None) -> None:
     """Check every record; print each problem as file:line: message. Exit 1 if any."""
     from . import render
     from .merge import missing_driver
-    from .validation import validate as run_validate
 
-    store = _store(directory)
+    tracker = _open(directory)
     # First: a clone that merges records as text is what led to most unmerged records.
-    warning = missing_driver(store.root)
+    warning = missing_driver(tracker.root)
     if warning:
         _error(f"note: {warning}")
-    found = run_validate(store)
+    found = tracker.validate()
     render.problems(found)
     if found:
         sys.stderr.write(f"{len(found)} problem{'s' if len(found) != 1 else ''} found\n")
         _exit(EXIT_NOTHING)
-    render.say(f"{render.visible(store.relative(store.root))}: all records valid\n")
+    render.say(f"{render.visible(_relative(tracker.root))}: all records valid\n")
+
+
+def _relative(path: Path) -> str:
+    """A path as the user would type it from here."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @app.command()
@@ -480,11 +531,22 @@ def set_(
 ) -> None:
     """Change the status of an article or a commitment."""
     from . import inputs
-    from .operations import set_status
 
-    store, actor, git = _writer(directory, by, no_commit)
+    tracker = _open(directory, by, no_commit, writes=True)
+    new = inputs.status(status)
     when = inputs.iso_date(on, "--on") if on else None
-    _report_change(set_status(store, record_id, status, actor, git, note=note, evidence=evidence, on=when))
+    note, evidence = _extras(note, evidence)
+    _report_change(tracker.set_status(inputs.text(record_id, "ID"), new, note=note, evidence=evidence, on=when))
+
+
+def _extras(note: str | None, evidence: str | None) -> tuple[str | None, str | None]:
+    """--note and --evidence, checked under their own names."""
+    from . import inputs
+
+    return (
+        inputs.text(note, "--note") if note is not None else None,
+        inputs.url(evidence) if evidence is not None else None,
+    )
 
 
 @app.command()
@@ -497,10 +559,12 @@ def note(
     directory: DirOption = None,
 ) -> None:
     """Add a note to a record's history without changing its status."""
-    from .operations import add_note
+    from . import inputs
 
-    store, actor, git = _writer(directory, by, no_commit)
-    _report_change(add_note(store, record_id, text, actor, git, evidence=evidence))
+    tracker = _open(directory, by, no_commit, writes=True)
+    checked = inputs.text(text, "TEXT")
+    _, evidence = _extras(None, evidence)
+    _report_change(tracker.note(inputs.text(record_id, "ID"), checked, evidence=evidence))
 
 
 @app.command()
@@ -520,11 +584,20 @@ def edit(
     directory: DirOption = None,
 ) -> None:
     """Change the owner, due date or tags of an article or a commitment."""
-    from .operations import edit as run_edit
+    from . import inputs
+    from .api import UNSET
 
-    store, actor, git = _writer(directory, by, no_commit)
-    change = run_edit(
-        store, record_id, actor, git, owner=owner, due=due, add_tags=tag or [], remove_tags=untag or [], note=note
+    tracker = _open(directory, by, no_commit, writes=True)
+    if owner is None and due is None and not tag and not untag:
+        raise UsageError("nothing to edit: give --owner, --due, --tag or --untag")
+    note, _ = _extras(note, None)
+    change = tracker.edit(
+        inputs.text(record_id, "ID"),
+        owner=UNSET if owner is None else inputs.text(owner, "--owner").strip() if owner else None,  # '' clears
+        due=UNSET if due is None else inputs.iso_date(due, "--due") if due else None,  # '' clears
+        add_tags=[inputs.tag(t) for t in tag or []],
+        remove_tags=[inputs.tag(t) for t in untag or []],
+        note=note,
     )
     _report_change(change)
 
@@ -532,10 +605,7 @@ def edit(
 @app.command()
 def undo(by: ByOption = None, no_commit: NoCommit = False, directory: DirOption = None) -> None:
     """Take back your last change by appending one that restores the old value."""
-    from .operations import undo as run_undo
-
-    store, actor, git = _writer(directory, by, no_commit)
-    _report_change(run_undo(store, actor, git))
+    _report_change(_open(directory, by, no_commit, writes=True).undo())
 
 
 @app.command()
@@ -550,17 +620,15 @@ def log(
 ) -> None:
     """Every change, newest first."""
     from . import inputs, render, views
-    from .errors import DataError
-    from .operations import log as read_log
 
-    store = _store(directory)
+    tracker = _open(directory)
     start = inputs.since(since, inputs.today()) if since else None
-    errors: list[DataError] = []
-    entries = read_log(store, record_id, start, by, errors)
+    wanted = inputs.text(record_id, "ID") if record_id is not None else None
+    events = tracker.log(wanted, since=start, by=inputs.text(by, "--by") if by is not None else None)
     columns = views.LOG_TABLE_COLUMNS if fmt == "table" else views.LOG_COLUMNS
-    render.emit_rows(columns, [views.log_row(e.event) for e in entries], fmt)
-    render.problems(errors)
-    if errors:
+    render.emit_rows(columns, [views.log_row(event) for event in events], fmt)
+    render.problems(tracker.skipped)
+    if tracker.skipped:
         _exit(EXIT_ERROR)
 
 
@@ -656,24 +724,13 @@ def browse(
     directory: DirOption = None,
 ) -> None:
     """Browse, search and update the commitments in a terminal window (needs accord[browse])."""
-    from . import settings
-    from .api import open as open_tracker
-    from .operations import commit_enabled, identify
-
     try:
         from .browse import Browser
     except ModuleNotFoundError as exc:
         if (exc.name or "").partition(".")[0] != "textual":
             raise
         raise AccordError("the browser needs Textual: pip install 'accord[browse]'") from None
-    store = _store(directory)
-    tracker = open_tracker(
-        store.root,
-        actor=identify(by, store),
-        commit=commit_enabled(store, no_commit) is not None,
-        lock_timeout=settings.lock_timeout(),
-    )
-    Browser(tracker, read_only=read_only).run()
+    Browser(_open(directory, by, no_commit, writes=True), read_only=read_only).run()
 
 
 merge_app = typer.Typer(

@@ -22,8 +22,13 @@ from .model import (
     is_http_url,
 )
 
-# The longest value each option may carry, as the records bound it; any other text: MAX_TEXT.
-_LIMITS = {"--note": MAX_NOTE, "TEXT": MAX_NOTE, "--by": MAX_NAME, "--owner": MAX_NAME, "--evidence": MAX_URL}
+# The longest value each option (or argument of accord.api) may carry, as the records bound it;
+# any other text: MAX_TEXT.
+_LIMITS = {
+    **dict.fromkeys(("--note", "TEXT", "the note"), MAX_NOTE),
+    **dict.fromkeys(("--by", "the actor's name", "--owner", "the owner"), MAX_NAME),
+    **dict.fromkeys(("--evidence", "the evidence"), MAX_URL),
+}
 
 
 def text(value: str, option: str) -> str:

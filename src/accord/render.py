@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from .api import Problem
     from .errors import DataError
 
 
@@ -235,7 +236,7 @@ def markdown_table(
     return "\n".join(lines) + "\n"
 
 
-def problems(errors: Sequence[DataError]) -> None:
+def problems(errors: Sequence[DataError | Problem]) -> None:
     """`file:line: message` on stderr, one per problem, like a compiler."""
     if not errors:
         return
@@ -262,7 +263,7 @@ def sparkline(values: Sequence[Decimal]) -> str:
     return "".join(SPARK_BARS[int((v - low) / (high - low) * steps + Decimal("0.5"))] for v in values)
 
 
-def snippet(text: str, spans: list[tuple[int, int]], mark: tuple[str, str], width: int = 70) -> str:
+def snippet(text: str, spans: Sequence[tuple[int, int]], mark: tuple[str, str], width: int = 70) -> str:
     """The text around the first match, every match in view wrapped in `mark`; the text made visible."""
     start = max(0, spans[0][0] - width)
     end = min(len(text), spans[0][1] + width)

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import render
 from .render import Column
 
 if TYPE_CHECKING:
-    from .errors import DataError
-    from .model import Article, Event, Statement, Target
-    from .operations import Found
-    from .query import Hit, Pattern, Row
-    from .storage import Store
+    from .api import SearchHit, Shown, TargetHit
+    from .model import Article, Commitment, Event, Statement, Target
+    from .query import Row
     from .tracking import Overview
 
 LIST_COLUMNS = [
@@ -55,35 +53,41 @@ def list_row(row: Row) -> dict[str, Any]:
 # -- show --------------------------------------------------------------------------------------
 
 
-def show(store: Store, found: Found, fmt: str) -> None:
-    from .model import Article, Commitment, to_data
+def show(shown: Shown, fmt: str) -> None:
+    """Everything known of one record, as `accord show` prints it."""
+    from .model import Commitment, to_data
 
-    item = found.item
-    record = found.loaded.record
-    history = [e for e in record.history if e.id == item.id or e.id.startswith(item.id + ".")]
-    if fmt in ("json", "yaml"):
-        data = to_data(item)
-        if isinstance(item, Commitment):
-            assert isinstance(record, Article)
-            targets = [t.id for t in _targets_of(store, item.id)]
-            data = {"article": record.id, "section": record.section, **data, "targets": targets}
-            data["history"] = [to_data(e) for e in history]
-        if fmt == "json":
-            render.emit_json(data)
-        else:
-            from . import yamlio
-
-            sys.stdout.buffer.write(yamlio.dump(data))
+    if fmt == "text":
+        render.say("\n".join(show_lines(shown)) + "\n")
         return
+    item, article = shown.item, shown.article
+    data = to_data(item)
     if isinstance(item, Commitment):
-        assert isinstance(record, Article)
-        lines = _commitment_text(store, record, item)
+        assert article is not None
+        targets = [t.id for t in shown.measured_by]
+        data = {"article": article.id, "section": article.section, **data, "targets": targets}
+        data["history"] = [to_data(e) for e in shown.events]
+    if fmt == "json":
+        render.emit_json(data)
+    else:
+        from . import yamlio
+
+        sys.stdout.buffer.write(yamlio.dump(data))
+
+
+def show_lines(shown: Shown) -> list[str]:
+    """`accord show` as text: the record's fields, then its history, newest first."""
+    from .model import Article, Commitment
+
+    item, article = shown.item, shown.article
+    if isinstance(item, Commitment):
+        assert article is not None
+        lines = _commitment_text(shown, article, item)
     elif isinstance(item, Article):
-        lines = _article_text(store, item)
+        lines = _article_text(shown, item)
     else:
         lines = _target_text(item)
-    lines += _history_text(history)
-    render.say("\n".join(lines) + "\n")
+    return lines + _history_text(shown.events)
 
 
 def _fields(pairs: list[tuple[str, Any]]) -> list[str]:
@@ -95,41 +99,34 @@ def _one(value: Any) -> str:
     return render.visible(str(value))
 
 
-def _section_title(store: Store, number: int) -> str:
-    sections = {s.number: s.title for s in store.statement().sections}
-    return f"{number}. {_one(sections.get(number, '?'))}"
+def _section_title(shown: Shown, number: int) -> str:
+    return f"{number}. {_one('?' if shown.section_title is None else shown.section_title)}"
 
 
-def _commitment_text(store: Store, article: Article, item: Any) -> list[str]:
+def _commitment_text(shown: Shown, article: Article, item: Commitment) -> list[str]:
     lines = [f"{item.id}  {_one(item.title)}", ""]
     lines += _fields(
         [
             ("article", f"{article.id}. {article.title}"),
-            ("section", _section_title(store, article.section)),
+            ("section", _section_title(shown, article.section)),
             ("side", item.side),
             ("kind", item.kind_text()),
             ("status", item.status),
             ("owner", item.owner),
             ("due", item.due),
             ("tags", ", ".join(item.tags)),
-            ("targets", ", ".join(t.id for t in _targets_of(store, item.id))),
+            ("targets", ", ".join(t.id for t in shown.measured_by)),
         ]
     )
     lines += ["", *render.wrapped("excerpt", item.excerpt)]
     return [*lines, "", *render.wrapped("note", item.note)] if item.note else lines
 
 
-def _targets_of(store: Store, commitment_id: str) -> list[Target]:
-    """The numeric targets that measure a commitment (`accord progress` shows how they stand)."""
-    errors: list[DataError] = []
-    return [t for t in store.targets(errors) if t.commitment == commitment_id]
-
-
-def _article_text(store: Store, article: Article) -> list[str]:
+def _article_text(shown: Shown, article: Article) -> list[str]:
     lines = [f"Article {article.id}  {_one(article.title)}", ""]
     lines += _fields(
         [
-            ("section", _section_title(store, article.section)),
+            ("section", _section_title(shown, article.section)),
             ("status", article.status),
             ("owner", article.owner),
             ("due", article.due),
@@ -188,44 +185,55 @@ def _history_text(history: list[Event]) -> list[str]:
 # -- search ------------------------------------------------------------------------------------
 
 
-def search_results(hits: list[Hit], pattern: Pattern, fmt: str) -> None:
+def search_results(hits: Sequence[SearchHit | TargetHit], fmt: str) -> None:
     if fmt == "count":
         render.write(f"{len(hits)}\n")
     elif fmt == "ids":
-        render.say("".join(f"{render.visible(hit.item.id)}\n" for hit in hits))
+        render.say("".join(f"{render.visible(_found(hit).id)}\n" for hit in hits))
     elif fmt == "json":
-        render.emit_json(
-            [
-                {
-                    "id": hit.item.id,
-                    "article": hit.article_id,
-                    "status": hit.status,
-                    "title": hit.item.title,
-                    "matches": [
-                        {"field": name, "text": text, "spans": [list(span) for span in spans]}
-                        for name, text, spans in hit.matches
-                    ],
-                }
-                for hit in hits
-            ]
-        )
+        render.emit_json([_hit_data(hit) for hit in hits])
     elif sys.stdout.isatty():
         from rich.text import Text
 
         out = render.console()
         for hit in hits:
-            _, text, spans = hit.matches[0]
+            first = hit.matches[0]
             line = Text()
-            line.append(f"{render.visible(hit.item.id)}: ", style="bold")
-            line.append_text(_highlighted(text, spans))
+            line.append(f"{render.visible(_found(hit).id)}: ", style="bold")
+            line.append_text(_highlighted(first.line, first.spans))
             out.print(line)
     else:
         for hit in hits:
-            _, text, spans = hit.matches[0]
-            render.say(f"{render.visible(hit.item.id)}: {render.snippet(text, spans, ('«', '»'))}\n")
+            first = hit.matches[0]
+            render.say(f"{render.visible(_found(hit).id)}: {render.snippet(first.line, first.spans, ('«', '»'))}\n")
 
 
-def _highlighted(text: str, spans: list[tuple[int, int]]) -> Any:
+def _found(hit: SearchHit | TargetHit) -> Article | Commitment | Target:
+    """The record a search hit names."""
+    from .api import TargetHit
+
+    return hit.target if isinstance(hit, TargetHit) else hit.commitment or hit.article
+
+
+def _hit_data(hit: SearchHit | TargetHit) -> dict[str, Any]:
+    from .api import TargetHit
+
+    if isinstance(hit, TargetHit):
+        record: Article | Commitment | Target = hit.target
+        article_id, status = hit.target.article, None
+    else:
+        record = hit.commitment or hit.article
+        article_id, status = hit.article.id, record.status
+    return {
+        "id": record.id,
+        "article": article_id,
+        "status": status,
+        "title": record.title,
+        "matches": [{"field": m.field, "text": m.line, "spans": [list(span) for span in m.spans]} for m in hit.matches],
+    }
+
+
+def _highlighted(text: str, spans: Sequence[tuple[int, int]]) -> Any:
     from rich.text import Text
 
     marked = render.snippet(text, spans, ("\x00", "\x01"))
