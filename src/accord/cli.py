@@ -556,7 +556,10 @@ def progress(
     target: Annotated[str | None, typer.Argument(metavar="[TARGET]")] = None,
     series: Annotated[str | None, typer.Option("--series", help="Show this series instead of the primary one.")] = None,
     fmt: Annotated[ProgressFormat, typer.Option("--format", "-f")] = "table",
-    today: Annotated[str | None, typer.Option("--today", metavar="DATE", help="Compute as of this date.")] = None,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", metavar="DATE", help="As known at the end of this day: later records are left out."),
+    ] = None,
     directory: DirOption = None,
 ) -> None:
     """Are we on track? Each target's latest value, pace, projection and verdict."""
@@ -567,7 +570,7 @@ def progress(
     store = _store(directory)
     as_of = inputs.iso_date(today, "--today") if today else inputs.today()
     errors: list[DataError] = []
-    views.progress(overview(store, as_of, target, series, errors), fmt)
+    views.progress(overview(store, as_of, target, series, errors, as_of=today is not None), fmt)
     render.problems(errors)
     if errors:
         _exit(EXIT_ERROR)
@@ -578,14 +581,17 @@ def report(
     week_value: Annotated[
         str | None, typer.Argument(metavar="[YYYY-Www]", help="With --week: which ISO week.", show_default=False)
     ] = None,
-    since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="From this date to today.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE|7d|2w", help="From this date (or so long ago) to today.")
+    ] = None,
     week: Annotated[bool, typer.Option("--week", help="One ISO week: the current one, or YYYY-Www.")] = False,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = "md",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this regular file; - for stdout.")
     ] = None,
     today: Annotated[
-        str | None, typer.Option("--today", metavar="DATE", help="Fix 'now', for a report that can be reproduced.")
+        str | None,
+        typer.Option("--today", metavar="DATE", help="As known at the end of this day: the same bytes when made again."),
     ] = None,
     directory: DirOption = None,
 ) -> None:
@@ -598,7 +604,7 @@ def report(
     as_of = inputs.iso_date(today, "--today") if today else inputs.today()
     if week_value is not None and not week:
         week = True
-    start = inputs.iso_date(since, "--since") if since else None
+    start = inputs.since(since, as_of) if since else None
     period = period_for(as_of, start, (week_value or "current") if week else None)
     built = build(store, as_of, period)
     text = "".join(PUBLISHERS[fmt]().lines(built))

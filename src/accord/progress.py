@@ -13,6 +13,9 @@ Rules (also in the README):
 - a goal of 0 has no percent achieved; a target whose deadline is its baseline is all elapsed
   from that day; a measurement whose period is not one of the target's (validate reports it)
   is left out.
+- on the path: for a level, the level a constant yearly growth from the figure of the baseline
+  year (or the first figure after it) to the goal asks for in the latest figure's year; for an
+  amount, the straight line from zero at the baseline to the goal, at the latest figure's date.
 - verdict: no measurement -> no data; target reached -> on track; deadline passed -> off track;
   one level measurement and so no trend -> at risk; projection at the deadline >= target ->
   on track, >= 90 % of the target -> at risk, else off track.
@@ -64,6 +67,7 @@ class Point:
     period: str
     when: date  # the end of the period: 31 December for a year
     value: Decimal
+    source: str = ""
 
 
 def points_of(target: Target, series: Series) -> list[Point]:
@@ -72,7 +76,7 @@ def points_of(target: Target, series: Series) -> list[Point]:
         if period_problem(target, m.period):
             continue
         when = date(int(m.period), 12, 31) if target.kind == "level" else date.fromisoformat(m.period)
-        points.append(Point(m.period, when, m.value))
+        points.append(Point(m.period, when, m.value, m.source))
     return sorted(points, key=lambda p: p.when)
 
 
@@ -88,6 +92,7 @@ class Progress:
     still_needed: Decimal | None = None  # level: yearly growth rate; cumulative: amount per year
     trend: Decimal | None = None  # level: fitted yearly growth rate; cumulative: amount per year
     projection: Decimal | None = None
+    on_path: Decimal | None = None  # what the path to the goal asks for at the latest period
     verdict: str = NO_DATA
     reason: str = "no measurement yet"
     other_series: list[str] = field(default_factory=list)
@@ -106,7 +111,9 @@ def compute(target: Target, series: Series | None, today: date) -> Progress:
     if target.kind == "level":
         result.still_needed = required_growth(latest.value, target.value, target.deadline.year - latest.when.year)
         result.trend, result.projection = log_linear_projection(points, target.deadline.year)
+        result.on_path = level_on_path(points, target, latest.when.year)
     else:
+        result.on_path = target.value * elapsed_share(target.baseline, target.deadline, latest.when)
         result.still_needed = required_pace(latest.value, target.value, latest.when, target.deadline)
         result.trend, result.projection = linear_projection(target.baseline, latest, target.deadline)
     result.verdict, result.reason = verdict(result)
@@ -119,6 +126,19 @@ def elapsed_share(baseline: date, deadline: date, today: date) -> Decimal:
         return Decimal(today >= deadline)
     share = Decimal((today - baseline).days) / Decimal(span)
     return min(max(share, Decimal(0)), Decimal(1))
+
+
+def level_on_path(points: list[Point], target: Target, year: int) -> Decimal | None:
+    """The level the constant-growth path asks for in `year`: from the last figure of the baseline
+    year or before (else the first figure) to the goal in the deadline year."""
+    before = [p for p in points if p.when.year <= target.baseline.year] or points[:1]
+    start = before[-1]
+    span = target.deadline.year - start.when.year
+    if span <= 0 or start.value <= 0 or year < start.when.year:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 28
+        return start.value * (target.value / start.value) ** (Decimal(year - start.when.year) / span)
 
 
 def required_growth(latest: Decimal, target: Decimal, years_left: int) -> Decimal | None:

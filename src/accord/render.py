@@ -211,9 +211,18 @@ def _is_renderable(value: Any) -> bool:
     return hasattr(value, "__rich_console__") or hasattr(value, "__rich__")
 
 
+# Only what would turn into markup gets a backslash, so that the text also reads as plain text in
+# an e-mail: `|` (a table cell's end), `` ` ``, `<` opening a tag or autolink, `]` closing a link
+# or reference, `*`/`_` that could emphasise, `\\` before punctuation, `>`/`#` opening a line.
+_MARKDOWN_ACTIVE = re.compile(
+    r"[|`]|<(?=[A-Za-z/!?])|\](?=[(\[:])|\\(?=[!-/:-@\[-`{-~]|$)"
+    r"|(?<=\S)\*|\*(?=\S)|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|^[>#]"
+)
+
+
 def markdown_escape(text: str) -> str:
-    """Text stays text in Markdown: no table broken by `|`, no HTML, link or code from `<`, `[`, `` ` ``."""
-    return re.sub(r"([\\|\[\]<>`*])", r"\\\1", visible(text))
+    """Text stays text in Markdown: no table broken by `|`, no HTML, link, code or emphasis."""
+    return _MARKDOWN_ACTIVE.sub(lambda match: "\\" + match.group(), visible(text))
 
 
 def markdown_table(
