@@ -28,9 +28,9 @@ KOREA = {"2019": "69.2", "2021": "80.7", "2022": "87.7", "2023": "79.43", "2024"
 VIETNAM = {"2019": "66.65", "2021": "78.1", "2023": "76.1", "2024": "81.5"}
 
 PROGRESS_FIELDS = [
-    "target", "title", "kind", "unit", "goal", "deadline", "baseline", "series", "series_label", "other_series",
-    "latest", "period", "percent", "elapsed", "still_needed", "still_needed_unit", "trend", "projection",
-    "verdict", "reason",
+    "target", "title", "kind", "unit", "goal", "goal_source", "deadline", "baseline", "series", "series_label",
+    "other_series", "latest", "period", "percent", "elapsed", "still_needed", "still_needed_unit", "trend",
+    "projection", "on_path", "on_path_percent", "source", "verdict", "reason", "why",
 ]  # fmt: skip
 
 
@@ -155,7 +155,14 @@ def test_progress_json_after_a_measurement_field_by_field(measured: Accord) -> N
     assert trade["projection"] == q(projection, "0.01")
     assert trade["verdict"] == expected_verdict(projection, D(150))
     assert trade["verdict"] == "off track"  # about 114.6, short of 135 (90 % of 150)
-    assert trade["values"] == [{"period": p, "value": v} for p, v in korea.items()]
+    assert [(v["period"], v["value"]) for v in trade["values"]] == list(korea.items())
+    assert trade["source"] == trade["values"][-1]["source"] == "KITA, January 2027"
+    assert trade["goal_source"] == "Joint statement, article 4"
+    # The path to the goal: from 2025's 94.5 (the baseline year) to 150 in 2030, constant growth.
+    on_path = D("94.5") * (D(150) / D("94.5")) ** (D(1) / 5)
+    assert trade["on_path"] == q(on_path, "0.01") == "103.65"
+    assert trade["on_path_percent"] == q(D("96.1") / on_path * 100, "0.1") == "92.7"
+    assert trade["why"] == f"needs 11.77 %/yr; the trend gives {q(projection, '0.01')} billion USD by 2030, against 150 billion USD"
 
 
 def test_progress_table_shows_every_target_and_verdict(measured: Accord) -> None:
@@ -231,7 +238,7 @@ def test_series_vietnam_shows_the_vietnamese_figures_only(measured: Accord) -> N
     # The Korean 2026 figure just recorded does not leak in: the Vietnamese latest is 2024's.
     assert trade["latest"] == "81.5"
     assert trade["period"] == "2024"
-    assert trade["values"] == [{"period": p, "value": v} for p, v in VIETNAM.items()]
+    assert [(v["period"], v["value"]) for v in trade["values"]] == list(VIETNAM.items())
     assert trade["percent"] == q(D("81.5") / D(150) * 100, "0.1") == "54.3"  # 54.333...
     assert trade["still_needed"] == q(grow("81.5", "150", 6) * 100, "0.01")  # 2024 -> 2030: 6 years
     trend, projection = fit(VIETNAM, 2030)
@@ -242,7 +249,7 @@ def test_series_vietnam_shows_the_vietnamese_figures_only(measured: Accord) -> N
     # and the primary series is unchanged by the Vietnamese view
     korea = target_of(progress_json(measured), "trade")
     assert korea["series"] == "korea"
-    assert korea["values"] == [{"period": p, "value": v} for p, v in {**KOREA, "2026": "96.1"}.items()]
+    assert [(v["period"], v["value"]) for v in korea["values"]] == list({**KOREA, "2026": "96.1"}.items())
 
 
 def test_a_measurement_in_the_vietnamese_series_stays_there(accord: Accord) -> None:

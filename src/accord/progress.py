@@ -67,7 +67,7 @@ class Point:
     period: str
     when: date  # the end of the period: 31 December for a year
     value: Decimal
-    source: str = ""
+    source: str = field(default="", compare=False)
 
 
 def points_of(target: Target, series: Series) -> list[Point]:
