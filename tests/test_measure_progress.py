@@ -162,7 +162,9 @@ def test_progress_json_after_a_measurement_field_by_field(measured: Accord) -> N
     on_path = D("94.5") * (D(150) / D("94.5")) ** (D(1) / 5)
     assert trade["on_path"] == q(on_path, "0.01") == "103.65"
     assert trade["on_path_percent"] == q(D("96.1") / on_path * 100, "0.1") == "92.7"
-    assert trade["why"] == f"needs 11.77 %/yr; the trend gives {q(projection, '0.01')} billion USD by 2030, against 150 billion USD"
+    assert trade["why"] == (
+        f"needs 11.77 %/yr; the trend gives {q(projection, '0.01')} billion USD by 2030, against 150 billion USD"
+    )
 
 
 def test_progress_table_shows_every_target_and_verdict(measured: Accord) -> None:
@@ -202,25 +204,27 @@ def test_progress_markdown_is_a_github_table(measured: Accord) -> None:
     lines = succeeded(measured("progress", "--format", "md", "--today", TODAY)).splitlines()
     assert lines[0] == f"## Progress toward the targets, {TODAY}"
     header = lines.index(
-        "| target | series | latest | period | goal | % achieved | deadline | % time "
-        "| still needed | projected | verdict |"
+        "| target | verdict | series | latest | period | goal | % achieved | vs path | deadline | % time "
+        "| still needed | projected |"
     )
     separator = lines[header + 1]
     assert separator.startswith("|") and separator.endswith("|")
     assert all(cell in ("---", "---:") for cell in separator.strip("|").split("|"))
-    assert len(separator.strip("|").split("|")) == 11
+    assert len(separator.strip("|").split("|")) == 12
     rows = {}
     for line in lines[header + 2 :]:
         if not line.startswith("| "):
             break
         cells = [c.strip() for c in line.strip("|").split(" | ")]
-        assert len(cells) == 11, line
+        assert len(cells) == 12, line
         rows[cells[0]] = cells
     assert list(rows) == ["edcf", "edpf", "trade"]
     trade = rows["trade"]
-    assert trade[1:6] == ["korea (also: vietnam)", "96.1", "2026", "150", "64.1 %"]
-    assert trade[-1] == "off track"
-    assert rows["edcf"][-1] == "no data"
+    assert trade[1:7] == ["off track", "korea (also: vietnam)", "96.1 billion USD", "2026", "150 billion USD", "64.1 %"]
+    assert trade[-1] == "114.62 billion USD"
+    assert rows["edcf"][1] == "no data"
+    assert "- trade: off track: needs 11.77 %/yr; the trend gives 114.62 billion USD by 2030, against 150 billion USD" \
+        " (latest: 2026, KITA, January 2027)" in lines
     assert "trade: shown in the korea series; also measured: vietnam." in lines
     assert "### Upcoming deadlines" in lines
 

@@ -183,7 +183,6 @@ def html_report(accord: Accord, tmp_path: Path) -> tuple[Path, Page]:
 
 def test_html_report_has_its_sections_and_tables(history: Path, accord: Accord, tmp_path: Path) -> None:
     _, page = html_report(accord, tmp_path)
-    headings = " ".join(page.text_in["h2"])
     order = ["Are we on track?", "Needs attention", "What changed", "Commitments", "Sources"]
     assert [h for h in page.text_in["h2"] if h in order] == order
     assert len(page.named("table")) >= 5

@@ -196,6 +196,10 @@ ByOption = Annotated[
     typer.Option("--by", metavar="NAME", help="Who makes the change. Default: $ACCORD_USER, git user.name, login."),
 ]
 NoCommit = Annotated[bool, typer.Option("--no-commit", help="Write the file but do not commit it.")]
+NoPager = Annotated[
+    bool,
+    typer.Option("--no-pager", help="Never page. Default: a terminal pages through $ACCORD_PAGER, $PAGER or less."),
+]
 NoteOption = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Why, in a sentence.")]
 EvidenceOption = Annotated[str | None, typer.Option("--evidence", metavar="URL", help="A link that shows it.")]
 
@@ -232,6 +236,13 @@ def _filters(
     )
 
 
+def _pager(no_pager: bool) -> str | None:
+    """The pager command, as git chooses it: ACCORD_PAGER, else PAGER, else less; empty means none."""
+    if no_pager:
+        return None
+    return os.environ.get("ACCORD_PAGER", os.environ.get("PAGER", "less")).strip() or None
+
+
 def _exit(code: int) -> NoReturn:
     raise typer.Exit(code)
 
@@ -251,6 +262,7 @@ def list_(
     overdue: Overdue = False,
     articles: Annotated[bool, typer.Option("--articles", help="List articles instead of commitments.")] = False,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = "table",
+    no_pager: NoPager = False,
     directory: DirOption = None,
 ) -> None:
     """List commitments (or articles), filtered."""
@@ -263,7 +275,11 @@ def list_(
     errors: list[DataError] = []
     rows = [views.list_row(row) for row in select(store.articles(errors, history=False), filters, articles)]
     columns = views.LIST_TABLE_COLUMNS if fmt == "table" else views.LIST_COLUMNS
-    render.emit_rows(columns, rows, fmt)
+    with render.paged(_pager(no_pager) if fmt == "table" else None):
+        if rows or fmt != "table":
+            render.emit_rows(columns, rows, fmt)
+        if fmt == "table":
+            render.say(views.matched(len(rows), "article" if articles else "commitment"))
     render.problems(errors)
     if errors:
         _exit(EXIT_ERROR)
@@ -355,6 +371,7 @@ def validate(directory: DirOption = None) -> None:
 def stats(
     by: Annotated[StatsBy, typer.Option("--by", help="Count by status, or by kind (agreed, requested, …).")] = "status",
     fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = "table",
+    no_pager: NoPager = False,
     directory: DirOption = None,
 ) -> None:
     """Count commitments by status (or by kind), per section and in total."""
@@ -364,7 +381,8 @@ def stats(
     store = _store(directory)
     errors: list[DataError] = []
     columns, rows = views.stats_rows(store.statement(), store.articles(errors, history=False), by)
-    render.emit_rows(columns, rows, fmt, title=f"Commitments by {by}")
+    with render.paged(_pager(no_pager) if fmt == "table" else None):
+        render.emit_rows(columns, rows, fmt, title=f"Commitments by {by}")
     render.problems(errors)
     if errors:
         _exit(EXIT_ERROR)
@@ -556,6 +574,7 @@ def progress(
     target: Annotated[str | None, typer.Argument(metavar="[TARGET]")] = None,
     series: Annotated[str | None, typer.Option("--series", help="Show this series instead of the primary one.")] = None,
     fmt: Annotated[ProgressFormat, typer.Option("--format", "-f")] = "table",
+    no_pager: NoPager = False,
     today: Annotated[
         str | None,
         typer.Option("--today", metavar="DATE", help="As known at the end of this day: later records are left out."),
@@ -570,7 +589,9 @@ def progress(
     store = _store(directory)
     as_of = inputs.iso_date(today, "--today") if today else inputs.today()
     errors: list[DataError] = []
-    views.progress(overview(store, as_of, target, series, errors, as_of=today is not None), fmt)
+    result = overview(store, as_of, target, series, errors, as_of=today is not None)
+    with render.paged(_pager(no_pager) if fmt == "table" else None):
+        views.progress(result, fmt)
     render.problems(errors)
     if errors:
         _exit(EXIT_ERROR)
@@ -591,7 +612,7 @@ def report(
     ] = None,
     today: Annotated[
         str | None,
-        typer.Option("--today", metavar="DATE", help="As known at the end of this day: the same bytes when made again."),
+        typer.Option("--today", metavar="DATE", help="As known at the end of this day: the same bytes made again."),
     ] = None,
     directory: DirOption = None,
 ) -> None:
