@@ -20,7 +20,7 @@ def on_a_terminal(records: Path, tmp_path: Path, *args: str, **env: str) -> tupl
     environ |= {"ACCORD_DIR": str(records), "COLUMNS": "100", "LINES": "30", "NO_COLOR": "1"}
     environ |= {k: v.replace("{paged}", str(paged)) for k, v in env.items()}
     process = subprocess.Popen([sys.executable, "-m", "accord", *args], stdout=secondary, stderr=subprocess.PIPE,
-                               stdin=subprocess.DEVNULL, env=environ)
+                               stdin=secondary, env=environ)
     os.close(secondary)
     seen = b""
     while True:
@@ -68,6 +68,7 @@ def test_output_shorter_than_the_screen_is_not_paged(records: Path, tmp_path: Pa
 
 
 def test_a_pipe_is_never_paged(records: Path) -> None:
+    """Nor output with no one at the keyboard (input not a terminal)."""
     environ = {**os.environ, "ACCORD_DIR": str(records), "ACCORD_PAGER": "false", "LINES": "5"}
     done = subprocess.run([sys.executable, "-m", "accord", "list"], capture_output=True, text=True, env=environ,
                           check=False)

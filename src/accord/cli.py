@@ -553,20 +553,42 @@ def measure(
     target: Annotated[str, typer.Argument(metavar="TARGET")],
     value: Annotated[str, typer.Argument(metavar="VALUE", help="In the target's unit, e.g. 94.5.")],
     period: Annotated[
-        str, typer.Option("--period", help="A year (2025) for a yearly target, a date for a cumulative one.")
+        str,
+        typer.Option(
+            "--period", metavar="PERIOD", help="A year (2025) for a yearly target, a date for a cumulative one."
+        ),
     ],
-    source: Annotated[str, typer.Option("--source", help="Where the figure was published.")],
-    series: Annotated[str | None, typer.Option("--series", help="Default: the target's primary series.")] = None,
+    source: Annotated[str, typer.Option("--source", metavar="TEXT", help="Where the figure was published.")],
+    series: Annotated[
+        str | None, typer.Option("--series", metavar="NAME", help="Default: the target's primary series.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Record a figure over twice the goal, or one that moves over 50 %.")
+    ] = False,
+    before_baseline: Annotated[
+        bool, typer.Option("--before-baseline", help="Record a figure of a period before the baseline (history).")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and show what would be recorded; write nothing.")
+    ] = False,
     note: NoteOption = None,
     by: ByOption = None,
     no_commit: NoCommit = False,
     directory: DirOption = None,
 ) -> None:
     """Record a measurement of a target; the same period again is a correction."""
+    from .operations import describe
     from .operations import measure as run_measure
 
     store, actor, git = _writer(directory, by, no_commit)
-    _report_change(run_measure(store, target, value, period, source, actor, git, series=series, note=note))
+    change = run_measure(
+        store, target, value, period, source, actor, git, series=series, note=note, force=force,
+        before_baseline=before_baseline, dry_run=dry_run,
+    )  # fmt: skip
+    if dry_run:
+        render.say("".join(f"would record {describe(e)} (source: {e.source})\n" for e in change.events))
+        return
+    _report_change(change)
 
 
 @app.command()

@@ -62,6 +62,61 @@ def check_period(target: Target, period: str) -> None:
         raise UsageError(problem)
 
 
+DOUBT_GOAL_MULTIPLE = 2
+DOUBT_JUMP_SHARE = Decimal("0.5")
+
+
+def figure_refusal(target: Target, period: str, value: Decimal, today: date, before_baseline: bool) -> str | None:
+    """Why no figure can be recorded for `period`, or None: not finite, a period still to come, or
+    (unless it is history, `before_baseline`) a period that ends before the target's baseline.
+    A period that is no period of the target is `period_problem`'s to name."""
+    if period_problem(target, period):
+        return None
+    if not value.is_finite():
+        return f"value {value} is not a finite number"
+    if target.kind == "level":
+        starts, ends = date(int(period), 1, 1), date(int(period), 12, 31)
+    else:
+        starts = ends = date.fromisoformat(period)
+    if starts > today:
+        return f"period {period} has not begun yet (today is {today.isoformat()})"
+    if ends < target.baseline and not before_baseline:
+        return (
+            f"period {period} ends before the baseline of {target.id} ({target.baseline.isoformat()}); "
+            "give --before-baseline to record history"
+        )
+    return None
+
+
+def figure_doubts(target: Target, series: Series, period: str, value: Decimal) -> list[str]:
+    """What makes a figure look like a slip: more than twice the goal, or a move of more than half
+    from the series' figure of the period before."""
+    doubts = []
+    if target.value > 0 and value > target.value * DOUBT_GOAL_MULTIPLE:
+        doubts.append(f"{value:f} is more than twice the goal ({target.value:f} {target.unit})")
+    earlier = [m for m in series.measurements if not period_problem(target, m.period) and m.period < period]
+    before = max(earlier, key=lambda m: m.period) if earlier else None
+    if before is not None and before.value != 0:
+        move = (value - before.value) / abs(before.value)
+        if abs(move) > DOUBT_JUMP_SHARE:
+            doubts.append(f"{value:f} moves {abs(move) * 100:.0f} % from {before.value:f} ({before.period})")
+    return doubts
+
+
+def vet_figure(
+    target: Target, series: Series, period: str, value: Decimal, today: date, force: bool, before_baseline: bool
+) -> None:
+    """Refuse a figure that cannot be right; one that looks like a slip only with `force`. A figure
+    before the baseline is history: a new one needs `before_baseline`, a correction does not."""
+    correction = any(m.period == period for m in series.measurements)
+    refusal = figure_refusal(target, period, value, today, before_baseline or correction)
+    if refusal:
+        raise UsageError(refusal)
+    doubts = figure_doubts(target, series, period, value)
+    if doubts and not force:
+        raise UsageError(f"{'; '.join(doubts)}: check it, then give --force to record it")
+
+
 @dataclass(frozen=True)
 class Point:
     period: str

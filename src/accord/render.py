@@ -63,9 +63,10 @@ def console(stderr: bool = False) -> Console:
 @contextmanager
 def paged(command: str | None) -> Iterator[None]:
     """Hold back what is written to a terminal; if it is longer than the screen, show it through
-    `command` (as git does: `less` with LESS=FRX unless LESS is set), else write it as it is."""
+    `command` (as git does: `less` with LESS=FRX unless LESS is set), else write it as it is.
+    Only with someone at the keyboard: output and input both on a terminal."""
     global _paging_width
-    if not command or not sys.stdout.isatty():
+    if not command or not sys.stdout.isatty() or not sys.stdin.isatty():
         yield
         return
     size = shutil.get_terminal_size()
