@@ -220,10 +220,10 @@ def _verdict_line(target: dict[str, Any], sources: dict[str, int]) -> str:
 
 
 def _chart_caption(target: dict[str, Any]) -> str:
-    count = len(target["values"])
     caption = f"{target['title']}: measured, the trend behind the verdict, and the path to the goal"
-    if count == 1:
-        caption += "; a single measurement, so no trend is drawn"
+    if len(target["values"]) == 1:
+        rests = "so no trend is drawn" if target["projection"] is None else "the pace since the baseline rests on it"
+        caption += f"; a single measurement: {rests}"
     return caption
 
 
@@ -277,14 +277,37 @@ body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width:
 h1 { font-size: 1.6rem; border-bottom: 2px solid #1d1d1d; padding-bottom: .3rem; }
 h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
 h3 { font-size: 1.05rem; }
-table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .88rem; }
-th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+li { margin: .35rem 0; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .88rem; width: 100%; }
+th, td { border: 1px solid #ccc; padding: .25rem .4rem; text-align: left; vertical-align: top; }
+td { overflow-wrap: break-word; }
+p { orphans: 3; widows: 3; }
 th { background: #f2f2f2; }
 td.num, th.num { text-align: right; }
-figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
+td.num { white-space: nowrap; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; }
+figure { margin: 1rem 0; break-inside: avoid; } figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: .85rem; color: #555; }
 .note { color: #555; font-style: italic; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } table, figure { break-inside: avoid; } }
+@media (max-width: 48rem) { table { font-size: .78rem; } th, td { padding: .2rem .3rem; } }
+@media (max-width: 40rem) {
+  body { margin: 1rem auto; padding: 0 .5rem; }
+  table { font-size: .78rem; display: block; overflow-x: auto; }
+  th, td { padding: .2rem .3rem; }
+  td { overflow-wrap: normal; min-width: 5rem; }
+}
+@page { size: A4; margin: 18mm 15mm 20mm;
+  @bottom-left { content: "REPORT_DATE"; font: 8pt system-ui, sans-serif; color: #555; }
+  @bottom-right { content: "page " counter(page) " of " counter(pages); font: 8pt system-ui, sans-serif; color: #555; }
+}
+@media print {
+  body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
+  h2 { margin-top: 1.2rem; }
+  table { font-size: 8pt; }
+  a { color: inherit; }
+}
 """
 
 
@@ -296,8 +319,10 @@ class HtmlPublisher(Publisher):
 
         with_charts = charts.available()
         yield '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        yield '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         yield f"<title>{_html(report.title)}: {report.period.label()}</title>\n"
-        yield f"<style>{CSS}</style>\n</head>\n<body>\n"
+        margin = f"Progress report as known at the end of {report.today.isoformat()}"
+        yield f"<style>{CSS.replace('REPORT_DATE', margin)}</style>\n</head>\n<body>\n"
         if not with_charts:
             yield (
                 '<p class="note">Charts need the optional matplotlib extra '
