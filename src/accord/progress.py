@@ -189,11 +189,15 @@ def level_on_path(points: list[Point], target: Target, year: int) -> Decimal | N
     before = [p for p in points if p.when.year <= target.baseline.year] or points[:1]
     start = before[-1]
     span = target.deadline.year - start.when.year
-    if span <= 0 or start.value <= 0 or year < start.when.year:
+    if span <= 0 or start.value <= 0 or target.value <= 0 or year < start.when.year:
         return None
     with localcontext() as ctx:
         ctx.prec = 28
-        return start.value * (target.value / start.value) ** (Decimal(year - start.when.year) / span)
+        share = Decimal(year - start.when.year) / span
+        ratio = target.value / start.value
+        if share * ratio.log10() > PROJECTION_LIMIT.log10():  # far past the deadline: as a projection is
+            return PROJECTION_LIMIT
+        return min(start.value * ratio**share, PROJECTION_LIMIT)
 
 
 def required_growth(latest: Decimal, target: Decimal, years_left: int) -> Decimal | None:
