@@ -191,6 +191,7 @@ def test_html_report_has_its_sections_and_tables(history: Path, accord: Accord, 
     cells = " ".join(page.text_in["td"])
     assert "Upgrade protocol signed" in cells
     assert "Latest 96.1 billion USD (2026) [3]" in " ".join(page.text_in["li"])
+    assert [a.get("class") for a in page.named("strong")] == ["no-data", "no-data", "off-track"]
 
 
 def test_html_report_escapes_typed_text(history: Path, accord: Accord, tmp_path: Path) -> None:

@@ -49,9 +49,10 @@ class Chart:
 
 @dataclass(frozen=True)
 class Items:
-    """A bulleted list, one line of text each."""
+    """A bulleted list, one line of text each; a verdict in one is marked where a format can."""
 
     texts: list[str]
+    verdicts: tuple[str, ...] = ()
 
 
 Block = Heading | Paragraph | Table | Chart | Items
@@ -91,7 +92,8 @@ def outline(report: Report, with_charts: bool) -> list[Block]:
     sources = _sources(report)
 
     blocks.append(Heading(2, "Are we on track?"))
-    blocks.append(Items([_verdict_line(t, sources) for t in report.targets] or ["No target is recorded."]))
+    verdicts = tuple(t["verdict"] for t in report.targets)
+    blocks.append(Items([_verdict_line(t, sources) for t in report.targets] or ["No target is recorded."], verdicts))
     for target in report.targets:
         if target["other_series"]:
             blocks.append(
@@ -291,6 +293,7 @@ tr { break-inside: avoid; }
 figure { margin: 1rem 0; break-inside: avoid; } figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: .85rem; color: #555; }
 .note { color: #555; font-style: italic; }
+.on-track { color: #2e7d32; } .at-risk { color: #b26a00; } .off-track { color: #b71c1c; } .no-data { color: #555; }
 @media (max-width: 48rem) { table { font-size: .78rem; } th, td { padding: .2rem .3rem; } }
 @media (max-width: 40rem) {
   body { margin: 1rem auto; padding: 0 .5rem; }
@@ -335,12 +338,23 @@ class HtmlPublisher(Publisher):
             elif isinstance(block, Paragraph):
                 yield f"<p>{_html(block.text)}</p>\n"
             elif isinstance(block, Items):
-                yield "<ul>\n" + "".join(f"<li>{_html(text)}</li>\n" for text in block.texts) + "</ul>\n"
+                yield "<ul>\n" + "".join(self.item(text, block.verdicts) for text in block.texts) + "</ul>\n"
             elif isinstance(block, Table):
                 yield from self.table(block)
             elif block.svg is not None:
                 yield f"<figure>\n{block.svg}\n<figcaption>{_html(block.caption)}</figcaption>\n</figure>\n"
         yield "</body>\n</html>\n"
+
+    @staticmethod
+    def item(text: str, verdicts: tuple[str, ...]) -> str:
+        """A list item; the first verdict it names (in capitals, as the outline writes it) in colour."""
+        line = _html(text)
+        for verdict in verdicts:
+            word = verdict.upper()
+            if f": {word}." in text:
+                mark = f'<strong class="{verdict.replace(" ", "-")}">{word}</strong>'
+                return f"<li>{line.replace(f': {word}.', f': {mark}.', 1)}</li>\n"
+        return f"<li>{line}</li>\n"
 
     def table(self, table: Table) -> Iterator[str]:
         def attrs(column: Column) -> str:
