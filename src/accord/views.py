@@ -326,30 +326,30 @@ PROGRESS_COLUMNS = [
     Column("target", "target"),
     Column("verdict", "verdict"),
     Column("series", "series"),
-    Column("latest", "latest", justify="right"),
+    Column("latest_text", "latest", justify="right"),
     Column("period", "period"),
-    Column("goal", "goal", justify="right"),
+    Column("goal_text", "goal", justify="right"),
     Column("percent", "% achieved", justify="right"),
     Column("on_path", "vs path", justify="right"),  # the level (or amount) the path to the goal asks for
     Column("deadline", "deadline"),
     Column("elapsed", "% time", justify="right"),
     Column("needed", "still needed", justify="right"),
-    Column("projection", "projected", justify="right"),
+    Column("projection_text", "projected", justify="right"),
 ]
 # On a terminal too narrow for the table, one block per target: the answer first.
 PROGRESS_BLOCK_COLUMNS = [
     Column("target", "target"),
     Column("verdict", "verdict"),
-    Column("latest", "latest"),
+    Column("latest_text", "latest"),
     Column("period", "period"),
     Column("source", "source", wrap=True),
-    Column("goal", "goal"),
+    Column("goal_text", "goal"),
     Column("deadline", "deadline"),
     Column("percent", "% achieved"),
     Column("on_path", "vs path"),
     Column("elapsed", "% time"),
     Column("needed", "still needed"),
-    Column("projection", "projected"),
+    Column("projection_text", "projected"),
     Column("why", "reason", wrap=True),
     Column("series", "series"),
 ]
@@ -374,13 +374,13 @@ def _progress_row(data: dict[str, Any], rich_cells: bool) -> dict[str, Any]:
     row = {
         **data,
         "series": data["series"] or "-",
-        "latest": f"{data['latest']} {unit}" if data["latest"] is not None else None,
-        "goal": f"{data['goal']} {unit}",
+        "latest_text": f"{data['latest']} {unit}" if data["latest"] is not None else None,
+        "goal_text": f"{data['goal']} {unit}",
         "percent": f"{data['percent']} %" if data["percent"] is not None else None,
         "on_path": on_path,
         "elapsed": f"{data['elapsed']} %",
         "needed": needed,
-        "projection": f"{data['projection']} {unit}" if data["projection"] is not None else None,
+        "projection_text": f"{data['projection']} {unit}" if data["projection"] is not None else None,
     }
     if data["other_series"]:
         row["series"] = f"{row['series']} (also: {', '.join(data['other_series'])})"
