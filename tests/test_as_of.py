@@ -103,3 +103,16 @@ def test_the_change_list_shows_net_changes_and_agrees_with_the_counts(
     moved = {s: n for s, n in month["moved"].items() if n}
     assert moved == {"not_started": -3, "in_progress": 2, "completed": 1}
     assert len(statuses) == 3
+
+
+def test_a_change_back_dated_before_the_period_moves_the_counts_it_is_listed_in(
+    records: object, accord: Accord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patch:
+        patch.setattr(operations, "datetime", clock(datetime(2026, 11, 25, 9, tzinfo=UTC)))
+        assert accord("set", "4.2", "completed", "--on", "2025-12-20", "--no-commit").code == 0
+    week = json.loads(accord("report", "--today", "2026-11-27", "--format", "json").stdout)
+    assert [(c["id"], c["on"]) for c in week["changes"]] == [("4.2", "2025-12-20")]
+    assert week["moved"]["completed"] == 1 and week["moved"]["not_started"] == -1
+    md = accord("report", "--today", "2026-11-27").stdout
+    assert "2025-12-20 (recorded 2026-11-25 09:00 UTC)" in md

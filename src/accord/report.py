@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import DataError, UsageError
 from .model import CLOSED_STATUSES, Article, Commitment, Event, Kind, Status, Target
-from .operations import field_key, values_on
+from .operations import field_key
 from .query import is_overdue
 from .storage import Store, atomic_write
 from .tracking import as_known, figures, overview
@@ -135,11 +135,12 @@ def build(store: Store, today: date, period: Period) -> Report:
     changes: list[dict[str, Any]] = []
     never_updated = 0
     for article in articles:
-        then = values_on(article, previous_end)
+        # as known then, like the change list (by the day recorded): a back-dated change moves both
+        then = {c.id: c.status.value for c in as_known(article, previous_end).commitments}
         for commitment in article.commitments:
             totals[commitment.status.value] += 1
             kinds[commitment.kind.value] += 1
-            previous[then.get((commitment.id, "status"), commitment.status.value)] += 1
+            previous[then[commitment.id]] += 1
             per_section.setdefault(article.section, Counter())[commitment.status.value] += 1
             row = _item_row(article, commitment, today)
             if is_overdue(commitment, today):
