@@ -106,13 +106,13 @@ def test_typed_values_are_written_exactly(records: Path, accord: Accord) -> None
     assert [(e.old, e.new, e.on) for e in change.events] == [("not_started", "in_progress", yesterday)]
     tracker.measure("edcf", Decimal("0.1881"), period="2026-03-15", source="Eximbank press release")
     tracker.measure("edpf", 1, period="2026-04-01", source="an int")
-    tracker.measure("edpf", "1_000.50", period="2026-05-01", source="a str")
+    tracker.measure("edpf", "1.000_50", period="2026-05-01", source="a str")
     tracker.edit("4.5", owner="Trade desk", due=date(2030, 6, 30), add_tags=["Priority"])
     # The command line reads back what the API wrote, decimals exact.
     edcf = parse_json(succeeded(accord("show", "edcf", "--format", "json")))
     assert edcf["series"][0]["measurements"][-1]["value"] == "0.1881"
     edpf = parse_json(succeeded(accord("show", "edpf", "--format", "json")))
-    assert [m["value"] for m in edpf["series"][0]["measurements"]] == ["1", "1000.50"]
+    assert [m["value"] for m in edpf["series"][0]["measurements"]] == ["1", "1.00050"]
     shown = parse_json(succeeded(accord("show", "4.5", "--format", "json")))
     assert (shown["status"], shown["owner"], shown["due"]) == ("in_progress", "Trade desk", "2030-06-30")
     assert "priority" in shown["tags"]

@@ -28,9 +28,9 @@ KOREA = {"2019": "69.2", "2021": "80.7", "2022": "87.7", "2023": "79.43", "2024"
 VIETNAM = {"2019": "66.65", "2021": "78.1", "2023": "76.1", "2024": "81.5"}
 
 PROGRESS_FIELDS = [
-    "target", "title", "kind", "unit", "goal", "deadline", "baseline", "series", "series_label", "other_series",
-    "latest", "period", "percent", "elapsed", "still_needed", "still_needed_unit", "trend", "projection",
-    "verdict", "reason",
+    "target", "title", "kind", "unit", "goal", "goal_source", "deadline", "baseline", "series", "series_label",
+    "other_series", "latest", "period", "percent", "elapsed", "still_needed", "still_needed_unit", "trend",
+    "projection", "on_path", "on_path_percent", "source", "verdict", "reason", "why",
 ]  # fmt: skip
 
 
@@ -155,7 +155,16 @@ def test_progress_json_after_a_measurement_field_by_field(measured: Accord) -> N
     assert trade["projection"] == q(projection, "0.01")
     assert trade["verdict"] == expected_verdict(projection, D(150))
     assert trade["verdict"] == "off track"  # about 114.6, short of 135 (90 % of 150)
-    assert trade["values"] == [{"period": p, "value": v} for p, v in korea.items()]
+    assert [(v["period"], v["value"]) for v in trade["values"]] == list(korea.items())
+    assert trade["source"] == trade["values"][-1]["source"] == "KITA, January 2027"
+    assert trade["goal_source"] == "Joint statement, article 4"
+    # The path to the goal: from 2025's 94.5 (the baseline year) to 150 in 2030, constant growth.
+    on_path = D("94.5") * (D(150) / D("94.5")) ** (D(1) / 5)
+    assert trade["on_path"] == q(on_path, "0.01") == "103.65"
+    assert trade["on_path_percent"] == q(D("96.1") / on_path * 100, "0.1") == "92.7"
+    assert trade["why"] == (
+        f"needs 11.77 %/yr; the trend gives {q(projection, '0.01')} billion USD by 2030, against 150 billion USD"
+    )
 
 
 def test_progress_table_shows_every_target_and_verdict(measured: Accord) -> None:
@@ -195,25 +204,27 @@ def test_progress_markdown_is_a_github_table(measured: Accord) -> None:
     lines = succeeded(measured("progress", "--format", "md", "--today", TODAY)).splitlines()
     assert lines[0] == f"## Progress toward the targets, {TODAY}"
     header = lines.index(
-        "| target | series | latest | period | goal | % achieved | deadline | % time "
-        "| still needed | projected | verdict |"
+        "| target | verdict | series | latest | period | goal | % achieved | vs path | deadline | % time "
+        "| still needed | projected |"
     )
     separator = lines[header + 1]
     assert separator.startswith("|") and separator.endswith("|")
     assert all(cell in ("---", "---:") for cell in separator.strip("|").split("|"))
-    assert len(separator.strip("|").split("|")) == 11
+    assert len(separator.strip("|").split("|")) == 12
     rows = {}
     for line in lines[header + 2 :]:
         if not line.startswith("| "):
             break
         cells = [c.strip() for c in line.strip("|").split(" | ")]
-        assert len(cells) == 11, line
+        assert len(cells) == 12, line
         rows[cells[0]] = cells
     assert list(rows) == ["edcf", "edpf", "trade"]
     trade = rows["trade"]
-    assert trade[1:6] == ["korea (also: vietnam)", "96.1", "2026", "150", "64.1 %"]
-    assert trade[-1] == "off track"
-    assert rows["edcf"][-1] == "no data"
+    assert trade[1:7] == ["off track", "korea (also: vietnam)", "96.1 billion USD", "2026", "150 billion USD", "64.1 %"]
+    assert trade[-1] == "114.62 billion USD"
+    assert rows["edcf"][1] == "no data"
+    assert "- trade: off track: needs 11.77 %/yr; the trend gives 114.62 billion USD by 2030, against 150 billion USD" \
+        " (latest: 2026, KITA, January 2027)" in lines
     assert "trade: shown in the korea series; also measured: vietnam." in lines
     assert "### Upcoming deadlines" in lines
 
@@ -231,7 +242,7 @@ def test_series_vietnam_shows_the_vietnamese_figures_only(measured: Accord) -> N
     # The Korean 2026 figure just recorded does not leak in: the Vietnamese latest is 2024's.
     assert trade["latest"] == "81.5"
     assert trade["period"] == "2024"
-    assert trade["values"] == [{"period": p, "value": v} for p, v in VIETNAM.items()]
+    assert [(v["period"], v["value"]) for v in trade["values"]] == list(VIETNAM.items())
     assert trade["percent"] == q(D("81.5") / D(150) * 100, "0.1") == "54.3"  # 54.333...
     assert trade["still_needed"] == q(grow("81.5", "150", 6) * 100, "0.01")  # 2024 -> 2030: 6 years
     trend, projection = fit(VIETNAM, 2030)
@@ -242,7 +253,7 @@ def test_series_vietnam_shows_the_vietnamese_figures_only(measured: Accord) -> N
     # and the primary series is unchanged by the Vietnamese view
     korea = target_of(progress_json(measured), "trade")
     assert korea["series"] == "korea"
-    assert korea["values"] == [{"period": p, "value": v} for p, v in {**KOREA, "2026": "96.1"}.items()]
+    assert [(v["period"], v["value"]) for v in korea["values"]] == list({**KOREA, "2026": "96.1"}.items())
 
 
 def test_a_measurement_in_the_vietnamese_series_stays_there(accord: Accord) -> None:

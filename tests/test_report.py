@@ -7,7 +7,9 @@ them), so that a report with a fixed --today is the same bytes on every run. Run
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -16,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from accord import yamlio
 from accord.model import Article, Event, Target, to_data
@@ -129,10 +132,19 @@ def test_bad_periods_are_refused(accord: Accord, args: tuple[str, ...]) -> None:
 
 def test_markdown_keeps_typed_text_as_text(history: Path, accord: Accord) -> None:
     text = accord("report", "--today", TODAY).stdout
-    line = next(line for line in text.splitlines() if line.startswith("| 3.4 "))
-    assert "<script>" not in line and "\\<script\\>" in line
-    assert "\\[link\\]" in line  # no link is formed from a note
+    line = next(line for line in text.splitlines() if line.startswith("| 3.4 | status"))
+    assert "\\<script>" in line and "[link\\](" in line  # no tag, no link
     assert line.count(" | ") == 5  # the note's '|' did not add a column
+    page = MarkdownIt("commonmark").enable("table").render(text)
+    assert "<script>" not in page and "&lt;script&gt;" in page and "javascript:" not in page.split("href")[-1]
+
+
+def test_markdown_reads_as_plain_text_where_nothing_needs_escaping(history: Path, accord: Accord) -> None:
+    text = accord("report", "--today", TODAY).stdout
+    assert "\\" not in text.replace("\\<script>", "").replace("\\</script>", "").replace(
+        "\\| \\*\\*bold\\*\\* [link\\](", ""
+    )  # only the hostile note carries backslashes
+    assert "status: not_started → stalled" in text and "(2026) [3]." in text
 
 
 class Page(HTMLParser):
@@ -173,12 +185,13 @@ def html_report(accord: Accord, tmp_path: Path) -> tuple[Path, Page]:
 
 def test_html_report_has_its_sections_and_tables(history: Path, accord: Accord, tmp_path: Path) -> None:
     _, page = html_report(accord, tmp_path)
-    headings = " ".join(page.text_in["h2"])
-    for section in ("Headline", "What changed", "Progress toward the targets", "Attention", "Sections"):
-        assert section in headings
+    order = ["Are we on track?", "Needs attention", "What changed", "Commitments", "Sources"]
+    assert [h for h in page.text_in["h2"] if h in order] == order
     assert len(page.named("table")) >= 5
     cells = " ".join(page.text_in["td"])
-    assert "Upgrade protocol signed" in cells and "96.1 (2026)" in cells
+    assert "Upgrade protocol signed" in cells
+    assert "Latest 96.1 billion USD (2026) [3]" in " ".join(page.text_in["li"])
+    assert [a.get("class") for a in page.named("strong")] == ["no-data", "no-data", "off-track"]
 
 
 def test_html_report_escapes_typed_text(history: Path, accord: Accord, tmp_path: Path) -> None:
@@ -240,3 +253,90 @@ def test_charts_are_drawn_in_a_real_browser(history: Path, accord: Accord, tmp_p
 
     assert count((0x1F, 0x77, 0xB4)) > 200  # the measured trade series, matplotlib's first colour
     assert count((0xE0, 0xA0, 0x30)) > 100  # the 'stalled' bar of the status mix
+
+
+# A script run in the page once it has loaded: every element that reaches past the right edge of
+# the viewport (a table's own box counts, not the cells inside a table that scrolls).
+WIDTH_PROBE = """<script>
+addEventListener('load', () => {
+  const limit = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(e => e.id !== 'probe' && !e.closest('svg, thead, tbody'))
+    .filter(e => e.getBoundingClientRect().right > limit + 0.5)
+    .map(e => e.tagName + ' ' + (e.querySelector('th') || e).textContent.slice(0, 20));
+  const out = document.createElement('pre');
+  out.id = 'probe';
+  out.textContent = JSON.stringify({limit: limit, wide: wide});
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
+    return subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", *args],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+def test_the_shipped_statement_prints_on_three_a4_pages_with_page_numbers(
+    records: Path, accord: Accord, tmp_path: Path
+) -> None:
+    out, _ = html_report(accord, tmp_path)
+    pdf = tmp_path / "report.pdf"
+    chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", out.as_uri())
+    data = pdf.read_bytes()
+    pages = re.findall(rb"/Type\s*/Page(?![s\w])", data)
+    sizes = {tuple(round(float(n)) for n in box.split()) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
+    assert sizes == {(0, 0, 595, 842)}  # A4 in points, not Letter's 612 x 792
+    assert len(pages) == 3  # it was 5 Letter pages, the first two-thirds empty
+    page = out.read_text("utf-8")
+    assert 'counter(page) " of " counter(pages)' in page and f"end of {TODAY}" in page
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+@pytest.mark.parametrize("width", [680, 480])  # A4's printable width at 96 dpi; a phone
+def test_no_table_or_text_runs_past_the_edge(history: Path, accord: Accord, tmp_path: Path, width: int) -> None:
+    out, _ = html_report(accord, tmp_path)
+    probed = tmp_path / "probed.html"
+    probed.write_text(out.read_text("utf-8").replace("</body>", WIDTH_PROBE + "</body>"), "utf-8")
+    done = chromium(tmp_path, f"--window-size={width},2000", "--dump-dom", probed.as_uri())
+    found = re.search(r'<pre id="probe">(.*?)</pre>', done.stdout, re.DOTALL)
+    assert found, done.stderr[-500:]
+    result = json.loads(html.unescape(found.group(1)))
+    assert result["limit"] >= 400
+    assert result["wide"] == []
+
+
+def test_charts_draw_each_year_at_its_year_the_trend_and_the_path(
+    history: Path, accord: Accord, tmp_path: Path
+) -> None:
+    pytest.importorskip("matplotlib")
+    out, page = html_report(accord, tmp_path)
+    svg = out.read_text("utf-8")
+    for label in ("year", "trend: 114.62 by 2030 (off track)", "path to the goal: 150 by 2030"):
+        assert f">{label}<" in svg or label in " ".join(page.text_in.get("text", [])), label
+    from accord import charts
+
+    trade = {"kind": "level"}
+    xs, ys = charts._line(trade, [{"period": p, "value": v} for p, v in (("2019", 69.2), ("2021", 80.7))])
+    assert xs == [2019.0, 2020.0, 2021.0]  # 2019 sits on 2019, not on the last day of it
+    assert ys[0] == 69.2 and ys[1] != ys[1] and ys[2] == 80.7  # 2020 is a gap (NaN), not a straight line
+
+
+def test_a_single_measurement_is_said_so_under_its_chart(history: Path, accord: Accord, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    assert accord("measure", "edcf", "0.19", "--period", "2026-03-15", "--source", "Eximbank").code == 0
+    out = tmp_path / "now.html"
+    assert accord("report", "--format", "html", "-o", str(out)).code == 0  # today: the figure is known
+    page = Page()
+    page.feed(out.read_text("utf-8"))
+    captions = " ".join(page.text_in["figcaption"])
+    assert "EDCF framework of 2 billion USD to 2030" in captions
+    assert "a single measurement: the pace since the baseline rests on it" in captions

@@ -6,6 +6,8 @@ Each function returns SVG text, or None when matplotlib is not installed.
 from __future__ import annotations
 
 import io
+import math
+import textwrap
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -53,57 +55,98 @@ def _label(text: str) -> str:
 
 
 def target_chart(target: dict[str, Any], series: list[dict[str, Any]]) -> str | None:
-    """Each measured series of a target against the straight path to its goal."""
+    """Each measured series of a target, the trend that decides the verdict, and the straight path
+    to the goal. A yearly figure sits at its year; a year without a figure is a gap in the line."""
     if not available():
         return None
-    figure = _figure(6.4, 3.0)
+    from matplotlib.ticker import MaxNLocator
+
+    figure = _figure(6.4, 3.2)
     axes = figure.add_subplot()
     for one in series:
-        points = [(_when(target, p["period"]), float(p["value"])) for p in one["values"]]
-        if points:
-            xs, ys = zip(*points, strict=True)
+        xs, ys = _line(target, one["values"])
+        if xs:
             style = "-o" if one["primary"] else "--s"
             axes.plot(xs, ys, style, label=_label(one["label"]), markersize=4)
+    goal = float(target["goal"])
     start = _path_start(target, series)
+    end = _x(target, target["deadline"])
     axes.plot(
-        [start[0], target["deadline"]],
-        [start[1], float(target["goal"])],
-        ":",
-        color="#b71c1c",
-        label=_label(f"straight path to {target['goal']} by {target['deadline'].year}"),
-    )
+        [start[0], end], [start[1], goal], ":", color="#b71c1c",
+        label=_label(f"path to the goal: {target['goal']} by {target['deadline'].year}"),
+    )  # fmt: skip
+    trend = _trend(target)
+    if trend is not None:
+        axes.plot(
+            *trend, "--", color="#555555",
+            label=_label(f"trend: {target['projection']} by {target['deadline'].year} ({target['verdict']})"),
+        )  # fmt: skip
+    elif len(target["values"]) == 1:
+        axes.annotate("a single measurement: no trend yet", (0.98, 0.04), xycoords="axes fraction", ha="right")
     axes.set_title(_label(target["title"]))
     axes.set_ylabel(_label(target["unit"]))
+    axes.set_xlabel("year")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.grid(alpha=0.3)
-    axes.legend(loc="upper left", fontsize=8)
+    axes.legend(loc="upper left", fontsize=7)
     return _svg(figure)
 
 
-def _when(target: dict[str, Any], period: str) -> date:
-    return date(int(period), 12, 31) if target["kind"] == "level" else date.fromisoformat(period)
+def _x(target: dict[str, Any], when: date) -> float:
+    """Where a day sits on the axis of years: a yearly target's years are whole numbers."""
+    if target["kind"] == "level":
+        return float(when.year)
+    return when.year + (when.timetuple().tm_yday - 1) / 365.25
 
 
-def _path_start(target: dict[str, Any], series: list[dict[str, Any]]) -> tuple[date, float]:
-    """Zero at the baseline for an amount that adds up; for a yearly level, the last figure at the baseline."""
+def _at(target: dict[str, Any], period: str) -> float:
+    return float(period) if target["kind"] == "level" else _x(target, date.fromisoformat(period))
+
+
+def _line(target: dict[str, Any], values: list[dict[str, Any]]) -> tuple[list[float], list[float]]:
+    """A series' points in order; for a yearly target, a missing year breaks the line (NaN)."""
+    points = sorted((_at(target, v["period"]), float(v["value"])) for v in values)
+    if target["kind"] != "level" or not points:
+        return [x for x, _ in points], [y for _, y in points]
+    known = dict(points)
+    years = [float(y) for y in range(int(points[0][0]), int(points[-1][0]) + 1)]
+    return years, [known.get(year, math.nan) for year in years]
+
+
+def _trend(target: dict[str, Any]) -> tuple[list[float], list[float]] | None:
+    """The projection behind the verdict: the fitted growth back from the deadline for a yearly
+    level, the straight pace from zero at the baseline for an amount that adds up."""
+    projection = target["projection"]
+    if projection is None or not target["values"]:
+        return None
+    end = _x(target, target["deadline"])
+    if target["kind"] == "cumulative":
+        return [_x(target, target["baseline"]), end], [0.0, float(projection)]
+    growth = 1 + float(target["trend"]) / 100
+    first = min(_at(target, v["period"]) for v in target["values"])
+    years = [first + i for i in range(int(end - first) + 1)]
+    return years, [float(projection) / growth ** (end - year) for year in years]
+
+
+def _path_start(target: dict[str, Any], series: list[dict[str, Any]]) -> tuple[float, float]:
+    """Zero at the baseline for an amount that adds up; for a yearly level, the figure of the
+    baseline year (or the last before it, else the first)."""
     baseline: date = target["baseline"]
     if target["kind"] == "cumulative":
-        return baseline, 0.0
+        return _x(target, baseline), 0.0
     primary = next((s for s in series if s["primary"]), series[0] if series else None)
-    known = [(_when(target, p["period"]), p["value"]) for p in (primary or {}).get("values", [])]
-    before = [k for k in known if k[0] <= baseline] or known[:1]
-    if not before:
-        return baseline, 0.0
-    when, value = before[-1]
-    return when, float(Decimal(value))
+    known = sorted((_at(target, p["period"]), float(Decimal(p["value"]))) for p in (primary or {}).get("values", []))
+    before = [k for k in known if k[0] <= baseline.year] or known[:1]
+    return before[-1] if before else (float(baseline.year), 0.0)
 
 
 def status_chart(sections: list[dict[str, Any]]) -> str | None:
     """The mix of statuses in each section, as stacked horizontal bars."""
     if not available():
         return None
-    figure = _figure(6.4, 0.45 * len(sections) + 1.2)
+    figure = _figure(6.4, 0.6 * len(sections) + 1.2)
     axes = figure.add_subplot()
-    labels = [_label(f"{s['number']}. {s['title'][:40]}") for s in sections][::-1]
+    labels = ["\n".join(textwrap.wrap(_label(f"{s['number']}. {s['title']}"), 34)) for s in sections][::-1]
     left = [0] * len(sections)
     for status, colour in STATUS_COLOURS.items():
         counts = [s[status] for s in sections][::-1]

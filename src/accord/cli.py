@@ -201,6 +201,10 @@ ByOption = Annotated[
     typer.Option("--by", metavar="NAME", help="Who makes the change. Default: $ACCORD_USER, git user.name, login."),
 ]
 NoCommit = Annotated[bool, typer.Option("--no-commit", help="Write the file but do not commit it.")]
+NoPager = Annotated[
+    bool,
+    typer.Option("--no-pager", help="Never page. Default: a terminal pages through $ACCORD_PAGER, $PAGER or less."),
+]
 NoteOption = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Why, in a sentence.")]
 EvidenceOption = Annotated[str | None, typer.Option("--evidence", metavar="URL", help="A link that shows it.")]
 
@@ -282,6 +286,13 @@ def _query(
     )
 
 
+def _pager(no_pager: bool) -> str | None:
+    """The pager command, as git chooses it: ACCORD_PAGER, else PAGER, else less; empty means none."""
+    if no_pager:
+        return None
+    return os.environ.get("ACCORD_PAGER", os.environ.get("PAGER", "less")).strip() or None
+
+
 def _exit(code: int) -> NoReturn:
     raise typer.Exit(code)
 
@@ -301,6 +312,7 @@ def list_(
     overdue: Overdue = False,
     articles: Annotated[bool, typer.Option("--articles", help="List articles instead of commitments.")] = False,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = "table",
+    no_pager: NoPager = False,
     directory: DirOption = None,
 ) -> None:
     """List commitments (or articles), filtered."""
@@ -313,7 +325,11 @@ def list_(
     errors: list[DataError] = []
     rows = [views.list_row(row) for row in select(store.articles(errors, history=False), filters, articles)]
     columns = views.LIST_TABLE_COLUMNS if fmt == "table" else views.LIST_COLUMNS
-    render.emit_rows(columns, rows, fmt)
+    with render.paged(_pager(no_pager) if fmt == "table" else None):
+        if rows or fmt != "table":
+            render.emit_rows(columns, rows, fmt)
+        if fmt == "table":
+            render.say(views.matched(len(rows), "article" if articles else "commitment"))
     render.problems(errors)
     if errors:
         _exit(EXIT_ERROR)
@@ -409,6 +425,7 @@ def _relative(path: Path) -> str:
 def stats(
     by: Annotated[StatsBy, typer.Option("--by", help="Count by status, or by kind (agreed, requested, …).")] = "status",
     fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = "table",
+    no_pager: NoPager = False,
     directory: DirOption = None,
 ) -> None:
     """Count commitments by status (or by kind), per section and in total."""
@@ -418,7 +435,8 @@ def stats(
     store = _store(directory)
     errors: list[DataError] = []
     columns, rows = views.stats_rows(store.statement(), store.articles(errors, history=False), by)
-    render.emit_rows(columns, rows, fmt, title=f"Commitments by {by}")
+    with render.paged(_pager(no_pager) if fmt == "table" else None):
+        render.emit_rows(columns, rows, fmt, title=f"Commitments by {by}")
     render.problems(errors)
     if errors:
         _exit(EXIT_ERROR)
@@ -637,20 +655,42 @@ def measure(
     target: Annotated[str, typer.Argument(metavar="TARGET")],
     value: Annotated[str, typer.Argument(metavar="VALUE", help="In the target's unit, e.g. 94.5.")],
     period: Annotated[
-        str, typer.Option("--period", help="A year (2025) for a yearly target, a date for a cumulative one.")
+        str,
+        typer.Option(
+            "--period", metavar="PERIOD", help="A year (2025) for a yearly target, a date for a cumulative one."
+        ),
     ],
-    source: Annotated[str, typer.Option("--source", help="Where the figure was published.")],
-    series: Annotated[str | None, typer.Option("--series", help="Default: the target's primary series.")] = None,
+    source: Annotated[str, typer.Option("--source", metavar="TEXT", help="Where the figure was published.")],
+    series: Annotated[
+        str | None, typer.Option("--series", metavar="NAME", help="Default: the target's primary series.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Record a figure over twice the goal, or one that moves over 50 %.")
+    ] = False,
+    before_baseline: Annotated[
+        bool, typer.Option("--before-baseline", help="Record a figure of a period before the baseline (history).")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and show what would be recorded; write nothing.")
+    ] = False,
     note: NoteOption = None,
     by: ByOption = None,
     no_commit: NoCommit = False,
     directory: DirOption = None,
 ) -> None:
     """Record a measurement of a target; the same period again is a correction."""
+    from .operations import describe
     from .operations import measure as run_measure
 
     store, actor, git = _writer(directory, by, no_commit)
-    _report_change(run_measure(store, target, value, period, source, actor, git, series=series, note=note))
+    change = run_measure(
+        store, target, value, period, source, actor, git, series=series, note=note, force=force,
+        before_baseline=before_baseline, dry_run=dry_run,
+    )  # fmt: skip
+    if dry_run:
+        render.say("".join(f"would record {describe(e)} (source: {e.source})\n" for e in change.events))
+        return
+    _report_change(change)
 
 
 @app.command()
@@ -658,7 +698,11 @@ def progress(
     target: Annotated[str | None, typer.Argument(metavar="[TARGET]")] = None,
     series: Annotated[str | None, typer.Option("--series", help="Show this series instead of the primary one.")] = None,
     fmt: Annotated[ProgressFormat, typer.Option("--format", "-f")] = "table",
-    today: Annotated[str | None, typer.Option("--today", metavar="DATE", help="Compute as of this date.")] = None,
+    no_pager: NoPager = False,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", metavar="DATE", help="As known at the end of this day: later records are left out."),
+    ] = None,
     directory: DirOption = None,
 ) -> None:
     """Are we on track? Each target's latest value, pace, projection and verdict."""
@@ -669,7 +713,9 @@ def progress(
     store = _store(directory)
     as_of = inputs.iso_date(today, "--today") if today else inputs.today()
     errors: list[DataError] = []
-    views.progress(overview(store, as_of, target, series, errors), fmt)
+    result = overview(store, as_of, target, series, errors, as_of=today is not None)
+    with render.paged(_pager(no_pager) if fmt == "table" else None):
+        views.progress(result, fmt)
     render.problems(errors)
     if errors:
         _exit(EXIT_ERROR)
@@ -680,14 +726,17 @@ def report(
     week_value: Annotated[
         str | None, typer.Argument(metavar="[YYYY-Www]", help="With --week: which ISO week.", show_default=False)
     ] = None,
-    since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="From this date to today.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE|7d|2w", help="From this date (or so long ago) to today.")
+    ] = None,
     week: Annotated[bool, typer.Option("--week", help="One ISO week: the current one, or YYYY-Www.")] = False,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = "md",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this regular file; - for stdout.")
     ] = None,
     today: Annotated[
-        str | None, typer.Option("--today", metavar="DATE", help="Fix 'now', for a report that can be reproduced.")
+        str | None,
+        typer.Option("--today", metavar="DATE", help="As known at the end of this day: the same bytes made again."),
     ] = None,
     directory: DirOption = None,
 ) -> None:
@@ -700,7 +749,7 @@ def report(
     as_of = inputs.iso_date(today, "--today") if today else inputs.today()
     if week_value is not None and not week:
         week = True
-    start = inputs.iso_date(since, "--since") if since else None
+    start = inputs.since(since, as_of) if since else None
     period = period_for(as_of, start, (week_value or "current") if week else None)
     built = build(store, as_of, period)
     text = "".join(PUBLISHERS[fmt]().lines(built))

@@ -353,6 +353,8 @@ def what_changed(event: Event) -> str:
 def show_value(value: Any) -> str:
     if value is None:
         return "(none)"
+    if isinstance(value, Decimal):
+        return format(value, "f")  # 1000, never 1E+3
     if isinstance(value, list):
         return "[" + ", ".join(value) + "]"
     return str(value)
@@ -469,6 +471,9 @@ def measure(
     git: Git | None,
     series: str | None = None,
     note: str | None = None,
+    force: bool = False,
+    before_baseline: bool = False,
+    dry_run: bool = False,
 ) -> Change:
     amount = inputs.amount(value)
     source_text = inputs.text(source, "--source").strip()
@@ -478,12 +483,13 @@ def measure(
         target = found.item
         if not isinstance(target, Target):
             raise UsageError(f"{found.record_id} is not a target; `accord progress` lists the targets")
-        from .progress import check_period
+        from .progress import check_period, vet_figure
 
         check_period(target, period)
         if target.kind == "cumulative" and amount < 0:
             raise UsageError(f"target {target.id} is a cumulative amount: a measurement may not be negative")
         name = series or primary_series(target).name
+        vet_figure(target, _series(target, name), period, amount, datetime.now(UTC).date(), force, before_baseline)
         old = _measurement(target, name, period)  # the same figure again is a re-assertion, recorded too
         previous = {"old": old.value, "old_source": old.source} if old else {}
         return [
@@ -492,6 +498,9 @@ def measure(
             | extras
         ]
 
+    if dry_run:  # checked and described, not written
+        found = find(store, target_id)
+        return Change(found.record_id, [Event(at=datetime.now(UTC), by=actor.name, **d) for d in make(found)])
     return modify(store, target_id, actor, git, make)
 
 

@@ -13,6 +13,9 @@ Rules (also in the README):
 - a goal of 0 has no percent achieved; a target whose deadline is its baseline is all elapsed
   from that day; a measurement whose period is not one of the target's (validate reports it)
   is left out.
+- on the path: for a level, the level a constant yearly growth from the figure of the baseline
+  year (or the first figure after it) to the goal asks for in the latest figure's year; for an
+  amount, the straight line from zero at the baseline to the goal, at the latest figure's date.
 - verdict: no measurement -> no data; target reached -> on track; deadline passed -> off track;
   one level measurement and so no trend -> at risk; projection at the deadline >= target ->
   on track, >= 90 % of the target -> at risk, else off track.
@@ -59,11 +62,67 @@ def check_period(target: Target, period: str) -> None:
         raise UsageError(problem)
 
 
+DOUBT_GOAL_MULTIPLE = 2
+DOUBT_JUMP_SHARE = Decimal("0.5")
+
+
+def figure_refusal(target: Target, period: str, value: Decimal, today: date, before_baseline: bool) -> str | None:
+    """Why no figure can be recorded for `period`, or None: not finite, a period still to come, or
+    (unless it is history, `before_baseline`) a period that ends before the target's baseline.
+    A period that is no period of the target is `period_problem`'s to name."""
+    if period_problem(target, period):
+        return None
+    if not value.is_finite():
+        return f"value {value} is not a finite number"
+    if target.kind == "level":
+        starts, ends = date(int(period), 1, 1), date(int(period), 12, 31)
+    else:
+        starts = ends = date.fromisoformat(period)
+    if starts > today:
+        return f"period {period} has not begun yet (today is {today.isoformat()})"
+    if ends < target.baseline and not before_baseline:
+        return (
+            f"period {period} ends before the baseline of {target.id} ({target.baseline.isoformat()}); "
+            "give --before-baseline to record history"
+        )
+    return None
+
+
+def figure_doubts(target: Target, series: Series, period: str, value: Decimal) -> list[str]:
+    """What makes a figure look like a slip: more than twice the goal, or a move of more than half
+    from the series' figure of the period before."""
+    doubts = []
+    if target.value > 0 and value > target.value * DOUBT_GOAL_MULTIPLE:
+        doubts.append(f"{value:f} is more than twice the goal ({target.value:f} {target.unit})")
+    earlier = [m for m in series.measurements if not period_problem(target, m.period) and m.period < period]
+    before = max(earlier, key=lambda m: m.period) if earlier else None
+    if before is not None and before.value != 0:
+        move = (value - before.value) / abs(before.value)
+        if abs(move) > DOUBT_JUMP_SHARE:
+            doubts.append(f"{value:f} moves {abs(move) * 100:.0f} % from {before.value:f} ({before.period})")
+    return doubts
+
+
+def vet_figure(
+    target: Target, series: Series, period: str, value: Decimal, today: date, force: bool, before_baseline: bool
+) -> None:
+    """Refuse a figure that cannot be right; one that looks like a slip only with `force`. A figure
+    before the baseline is history: a new one needs `before_baseline`, a correction does not."""
+    correction = any(m.period == period for m in series.measurements)
+    refusal = figure_refusal(target, period, value, today, before_baseline or correction)
+    if refusal:
+        raise UsageError(refusal)
+    doubts = figure_doubts(target, series, period, value)
+    if doubts and not force:
+        raise UsageError(f"{'; '.join(doubts)}: check it, then give --force to record it")
+
+
 @dataclass(frozen=True)
 class Point:
     period: str
     when: date  # the end of the period: 31 December for a year
     value: Decimal
+    source: str = field(default="", compare=False)
 
 
 def points_of(target: Target, series: Series) -> list[Point]:
@@ -72,7 +131,7 @@ def points_of(target: Target, series: Series) -> list[Point]:
         if period_problem(target, m.period):
             continue
         when = date(int(m.period), 12, 31) if target.kind == "level" else date.fromisoformat(m.period)
-        points.append(Point(m.period, when, m.value))
+        points.append(Point(m.period, when, m.value, m.source))
     return sorted(points, key=lambda p: p.when)
 
 
@@ -88,6 +147,7 @@ class Progress:
     still_needed: Decimal | None = None  # level: yearly growth rate; cumulative: amount per year
     trend: Decimal | None = None  # level: fitted yearly growth rate; cumulative: amount per year
     projection: Decimal | None = None
+    on_path: Decimal | None = None  # what the path to the goal asks for at the latest period
     verdict: str = NO_DATA
     reason: str = "no measurement yet"
     other_series: list[str] = field(default_factory=list)
@@ -106,7 +166,9 @@ def compute(target: Target, series: Series | None, today: date) -> Progress:
     if target.kind == "level":
         result.still_needed = required_growth(latest.value, target.value, target.deadline.year - latest.when.year)
         result.trend, result.projection = log_linear_projection(points, target.deadline.year)
+        result.on_path = level_on_path(points, target, latest.when.year)
     else:
+        result.on_path = target.value * elapsed_share(target.baseline, target.deadline, latest.when)
         result.still_needed = required_pace(latest.value, target.value, latest.when, target.deadline)
         result.trend, result.projection = linear_projection(target.baseline, latest, target.deadline)
     result.verdict, result.reason = verdict(result)
@@ -119,6 +181,23 @@ def elapsed_share(baseline: date, deadline: date, today: date) -> Decimal:
         return Decimal(today >= deadline)
     share = Decimal((today - baseline).days) / Decimal(span)
     return min(max(share, Decimal(0)), Decimal(1))
+
+
+def level_on_path(points: list[Point], target: Target, year: int) -> Decimal | None:
+    """The level the constant-growth path asks for in `year`: from the last figure of the baseline
+    year or before (else the first figure) to the goal in the deadline year."""
+    before = [p for p in points if p.when.year <= target.baseline.year] or points[:1]
+    start = before[-1]
+    span = target.deadline.year - start.when.year
+    if span <= 0 or start.value <= 0 or target.value <= 0 or year < start.when.year:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 28
+        share = Decimal(year - start.when.year) / span
+        ratio = target.value / start.value
+        if share * ratio.log10() > PROJECTION_LIMIT.log10():  # far past the deadline: as a projection is
+            return PROJECTION_LIMIT
+        return min(start.value * ratio**share, PROJECTION_LIMIT)
 
 
 def required_growth(latest: Decimal, target: Decimal, years_left: int) -> Decimal | None:

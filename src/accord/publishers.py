@@ -47,7 +47,15 @@ class Chart:
     caption: str
 
 
-Block = Heading | Paragraph | Table | Chart
+@dataclass(frozen=True)
+class Items:
+    """A bulleted list, one line of text each; a verdict in one is marked where a format can."""
+
+    texts: list[str]
+    verdicts: tuple[str, ...] = ()
+
+
+Block = Heading | Paragraph | Table | Chart | Items
 
 STATUS_COLUMNS = ["not_started", "in_progress", "ongoing", "completed", "stalled", "dropped"]
 ITEM_COLUMNS = [
@@ -59,99 +67,47 @@ ITEM_COLUMNS = [
     Column("last_change", "last change"),
     Column("title", "title"),
 ]
+CHANGE_COLUMNS = [
+    Column("id", "record"),
+    Column("change", "change"),
+    Column("when", "when"),
+    Column("by", "who"),
+    Column("note", "note"),
+    Column("evidence", "evidence"),
+]
 
 
 def outline(report: Report, with_charts: bool) -> list[Block]:
+    """The answer first (each target's verdict and why), then what needs attention, what changed,
+    the commitments section by section, and the sources of every figure."""
     from . import charts
 
     blocks: list[Block] = [Heading(1, f"Progress report: {report.title}")]
-    blocks.append(Paragraph(f"Period {report.period.label()}, as of {report.today.isoformat()}."))
-    blocks.append(Heading(2, "Headline"))
-    moved = report.moved
-    summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in report.totals.items() if n)
-    blocks.append(Paragraph(f"{sum(report.totals.values())} commitments: {summary}."))
-    kinds = ", ".join(f"{n} {k}" for k, n in report.kinds.items() if n)
-    blocks.append(Paragraph(f"What the text makes of them: {kinds}."))
-    movement = [f"{s.replace('_', ' ')} {d:+d}" for s, d in moved.items() if d]
     blocks.append(
         Paragraph(
-            f"{len(report.changes)} changes recorded in the period. Since the end of the previous period "
-            f"({report.period.previous().end.isoformat()}): "
-            + (", ".join(movement) if movement else "no status moved")
-            + "."
+            f"Period {report.period.label()}, as known at the end of {report.today.isoformat()}: "
+            "nothing recorded later is counted."
         )
     )
-    blocks.append(
-        Table(
-            [
-                Column("status", "status"),
-                Column("now", "now", justify="right"),
-                Column("before", "end of previous period", justify="right"),
-                Column("moved", "moved", justify="right"),
-            ],
-            [
-                {
-                    "status": s.replace("_", " "),
-                    "now": n,
-                    "before": report.previous_totals[s],
-                    "moved": f"{moved[s]:+d}",
-                }
-                for s, n in report.totals.items()
-            ],
-        )
-    )
+    sources = _sources(report)
 
-    blocks.append(Heading(2, "What changed"))
-    if not report.changes:
-        blocks.append(Paragraph("Nothing was recorded in the period."))
-    for section_title, rows in _grouped(report.changes):
-        blocks.append(Heading(3, section_title))
-        blocks.append(
-            Table(
-                [
-                    Column("id", "record"),
-                    Column("when", "when (UTC)"),
-                    Column("by", "who"),
-                    Column("change", "change"),
-                    Column("note", "note"),
-                    Column("evidence", "evidence"),
-                ],
-                [
-                    {
-                        "id": r["id"],
-                        "when": r["at"].strftime("%Y-%m-%d %H:%M"),
-                        "by": r["by"],
-                        "change": f"{r['what']}: {r['old']} → {r['new']}" if r["old"] is not None else r["what"],
-                        "note": r["note"],
-                        "evidence": Link("link", r["evidence"]) if r["evidence"] else None,
-                    }
-                    for r in rows
-                ],
-            )
-        )
-
-    blocks.append(Heading(2, "Progress toward the targets"))
-    blocks.append(Table(TARGET_COLUMNS, [_target_row(t) for t in report.targets]))
+    blocks.append(Heading(2, "Are we on track?"))
+    verdicts = tuple(t["verdict"] for t in report.targets)
+    blocks.append(Items([_verdict_line(t, sources) for t in report.targets] or ["No target is recorded."], verdicts))
     for target in report.targets:
-        others = target["other_series"]
-        if others:
+        if target["other_series"]:
             blocks.append(
                 Paragraph(
                     f"{target['target']}: the {target['series']} series is shown; "
-                    f"also measured: {', '.join(others)} (never mixed with it)."
+                    f"also measured: {', '.join(target['other_series'])} (never mixed with it)."
                 )
             )
     if with_charts:
         for target in report.targets:
             if any(s["values"] for s in target["all_series"]):
-                blocks.append(
-                    Chart(
-                        charts.target_chart(target, target["all_series"]),
-                        f"{target['title']}: measured against the straight path to the target",
-                    )
-                )
+                blocks.append(Chart(charts.target_chart(target, target["all_series"]), _chart_caption(target)))
 
-    blocks.append(Heading(2, "Attention"))
+    blocks.append(Heading(2, "Needs attention"))
     blocks.append(Heading(3, f"Overdue ({len(report.overdue)})"))
     blocks.append(Table(ITEM_COLUMNS, report.overdue) if report.overdue else Paragraph("None."))
     blocks.append(Heading(3, f"Stalled ({len(report.stalled)})"))
@@ -176,7 +132,44 @@ def outline(report: Report, with_charts: bool) -> list[Block]:
         else Paragraph("None.")
     )
 
-    blocks.append(Heading(2, "Sections"))
+    blocks.append(Heading(2, "What changed"))
+    moved = report.moved
+    movement = [f"{s.replace('_', ' ')} {d:+d}" for s, d in moved.items() if d]
+    blocks.append(
+        Paragraph(
+            f"{len(report.changes)} net changes in the period (a change undone within it is left out). "
+            f"Statuses since the end of the previous period ({report.period.previous().end.isoformat()}): "
+            + (", ".join(movement) if movement else "none moved")
+            + "."
+        )
+    )
+    if report.changes:
+        blocks.append(Table(CHANGE_COLUMNS, [_change(r) for r in report.changes]))
+
+    blocks.append(Heading(2, "Commitments"))
+    summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in report.totals.items() if n)
+    blocks.append(Paragraph(f"{sum(report.totals.values())} commitments: {summary}."))
+    kinds = ", ".join(f"{n} {k}" for k, n in report.kinds.items() if n)
+    blocks.append(Paragraph(f"What the text makes of them: {kinds}."))
+    blocks.append(
+        Table(
+            [
+                Column("status", "status"),
+                Column("now", "now", justify="right"),
+                Column("before", "end of previous period", justify="right"),
+                Column("moved", "moved", justify="right"),
+            ],
+            [
+                {
+                    "status": s.replace("_", " "),
+                    "now": n,
+                    "before": report.previous_totals[s],
+                    "moved": f"{moved[s]:+d}",
+                }
+                for s, n in report.totals.items()
+            ],
+        )
+    )
     section_columns = [Column("number", "section"), Column("title", "title")]
     section_columns += [Column(s, s.replace("_", " "), justify="right") for s in STATUS_COLUMNS]
     section_columns.append(Column("total", "total", justify="right"))
@@ -185,44 +178,68 @@ def outline(report: Report, with_charts: bool) -> list[Block]:
         blocks.append(Chart(charts.status_chart(report.sections), "Mix of statuses per section"))
     for problem in report.problems:
         blocks.append(Paragraph(f"Not included, unreadable: {problem}"))
+
+    blocks.append(Heading(2, "Sources"))
+    blocks.append(Items([f"[{n}] {source}" for source, n in sources.items()] or ["No figure is cited."]))
+    blocks.append(Paragraph("Every event recorded in the period, one by one, is in the json report."))
     return blocks
 
 
-TARGET_COLUMNS = [
-    Column("target", "target"),
-    Column("series", "series"),
-    Column("latest", "latest", justify="right"),
-    Column("goal", "goal", justify="right"),
-    Column("percent", "% achieved", justify="right"),
-    Column("elapsed", "% time", justify="right"),
-    Column("still_needed", "still needed", justify="right"),
-    Column("projection", "projected", justify="right"),
-    Column("deadline", "deadline"),
-    Column("verdict", "verdict"),
-]
+def _sources(report: Report) -> dict[str, int]:
+    """Each source the report cites, numbered in the order it is first cited."""
+    cited: dict[str, int] = {}
+    for target in report.targets:
+        for source in (target["goal_source"], target["source"]):
+            if source and source not in cited:
+                cited[source] = len(cited) + 1
+    return cited
 
 
-def _target_row(target: dict[str, Any]) -> dict[str, Any]:
-    latest = f"{plain(target['latest'])} ({target['period']})" if target["latest"] is not None else None
-    needed = target["still_needed"]
-    unit = "%/yr" if target["kind"] == "level" else "/yr"
+def _verdict_line(target: dict[str, Any], sources: dict[str, int]) -> str:
+    """Verdict; latest figure, its period and source; projection against the goal; still needed; why."""
+    unit = target["unit"]
+    year = target["deadline"].year
+    goal = f"goal {plain(target['goal'])} {unit} by {year} [{sources[target['goal_source']]}]"
+    head = f"{target['target']} ({target['title']}): {target['verdict'].upper()}."
+    if target["latest"] is None:
+        return f"{head} No measurement yet; {goal}."
+    parts = [head, f"Latest {plain(target['latest'])} {unit} ({target['period']}) [{sources[target['source']]}]."]
+    if target["projection"] is not None:
+        parts.append(f"Projected {plain(target['projection'])} {unit} by {year}, against the {goal}.")
+    else:
+        parts.append(f"The {goal}; a single measurement, so no trend yet.")
+    if target["still_needed"] is not None:
+        pace = "%/yr growth" if target["kind"] == "level" else f"{unit}/yr"
+        parts.append(f"Still needed: {plain(target['still_needed'])} {pace}.")
+    if target["on_path"] is not None:
+        which = "Level" if target["kind"] == "level" else "Amount"
+        parts.append(
+            f"{which} reached: {target['on_path_percent']} % of the {plain(target['on_path'])} {unit} "
+            f"the path to the goal asks for in {target['period']}."
+        )
+    parts.append(f"Why: {target['reason']}.")
+    return " ".join(parts)
+
+
+def _chart_caption(target: dict[str, Any]) -> str:
+    caption = f"{target['title']}: measured, the trend behind the verdict, and the path to the goal"
+    if len(target["values"]) == 1:
+        rests = "so no trend is drawn" if target["projection"] is None else "the pace since the baseline rests on it"
+        caption += f"; a single measurement: {rests}"
+    return caption
+
+
+def _change(row: dict[str, Any]) -> dict[str, Any]:
+    recorded = row["at"].strftime("%Y-%m-%d %H:%M UTC")
+    back_dated = row["on"] is not None and row["on"] != row["at"].date()
     return {
-        **target,
-        "latest": latest,
-        "percent": f"{plain(target['percent'])} %" if target["percent"] is not None else None,
-        "elapsed": f"{plain(target['elapsed'])} %",
-        "still_needed": f"{plain(needed)} {unit}" if needed is not None else None,
-        "goal": f"{plain(target['goal'])} {target['unit']}",
+        "id": row["id"],
+        "change": f"{row['what']}: {row['old']} → {row['new']}" if row["old"] is not None else row["what"],
+        "when": f"{row['on'].isoformat()} (recorded {recorded})" if back_dated else recorded,
+        "by": row["by"],
+        "note": row["note"],
+        "evidence": Link("link", row["evidence"]) if row["evidence"] else None,
     }
-
-
-def _grouped(changes: list[dict[str, Any]]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for change in changes:
-        number = change["section"]
-        title = f"{number}. {change['section_title']}" if number is not None else str(change["section_title"])
-        groups.setdefault(title, []).append(change)
-    yield from groups.items()
 
 
 class Publisher:
@@ -241,6 +258,8 @@ class MarkdownPublisher(Publisher):
                 yield f"{'#' * block.level} {markdown_escape(block.text)}\n\n"
             elif isinstance(block, Paragraph):
                 yield f"{markdown_escape(block.text)}\n\n"
+            elif isinstance(block, Items):
+                yield "".join(f"- {markdown_escape(text)}\n" for text in block.texts) + "\n"
             elif isinstance(block, Table):
                 yield markdown_table(block.columns, block.rows, self.cell) + "\n"
 
@@ -260,14 +279,38 @@ body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width:
 h1 { font-size: 1.6rem; border-bottom: 2px solid #1d1d1d; padding-bottom: .3rem; }
 h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
 h3 { font-size: 1.05rem; }
-table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .88rem; }
-th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+li { margin: .35rem 0; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .88rem; width: 100%; }
+th, td { border: 1px solid #ccc; padding: .25rem .4rem; text-align: left; vertical-align: top; }
+td { overflow-wrap: break-word; }
+p { orphans: 3; widows: 3; }
 th { background: #f2f2f2; }
 td.num, th.num { text-align: right; }
-figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
+td.num { white-space: nowrap; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; }
+figure { margin: 1rem 0; break-inside: avoid; } figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: .85rem; color: #555; }
 .note { color: #555; font-style: italic; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } table, figure { break-inside: avoid; } }
+.on-track { color: #2e7d32; } .at-risk { color: #b26a00; } .off-track { color: #b71c1c; } .no-data { color: #555; }
+@media (max-width: 48rem) { table { font-size: .78rem; } th, td { padding: .2rem .3rem; } }
+@media (max-width: 40rem) {
+  body { margin: 1rem auto; padding: 0 .5rem; }
+  table { font-size: .78rem; display: block; overflow-x: auto; }
+  th, td { padding: .2rem .3rem; }
+  td { overflow-wrap: normal; min-width: 5rem; }
+}
+@page { size: A4; margin: 18mm 15mm 20mm;
+  @bottom-left { content: "REPORT_DATE"; font: 8pt system-ui, sans-serif; color: #555; }
+  @bottom-right { content: "page " counter(page) " of " counter(pages); font: 8pt system-ui, sans-serif; color: #555; }
+}
+@media print {
+  body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
+  h2 { margin-top: 1.2rem; }
+  table { font-size: 8pt; }
+  a { color: inherit; }
+}
 """
 
 
@@ -279,8 +322,10 @@ class HtmlPublisher(Publisher):
 
         with_charts = charts.available()
         yield '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        yield '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         yield f"<title>{_html(report.title)}: {report.period.label()}</title>\n"
-        yield f"<style>{CSS}</style>\n</head>\n<body>\n"
+        margin = f"Progress report as known at the end of {report.today.isoformat()}"
+        yield f"<style>{CSS.replace('REPORT_DATE', margin)}</style>\n</head>\n<body>\n"
         if not with_charts:
             yield (
                 '<p class="note">Charts need the optional matplotlib extra '
@@ -292,11 +337,24 @@ class HtmlPublisher(Publisher):
                 yield f'<h{block.level} id="{anchor}">{_html(block.text)}</h{block.level}>\n'
             elif isinstance(block, Paragraph):
                 yield f"<p>{_html(block.text)}</p>\n"
+            elif isinstance(block, Items):
+                yield "<ul>\n" + "".join(self.item(text, block.verdicts) for text in block.texts) + "</ul>\n"
             elif isinstance(block, Table):
                 yield from self.table(block)
             elif block.svg is not None:
                 yield f"<figure>\n{block.svg}\n<figcaption>{_html(block.caption)}</figcaption>\n</figure>\n"
         yield "</body>\n</html>\n"
+
+    @staticmethod
+    def item(text: str, verdicts: tuple[str, ...]) -> str:
+        """A list item; the first verdict it names (in capitals, as the outline writes it) in colour."""
+        line = _html(text)
+        for verdict in verdicts:
+            word = verdict.upper()
+            if f": {word}." in text:
+                mark = f'<strong class="{verdict.replace(" ", "-")}">{word}</strong>'
+                return f"<li>{line.replace(f': {word}.', f': {mark}.', 1)}</li>\n"
+        return f"<li>{line}</li>\n"
 
     def table(self, table: Table) -> Iterator[str]:
         def attrs(column: Column) -> str:

@@ -12,10 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import shutil
+import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -37,6 +41,10 @@ class Column:
     justify: Literal["left", "right"] = "left"
 
 
+# The terminal's width while output is held back for a pager: rich draws for it, not for a buffer.
+_paging_width: int | None = None
+
+
 def console(stderr: bool = False) -> Console:
     """Output through rich with markup, emoji and highlighting off: `[4]` prints as `[4]`."""
     from rich.console import Console
@@ -47,7 +55,42 @@ def console(stderr: bool = False) -> Console:
             self.quiet = True
             raise BrokenPipeError
 
+    if _paging_width is not None and not stderr:
+        return _Console(markup=False, emoji=False, highlight=False, soft_wrap=False, force_terminal=True,
+                        width=_paging_width)
     return _Console(stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=False)
+
+
+@contextmanager
+def paged(command: str | None) -> Iterator[None]:
+    """Hold back what is written to a terminal; if it is longer than the screen, show it through
+    `command` (as git does: `less` with LESS=FRX unless LESS is set), else write it as it is.
+    Only with someone at the keyboard: output and input both on a terminal."""
+    global _paging_width
+    if not command or not sys.stdout.isatty() or not sys.stdin.isatty():
+        yield
+        return
+    size = shutil.get_terminal_size()
+    held = io.StringIO()
+    _paging_width = size.columns
+    try:
+        with redirect_stdout(held):
+            yield
+    finally:
+        _paging_width = None
+        text = held.getvalue()
+        if text.count("\n") < size.lines or not _through_pager(command, text):
+            sys.stdout.write(text)
+
+
+def _through_pager(command: str, text: str) -> bool:
+    """Whether the pager ran; one that cannot be started leaves the text to be written plainly."""
+    environ = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+    try:
+        done = subprocess.run(command, shell=True, input=text.encode("utf-8"), env=environ, check=False)
+    except OSError:
+        return False
+    return done.returncode != 127  # the shell found no such command
 
 
 # Characters that move the cursor, retitle or clear the terminal, or reorder the text around them.
@@ -183,18 +226,18 @@ def cell_text(value: Any, joiner: str = " ") -> str:
 
 
 def table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title: str | None = None) -> None:
+    """Rows as a table when every column fits the terminal at its natural width; else one block per
+    row (its first column as a heading, then `header  value` lines), so no column is dropped and no
+    word or number is cut, whatever the width."""
     from rich import box
     from rich.table import Table
 
     out = console()
+    cells = _cells(columns, rows)
+    if _table_width(out, columns, cells) > out.width:
+        blocks(columns, rows, title)
+        return
     grid = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False)
-    cells = [
-        [
-            row[c.key] if _is_renderable(row.get(c.key)) else visible(cell_text(row.get(c.key)), newlines=c.wrap)
-            for c in columns
-        ]
-        for row in rows
-    ]
     for index, column in enumerate(columns):
         # Short columns keep their full width (up to a limit: an owner typed at length folds);
         # the wrapping ones take what is left.
@@ -213,13 +256,83 @@ def table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title: str 
     out.print(grid)
 
 
+def _cells(columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> list[list[Any]]:
+    return [
+        [
+            row[c.key] if _is_renderable(row.get(c.key)) else visible(cell_text(row.get(c.key)), newlines=c.wrap)
+            for c in columns
+        ]
+        for row in rows
+    ]
+
+
+def fits(columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> bool:
+    """Whether the rows fit the terminal as a table, no column folded."""
+    out = console()
+    return _table_width(out, columns, _cells(columns, rows)) <= out.width
+
+
+def _table_width(out: Console, columns: Sequence[Column], cells: list[list[Any]]) -> int:
+    """The narrowest the table can be drawn without folding a cell of a column that must not wrap,
+    nor a word of one that may."""
+    from rich.measure import Measurement
+
+    total = 1
+    for index, column in enumerate(columns):
+        widest = len(column.header) if not column.wrap else max(map(len, column.header.split()))
+        for row in cells:
+            value = row[index]
+            if not isinstance(value, str):
+                size = Measurement.get(out, out.options, value).minimum
+            elif column.wrap:
+                size = max((len(word) for word in value.split()), default=0)
+            else:
+                size = max((len(line) for line in value.splitlines()), default=0)
+            widest = max(widest, min(size, NARROW_COLUMN_LIMIT) if not column.wrap else size)
+        total += widest + 3  # a cell's padding either side, and the rule between columns
+    return total
+
+
+def blocks(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title: str | None = None) -> None:
+    """One block per row: the first cell (and the title, if there is one) as its heading, then
+    each other non-empty cell under its header, folded at spaces only."""
+    from rich.table import Table
+    from rich.text import Text
+
+    out = console()
+    if title:
+        out.print(Text(title, style="italic"))
+    heading = [0] + [i for i, c in enumerate(columns) if c.key == "title" and i > 0]
+    rest = [i for i in range(len(columns)) if i not in heading]
+    width = max((len(columns[i].header) for i in rest), default=0)
+    for row in _cells(columns, rows):
+        out.print(Text("  ".join(str(row[i]) for i in heading if row[i] != ""), style="bold"))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(width=width + 2, no_wrap=True)
+        grid.add_column(overflow="fold")
+        for i in rest:
+            if row[i] != "":
+                grid.add_row("  " + columns[i].header, row[i])
+        out.print(grid)
+        out.print()
+
+
 def _is_renderable(value: Any) -> bool:
     return hasattr(value, "__rich_console__") or hasattr(value, "__rich__")
 
 
+# Only what would turn into markup gets a backslash, so that the text also reads as plain text in
+# an e-mail: `|` (a table cell's end), `` ` ``, `<` opening a tag or autolink, `]` closing a link
+# or reference, `*`/`_` that could emphasise, `\\` before punctuation, `>`/`#` opening a line.
+_MARKDOWN_ACTIVE = re.compile(
+    r"[|`]|<(?=[A-Za-z/!?])|\](?=[(\[:])|\\(?=[!-/:-@\[-`{-~]|$)"
+    r"|(?<=\S)\*|\*(?=\S)|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|^[>#]"
+)
+
+
 def markdown_escape(text: str) -> str:
-    """Text stays text in Markdown: no table broken by `|`, no HTML, link or code from `<`, `[`, `` ` ``."""
-    return re.sub(r"([\\|\[\]<>`*])", r"\\\1", visible(text))
+    """Text stays text in Markdown: no table broken by `|`, no HTML, link, code or emphasis."""
+    return _MARKDOWN_ACTIVE.sub(lambda match: "\\" + match.group(), visible(text))
 
 
 def markdown_table(

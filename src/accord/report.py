@@ -1,7 +1,8 @@
 """The weekly progress report: what it says, computed once, for every format to publish.
 
-Everything is derived from the records and a fixed "today", so the same records and the
-same options always give the same report.
+Everything is derived from the records as they were known at the end of a fixed "today"
+(events recorded later are left out), so a report made again later for the same day is the
+same bytes, and its counts and its list of changes always agree.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from typing import Any
 
 from .errors import DataError, UsageError
 from .model import CLOSED_STATUSES, Article, Commitment, Event, Kind, Status, Target
-from .operations import values_on
+from .operations import field_key
 from .query import is_overdue
 from .storage import Store, atomic_write
-from .tracking import figures, overview
+from .tracking import as_known, figures, overview
 
 STALE_AFTER_DAYS = 90
 UPCOMING_DAYS = 365
@@ -77,7 +78,8 @@ class Report:
     period: Period
     totals: dict[str, int]
     previous_totals: dict[str, int]
-    changes: list[dict[str, Any]]
+    changes: list[dict[str, Any]]  # the net change of each record and field in the period
+    events: list[dict[str, Any]]  # every event recorded in the period, as it was recorded
     targets: list[dict[str, Any]]
     overdue: list[dict[str, Any]]
     stalled: list[dict[str, Any]]
@@ -104,6 +106,7 @@ class Report:
             "previous_totals": self.previous_totals,
             "moved": self.moved,
             "changes": self.changes,
+            "events": self.events,
             "targets": self.targets,
             "attention": {
                 "overdue": self.overdue,
@@ -121,21 +124,23 @@ class Report:
 def build(store: Store, today: date, period: Period) -> Report:
     errors: list[DataError] = []
     statement = store.statement()
-    articles = list(store.articles(errors))
+    articles = [as_known(a, today) for a in store.articles(errors)]
     titles = {s.number: s.title for s in statement.sections}
     previous_end = period.previous().end
     totals: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
     previous: Counter[str] = Counter()
     per_section: dict[int, Counter[str]] = {s.number: Counter() for s in statement.sections}
-    overdue, stalled, stale, changes = [], [], [], []
+    overdue, stalled, stale, events = [], [], [], []
+    changes: list[dict[str, Any]] = []
     never_updated = 0
     for article in articles:
-        then = values_on(article, previous_end)
+        # as known then, like the change list (by the day recorded): a back-dated change moves both
+        then = {c.id: c.status.value for c in as_known(article, previous_end).commitments}
         for commitment in article.commitments:
             totals[commitment.status.value] += 1
             kinds[commitment.kind.value] += 1
-            previous[then.get((commitment.id, "status"), commitment.status.value)] += 1
+            previous[then[commitment.id]] += 1
             per_section.setdefault(article.section, Counter())[commitment.status.value] += 1
             row = _item_row(article, commitment, today)
             if is_overdue(commitment, today):
@@ -147,15 +152,16 @@ def build(store: Store, today: date, period: Period) -> Report:
                 never_updated += commitment.status not in CLOSED_STATUSES
             elif commitment.status not in CLOSED_STATUSES and (today - last).days > STALE_AFTER_DAYS:
                 stale.append(row)
-        for event in article.history:
-            if period.start <= event.at.date() <= period.end:
-                changes.append(_change_row(article, event, titles))
-    for target in store.targets(errors):
-        for event in target.history:
-            if period.start <= event.at.date() <= period.end:
-                changes.append(_change_row(None, event, titles) | {"title": target.title})
-    changes.sort(key=lambda c: (c["section"] is None, c["section"] or 0, c["at"]))
-    summary = overview(store, today, None, None, errors, articles)
+        recorded = [e for e in article.history if period.start <= e.at.date() <= period.end]
+        events += [_change_row(article, event, titles) for event in recorded]
+        changes += [_change_row(article, event, titles) for event in net_changes(recorded)]
+    for target in map(lambda t: as_known(t, today), store.targets(errors)):
+        recorded = [e for e in target.history if period.start <= e.at.date() <= period.end]
+        events += [_change_row(None, event, titles) | {"title": target.title} for event in recorded]
+        changes += [_change_row(None, event, titles) | {"title": target.title} for event in net_changes(recorded)]
+    for rows in (events, changes):
+        rows.sort(key=lambda c: (c["section"] is None, c["section"] or 0, c["at"], c["id"]))
+    summary = overview(store, today, None, None, errors, articles, as_of=True)
     upcoming = [
         {
             "id": d.commitment.id,
@@ -179,6 +185,7 @@ def build(store: Store, today: date, period: Period) -> Report:
         totals={s: totals[s] for s in statuses},
         previous_totals={s: previous[s] for s in statuses},
         changes=changes,
+        events=events,
         targets=[figures(p) | {"all_series": _all_series(p.target)} for p in summary.targets],
         overdue=overdue,
         stalled=stalled,
@@ -190,6 +197,30 @@ def build(store: Store, today: date, period: Period) -> Report:
         unreadable=errors,
         kinds={k.value: kinds[k.value] for k in Kind},
     )
+
+
+def net_changes(events: list[Event]) -> list[Event]:
+    """Each field's change over `events` as one event, from its first old value to its last new one.
+
+    A change undone, or a typo corrected back, within the events leaves nothing; nor does a note
+    and its withdrawal. The event kept is the last one (who, when, note), with the first old value.
+    """
+    withdrawn = {e.undoes for e in events if e.field is None and e.undoes is not None}
+    net: list[Event] = []
+    by_field: dict[Any, list[Event]] = {}
+    for event in sorted(events, key=lambda e: e.at):
+        key = field_key(event)
+        if key is None:
+            if event.undoes is None and event.at not in withdrawn:
+                net.append(event)
+        else:
+            by_field.setdefault(key, []).append(event)
+    for touched in by_field.values():
+        first, last = touched[0], touched[-1]
+        if len(touched) > 1 and (first.old, first.old_source) == (last.new, last.source):
+            continue
+        net.append(last.model_copy(update={"old": first.old, "old_source": first.old_source}))
+    return sorted(net, key=lambda e: e.at)
 
 
 def _relative(error: DataError, root: Path) -> str:

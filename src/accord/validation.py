@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -11,7 +12,7 @@ from . import yamlio
 from .errors import DataError
 from .model import ASKING_KINDS, BOTH_SIDES, Article, Commitment, Event, Status, Target, is_http_url
 from .operations import current_value, field_key, latest_events
-from .progress import period_problem
+from .progress import figure_refusal, period_problem
 from .storage import STATEMENT_FILE, TARGETS, Loaded, RecordInvalid, Store
 from .vcs import Git, GitUnusable, refuse_unmerged
 
@@ -160,6 +161,7 @@ def _check_target(target: Target, target_id: str, commitments: dict[str, Path], 
     if sum(s.primary for s in target.series) != 1 and target.series:
         report(("series",), "exactly one series must be primary")
     names = [s.name for s in target.series]
+    today = datetime.now(UTC).date()
     for index, series in enumerate(target.series):
         if names.count(series.name) > 1:
             report(("series", index, "name"), f"series {series.name} is named twice")
@@ -169,6 +171,10 @@ def _check_target(target: Target, target_id: str, commitments: dict[str, Path], 
             problem = period_problem(target, measurement.period)
             if problem:
                 report((*loc, "period"), problem)
+            # history before the baseline is allowed in the records: only `measure` asks for --before-baseline
+            refusal = figure_refusal(target, measurement.period, measurement.value, today, before_baseline=True)
+            if refusal:
+                report((*loc, "period"), refusal)
             if periods.count(measurement.period) > 1:
                 report((*loc, "period"), f"period {measurement.period} is measured twice in series {series.name}")
             if target.kind == "cumulative" and measurement.value < 0:

@@ -50,6 +50,13 @@ def list_row(row: Row) -> dict[str, Any]:
     }
 
 
+def matched(count: int, noun: str) -> str:
+    """The line under a listing: how many rows matched, or that none did."""
+    if count == 0:
+        return f"no {noun} matches\n"
+    return f"{count} {noun}{'s' if count != 1 else ''}\n"
+
+
 # -- show --------------------------------------------------------------------------------------
 
 
@@ -325,16 +332,34 @@ def log_row(event: Event) -> dict[str, Any]:
 
 PROGRESS_COLUMNS = [
     Column("target", "target"),
+    Column("verdict", "verdict"),
     Column("series", "series"),
-    Column("latest", "latest", justify="right"),
+    Column("latest_text", "latest", justify="right"),
     Column("period", "period"),
-    Column("goal", "goal", justify="right"),
+    Column("goal_text", "goal", justify="right"),
     Column("percent", "% achieved", justify="right"),
+    Column("on_path", "vs path", justify="right"),  # the level (or amount) the path to the goal asks for
     Column("deadline", "deadline"),
     Column("elapsed", "% time", justify="right"),
     Column("needed", "still needed", justify="right"),
-    Column("projection", "projected", justify="right"),
+    Column("projection_text", "projected", justify="right"),
+]
+# On a terminal too narrow for the table, one block per target: the answer first.
+PROGRESS_BLOCK_COLUMNS = [
+    Column("target", "target"),
     Column("verdict", "verdict"),
+    Column("latest_text", "latest"),
+    Column("period", "period"),
+    Column("source", "source", wrap=True),
+    Column("goal_text", "goal"),
+    Column("deadline", "deadline"),
+    Column("percent", "% achieved"),
+    Column("on_path", "vs path"),
+    Column("elapsed", "% time"),
+    Column("needed", "still needed"),
+    Column("projection_text", "projected"),
+    Column("why", "reason", wrap=True),
+    Column("series", "series"),
 ]
 
 DEADLINE_COLUMNS = [
@@ -347,16 +372,23 @@ DEADLINE_COLUMNS = [
 
 
 def _progress_row(data: dict[str, Any], rich_cells: bool) -> dict[str, Any]:
+    unit = data["unit"]
     needed = data["still_needed"]
     if needed is not None:
-        needed = f"{needed} %/yr" if data["kind"] == "level" else f"{needed}/yr"
+        needed = f"{needed} %/yr" if data["kind"] == "level" else f"{needed} {unit}/yr"
+    on_path = None
+    if data["on_path_percent"] is not None:
+        on_path = f"{data['on_path_percent']} % of {data['on_path']}"
     row = {
         **data,
         "series": data["series"] or "-",
-        "latest": data["latest"],
+        "latest_text": f"{data['latest']} {unit}" if data["latest"] is not None else None,
+        "goal_text": f"{data['goal']} {unit}",
         "percent": f"{data['percent']} %" if data["percent"] is not None else None,
+        "on_path": on_path,
         "elapsed": f"{data['elapsed']} %",
         "needed": needed,
+        "projection_text": f"{data['projection']} {unit}" if data["projection"] is not None else None,
     }
     if data["other_series"]:
         row["series"] = f"{row['series']} (also: {', '.join(data['other_series'])})"
@@ -371,7 +403,11 @@ def _progress_row(data: dict[str, Any], rich_cells: bool) -> dict[str, Any]:
         )
         series = render.visible(row["series"])
         row["series"] = Group(Text(series), Text(render.sparkline([v["value"] for v in data["values"]])))
+        row["verdict"] = Text(data["verdict"], style=VERDICT_STYLES.get(data["verdict"], ""))
     return row
+
+
+VERDICT_STYLES = {"on track": "bold green", "at risk": "bold yellow", "off track": "bold red", "no data": "dim"}
 
 
 def progress(overview: Overview, fmt: str) -> None:
@@ -398,19 +434,33 @@ def progress(overview: Overview, fmt: str) -> None:
     if fmt == "md":
         render.say(progress_markdown(overview, data, deadlines))
         return
-    render.emit_rows(
-        PROGRESS_COLUMNS,
-        [_progress_row(d, rich_cells=True) for d in data],
-        "table",
-        title=f"Progress toward the targets, {overview.today.isoformat()}",
-    )
+    title = f"Progress toward the targets, {overview.today.isoformat()}"
+    if not data:
+        render.say(f"{title}: no target is recorded yet.\n")
+    else:
+        rows = [_progress_row(d, rich_cells=True) for d in data]
+        if render.fits(PROGRESS_COLUMNS, rows):
+            render.table(PROGRESS_COLUMNS, rows, title)
+            render.say("".join(f"{d['target']}: {d['verdict']}: {_why(d)}\n" for d in data))
+        else:
+            render.blocks(PROGRESS_BLOCK_COLUMNS, [_progress_row(d, rich_cells=False) for d in data], title)
     if deadlines:
         render.emit_rows(DEADLINE_COLUMNS, deadlines, "table", title="Upcoming deadlines")
+
+
+def _why(data: dict[str, Any]) -> str:
+    """The reason, and the measurement the verdict rests on."""
+    why = str(data["why"])
+    if data["latest"] is None:
+        return why
+    return f"{why} (latest: {data['period']}, {data['source']})"
 
 
 def progress_markdown(overview: Overview, data: list[dict[str, Any]], deadlines: list[dict[str, Any]]) -> str:
     parts = [f"## Progress toward the targets, {overview.today.isoformat()}\n\n"]
     parts.append(render.markdown_table(PROGRESS_COLUMNS, [_progress_row(d, rich_cells=False) for d in data]))
+    reasons = (f"{d['target']}: {d['verdict']}: {_why(d)}" for d in data)
+    parts.append("\n" + "".join(f"- {render.markdown_escape(reason)}\n" for reason in reasons))
     for d in data:
         if d["other_series"]:
             parts.append(

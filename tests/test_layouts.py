@@ -1,0 +1,84 @@
+"""On any terminal width, `progress` and `stats` show every figure whole: a narrow terminal gets
+one block per row instead of a table, never a dropped column or a word cut in the middle."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import Accord
+
+WIDTHS = ["60", "80", "100", "200"]
+TODAY = "2026-11-30"
+
+
+@pytest.fixture
+def measured(accord: Accord) -> Accord:
+    for args in (
+        ("trade", "96.1", "--period", "2026", "--source", "KITA preliminary, November 2026"),
+        ("edcf", "0.19", "--period", "2026-03-15", "--source", "Export-Import Bank of Korea"),
+    ):
+        done = accord("measure", *args)
+        assert done.code == 0, done.stderr
+    return accord
+
+
+def flat(text: str) -> str:
+    """The words of the output in order, whatever the layout put between them."""
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_progress_shows_every_verdict_figure_and_reason_whole(measured: Accord, width: str) -> None:
+    done = measured("progress", "--today", TODAY, env={"COLUMNS": width})
+    assert done.code == 0, done.stderr
+    assert all(len(line.rstrip()) <= int(width) for line in done.stdout.splitlines())
+    words = flat(done.stdout)
+    data = json.loads(measured("progress", "--today", TODAY, "--format", "json").stdout)["targets"]
+    assert len(data) == 3
+    for target in data:
+        assert re.search(rf"\b{target['target']}\b.*?{target['verdict']}", words), target["target"]
+        assert flat(target["why"]) in words
+        if target["latest"] is not None:
+            assert f"{target['latest']} {target['unit']}" in words
+            assert f"{target['projection']} {target['unit']}" in words
+            assert flat(target["source"]) in words
+    assert "needs 11.77 %/yr; the trend gives 114.62 billion USD by 2030, against 150 billion USD" in words
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_stats_keeps_every_column_at_every_width(accord: Accord, width: str) -> None:
+    done = accord("stats", env={"COLUMNS": width})
+    assert done.code == 0, done.stderr
+    assert all(len(line.rstrip()) <= int(width) for line in done.stdout.splitlines())
+    words = flat(done.stdout)
+    rows = json.loads(accord("stats", "--format", "json").stdout)
+    counts = ["not_started", "in_progress", "ongoing", "completed", "stalled", "dropped", "total"]
+    for row in rows[:-1]:  # each section: its title whole, then its counts in order
+        after = words[words.index(flat(row["title"])) + len(row["title"]) :]
+        numbers = [int(n) for n in re.findall(r"\b\d+\b", after)][: len(counts)]
+        assert numbers == [row[c] for c in counts], (row["title"], after[:120])
+
+
+def test_a_narrow_terminal_gets_one_block_per_target_with_the_verdict_first(measured: Accord) -> None:
+    out = measured("progress", "--today", TODAY, env={"COLUMNS": "80"}).stdout
+    block = out[out.index("\ntrade\n") :].splitlines()
+    assert block[2].split() == ["verdict", "off", "track"]
+    assert block[3].split() == ["latest", "96.1", "billion", "USD"]
+
+
+def test_a_wide_terminal_gets_the_table_and_one_reason_line_per_target(measured: Accord) -> None:
+    out = measured("progress", "--today", TODAY, env={"COLUMNS": "200"}).stdout
+    header = next(line for line in out.splitlines() if "verdict" in line)
+    assert header.split()[:2] == ["target", "verdict"]
+    assert "trade: off track: needs 11.77 %/yr" in out and "(latest: 2026, KITA preliminary, November 2026)" in out
+
+
+def test_no_target_says_so(accord: Accord) -> None:
+    for name in ("trade", "edcf", "edpf"):
+        (accord.records / "targets" / f"{name}.yaml").unlink()
+    done = accord("progress", "--today", TODAY)
+    assert done.code == 0
+    assert "no target is recorded yet" in done.stdout
