@@ -82,3 +82,15 @@ def test_no_target_says_so(accord: Accord) -> None:
     done = accord("progress", "--today", TODAY)
     assert done.code == 0
     assert "no target is recorded yet" in done.stdout
+
+
+def test_list_on_an_80_column_terminal_keeps_each_commitment_to_its_title_and_one_line(accord: Accord) -> None:
+    done = accord("list", "--section", "1", env={"COLUMNS": "80"})
+    assert done.code == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert all(len(line.rstrip()) <= 80 for line in lines)
+    rows = json.loads(accord("list", "--section", "1", "--format", "json").stdout)
+    for row in rows:
+        heading = next(i for i, line in enumerate(lines) if line.startswith(f"{row['id']}  "))
+        fields = next(line for line in lines[heading + 1 :] if line.startswith("  "))
+        assert fields.split() == ["status", row["status"], "side", row["side"], "kind", row["kind"]]

@@ -307,6 +307,12 @@ def blocks(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title: str
     width = max((len(columns[i].header) for i in rest), default=0)
     for row in _cells(columns, rows):
         out.print(Text("  ".join(str(row[i]) for i in heading if row[i] != ""), style="bold"))
+        # Short fields share one line (`status in_progress  side both`): a long list stays scannable.
+        pairs = [f"{columns[i].header} {row[i]}" for i in rest if row[i] != ""]
+        one_line = "  " + "   ".join(pairs)
+        if all(isinstance(row[i], str) and "\n" not in row[i] for i in rest) and len(one_line) <= out.width:
+            out.print(Text(one_line))
+            continue
         grid = Table.grid(padding=(0, 2))
         grid.add_column(width=width + 2, no_wrap=True)
         grid.add_column(overflow="fold")
