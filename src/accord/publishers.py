@@ -280,6 +280,8 @@ h1 { font-size: 1.6rem; border-bottom: 2px solid #1d1d1d; padding-bottom: .3rem;
 h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
 h3 { font-size: 1.05rem; }
 h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+/* a heading's lead-in sentence stays with the table or list it introduces */
+h2 + p, h3 + p { break-after: avoid; page-break-after: avoid; }
 li { margin: .35rem 0; }
 table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .88rem; width: 100%; }
 th, td { border: 1px solid #ccc; padding: .25rem .4rem; text-align: left; vertical-align: top; }
