@@ -15,7 +15,8 @@ import pytest
 
 from accord import importer
 from accord.errors import UsageError
-from accord.importer import ImportSummary, clean_text, import_statement
+from accord.importer import ImportSummary, import_statement
+from accord.text import clean_text
 from conftest import run_accord
 from support import articles, read_yaml
 

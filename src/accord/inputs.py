@@ -21,6 +21,7 @@ from .model import (
     bounded_amount,
     is_http_url,
 )
+from .text import ISO_DATE, SLUG
 
 # The longest value each option may carry, as the records bound it; any other text: MAX_TEXT.
 _LIMITS = {"--note": MAX_NOTE, "TEXT": MAX_NOTE, "--by": MAX_NAME, "--owner": MAX_NAME, "--evidence": MAX_URL}
@@ -64,7 +65,7 @@ def _choice(parse: Callable[[str], C], value: str, option: str) -> C:
 
 
 def iso_date(value: str, option: str) -> date:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not ISO_DATE.fullmatch(value):
         raise InvalidValue(f"{option} {value!r} is not a date in the form YYYY-MM-DD")
     try:
         return date.fromisoformat(value)
@@ -113,6 +114,6 @@ def side(value: str, statement: Statement) -> str:
 
 def tag(value: str) -> str:
     tag_text = text(value, "--tag").strip().lower()
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", tag_text):
+    if not re.fullmatch(SLUG, tag_text):
         raise InvalidValue(f"tag {value!r} may hold only letters, digits and '-'")
     return tag_text

@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+from .text import ISO_DATE, SLUG
 
 FORMAT_VERSION = 1
 
@@ -62,13 +64,12 @@ CLOSED_STATUSES = frozenset({Status.COMPLETED, Status.DROPPED})
 BOTH_SIDES = "both"
 
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
 
 
 def _parse_date(value: Any) -> Any:
     if isinstance(value, str):
-        if not _DATE.fullmatch(value):
+        if not ISO_DATE.fullmatch(value):
             raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD")
         return date.fromisoformat(value)
     if isinstance(value, datetime) or not isinstance(value, date):
@@ -142,10 +143,10 @@ Note = Annotated[str, Field(max_length=MAX_NOTE)]
 Url = Annotated[str, Field(min_length=1, max_length=MAX_URL)]
 # Any other scheme stays readable (shown as text, never linked); validate reports it.
 Evidence = Annotated[str, Field(max_length=MAX_URL)]
-RecordId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID)]
-CommitmentId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*\.[0-9]+$", max_length=MAX_ID)]
-Tag = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID)]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID)]
+Slug = Annotated[str, Field(pattern=rf"^{SLUG}$", max_length=MAX_ID)]
+RecordId = Slug
+Tag = Slug
+CommitmentId = Annotated[str, Field(pattern=rf"^{SLUG}\.[0-9]+$", max_length=MAX_ID)]
 # Enums are read from their string values; strict mode alone would demand enum instances.
 StatusField = Annotated[Status, Field(strict=False)]
 EventValue = Label | list[Label] | Amount | None
@@ -299,6 +300,21 @@ class Term(Record):
 
 class Glossary(Record):
     terms: list[Term] = []
+
+
+def jsonable(value: Any) -> Any:
+    """`value` as JSON carries it: dates as ISO text, decimals as exact text, enums as their value."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, list):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    return value
 
 
 def to_data(record: Record) -> dict[str, Any]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from .errors import UsageError
 from .model import CLOSED_STATUSES, Article, Commitment, Glossary, Kind, Status, Target
+from .text import fold_accents
 
 
 @dataclass(frozen=True)
@@ -63,16 +63,6 @@ def select(articles: Iterable[Article], filters: Filters, articles_only: bool = 
 
 
 # -- search --------------------------------------------------------------------------------
-
-
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-
-def fold_accents(text: str) -> str:
-    """`text` without accents: `creëren` -> `creeren`."""
-    if text.isascii():
-        return text
-    return _COMBINING.sub("", unicodedata.normalize("NFD", text))
 
 
 def _folded_with_origin(text: str) -> tuple[str, list[int]]:

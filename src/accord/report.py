@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError, UsageError
+from .fsio import atomic_write
 from .model import CLOSED_STATUSES, Article, Commitment, Event, Kind, Status, Target
 from .operations import values_on
 from .query import is_overdue
-from .storage import Store, atomic_write
+from .storage import Store
 from .tracking import figures, overview
 
 STALE_AFTER_DAYS = 90

@@ -14,11 +14,9 @@ change rewrites one file. Writes are atomic and serialised by one lock file.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from pydantic import ValidationError
 from . import settings, yamlio
 from .cache import CACHE_DIR, ParseCache
 from .errors import ConflictError, DataError, LockTimeout, RecordsNotFound
+from .fsio import TMP_SUFFIX, fsync_folder, sync_folder, temporary
 from .model import Article, Glossary, Record, Statement, Target, to_data
 
 STATEMENT_FILE = "statement.yaml"
@@ -37,7 +36,6 @@ GLOSSARY_FILE = "glossary.yaml"
 ARTICLES = "articles"
 TARGETS = "targets"
 LOCK_FILE = ".accord.lock"
-TMP_SUFFIX = ".accord-tmp"
 JOURNAL_SUFFIX = ".accord-journal"
 _DIGEST = re.compile(r"[0-9a-f]{32}")
 
@@ -335,7 +333,7 @@ class Journal:
             os.replace(self.path, self.record)
         except OSError as exc:
             raise DataError(self.record, None, f"cannot put the previous version back: {exc.strerror}") from None
-        _fsync_folder(self.record.parent)
+        fsync_folder(self.record.parent)
 
 
 def replace_record(path: Path, data: bytes, previous: bytes) -> None:
@@ -347,7 +345,7 @@ def replace_record(path: Path, data: bytes, previous: bytes) -> None:
     """
     journal = Journal.of(path, data).path
     conflict = ConflictError(f"{path} changed while it was being updated; nothing written")
-    tmp = _temporary(path, data)
+    tmp = temporary(path, data)
     try:
         journal.unlink(missing_ok=True)
         linked = True
@@ -357,8 +355,8 @@ def replace_record(path: Path, data: bytes, previous: bytes) -> None:
             raise conflict from None
         except OSError:  # a filesystem without hard links: keep a copy instead
             linked = False
-            _temporary(path, previous, journal)
-        _sync_folder(path.parent)  # the journal is on disk before the record is replaced
+            temporary(path, previous, journal)
+        sync_folder(path.parent)  # the journal is on disk before the record is replaced
         if path.read_bytes() != previous or (linked and not path.samefile(journal)):
             raise conflict
         os.replace(tmp, path)
@@ -375,58 +373,4 @@ def replace_record(path: Path, data: bytes, previous: bytes) -> None:
         raise ConflictError(
             f"{path} was changed by another program while accord wrote it; that version is kept, nothing written"
         )
-    _fsync_folder(path.parent)
-
-
-def _temporary(path: Path, data: bytes, final: Path | None = None) -> str:
-    """`data` in a new file beside `path`, with `path`'s permissions, flushed to disk; renamed to `final` if given."""
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
-    except OSError as exc:
-        raise DataError(path, None, f"cannot write: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)  # mkstemp creates 0600; keep the file's own permissions
-        if final is not None:
-            os.replace(tmp, final)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise DataError(path, None, f"cannot write: {exc.strerror}; the file is unchanged") from None
-        raise
-    return tmp
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that readers see the old or the new file, never a mix."""
-    _temporary(path, data, path)
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable. Some filesystems cannot sync a folder (EINVAL): no error."""
-    try:
-        _sync_folder(folder)
-    except OSError as exc:
-        raise DataError(folder, None, f"the change is written but may not be on disk yet: {exc.strerror}") from None
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError as exc:
-        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
-            raise
+    fsync_folder(path.parent)

@@ -87,7 +87,9 @@ def show(store: Store, found: Found, fmt: str) -> None:
 
 
 def _fields(pairs: list[tuple[str, Any]]) -> list[str]:
-    return [f"{label:<9}{_one(render.plain(value)) if value not in (None, []) else '-'}" for label, value in pairs]
+    from .model import jsonable
+
+    return [f"{label:<9}{_one(jsonable(value)) if value not in (None, []) else '-'}" for label, value in pairs]
 
 
 def _one(value: Any) -> str:
@@ -144,11 +146,13 @@ def _article_text(store: Store, article: Article) -> list[str]:
 
 
 def _target_text(target: Target) -> list[str]:
+    from .model import jsonable
+
     lines = [f"Target {target.id}  {_one(target.title)}", ""]
     lines += _fields(
         [
             ("kind", "yearly level" if target.kind == "level" else "cumulative amount"),
-            ("target", f"{render.plain(target.value)} {_one(target.unit)}"),
+            ("target", f"{jsonable(target.value)} {_one(target.unit)}"),
             ("source", target.source),
             ("baseline", target.baseline),
             ("deadline", target.deadline),
@@ -165,7 +169,7 @@ def _target_text(target: Target) -> list[str]:
             lines.append("  no measurement yet")
         for m in series.measurements:
             extra = f" ({_one(m.note)})" if m.note else ""
-            lines.append(f"  {_one(m.period):<11}{render.plain(m.value):>10}  {_one(m.source)}{extra}")
+            lines.append(f"  {_one(m.period):<11}{jsonable(m.value):>10}  {_one(m.source)}{extra}")
     return lines
 
 

@@ -1,0 +1,41 @@
+"""Text helpers shared by the records, the importer, the checks and search: one definition each."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# A record id, tag or side: lower-case letters, digits and '-', not starting with '-'.
+SLUG = r"[a-z0-9][a-z0-9-]*"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+ZERO_WIDTH = "\u200b\u200c\u200d\ufeff\u2060"
+CHARACTERS = {ord(c): None for c in ZERO_WIDTH} | {0xA0: " "}
+# A backslash escape (group 1) or a bold marker (group 2), scanned left to right.
+MARKUP = re.compile(r"\\([!-/:-@\[-`{-~])|(\*\*|__)")
+HEADING_MARK = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def squash(text: str) -> str:
+    """Every run of whitespace as one space, none at either end."""
+    return " ".join(text.split())
+
+
+def fold_accents(text: str) -> str:
+    """`text` without accents: `creëren` -> `creeren`."""
+    if text.isascii():
+        return text
+    return _COMBINING.sub("", unicodedata.normalize("NFD", text))
+
+
+def clean_text(text: str) -> str:
+    """A text as the importer reads it: zero-width characters removed, a no-break space as a space,
+    `#` heading marks at the start of a line, Markdown backslash escapes and bold markers removed.
+
+    Character-level only (no whitespace is squashed), so that every article text, whitespace
+    normalised, is found in the whitespace-normalised `clean_text` of its source.
+    """
+    text = text.translate(CHARACTERS)
+    text = "\n".join(HEADING_MARK.sub("", line, count=1) for line in text.split("\n"))
+    return MARKUP.sub(lambda m: m.group(1) or "", text)
