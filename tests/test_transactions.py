@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from accord import storage, yamlio
+from accord import fsio, storage, yamlio
 from accord.model import MAX_NOTE
 from conftest import Accord, git, run_accord
 from helpers import assert_refused, leftovers, shown, succeeded
@@ -481,7 +481,7 @@ def test_unmerged_records_are_listed_for_validation(repo: Path) -> None:
 
 
 class EditorDuring:
-    """The os module as accord.storage sees it: an editor saves the record in place during `call`."""
+    """The os module as accord.storage and accord.fsio see it: an editor saves the record in place during `call`."""
 
     def __init__(self, call: str, path: Path, text: bytes):
         self.call, self.record, self.text, self.done = call, path, text, False
@@ -507,7 +507,9 @@ def test_an_edit_saved_while_accord_writes_is_kept(repo: Path, monkeypatch: pyte
     path = repo / RECORD
     theirs = path.read_bytes().replace(b"title: Reach USD 150 billion", b"title: EDITED BY HAND 150 billion")
     head = git(repo, "rev-parse", "HEAD")
-    monkeypatch.setattr(storage, "os", EditorDuring(call, path, theirs))
+    editor = EditorDuring(call, path, theirs)
+    monkeypatch.setattr(storage, "os", editor)
+    monkeypatch.setattr(fsio, "os", editor)  # the temporary file is flushed there
     line = assert_refused(Accord(repo / "statement")("note", "4.5", "hello"))
     monkeypatch.undo()
     assert "changed" in line and "nothing written" in line

@@ -16,20 +16,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from . import inputs, operations, tracking, validation
+from . import changes, tracking, validation
 from . import report as reporting
+from .changes import UNSET, Actor, Change, Unset, identify
 from .errors import DataError, InvalidValue, NotFoundError, UsageError
-from .model import Article, Commitment, Event, Glossary, Statement, Status, Target
-from .operations import Actor, Change
+from .history import log
+from .model import MAX_TEXT, Article, Commitment, Event, Glossary, Statement, Status, Target, parse_amount
 from .query import Filters, compile_pattern, search, select
 from .report import Report
-from .settings import DEFAULT_LOCK_TIMEOUT
-from .storage import ARTICLES, TARGETS, Store, find_records
+from .storage import ARTICLES, DEFAULT_LOCK_TIMEOUT, TARGETS, Store, find, find_records
+from .text import as_tag, checked_text
 from .tracking import Overview
+from .transaction import committer
 from .vcs import Git
 
 __all__ = [
@@ -42,15 +43,6 @@ __all__ = [
     "Unset",
     "open",
 ]
-
-
-class Unset(Enum):
-    """The type of UNSET: an argument left out, where None would clear the field."""
-
-    UNSET = "UNSET"
-
-
-UNSET = Unset.UNSET
 
 
 @dataclass(frozen=True)
@@ -136,7 +128,7 @@ def open(
         raise InvalidValue(f"the lock timeout must be zero or more seconds, not {lock_timeout}")
     if today is not None:
         _day(today, "today")
-    root = find_records(Path(path) if path is not None else None, environment=False)
+    root = find_records(Path(path) if path is not None else None)
     return Tracker(Store(root, float(lock_timeout)), actor, commit, today)
 
 
@@ -174,7 +166,7 @@ class Tracker:
     def actor(self) -> Actor:
         """Who makes changes."""
         if not isinstance(self._actor, Actor):
-            self._actor = operations.identify(self._actor, self._store, environ={})
+            self._actor = identify(self._actor, self._store)
         return self._actor
 
     @property
@@ -252,7 +244,7 @@ class Tracker:
         """An article (`4`), a commitment (`4.5`) or a target (`trade`), with its history and the
         targets that measure it. Raises NotFoundError for an id that names no record."""
         _text(record_id, "the record id")
-        found = operations.find(self._store, record_id)
+        found = find(self._store, record_id)
         item = found.item
         record = found.loaded.record
         events = [e for e in record.history if e.id == item.id or e.id.startswith(item.id + ".")]
@@ -270,7 +262,7 @@ class Tracker:
         if by is not None:
             _text(by, "the name")
         with self._reading() as errors:
-            return [entry.event for entry in operations.log(self._store, record_id, since, by, errors)]
+            return log(self._store, record_id, since, by, errors)
 
     # -- changing: each one locked, logged in the record's history, committed ----------------
 
@@ -289,19 +281,15 @@ class Tracker:
         if not isinstance(status, Status):
             raise TypeError(f"status must be an accord.Status such as Status.IN_PROGRESS, not {status!r}")
         _extras(note, evidence)
-        if on is not None and _day(on, "on") > datetime.now(UTC).date():
-            raise InvalidValue(f"a change cannot have happened on {on.isoformat()}, which is in the future")
-        with _as_invalid_value():
-            return operations.set_status(
-                self._store, record_id, status.value, self.actor, self._committer(), note, evidence, on
-            )
+        if on is not None:
+            _day(on, "on")
+        return changes.set_status(self._store, record_id, status, self.actor, self._committer(), note, evidence, on)
 
     def note(self, record_id: str, text: str, *, evidence: str | None = None) -> Change:
         """Add a note to a record's history without changing anything else."""
         _text(record_id, "the record id")
         _extras(text, evidence)
-        with _as_invalid_value():
-            return operations.add_note(self._store, record_id, text, self.actor, self._committer(), evidence)
+        return changes.add_note(self._store, record_id, text, self.actor, self._committer(), evidence)
 
     def edit(
         self,
@@ -316,30 +304,30 @@ class Tracker:
         """Change an article's or a commitment's owner, due date or tags. None clears the owner or
         the due date; an argument left out leaves its field as it is."""
         self._not_a_target(record_id)
-        if owner is UNSET and due is UNSET and not add_tags and not remove_tags:
-            raise InvalidValue("nothing to edit: give an owner, a due date or tags to add or remove")
-        new_owner = None if owner is UNSET else "" if owner is None else _text(owner, "the owner")
-        new_due = None if due is UNSET else "" if due is None else _day(due, "due").isoformat()
+        if isinstance(owner, str):
+            _text(owner, "the owner")
+        if isinstance(due, date):
+            _day(due, "due")
+        elif due is not None and due is not UNSET:
+            raise TypeError(f"due must be a datetime.date, None or UNSET, not {type(due).__name__}")
         adding, removing = _tags(add_tags, "add_tags"), _tags(remove_tags, "remove_tags")
         _extras(note, None)
-        with _as_invalid_value():
-            return operations.edit(
-                self._store,
-                record_id,
-                self.actor,
-                self._committer(),
-                owner=new_owner,
-                due=new_due,
-                add_tags=adding,
-                remove_tags=removing,
-                note=note,
-            )
+        return changes.edit(
+            self._store,
+            record_id,
+            self.actor,
+            self._committer(),
+            owner=owner,
+            due=due,
+            add_tags=adding,
+            remove_tags=removing,
+            note=note,
+        )
 
     def undo(self) -> Change:
         """Take back the actor's latest change not yet taken back. Raises NothingToDo when there is
         none, ConflictError when someone has changed the field since."""
-        with _as_invalid_value():
-            return operations.undo(self._store, self.actor, self._committer())
+        return changes.undo(self._store, self.actor, self._committer())
 
     def measure(
         self,
@@ -355,7 +343,7 @@ class Tracker:
         cumulative one) in a series (default: the primary one). The same period again is a
         correction. A float is refused with TypeError: it is not the exact figure."""
         if not self._names_target(_text(target_id, "the target id")):
-            operations.find(self._store, target_id)  # NotFoundError for an id that names no record at all
+            find(self._store, target_id)  # NotFoundError for an id that names no record at all
             raise InvalidValue(f"{target_id.strip().lower()} is not a target; Tracker.targets() lists the targets")
         amount = _amount(value)
         _text(period, "the period")
@@ -363,10 +351,9 @@ class Tracker:
         if series is not None:
             _text(series, "the series")
         _extras(note, None)
-        with _as_invalid_value():
-            return operations.measure(
-                self._store, target_id, amount, period, source, self.actor, self._committer(), series, note
-            )
+        return changes.measure(
+            self._store, target_id, amount, period, source, self.actor, self._committer(), series, note
+        )
 
     # -- figures -----------------------------------------------------------------------------
 
@@ -421,7 +408,7 @@ class Tracker:
     def _committer(self) -> Git | None:
         """The work tree to commit in, found once."""
         if isinstance(self._git, Unset):
-            self._git = operations.commit_enabled(self._store, not self._commit, environ={})
+            self._git = committer(self._store, self._commit)
         return self._git
 
     def _filters(self, filters: Filters | None) -> Filters:
@@ -439,7 +426,7 @@ class Tracker:
         sides = frozenset(filters.sides)
         if sides:
             statement = self._store.statement()
-            sides = frozenset(inputs.side(_text(s, "a side"), statement) for s in sides)
+            sides = frozenset(statement.side_named(_text(s, "a side")) for s in sides)
         if filters.owner is not None:
             _text(filters.owner, "the owner")
         if filters.due_before is not None:
@@ -456,7 +443,7 @@ class Tracker:
 
 @contextmanager
 def _as_invalid_value() -> Iterator[None]:
-    """The core still raises a plain UsageError for a value a record cannot take; here it is an InvalidValue."""
+    """Search and the report raise a plain UsageError for a value they cannot take; here it is an InvalidValue."""
     try:
         yield
     except (InvalidValue, NotFoundError):
@@ -468,7 +455,7 @@ def _as_invalid_value() -> Iterator[None]:
 def _text(value: Any, what: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, not {type(value).__name__}")
-    return inputs.text(value, what)
+    return checked_text(value, what, MAX_TEXT)
 
 
 def _flag(value: Any, what: str) -> bool:
@@ -484,20 +471,20 @@ def _day(value: Any, what: str) -> date:
 
 
 def _extras(note: Any, evidence: Any) -> None:
-    if note is not None:
-        _text(note, "the note")
-    if evidence is not None:
-        inputs.url(_text(evidence, "the evidence"), "the evidence")
+    """Type checks only: the core checks what the note and the evidence say."""
+    for value, what in ((note, "the note"), (evidence, "the evidence")):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{what} must be a str, not {type(value).__name__}")
 
 
 def _tags(tags: Iterable[str], what: str) -> list[str]:
     if isinstance(tags, str):
         raise TypeError(f"{what} must be a sequence of tags such as ['trade'], not one str")
-    return [inputs.tag(_text(tag, "a tag")) for tag in tags]
+    return [as_tag(_text(tag, "a tag")) for tag in tags]
 
 
-def _amount(value: Any) -> str:
-    """A measurement in the exact form the core reads it."""
+def _amount(value: Any) -> Decimal:
+    """A measurement as an exact number."""
     if isinstance(value, float):
         raise TypeError(
             f"a measurement must be a Decimal, an int or a str such as '96.1', not the float {value!r}: "
@@ -507,4 +494,4 @@ def _amount(value: Any) -> str:
         raise TypeError(f"a measurement must be a Decimal, an int or a str such as '96.1', not {type(value).__name__}")
     if isinstance(value, Decimal) and not value.is_finite():
         raise InvalidValue(f"a measurement must be a finite number, not {value}")
-    return str(inputs.amount(value, "the measurement") if isinstance(value, str) else value)
+    return parse_amount(value, "the measurement") if isinstance(value, str) else Decimal(value)

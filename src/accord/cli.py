@@ -28,7 +28,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .operations import Actor, Change
+    from .changes import Actor, Change
     from .storage import Store
     from .vcs import Git
 
@@ -200,10 +200,25 @@ NoteOption = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="
 EvidenceOption = Annotated[str | None, typer.Option("--evidence", metavar="URL", help="A link that shows it.")]
 
 
-def _store(directory: Path | None) -> Store:
-    from .storage import Store, find_records
+def _records(directory: Path | None) -> Path:
+    """--dir, else ACCORD_DIR, else the nearest statement/ folder upward."""
+    from . import settings
+    from .errors import RecordsNotFound
+    from .storage import find_records
 
-    return Store(find_records(directory))
+    explicit = directory if directory is not None else settings.records_dir()
+    try:
+        return find_records(explicit)
+    except RecordsNotFound as exc:
+        if explicit is not None:
+            raise
+        raise RecordsNotFound(f"{exc}; pass --dir or set ACCORD_DIR") from None
+
+
+def _store(directory: Path | None) -> Store:
+    from .storage import Store
+
+    return Store(_records(directory))
 
 
 def _filters(
@@ -279,7 +294,7 @@ def show(
 ) -> None:
     """Show everything known of an article, a commitment or a target."""
     from . import views
-    from .operations import find
+    from .storage import find
 
     store = _store(directory)
     views.show(store, find(store, record_id), fmt)
@@ -404,11 +419,35 @@ def import_(
 
 
 def _writer(directory: Path | None, by: str | None, no_commit: bool) -> tuple[Store, Actor, Git | None]:
-    from .operations import commit_enabled, identify
+    """The records, who changes them (--by, else ACCORD_USER, else git's user.name, else the login name)
+    and the work tree to commit in (none with --no-commit or ACCORD_COMMIT=0)."""
+    from . import inputs, settings
+    from .changes import identify
+    from .storage import Store
+    from .transaction import committer
+    from .vcs import GitUnusable
 
-    store = _store(directory)
+    store = Store(_records(directory), settings.lock_timeout())
     store.notify = _note
-    return store, identify(by, store), commit_enabled(store, no_commit)
+    actor = identify(inputs.text(by, "--by") if by is not None else settings.user(), store, settings.email())
+    try:
+        git = committer(store, not no_commit and settings.commit_wanted())
+    except GitUnusable as exc:
+        raise GitUnusable(f"{exc} (--no-commit writes without a commit)") from None
+    return store, actor, git
+
+
+def _given(value: str | None, option: str) -> str | None:
+    """An optional text option, checked in the option's name."""
+    from . import inputs
+
+    return inputs.text(value, option) if value is not None else None
+
+
+def _evidence(value: str | None) -> str | None:
+    from . import inputs
+
+    return inputs.url(value) if value is not None else None
 
 
 def _note(message: str) -> None:
@@ -416,7 +455,7 @@ def _note(message: str) -> None:
 
 
 def _report_change(change: Change) -> None:
-    from .operations import describe
+    from .wording import describe
 
     if not change.events:
         render.say(f"{render.visible(change.record_id)}: nothing changed\n")
@@ -446,11 +485,13 @@ def set_(
 ) -> None:
     """Change the status of an article or a commitment."""
     from . import inputs
-    from .operations import set_status
+    from .changes import set_status
 
-    store, actor, git = _writer(directory, by, no_commit)
+    new = inputs.status(status)
+    note, evidence = _given(note, "--note"), _evidence(evidence)
     when = inputs.iso_date(on, "--on") if on else None
-    _report_change(set_status(store, record_id, status, actor, git, note=note, evidence=evidence, on=when))
+    store, actor, git = _writer(directory, by, no_commit)
+    _report_change(set_status(store, record_id, new, actor, git, note=note, evidence=evidence, on=when))
 
 
 @app.command()
@@ -463,8 +504,10 @@ def note(
     directory: DirOption = None,
 ) -> None:
     """Add a note to a record's history without changing its status."""
-    from .operations import add_note
+    from . import inputs
+    from .changes import add_note
 
+    text, evidence = inputs.text(text, "TEXT"), _evidence(evidence)
     store, actor, git = _writer(directory, by, no_commit)
     _report_change(add_note(store, record_id, text, actor, git, evidence=evidence))
 
@@ -486,11 +529,21 @@ def edit(
     directory: DirOption = None,
 ) -> None:
     """Change the owner, due date or tags of an article or a commitment."""
-    from .operations import edit as run_edit
+    from . import inputs
+    from .changes import UNSET
+    from .changes import edit as run_edit
+    from .errors import UsageError
 
+    if owner is None and due is None and not tag and not untag:
+        raise UsageError("nothing to edit: give --owner, --due, --tag or --untag")
+    # '' clears a field; an option left out leaves it as it is.
+    new_owner = UNSET if owner is None else inputs.text(owner, "--owner") if owner != "" else None
+    new_due = UNSET if due is None else inputs.iso_date(due, "--due") if due != "" else None
+    adding, removing = [inputs.tag(t) for t in tag or []], [inputs.tag(t) for t in untag or []]
+    note = _given(note, "--note")
     store, actor, git = _writer(directory, by, no_commit)
     change = run_edit(
-        store, record_id, actor, git, owner=owner, due=due, add_tags=tag or [], remove_tags=untag or [], note=note
+        store, record_id, actor, git, owner=new_owner, due=new_due, add_tags=adding, remove_tags=removing, note=note
     )
     _report_change(change)
 
@@ -498,7 +551,7 @@ def edit(
 @app.command()
 def undo(by: ByOption = None, no_commit: NoCommit = False, directory: DirOption = None) -> None:
     """Take back your last change by appending one that restores the old value."""
-    from .operations import undo as run_undo
+    from .changes import undo as run_undo
 
     store, actor, git = _writer(directory, by, no_commit)
     _report_change(run_undo(store, actor, git))
@@ -517,14 +570,14 @@ def log(
     """Every change, newest first."""
     from . import inputs, render, views
     from .errors import DataError
-    from .operations import log as read_log
+    from .history import log as read_log
 
     store = _store(directory)
     start = inputs.since(since, inputs.today()) if since else None
     errors: list[DataError] = []
-    entries = read_log(store, record_id, start, by, errors)
+    events = read_log(store, record_id, start, by, errors)
     columns = views.LOG_TABLE_COLUMNS if fmt == "table" else views.LOG_COLUMNS
-    render.emit_rows(columns, [views.log_row(e.event) for e in entries], fmt)
+    render.emit_rows(columns, [views.log_row(e) for e in events], fmt)
     render.problems(errors)
     if errors:
         _exit(EXIT_ERROR)
@@ -545,10 +598,12 @@ def measure(
     directory: DirOption = None,
 ) -> None:
     """Record a measurement of a target; the same period again is a correction."""
-    from .operations import measure as run_measure
+    from . import inputs
+    from .changes import measure as run_measure
 
+    amount, source, note = inputs.amount(value), inputs.text(source, "--source"), _given(note, "--note")
     store, actor, git = _writer(directory, by, no_commit)
-    _report_change(run_measure(store, target, value, period, source, actor, git, series=series, note=note))
+    _report_change(run_measure(store, target, amount, period, source, actor, git, series=series, note=note))
 
 
 @app.command()
@@ -622,9 +677,7 @@ def browse(
     directory: DirOption = None,
 ) -> None:
     """Browse, search and update the commitments in a terminal window (needs accord[browse])."""
-    from . import settings
     from .api import open as open_tracker
-    from .operations import commit_enabled, identify
 
     try:
         from .browse import Browser
@@ -632,13 +685,8 @@ def browse(
         if (exc.name or "").partition(".")[0] != "textual":
             raise
         raise AccordError("the browser needs Textual: pip install 'accord[browse]'") from None
-    store = _store(directory)
-    tracker = open_tracker(
-        store.root,
-        actor=identify(by, store),
-        commit=commit_enabled(store, no_commit) is not None,
-        lock_timeout=settings.lock_timeout(),
-    )
+    store, actor, git = _writer(directory, by, no_commit)
+    tracker = open_tracker(store.root, actor=actor, commit=git is not None, lock_timeout=store.lock_timeout)
     Browser(tracker, read_only=read_only).run()
 
 

@@ -20,10 +20,11 @@ from typing import Any
 
 from . import yamlio
 from .errors import AccordError, DataError, GitError
+from .history import latest_events, set_from_event
 from .model import Article, Event, Target, jsonable, to_data
-from .operations import latest_events, set_from_event, show_value, what_changed
 from .storage import ARTICLES, TARGETS, parse_record
 from .vcs import Git
+from .wording import show_value, what_changed
 
 DRIVER = "accord"
 PROGRAM = "accord"

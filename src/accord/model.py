@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
-from .text import ISO_DATE, SLUG
-
-FORMAT_VERSION = 1
+from .errors import InvalidValue
+from .text import ISO_DATE, SLUG, checked_text
 
 MAX_ID = 64  # ids are file names
 MAX_NAME = 200  # a person or a desk: by, owner
@@ -119,6 +118,31 @@ def bounded_amount(value: Decimal) -> Decimal:
     if exponent < -MAX_AMOUNT_DIGITS:
         raise ValueError(f"may have at most {MAX_AMOUNT_DIGITS} decimal places")
     return value.quantize(Decimal(1)) if exponent > 0 else value
+
+
+def parse_amount(text: str, what: str) -> Decimal:
+    """A figure as typed: `1_000`, `1E+3` and ` 1000 ` are 1000."""
+    try:
+        number = Decimal(text.strip().replace("_", ""))
+    except InvalidOperation:
+        raise InvalidValue(f"{what} {text!r} is not a number") from None
+    return checked_amount(number, f"{what} {text!r}")
+
+
+def checked_amount(value: Decimal, what: str) -> Decimal:
+    """`value` as the records hold it, or InvalidValue naming `what`."""
+    try:
+        return bounded_amount(value)
+    except ValueError as exc:
+        raise InvalidValue(f"{what}: {exc}") from None
+
+
+def checked_url(value: str, what: str) -> str:
+    """`value` if it is an http(s) link a record can hold."""
+    checked_text(value, what, MAX_URL)
+    if not is_http_url(value):
+        raise InvalidValue(f"{what} {value!r} is not an http(s) URL")
+    return value
 
 
 def is_http_url(value: str) -> bool:
@@ -291,6 +315,14 @@ class Statement(Record):
     source: Source
     preamble: list[Passage]
     sections: list[Section]
+
+    def side_named(self, value: str) -> str:
+        """One of the statement's sides, or `both`, in the records' form (any case)."""
+        choices = [BOTH_SIDES, *self.sides]
+        key = value.strip().lower()
+        if key not in choices:
+            raise InvalidValue(f"unknown side {value!r}; this statement's sides: {', '.join(choices)}")
+        return key
 
 
 class Term(Record):

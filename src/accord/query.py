@@ -80,7 +80,6 @@ def _folded_with_origin(text: str) -> tuple[str, list[int]]:
 class Pattern:
     regex: re.Pattern[str]
     fold: bool  # match against accent-folded text
-    expanded: tuple[str, ...] = ()  # glossary names the pattern stood for
     tags_regex: re.Pattern[str] | None = None  # for tags, which are lower case: acronyms in any case
 
     def tag_spans(self, tags: str) -> list[tuple[int, int]]:
@@ -165,7 +164,7 @@ def compile_pattern(
     pairs = [(n, len(names) > 1 and is_acronym(n)) for n in names]
     body = "|".join(alternative(n, fold=fold, whole=word or a, capitals=a) for n, a in pairs)
     tags = "|".join(alternative(n, fold=fold, whole=word or a, capitals=case_sensitive) for n, a in pairs)
-    return Pattern(_compiled(body, flags, pattern), fold, tuple(names[1:]), _compiled(tags, flags, pattern))
+    return Pattern(_compiled(body, flags, pattern), fold, _compiled(tags, flags, pattern))
 
 
 def _compiled(body: str, flags: int, pattern: str) -> re.Pattern[str]:
@@ -186,10 +185,6 @@ class Hit:
     article: Article | None
     item: Article | Commitment | Target
     matches: list[tuple[str, str, list[tuple[int, int]]]] = field(default_factory=list)  # (field, text, spans)
-
-    @property
-    def count(self) -> int:
-        return sum(len(spans) for _, _, spans in self.matches)
 
     @property
     def article_id(self) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .errors import InvalidValue
+
 # A record id, tag or side: lower-case letters, digits and '-', not starting with '-'.
 SLUG = r"[a-z0-9][a-z0-9-]*"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -39,3 +41,35 @@ def clean_text(text: str) -> str:
     text = text.translate(CHARACTERS)
     text = "\n".join(HEADING_MARK.sub("", line, count=1) for line in text.split("\n"))
     return MARKUP.sub(lambda m: m.group(1) or "", text)
+
+
+def checked_text(value: str, what: str, limit: int) -> str:
+    """`value`, unless it is empty, over `limit` characters or holds undecodable bytes (which
+    Python keeps as surrogates, as when a shell hands over text in another encoding)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidValue(f"{what} is not valid UTF-8") from None
+    if not value.strip():
+        raise InvalidValue(f"{what} is empty")
+    if len(value) > limit:
+        raise InvalidValue(f"{what} is {len(value)} characters long; at most {limit}")
+    return value
+
+
+def as_tag(value: str) -> str:
+    """A tag in the records' form: `Trade ` is `trade`."""
+    tag = value.strip().lower()
+    if not re.fullmatch(SLUG, tag):
+        raise InvalidValue(f"tag {value!r} may hold only letters, digits and '-'")
+    return tag
+
+
+def yes_or_no(text: str, name: str) -> bool:
+    """A yes/no setting, spelled as git spells booleans."""
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise InvalidValue(f"{name}={text!r}: use 1 or 0 (or true/false, yes/no, on/off)")

@@ -8,8 +8,8 @@ from typing import TypeVar
 
 from . import yamlio
 from .errors import DataError
+from .history import current_value, field_key, latest_events
 from .model import ASKING_KINDS, BOTH_SIDES, Article, Commitment, Event, Status, Target, is_http_url
-from .operations import current_value, field_key, latest_events
 from .progress import period_problem
 from .storage import STATEMENT_FILE, TARGETS, Loaded, RecordInvalid, Store
 from .text import ISO_DATE, clean_text, squash

@@ -13,9 +13,8 @@ from .render import Column
 if TYPE_CHECKING:
     from .errors import DataError
     from .model import Article, Event, Statement, Target
-    from .operations import Found
     from .query import Hit, Pattern, Row
-    from .storage import Store
+    from .storage import Found, Store
     from .tracking import Overview
 
 LIST_COLUMNS = [
@@ -174,7 +173,7 @@ def _target_text(target: Target) -> list[str]:
 
 
 def _history_text(history: list[Event]) -> list[str]:
-    from .operations import describe
+    from .wording import describe
 
     if not history:
         return ["", "history: none"]
@@ -299,7 +298,7 @@ LOG_TABLE_COLUMNS = [
 
 
 def log_row(event: Event) -> dict[str, Any]:
-    from .operations import describe, what_changed
+    from .wording import describe, what_changed
 
     what = what_changed(event)
     return {
@@ -313,7 +312,7 @@ def log_row(event: Event) -> dict[str, Any]:
         "evidence": event.evidence,
         "on": event.on,
         "when": event.at.strftime("%Y-%m-%d %H:%M"),
-        "change": describe(event).split(" ", 1)[1],
+        "change": describe(event, with_id=False),
     }
 
 
