@@ -22,7 +22,7 @@ from typing import Any
 from . import changes, tracking, validation
 from . import report as reporting
 from .changes import UNSET, Actor, Change, Unset, identify
-from .errors import DataError, InvalidValue, NotFoundError, UsageError
+from .errors import DataError, InvalidValue, UsageError
 from .history import log
 from .model import MAX_TEXT, Article, Commitment, Event, Glossary, Statement, Status, Target, parse_amount
 from .query import Filters, compile_pattern, search, select
@@ -222,10 +222,9 @@ class Tracker:
         for name, flag in (("regex", regex), ("word", word), ("case_sensitive", case_sensitive)):
             _flag(flag, name)
         chosen = self._filters(filters)
-        with _as_invalid_value():
-            pattern = compile_pattern(
-                query, case_sensitive=case_sensitive, regex=regex, word=word, glossary=self._store.glossary()
-            )
+        pattern = compile_pattern(
+            query, case_sensitive=case_sensitive, regex=regex, word=word, glossary=self._store.glossary()
+        )
         with self._reading() as errors:
             hits = search(self._store.articles(errors, history=False), pattern, chosen)
             return [
@@ -439,17 +438,6 @@ class Tracker:
 
 
 # -- checking what callers pass in -------------------------------------------------------------
-
-
-@contextmanager
-def _as_invalid_value() -> Iterator[None]:
-    """Search and the report raise a plain UsageError for a value they cannot take; here it is an InvalidValue."""
-    try:
-        yield
-    except (InvalidValue, NotFoundError):
-        raise
-    except UsageError as exc:
-        raise InvalidValue(str(exc)) from None
 
 
 def _text(value: Any, what: str) -> str:

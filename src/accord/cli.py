@@ -41,7 +41,7 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except AccordError as exc:
-            _error(str(exc))
+            _error(str(exc), _option_hint(exc))
             raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:
             _drop_output()
@@ -83,6 +83,17 @@ class _Group(TyperGroup):
 
 def _error(message: str, hint: str = "") -> None:
     sys.stderr.write(f"accord: {render.one_line(message)}{hint}\n")
+
+
+def _option_hint(exc: AccordError) -> str:
+    """The option that gets round a refused commit; the core's messages name no option."""
+    from .vcs import AuthorRefused, CommitRefused
+
+    if isinstance(exc, AuthorRefused):
+        return "; --by gives another name"
+    if isinstance(exc, CommitRefused):
+        return "; --no-commit writes the change without a commit"
+    return ""
 
 
 def _usage_error(exc: typer.TyperException) -> int:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from .errors import UsageError
+from .errors import InvalidValue
 from .model import CLOSED_STATUSES, Article, Commitment, Glossary, Kind, Status, Target
 from .text import fold_accents
 
@@ -139,7 +139,7 @@ def alternative(name: str, *, fold: bool, whole: bool, capitals: bool) -> str:
 def compile_pattern(
     pattern: str, *, case_sensitive: bool, regex: bool, word: bool, glossary: Glossary, literal: bool = False
 ) -> Pattern:
-    """How a PATTERN matches; the README's "How search matches" is the rule in words.
+    """How a search text matches; the README's "How search matches" is the rule in words.
 
     By default a name matches at the start of a word (so `arbeid` finds `arbeidskrachten`, not
     `landarbeiders`) together with every glossary name of the same thing, a glossary acronym as a
@@ -148,7 +148,7 @@ def compile_pattern(
     `case_sensitive`. Pure functions of the text, so that an index can reuse them.
     """
     if not (pattern if regex else pattern.strip()):
-        raise UsageError("PATTERN is empty")
+        raise InvalidValue("the search text is empty")
     fold = not case_sensitive
     flags = 0 if case_sensitive else re.IGNORECASE
     if regex or literal:
@@ -171,7 +171,7 @@ def _compiled(body: str, flags: int, pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(body, flags)
     except re.error as exc:
-        raise UsageError(f"bad regular expression {pattern!r}: {exc}") from None
+        raise InvalidValue(f"bad regular expression {pattern!r}: {exc}") from None
 
 
 def _fold_key(text: str) -> str:
