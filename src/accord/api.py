@@ -303,12 +303,10 @@ class Tracker:
         """Change an article's or a commitment's owner, due date or tags. None clears the owner or
         the due date; an argument left out leaves its field as it is."""
         self._not_a_target(record_id)
-        if isinstance(owner, str):
+        if owner is not None and owner is not UNSET:
             _text(owner, "the owner")
-        if isinstance(due, date):
+        if due is not None and due is not UNSET:
             _day(due, "due")
-        elif due is not None and due is not UNSET:
-            raise TypeError(f"due must be a datetime.date, None or UNSET, not {type(due).__name__}")
         adding, removing = _tags(add_tags, "add_tags"), _tags(remove_tags, "remove_tags")
         _extras(note, None)
         return changes.edit(
