@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from accord import yamlio
+from accord.history import apply
 from accord.model import Article, Event, Target, to_data
-from accord.operations import apply
 from conftest import Accord
 
 GOLDEN = Path(__file__).parent / "golden"

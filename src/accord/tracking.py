@@ -9,10 +9,10 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from .errors import DataError, UsageError
+from .history import primary_series
 from .model import CLOSED_STATUSES, Article, Commitment, Target
-from .operations import find, primary_series
 from .progress import Progress, compute
-from .storage import Store
+from .storage import Store, find
 
 
 @dataclass(frozen=True)
