@@ -615,7 +615,7 @@ def edit(
 ) -> None:
     """Change the owner, due date or tags of an article or a commitment."""
     from . import inputs
-    from .changes import UNSET
+    from .api import UNSET
 
     tracker = _open(directory, by, no_commit, writes=True)
     if owner is None and due is None and not tag and not untag:
