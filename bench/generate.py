@@ -26,8 +26,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from accord import yamlio
+from accord.history import apply
 from accord.model import Article, Event, Status, to_data
-from accord.operations import apply
 from accord.storage import Store
 
 SHIPPED = Path(__file__).resolve().parent.parent / "statement"

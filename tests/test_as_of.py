@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from accord import operations
+from accord import changes
 from conftest import Accord
 from test_changes import clock
 
@@ -34,7 +34,7 @@ def record(accord: Accord, monkeypatch: pytest.MonkeyPatch, until: str) -> None:
         if moment[:10] > until:
             continue
         with monkeypatch.context() as patch:
-            patch.setattr(operations, "datetime", clock(datetime.fromisoformat(moment).replace(tzinfo=UTC)))
+            patch.setattr(changes, "datetime", clock(datetime.fromisoformat(moment).replace(tzinfo=UTC)))
             done = accord(*args, "--no-commit")
             assert done.code == 0, (args, done.stderr)
 
@@ -55,7 +55,7 @@ def test_a_past_weeks_report_made_again_later_is_the_same_bytes(
         for moment, args in DAYS:
             if done < moment[:10] <= day:
                 with monkeypatch.context() as patch:
-                    patch.setattr(operations, "datetime", clock(datetime.fromisoformat(moment).replace(tzinfo=UTC)))
+                    patch.setattr(changes, "datetime", clock(datetime.fromisoformat(moment).replace(tzinfo=UTC)))
                     assert accord(*args, "--no-commit").code == 0, args
         done = day
         on_the_day[day] = reports(accord, day)
@@ -109,7 +109,7 @@ def test_a_change_back_dated_before_the_period_moves_the_counts_it_is_listed_in(
     records: object, accord: Accord, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as patch:
-        patch.setattr(operations, "datetime", clock(datetime(2026, 11, 25, 9, tzinfo=UTC)))
+        patch.setattr(changes, "datetime", clock(datetime(2026, 11, 25, 9, tzinfo=UTC)))
         assert accord("set", "4.2", "completed", "--on", "2025-12-20", "--no-commit").code == 0
     week = json.loads(accord("report", "--today", "2026-11-27", "--format", "json").stdout)
     assert [(c["id"], c["on"]) for c in week["changes"]] == [("4.2", "2025-12-20")]

@@ -12,7 +12,7 @@ import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 import yaml
@@ -182,9 +182,12 @@ day_periods = st.dates().map(date.isoformat)
 periods = st.one_of(years, day_periods, st.sampled_from(["0000", "2025-02-30", "later", ""]))
 
 
+KINDS: tuple[Literal["level", "cumulative"], ...] = ("level", "cumulative")
+
+
 @st.composite
 def targets(draw: st.DrawFn) -> tuple[Target, Series]:
-    kind = draw(st.sampled_from(["level", "cumulative"]))
+    kind = draw(st.sampled_from(KINDS))
     measurements = draw(
         st.lists(
             st.builds(Measurement, period=periods.filter(bool), value=amounts, source=st.just("x")),

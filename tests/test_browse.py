@@ -29,7 +29,7 @@ from support import commitment_ids, expected_hits, fold, read_yaml
 
 TODAY = date(2026, 1, 15)  # the snapshots' today: one commitment (4.2) is overdue on it
 
-Script = Callable[[Pilot[None]], Awaitable[None]]
+Script = Callable[[Pilot[object]], Awaitable[None]]
 
 
 class Browsing:
@@ -45,7 +45,7 @@ class Browsing:
         failures: list[BaseException] = []
         headless_run = Browser.run
 
-        async def at_the_keyboard(pilot: Pilot[None]) -> None:
+        async def at_the_keyboard(pilot: Pilot[object]) -> None:
             try:
                 await pilot.pause()
                 await script(pilot)
@@ -105,16 +105,16 @@ def detail(app: Browser) -> str:
     return str(getattr(shown, "plain", shown))
 
 
-async def type_text(pilot: Pilot[None], text: str) -> None:
+async def type_text(pilot: Pilot[object], text: str) -> None:
     await pilot.press(*("space" if c == " " else c for c in text))
 
 
-async def pause_typing(pilot: Pilot[None]) -> None:
+async def pause_typing(pilot: Pilot[object]) -> None:
     """Wait as a typist would, long enough for the search to run."""
     await pilot.pause(SEARCH_PAUSE * 2)
 
 
-async def next_status_with(pilot: Pilot[None], note: str, evidence: str) -> None:
+async def next_status_with(pilot: Pilot[object], note: str, evidence: str) -> None:
     """Press s, pick the status after the current one, type the note and the evidence, press enter."""
     await pilot.press("s", "down", "tab")
     await type_text(pilot, note)
@@ -123,7 +123,7 @@ async def next_status_with(pilot: Pilot[None], note: str, evidence: str) -> None
     await pilot.press("enter")
 
 
-async def choose(pilot: Pilot[None], record_id: str) -> None:
+async def choose(pilot: Pilot[object], record_id: str) -> None:
     """Put the list's cursor on a record, as arrow keys would."""
     app = pilot.app
     assert isinstance(app, Browser)
@@ -152,7 +152,7 @@ def test_filter_open_set_status_with_note_then_undo_is_logged_and_committed(
 ) -> None:
     seen: dict[str, Any] = {}
 
-    async def script(pilot: Pilot[None]) -> None:
+    async def script(pilot: Pilot[object]) -> None:
         app = pilot.app
         assert isinstance(app, Browser)
         # Filter: only what Korea carries, through the filter dialog.
@@ -211,7 +211,7 @@ def searched(records: Path, query: str) -> list[str]:
 def test_typing_in_the_search_box_narrows_the_list_as_accord_search_does(browse: Browsing, records: Path) -> None:
     seen: dict[str, list[str]] = {}
 
-    async def script(pilot: Pilot[None]) -> None:
+    async def script(pilot: Pilot[object]) -> None:
         app = pilot.app
         assert isinstance(app, Browser)
         seen["all"] = listed(app)
@@ -237,7 +237,7 @@ def test_typing_in_the_search_box_narrows_the_list_as_accord_search_does(browse:
 def test_a_glossary_name_finds_the_other_names_in_the_browser_too(browse: Browsing, records: Path) -> None:
     seen: list[str] = []
 
-    async def script(pilot: Pilot[None]) -> None:
+    async def script(pilot: Pilot[object]) -> None:
         await pilot.press("slash")
         await type_text(pilot, "KVFTA")
         await pilot.press("enter")  # searches at once, without waiting for a pause
@@ -256,7 +256,7 @@ def test_a_long_list_arrives_whole_and_a_change_keeps_the_cursor_on_its_record(
     monkeypatch.setattr(accord.browse, "FIRST_ROWS", 40)  # the rest of the 122 come after the first screen
     seen: dict[str, Any] = {}
 
-    async def script(pilot: Pilot[None]) -> None:
+    async def script(pilot: Pilot[object]) -> None:
         app = pilot.app
         assert isinstance(app, Browser)
         await pilot.pause()
@@ -281,7 +281,7 @@ def test_a_long_list_arrives_whole_and_a_change_keeps_the_cursor_on_its_record(
 
 
 def test_a_note_with_evidence_and_an_edit_of_owner_due_and_tags(browse: Browsing, records: Path) -> None:
-    async def script(pilot: Pilot[None]) -> None:
+    async def script(pilot: Pilot[object]) -> None:
         await choose(pilot, "4.3")
         await pilot.press("n")
         await type_text(pilot, "Customs met in Hanoi")
@@ -314,7 +314,7 @@ def test_a_refused_value_is_one_line_on_screen_the_dialog_keeps_what_was_typed(b
     before = snapshot(records)
     seen: dict[str, Any] = {}
 
-    async def script(pilot: Pilot[None]) -> None:
+    async def script(pilot: Pilot[object]) -> None:
         app = pilot.app
         assert isinstance(app, Browser)
         await choose(pilot, "4.5")
@@ -343,7 +343,7 @@ def test_undo_with_nothing_to_undo_says_so_and_changes_nothing(browse: Browsing,
     before = snapshot(records)
     seen: list[str] = []
 
-    async def script(pilot: Pilot[None]) -> None:
+    async def script(pilot: Pilot[object]) -> None:
         await pilot.press("u")
         assert isinstance(pilot.app, Browser)
         seen.extend(notices(pilot.app))
@@ -383,7 +383,7 @@ def test_a_writer_holding_the_lock_gives_a_notice_not_a_traceback(
     before = snapshot(records)
     seen: list[str] = []
 
-    async def script(pilot: Pilot[None]) -> None:
+    async def script(pilot: Pilot[object]) -> None:
         await choose(pilot, "4.5")
         await pilot.press("s", "down", "enter")
         assert isinstance(pilot.app, Browser)
@@ -401,7 +401,7 @@ def test_a_record_file_that_does_not_load_is_named_and_the_others_still_show(bro
     broken.write_text(broken.read_text("utf-8").replace("section:", "section: [", 1), "utf-8")
     seen: dict[str, Any] = {}
 
-    async def script(pilot: Pilot[None]) -> None:
+    async def script(pilot: Pilot[object]) -> None:
         app = pilot.app
         assert isinstance(app, Browser)
         seen["listed"], seen["notices"] = listed(app), notices(app)
@@ -436,7 +436,7 @@ def test_read_only_shows_the_mark_and_no_key_changes_a_record(
     before = snapshot(records)
     seen: dict[str, Any] = {}
 
-    async def script(pilot: Pilot[None]) -> None:
+    async def script(pilot: Pilot[object]) -> None:
         app = pilot.app
         assert isinstance(app, Browser)
         seen["screen"] = on_screen(app)
@@ -476,7 +476,7 @@ def test_markup_escapes_and_bidi_overrides_in_records_show_literally(browse: Bro
     path.write_text(text.replace(title, f'title: "{HOSTILE}"'), "utf-8")
     seen: list[str] = []
 
-    async def script(pilot: Pilot[None]) -> None:
+    async def script(pilot: Pilot[object]) -> None:
         await choose(pilot, "4.5")
         assert isinstance(pilot.app, Browser)
         seen.append(on_screen(pilot.app))
@@ -502,7 +502,7 @@ def test_the_progress_view_puts_the_verdict_first_as_accord_progress_computes_it
 
     seen: dict[str, Any] = {}
 
-    async def script(pilot: Pilot[None]) -> None:
+    async def script(pilot: Pilot[object]) -> None:
         app = pilot.app
         assert isinstance(app, Browser)
         await pilot.press("p")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from accord import operations
+from accord import changes
 from conftest import Accord, git, run_accord
 from helpers import (
     assert_refused,
@@ -340,7 +340,7 @@ def test_log_lists_newest_first_and_filters_by_record(accord: Accord) -> None:
 def test_log_since_a_span_or_a_date(accord: Accord, monkeypatch: pytest.MonkeyPatch) -> None:
     ten_days_ago = datetime.now(UTC) - timedelta(days=10)
     with monkeypatch.context() as patch:
-        patch.setattr(operations, "datetime", clock(ten_days_ago))
+        patch.setattr(changes, "datetime", clock(ten_days_ago))
         assert accord("set", "4.5", "in_progress", user="Old Timer").code == 0
     assert accord("note", "4.3", "Fresh news.", user="New Comer").code == 0
     today = datetime.now(UTC).date()  # the log's times are UTC

@@ -7,6 +7,7 @@ import ast
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -108,17 +109,17 @@ def test_the_settings_of_a_change_reach_the_tracker(accord: Accord, monkeypatch:
     real_open = api.open
 
     def recording_open(path: Any = None, **kwargs: Any) -> api.Tracker:
-        opened.append({"path": path, **{k: v for k, v in kwargs.items() if k != "notify"}})
+        opened.append({"path": Path(path), **{k: v for k, v in kwargs.items() if k != "notify"}})
         return real_open(path, **kwargs)
 
     monkeypatch.setattr(api, "open", recording_open)
     env = {"ACCORD_EMAIL": "one@example.org", "ACCORD_LOCK_TIMEOUT": "7.5"}
     succeeded(accord("note", "4.5", "Talks held", "--no-commit", env=env))
     settings = {"actor": "Officer One", "email": "one@example.org", "commit": False, "lock_timeout": 7.5}
-    assert opened == [{"path": str(accord.records), **settings}]
+    assert opened == [{"path": accord.records, **settings}]
     # A command that only reads asks for none of them: a bad ACCORD_COMMIT cannot stop it.
     succeeded(accord("show", "4.5", env={"ACCORD_COMMIT": "maybe"}))
-    assert opened[1:] == [{"path": str(accord.records)}]
+    assert opened[1:] == [{"path": accord.records}]
 
 
 PRESENTATION = ["views", "render", "publishers"]

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
 
 from conftest import Accord, run_accord
 from support import commitments
@@ -24,6 +26,12 @@ FORMULA = '=HYPERLINK("http://evil.example","x")'
 
 def csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
+
+
+def first_sheet(path: Path) -> Worksheet:
+    sheet = openpyxl.load_workbook(path).active
+    assert isinstance(sheet, Worksheet)
+    return sheet
 
 
 def test_one_row_per_commitment(accord: Accord, records: Path) -> None:
@@ -72,7 +80,7 @@ def test_a_formula_never_runs_in_csv_or_xlsx(accord: Accord, tmp_path: Path) -> 
     assert rows["4.5"]["owner"] == "'" + FORMULA and rows["4.4"]["owner"] == "'@SUM(1+1)"
     out = tmp_path / "c.xlsx"
     assert accord("export", "-f", "xlsx", "-o", str(out)).code == 0
-    sheet = openpyxl.load_workbook(out).active
+    sheet = first_sheet(out)
     owners = {row[1].value: row[8] for row in sheet.iter_rows(min_row=2)}
     assert owners["4.5"].value == FORMULA and owners["4.5"].data_type == "s"  # the text exactly, as text
     assert owners["4.4"].value == "@SUM(1+1)" and owners["4.4"].data_type == "s"
@@ -83,7 +91,7 @@ def test_xlsx_has_a_header_real_dates_filters_and_frozen_panes(accord: Accord, t
     out = tmp_path / "e.xlsx"
     done = accord("export", "-f", "xlsx", "-o", str(out))
     assert done.code == 0, done.stderr
-    sheet = openpyxl.load_workbook(out).active
+    sheet = first_sheet(out)
     header = [c.value for c in sheet[1]]
     assert len(header) == len(HEADER) and header[:2] == ["article", "id"] and header[-1] == "title"
     assert all(c.font.b for c in sheet[1])
@@ -92,7 +100,8 @@ def test_xlsx_has_a_header_real_dates_filters_and_frozen_panes(accord: Accord, t
     assert sheet.max_row == 124
     rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
     assert rows["4.5"][9].value == datetime(2030, 12, 31)  # a date cell, not text
-    assert rows["4.5"][9].is_date
+    due = rows["4.5"][9]
+    assert isinstance(due, Cell) and due.is_date
     assert rows["4.5"][8].value == "Trade\\x1bdesk"  # a control character, spelled out
     assert rows["4.5"][2].value == 2  # the section as a number
 

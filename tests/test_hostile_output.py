@@ -449,12 +449,12 @@ def test_a_change_echoes_hostile_values_escaped(text: str, accord: Accord, recor
 
 BUGGY = """
 import sys
-import accord.operations
+import accord.storage
 
 def find(*args, **kwargs):
     raise RuntimeError("boom \\x1b[2J in the core\\nsecond line")
 
-accord.operations.find = find
+accord.storage.find = find
 from accord.__main__ import main
 sys.argv = ["accord", *sys.argv[1:]]
 main()

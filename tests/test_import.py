@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from accord import importer
 from accord.errors import UsageError
-from accord.importer import ImportSummary, clean_text, import_statement
+from accord.importer import ImportSummary, import_statement
+from accord.text import clean_text
 from conftest import run_accord
 from support import articles, read_yaml
 
@@ -479,7 +479,7 @@ def test_a_failed_rename_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     def fail(src: object, dst: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(importer.os, "replace", fail)
+    monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(UsageError, match="nothing written"):
         import_statement(VN_US, tmp_path / "out")
     assert listing(tmp_path) == []

@@ -44,7 +44,7 @@ def progress_json(accord: Accord, *args: str, today: str = TODAY) -> dict[str, A
 
 
 def target_of(data: dict[str, Any], target_id: str) -> dict[str, Any]:
-    found = [t for t in data["targets"] if t["target"] == target_id]
+    found: list[dict[str, Any]] = [t for t in data["targets"] if t["target"] == target_id]
     assert len(found) == 1
     return found[0]
 
@@ -52,7 +52,7 @@ def target_of(data: dict[str, Any], target_id: str) -> dict[str, Any]:
 def measurements(accord: Accord, target_id: str, series_name: str) -> dict[str, dict[str, Any]]:
     data = shown(accord, target_id)
     (series,) = [s for s in data["series"] if s["name"] == series_name]
-    by_period = {m["period"]: m for m in series["measurements"]}
+    by_period: dict[str, dict[str, Any]] = {m["period"]: m for m in series["measurements"]}
     assert len(by_period) == len(series["measurements"]), "a period measured twice"
     return by_period
 
@@ -72,10 +72,10 @@ def fit(values: dict[str, str], year: int) -> tuple[Decimal, Decimal]:
         xs = [D(int(p)) for p in values]
         ys = [D(v).ln() for v in values.values()]
         n = len(xs)
-        mean_x = sum(xs) / n
-        mean_y = sum(ys) / n
-        sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
-        sxx = sum((x - mean_x) ** 2 for x in xs)
+        mean_x = sum(xs, D(0)) / n
+        mean_y = sum(ys, D(0)) / n
+        sxy = sum(((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)), D(0))
+        sxx = sum(((x - mean_x) ** 2 for x in xs), D(0))
         slope = sxy / sxx
         return slope.exp() - 1, (mean_y + slope * (year - mean_x)).exp()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal, localcontext
+from typing import Literal
 
 import pytest
 
@@ -64,7 +65,7 @@ SHAPES = {
 
 
 def make_target(
-    kind: str,
+    kind: Literal["level", "cumulative"],
     value: int | str,
     values: dict[str, str] | None,
     baseline: str,
@@ -81,8 +82,8 @@ def make_target(
         unit="billion USD",
         value=D(value),
         source="test",
-        baseline=baseline,
-        deadline=deadline,
+        baseline=date.fromisoformat(baseline),
+        deadline=date.fromisoformat(deadline),
         series=[series(shape["series"], values or {}), *(extra or [])],
     )
 

@@ -21,8 +21,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 from accord import yamlio
+from accord.history import apply
 from accord.model import Article, Event, Target, to_data
-from accord.operations import apply
 from conftest import Accord
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -23,6 +23,7 @@ from accord.model import (
     Commitment,
     Event,
     Glossary,
+    Kind,
     Measurement,
     Record,
     Series,
@@ -214,7 +215,7 @@ def test_generated_records_round_trip(strategy: st.SearchStrategy[Record], data:
 @pytest.mark.parametrize("text", TRICKY)
 def test_tricky_text_keeps_its_meaning(text: str) -> None:
     commitment = Commitment(
-        id="4.5", title=text, side="both", kind="agreed", excerpt="e", owner=text, due=date(2030, 12, 31)
+        id="4.5", title=text, side="both", kind=Kind.AGREED, excerpt="e", owner=text, due=date(2030, 12, 31)
     )
     written = yamlio.dump(to_data(commitment))
     loaded = yamlio.load_text(written.decode("utf-8"), Path("c.yaml"))

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from filelock import FileLock
 
-from accord import storage
+from accord import fsio, storage
 from accord.storage import Store
 from conftest import Accord, git
 from helpers import (
@@ -131,7 +131,7 @@ def test_a_writer_killed_at_any_moment_never_leaves_a_broken_or_shorter_record(a
 
 
 class FaultyOs:
-    """The os module as accord.storage sees it, with one call failing."""
+    """The os module as accord's writes see it (storage and fsio), with one call failing."""
 
     def __init__(self, name: str, error: int, when: Callable[..., bool] = lambda *args: True):
         self.name, self.error, self.when = name, error, when
@@ -149,6 +149,11 @@ class FaultyOs:
         return failing
 
 
+def break_disk(patch: pytest.MonkeyPatch, faulty: FaultyOs) -> None:
+    for module in (storage, fsio):
+        patch.setattr(module, "os", faulty)
+
+
 def is_folder(fd: int) -> bool:
     return stat.S_ISDIR(os.fstat(fd).st_mode)
 
@@ -161,7 +166,7 @@ def test_a_failing_write_leaves_the_record_intact(
     assert accord("note", "4.5", "Already there.").code == 0
     before = snapshot(accord.records)
     with monkeypatch.context() as patch:
-        patch.setattr(storage, "os", FaultyOs(call, error))
+        break_disk(patch, FaultyOs(call, error))
         out = accord("set", "4.5", "completed", "--note", "Lost to the disk.")
     line = assert_refused(out, str(accord.records / RECORD), os.strerror(error), "unchanged")
     assert "Traceback" not in line
@@ -175,7 +180,7 @@ def test_a_failing_write_leaves_the_record_intact(
 def test_a_failing_write_in_git_commits_nothing(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     accord = Accord(repo / "statement")
     head = git(repo, "rev-parse", "HEAD")
-    monkeypatch.setattr(storage, "os", FaultyOs("replace", errno.ENOSPC))
+    break_disk(monkeypatch, FaultyOs("replace", errno.ENOSPC))
     assert_refused(accord("set", "4.5", "completed"), "articles/4.yaml")
     assert git(repo, "rev-parse", "HEAD") == head
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
@@ -183,7 +188,7 @@ def test_a_failing_write_in_git_commits_nothing(repo: Path, monkeypatch: pytest.
 
 def test_a_folder_that_cannot_be_synced_still_takes_the_change(accord: Accord, monkeypatch: pytest.MonkeyPatch) -> None:
     # Some filesystems (network shares, some FUSE mounts) refuse fsync on a folder with EINVAL.
-    monkeypatch.setattr(storage, "os", FaultyOs("fsync", errno.EINVAL, when=is_folder))
+    break_disk(monkeypatch, FaultyOs("fsync", errno.EINVAL, when=is_folder))
     out = accord("set", "4.5", "completed")
     assert out.code == 0, out.stderr
     assert shown(accord, "4.5")["status"] == "completed"
@@ -191,7 +196,7 @@ def test_a_folder_that_cannot_be_synced_still_takes_the_change(accord: Accord, m
 
 
 def test_a_folder_sync_error_is_one_line_not_a_traceback(accord: Accord, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(storage, "os", FaultyOs("fsync", errno.EIO, when=is_folder))
+    break_disk(monkeypatch, FaultyOs("fsync", errno.EIO, when=is_folder))
     assert_refused(accord("set", "4.5", "completed"), "articles", os.strerror(errno.EIO))
     monkeypatch.undo()
     assert_valid(accord)

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from accord import storage, yamlio
+from accord import fsio, storage, yamlio
 from accord.model import MAX_NOTE
 from conftest import Accord, git, run_accord
 from helpers import assert_refused, leftovers, shown, succeeded
@@ -86,7 +86,7 @@ def attempt(accord: Accord, env: dict[str, str] | None = None, user: str = "Le V
 # -- each way a commit fails ------------------------------------------------------------------------
 
 
-def rejecting_hook(repo: Path) -> Callable[[], None]:
+def rejecting_hook(repo: Path) -> Callable[[], object]:
     hook = repo / ".git" / "hooks" / "pre-commit"
     hook.parent.mkdir(exist_ok=True)
     hook.write_text("#!/bin/sh\necho 'hook: rejected' >&2\nexit 1\n")
@@ -94,7 +94,7 @@ def rejecting_hook(repo: Path) -> Callable[[], None]:
     return hook.unlink
 
 
-def signing_without_a_key(repo: Path) -> Callable[[], None]:
+def signing_without_a_key(repo: Path) -> Callable[[], object]:
     git(repo, "config", "commit.gpgsign", "true")
     git(repo, "config", "gpg.program", "false")  # a signing program that always fails, as with no key
     return lambda: git(repo, "config", "commit.gpgsign", "false")
@@ -115,7 +115,7 @@ def no_room_for_git_objects(tmp_path: Path) -> dict[str, str]:
     return git_wrapper(tmp_path, 'trap "" XFSZ; ulimit -f 0')
 
 
-def merge_in_progress(repo: Path, marker: str) -> Callable[[], None]:
+def merge_in_progress(repo: Path, marker: str) -> Callable[[], object]:
     """Another file conflicts in a merge (or a cherry-pick) that is not finished."""
     (repo / "notes.txt").write_text("base\n")
     git(repo, "add", "notes.txt")
@@ -131,23 +131,23 @@ def merge_in_progress(repo: Path, marker: str) -> Callable[[], None]:
     return lambda: git(repo, command[0], "--abort")
 
 
-def held_index_lock(repo: Path) -> Callable[[], None]:
+def held_index_lock(repo: Path) -> Callable[[], object]:
     lock = repo / ".git" / "index.lock"
     lock.write_bytes(b"")
     return lock.unlink
 
 
-def detached_head(repo: Path) -> Callable[[], None]:
+def detached_head(repo: Path) -> Callable[[], object]:
     git(repo, "switch", "-q", "--detach")
     return lambda: git(repo, "switch", "-q", "main")
 
 
-def uncommitted_edit(repo: Path, accord: Accord) -> Callable[[], None]:
+def uncommitted_edit(repo: Path, accord: Accord) -> Callable[[], object]:
     assert accord("note", "4.5", "Drafted without a commit", "--no-commit", user="Le Van A").code == 0
     return lambda: git(repo, "restore", "--", RECORD.as_posix())
 
 
-def staged_hand_edit(repo: Path) -> Callable[[], None]:
+def staged_hand_edit(repo: Path) -> Callable[[], object]:
     path = repo / RECORD
     path.write_bytes(path.read_bytes().replace(b"title: Reach USD 150", b"title: Reach USD 170"))
     git(repo, "add", RECORD.as_posix())
@@ -348,7 +348,8 @@ def test_kills_at_random_moments_never_commit_an_event_under_another_name(repo: 
     start = time.monotonic()
     assert run_accord("note", "4.5", "warm-up", cwd=repo, env={"ACCORD_USER": "Crasher"}).returncode == 0
     span = time.monotonic() - start
-    rounds, seen, stale_git_locks, budget = 0, {}, [], time.monotonic() + 15
+    rounds, stale_git_locks, budget = 0, [], time.monotonic() + 15
+    seen: dict[str, int] = {}
     while rounds < 30 and time.monotonic() < budget:
         rounds += 1
         note = f"killed {rounds}"
@@ -481,7 +482,7 @@ def test_unmerged_records_are_listed_for_validation(repo: Path) -> None:
 
 
 class EditorDuring:
-    """The os module as accord.storage sees it: an editor saves the record in place during `call`."""
+    """The os module as accord.storage and accord.fsio see it: an editor saves the record in place during `call`."""
 
     def __init__(self, call: str, path: Path, text: bytes):
         self.call, self.record, self.text, self.done = call, path, text, False
@@ -507,7 +508,9 @@ def test_an_edit_saved_while_accord_writes_is_kept(repo: Path, monkeypatch: pyte
     path = repo / RECORD
     theirs = path.read_bytes().replace(b"title: Reach USD 150 billion", b"title: EDITED BY HAND 150 billion")
     head = git(repo, "rev-parse", "HEAD")
-    monkeypatch.setattr(storage, "os", EditorDuring(call, path, theirs))
+    editor = EditorDuring(call, path, theirs)
+    monkeypatch.setattr(storage, "os", editor)
+    monkeypatch.setattr(fsio, "os", editor)  # the temporary file is flushed there
     line = assert_refused(Accord(repo / "statement")("note", "4.5", "hello"))
     monkeypatch.undo()
     assert "changed" in line and "nothing written" in line

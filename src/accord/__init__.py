@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     **dict.fromkeys(["open", "Tracker", "CommitmentRow", "SearchHit", "Shown", "Problem", "Unset", "UNSET"], "api"),
     **dict.fromkeys(["TargetHit", "TextMatch"], "api"),
-    **dict.fromkeys(["Actor", "Change"], "operations"),
+    **dict.fromkeys(["Actor", "Change"], "changes"),
     "Filters": "query",
     "Overview": "tracking",
     "Report": "report",
@@ -56,6 +56,8 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ below impor
     from .api import Tracker as Tracker
     from .api import Unset as Unset
     from .api import open as open
+    from .changes import Actor as Actor
+    from .changes import Change as Change
     from .errors import AccordError as AccordError
     from .errors import ConflictError as ConflictError
     from .errors import DataError as DataError
@@ -75,8 +77,6 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ below impor
     from .model import Statement as Statement
     from .model import Status as Status
     from .model import Target as Target
-    from .operations import Actor as Actor
-    from .operations import Change as Change
     from .query import Filters as Filters
     from .report import Report as Report
     from .tracking import Overview as Overview

@@ -16,16 +16,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import inputs, operations
-from .errors import DataError, InvalidValue, NotFoundError, UsageError
-from .model import Article, Commitment, Event, Glossary, Statement, Status, Target
-from .operations import Actor, Change
-from .settings import DEFAULT_LOCK_TIMEOUT
-from .storage import ARTICLES, TARGETS, Store, find_records
+from . import changes
+from .changes import UNSET, Actor, Change, Unset, identify
+from .errors import DataError, InvalidValue, UsageError
+from .history import log
+from .model import MAX_TEXT, Article, Commitment, Event, Glossary, Statement, Status, Target, parse_amount
+from .storage import ARTICLES, DEFAULT_LOCK_TIMEOUT, TARGETS, Store, find, find_records
+from .text import as_tag, checked_text
+from .transaction import committer
 from .vcs import Git
 
 if TYPE_CHECKING:  # filters, search and figures load when asked for: `accord show` needs none of them
@@ -45,15 +46,6 @@ __all__ = [
     "Unset",
     "open",
 ]
-
-
-class Unset(Enum):
-    """The type of UNSET: an argument left out, where None would clear the field."""
-
-    UNSET = "UNSET"
-
-
-UNSET = Unset.UNSET
 
 
 @dataclass(frozen=True)
@@ -168,7 +160,7 @@ def open(
         email = _text(email, "the email").strip()
     if notify is not None and not callable(notify):
         raise TypeError(f"notify must be a function of one str, not {type(notify).__name__}")
-    root = find_records(Path(path) if path is not None else None, environment=False)
+    root = find_records(Path(path) if path is not None else None)
     store = Store(root, float(lock_timeout))
     if notify is not None:
         store.notify = notify
@@ -212,7 +204,7 @@ class Tracker:
     def actor(self) -> Actor:
         """Who makes changes."""
         if not isinstance(self._actor, Actor):
-            found = operations.identify(self._actor, self._store, environ={})
+            found = identify(self._actor, self._store)
             self._actor = Actor(found.name, self._email or found.email)
         return self._actor
 
@@ -305,7 +297,7 @@ class Tracker:
         """An article (`4`), a commitment (`4.5`) or a target (`trade`), with its history and the
         targets that measure it. Raises NotFoundError for an id that names no record."""
         _text(record_id, "the record id")
-        found = operations.find(self._store, record_id)
+        found = find(self._store, record_id)
         item = found.item
         record = found.loaded.record
         events = [e for e in record.history if e.id == item.id or e.id.startswith(item.id + ".")]
@@ -326,7 +318,7 @@ class Tracker:
         if by is not None:
             _text(by, "the name")
         with self._reading() as errors:
-            return [entry.event for entry in operations.log(self._store, record_id, since, by, errors)]
+            return log(self._store, record_id, since, by, errors)
 
     # -- changing: each one locked, logged in the record's history, committed ----------------
 
@@ -345,19 +337,15 @@ class Tracker:
         if not isinstance(status, Status):
             raise TypeError(f"status must be an accord.Status such as Status.IN_PROGRESS, not {status!r}")
         _extras(note, evidence)
-        if on is not None and _day(on, "on") > datetime.now(UTC).date():
-            raise InvalidValue(f"a change cannot have happened on {on.isoformat()}, which is in the future")
-        with _as_invalid_value():
-            return operations.set_status(
-                self._store, record_id, status.value, self.actor, self._committer(), note, evidence, on
-            )
+        if on is not None:
+            _day(on, "on")
+        return changes.set_status(self._store, record_id, status, self.actor, self._committer(), note, evidence, on)
 
     def note(self, record_id: str, text: str, *, evidence: str | None = None) -> Change:
         """Add a note to a record's history without changing anything else."""
         _text(record_id, "the record id")
         _extras(text, evidence)
-        with _as_invalid_value():
-            return operations.add_note(self._store, record_id, text, self.actor, self._committer(), evidence)
+        return changes.add_note(self._store, record_id, text, self.actor, self._committer(), evidence)
 
     def edit(
         self,
@@ -372,30 +360,28 @@ class Tracker:
         """Change an article's or a commitment's owner, due date or tags. None clears the owner or
         the due date; an argument left out leaves its field as it is."""
         self._not_a_target(record_id)
-        if owner is UNSET and due is UNSET and not add_tags and not remove_tags:
-            raise InvalidValue("nothing to edit: give an owner, a due date or tags to add or remove")
-        new_owner = None if owner is UNSET else "" if owner is None else _text(owner, "the owner")
-        new_due = None if due is UNSET else "" if due is None else _day(due, "due").isoformat()
+        if owner is not None and owner is not UNSET:
+            _text(owner, "the owner")
+        if due is not None and due is not UNSET:
+            _day(due, "due")
         adding, removing = _tags(add_tags, "add_tags"), _tags(remove_tags, "remove_tags")
         _extras(note, None)
-        with _as_invalid_value():
-            return operations.edit(
-                self._store,
-                record_id,
-                self.actor,
-                self._committer(),
-                owner=new_owner,
-                due=new_due,
-                add_tags=adding,
-                remove_tags=removing,
-                note=note,
-            )
+        return changes.edit(
+            self._store,
+            record_id,
+            self.actor,
+            self._committer(),
+            owner=owner,
+            due=due,
+            add_tags=adding,
+            remove_tags=removing,
+            note=note,
+        )
 
     def undo(self) -> Change:
         """Take back the actor's latest change not yet taken back. Raises NothingToDo when there is
         none, ConflictError when someone has changed the field since."""
-        with _as_invalid_value():
-            return operations.undo(self._store, self.actor, self._committer())
+        return changes.undo(self._store, self.actor, self._committer())
 
     def measure(
         self,
@@ -411,7 +397,7 @@ class Tracker:
         cumulative one) in a series (default: the primary one). The same period again is a
         correction. A float is refused with TypeError: it is not the exact figure."""
         if not self._names_target(_text(target_id, "the target id")):
-            operations.find(self._store, target_id)  # NotFoundError for an id that names no record at all
+            find(self._store, target_id)  # NotFoundError for an id that names no record at all
             raise InvalidValue(f"{target_id.strip().lower()} is not a target; Tracker.targets() lists the targets")
         amount = _amount(value)
         _text(period, "the period")
@@ -419,10 +405,9 @@ class Tracker:
         if series is not None:
             _text(series, "the series")
         _extras(note, None)
-        with _as_invalid_value():
-            return operations.measure(
-                self._store, target_id, amount, period, source, self.actor, self._committer(), series, note
-            )
+        return changes.measure(
+            self._store, target_id, amount, period, source, self.actor, self._committer(), series, note
+        )
 
     # -- figures -----------------------------------------------------------------------------
 
@@ -467,15 +452,14 @@ class Tracker:
         _text(query, "the search text")
         for name, flag in (("regex", regex), ("word", word), ("case_sensitive", case_sensitive), ("literal", literal)):
             _flag(flag, name)
-        with _as_invalid_value():
-            return compile_pattern(
-                query,
-                case_sensitive=case_sensitive,
-                regex=regex,
-                word=word,
-                glossary=self._store.glossary(),
-                literal=literal,
-            )
+        return compile_pattern(
+            query,
+            case_sensitive=case_sensitive,
+            regex=regex,
+            word=word,
+            glossary=self._store.glossary(),
+            literal=literal,
+        )
 
     def _names_target(self, record_id: str) -> bool:
         """Whether `record_id` is a target's, told from the file names alone (articles come first, as in find)."""
@@ -499,7 +483,7 @@ class Tracker:
     def _committer(self) -> Git | None:
         """The work tree to commit in, found once."""
         if isinstance(self._git, Unset):
-            self._git = operations.commit_enabled(self._store, not self._commit, environ={})
+            self._git = committer(self._store, self._commit)
         return self._git
 
     def _filters(self, filters: Filters | None) -> Filters:
@@ -519,7 +503,7 @@ class Tracker:
         sides = frozenset(filters.sides)
         if sides:
             statement = self._store.statement()
-            sides = frozenset(inputs.side(_text(s, "a side"), statement) for s in sides)
+            sides = frozenset(statement.side_named(_text(s, "a side")) for s in sides)
         if filters.owner is not None:
             _text(filters.owner, "the owner")
         if filters.due_before is not None:
@@ -534,17 +518,6 @@ class Tracker:
 # -- checking what callers pass in -------------------------------------------------------------
 
 
-@contextmanager
-def _as_invalid_value() -> Iterator[None]:
-    """The core still raises a plain UsageError for a value a record cannot take; here it is an InvalidValue."""
-    try:
-        yield
-    except (InvalidValue, NotFoundError):
-        raise
-    except UsageError as exc:
-        raise InvalidValue(str(exc)) from None
-
-
 def _text_matches(hit: Hit) -> tuple[TextMatch, ...]:
     return tuple(TextMatch(name, line, tuple(spans)) for name, line, spans in hit.matches)
 
@@ -552,7 +525,7 @@ def _text_matches(hit: Hit) -> tuple[TextMatch, ...]:
 def _text(value: Any, what: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, not {type(value).__name__}")
-    return inputs.text(value, what)
+    return checked_text(value, what, MAX_TEXT)
 
 
 def _flag(value: Any, what: str) -> bool:
@@ -568,20 +541,20 @@ def _day(value: Any, what: str) -> date:
 
 
 def _extras(note: Any, evidence: Any) -> None:
-    if note is not None:
-        _text(note, "the note")
-    if evidence is not None:
-        inputs.url(_text(evidence, "the evidence"), "the evidence")
+    """Type checks only: the core checks what the note and the evidence say."""
+    for value, what in ((note, "the note"), (evidence, "the evidence")):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{what} must be a str, not {type(value).__name__}")
 
 
 def _tags(tags: Iterable[str], what: str) -> list[str]:
     if isinstance(tags, str):
         raise TypeError(f"{what} must be a sequence of tags such as ['trade'], not one str")
-    return [inputs.tag(_text(tag, "a tag")) for tag in tags]
+    return [as_tag(_text(tag, "a tag")) for tag in tags]
 
 
-def _amount(value: Any) -> str:
-    """A measurement in the exact form the core reads it."""
+def _amount(value: Any) -> Decimal:
+    """A measurement as an exact number."""
     if isinstance(value, float):
         raise TypeError(
             f"a measurement must be a Decimal, an int or a str such as '96.1', not the float {value!r}: "
@@ -591,4 +564,4 @@ def _amount(value: Any) -> str:
         raise TypeError(f"a measurement must be a Decimal, an int or a str such as '96.1', not {type(value).__name__}")
     if isinstance(value, Decimal) and not value.is_finite():
         raise InvalidValue(f"a measurement must be a finite number, not {value}")
-    return str(inputs.amount(value, "the measurement") if isinstance(value, str) else value)
+    return parse_amount(value, "the measurement") if isinstance(value, str) else Decimal(value)

@@ -25,15 +25,15 @@ from textual.widgets.selection_list import Selection
 from .api import UNSET, Tracker
 from .errors import AccordError
 from .model import BOTH_SIDES, Article, Commitment, Event, Status, Target
-from .operations import describe
 from .query import Filters, is_overdue
 from .render import one_line, visible
 from .tracking import figures
 from .views import _progress_row as progress_row
+from .wording import describe
 
 if TYPE_CHECKING:
     from .api import Shown, Unset
-    from .operations import Change
+    from .changes import Change
 
 
 # -- record text on screen ---------------------------------------------------------------------

@@ -28,6 +28,7 @@ from typing import Any
 
 from . import __version__
 from .errors import DataError
+from .fsio import atomic_write
 from .yamlio import read_regular
 
 CACHE_DIR = ".accord-cache"
@@ -114,8 +115,6 @@ class ParseCache:
     def save(self) -> None:
         if not self.changed:
             return
-        from .storage import atomic_write
-
         parts = []
         for name, entry in self.entries.items():
             text = self.texts.get(name) or _dumps(entry)

@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from datetime import date
 
     from .api import Tracker
+    from .changes import Actor, Change
     from .importer import ImportSummary
-    from .operations import Actor, Change
     from .storage import Store
     from .vcs import Git
 
@@ -46,7 +46,7 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except AccordError as exc:
-            _error(str(exc))
+            _error(str(exc), _option_hint(exc))
             raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:
             _drop_output()
@@ -88,6 +88,17 @@ class _Group(TyperGroup):
 
 def _error(message: str, hint: str = "") -> None:
     sys.stderr.write(f"accord: {render.one_line(message)}{hint}\n")
+
+
+def _option_hint(exc: AccordError) -> str:
+    """The option that gets round a refused commit; the core's messages name no option."""
+    from .vcs import AuthorRefused, CommitRefused, GitUnusable
+
+    if isinstance(exc, AuthorRefused):
+        return "; --by gives another name"
+    if isinstance(exc, CommitRefused | GitUnusable):
+        return "; --no-commit writes the change without a commit"
+    return ""
 
 
 def _usage_error(exc: typer.TyperException) -> int:
@@ -209,10 +220,25 @@ NoteOption = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="
 EvidenceOption = Annotated[str | None, typer.Option("--evidence", metavar="URL", help="A link that shows it.")]
 
 
-def _store(directory: Path | None) -> Store:
-    from .storage import Store, find_records
+def _records(directory: Path | None) -> Path:
+    """--dir, else ACCORD_DIR, else the nearest statement/ folder upward."""
+    from . import settings
+    from .errors import RecordsNotFound
+    from .storage import find_records
 
-    return Store(find_records(directory))
+    explicit = directory if directory is not None else settings.records_dir()
+    try:
+        return find_records(explicit)
+    except RecordsNotFound as exc:
+        if explicit is not None:
+            raise
+        raise RecordsNotFound(f"{exc}; pass --dir or set ACCORD_DIR") from None
+
+
+def _store(directory: Path | None) -> Store:
+    from .storage import Store
+
+    return Store(_records(directory))
 
 
 def _open(directory: Path | None, by: str | None = None, no_commit: bool = False, *, writes: bool = False) -> Tracker:
@@ -221,22 +247,18 @@ def _open(directory: Path | None, by: str | None = None, no_commit: bool = False
     ACCORD_LOCK_TIMEOUT. A command that `writes` reads the settings of a change; one that only
     reads does not, so that a bad ACCORD_COMMIT cannot stop `accord show`."""
     from . import api, inputs, settings
-    from .errors import RecordsNotFound
 
-    path = directory if directory is not None else os.environ.get("ACCORD_DIR") or None
-    try:
-        if not writes:
-            return api.open(path)
-        return api.open(
-            path,
-            actor=inputs.text(by, "--by").strip() if by is not None else os.environ.get("ACCORD_USER") or None,
-            email=os.environ.get("ACCORD_EMAIL") or None,
-            commit=not no_commit and settings.commit_wanted(),
-            lock_timeout=settings.lock_timeout(),
-            notify=_note,
-        )
-    except RecordsNotFound as exc:
-        raise RecordsNotFound(f"{exc}; pass --dir or set ACCORD_DIR" if path is None else str(exc)) from None
+    root = _records(directory)
+    if not writes:
+        return api.open(root)
+    return api.open(
+        root,
+        actor=inputs.text(by, "--by").strip() if by is not None else settings.user(),
+        email=settings.email(),
+        commit=not no_commit and settings.commit_wanted(),
+        lock_timeout=settings.lock_timeout(),
+        notify=_note,
+    )
 
 
 def _filters(
@@ -507,11 +529,30 @@ def _say_imported(folder: Path, summary: ImportSummary) -> None:
 
 
 def _writer(directory: Path | None, by: str | None, no_commit: bool) -> tuple[Store, Actor, Git | None]:
-    from .operations import commit_enabled, identify
+    """The records, who changes them (--by, else ACCORD_USER, else git's user.name, else the login name)
+    and the work tree to commit in (none with --no-commit or ACCORD_COMMIT=0)."""
+    from . import inputs, settings
+    from .changes import identify
+    from .storage import Store
+    from .transaction import committer
 
-    store = _store(directory)
+    store = Store(_records(directory), settings.lock_timeout())
     store.notify = _note
-    return store, identify(by, store), commit_enabled(store, no_commit)
+    actor = identify(inputs.text(by, "--by") if by is not None else settings.user(), store, settings.email())
+    return store, actor, committer(store, not no_commit and settings.commit_wanted())
+
+
+def _given(value: str | None, option: str) -> str | None:
+    """An optional text option, checked in the option's name."""
+    from . import inputs
+
+    return inputs.text(value, option) if value is not None else None
+
+
+def _evidence(value: str | None) -> str | None:
+    from . import inputs
+
+    return inputs.url(value) if value is not None else None
 
 
 def _note(message: str) -> None:
@@ -519,7 +560,7 @@ def _note(message: str) -> None:
 
 
 def _report_change(change: Change) -> None:
-    from .operations import describe
+    from .wording import describe
 
     if not change.events:
         render.say(f"{render.visible(change.record_id)}: nothing changed\n")
@@ -553,18 +594,8 @@ def set_(
     tracker = _open(directory, by, no_commit, writes=True)
     new = inputs.status(status)
     when = inputs.iso_date(on, "--on") if on else None
-    note, evidence = _extras(note, evidence)
+    note, evidence = _given(note, "--note"), _evidence(evidence)
     _report_change(tracker.set_status(inputs.text(record_id, "ID"), new, note=note, evidence=evidence, on=when))
-
-
-def _extras(note: str | None, evidence: str | None) -> tuple[str | None, str | None]:
-    """--note and --evidence, checked under their own names."""
-    from . import inputs
-
-    return (
-        inputs.text(note, "--note") if note is not None else None,
-        inputs.url(evidence) if evidence is not None else None,
-    )
 
 
 @app.command()
@@ -580,9 +611,8 @@ def note(
     from . import inputs
 
     tracker = _open(directory, by, no_commit, writes=True)
-    checked = inputs.text(text, "TEXT")
-    _, evidence = _extras(None, evidence)
-    _report_change(tracker.note(inputs.text(record_id, "ID"), checked, evidence=evidence))
+    text, evidence = inputs.text(text, "TEXT"), _evidence(evidence)
+    _report_change(tracker.note(inputs.text(record_id, "ID"), text, evidence=evidence))
 
 
 @app.command()
@@ -608,14 +638,13 @@ def edit(
     tracker = _open(directory, by, no_commit, writes=True)
     if owner is None and due is None and not tag and not untag:
         raise UsageError("nothing to edit: give --owner, --due, --tag or --untag")
-    note, _ = _extras(note, None)
     change = tracker.edit(
         inputs.text(record_id, "ID"),
         owner=UNSET if owner is None else inputs.text(owner, "--owner").strip() if owner else None,  # '' clears
         due=UNSET if due is None else inputs.iso_date(due, "--due") if due else None,  # '' clears
         add_tags=[inputs.tag(t) for t in tag or []],
         remove_tags=[inputs.tag(t) for t in untag or []],
-        note=note,
+        note=_given(note, "--note"),
     )
     _report_change(change)
 
@@ -679,12 +708,14 @@ def measure(
     directory: DirOption = None,
 ) -> None:
     """Record a measurement of a target; the same period again is a correction."""
-    from .operations import describe
-    from .operations import measure as run_measure
+    from . import inputs
+    from .changes import measure as run_measure
+    from .wording import describe
 
+    amount, source, note = inputs.amount(value), inputs.text(source, "--source"), _given(note, "--note")
     store, actor, git = _writer(directory, by, no_commit)
     change = run_measure(
-        store, target, value, period, source, actor, git, series=series, note=note, force=force,
+        store, target, amount, period, source, actor, git, series=series, note=note, force=force,
         before_baseline=before_baseline, dry_run=dry_run,
     )  # fmt: skip
     if dry_run:
@@ -931,8 +962,10 @@ def side(
     directory: DirOption = None,
 ) -> None:
     """Say which side carries a commitment (an import drafts every one as both)."""
-    from .corrections import set_side
+    from . import inputs
+    from .changes import set_side
 
+    value, note = inputs.text(value, "SIDE"), _given(note, "--note")
     store, actor, git = _writer(directory, by, no_commit)
     _report_change(set_side(store, commitment_id, value, actor, git, note))
 

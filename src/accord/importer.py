@@ -95,8 +95,10 @@ from pydantic import ValidationError
 
 from . import schema, yamlio
 from .errors import DataError, UsageError
+from .fsio import umask, write_durably
 from .model import Article, Glossary, Record, Statement, to_data
 from .storage import ARTICLES, GLOSSARY_FILE, STATEMENT_FILE, TARGETS, parse_record
+from .text import CHARACTERS, HEADING_MARK, MARKUP, squash
 
 SOURCE_DIR = "source"
 DEFAULT_TITLE = "Imported statement"
@@ -143,16 +145,6 @@ MONTHS: dict[str, int] = {
     for number, name in enumerate(names.split(), start=1)
 }
 
-_ZERO_WIDTH = "\u200b\u200c\u200d\ufeff\u2060"
-_CHARACTERS = {ord(c): None for c in _ZERO_WIDTH} | {0xA0: " "}
-# A backslash escape (group 1), an emphasis marker (group 2: `**`, `__`, or a single `*` or `_` that
-# opens or closes, not one inside a word or between spaces) or an HTML tag (group 3), left to right.
-_MARKUP = re.compile(
-    r"\\([!-/:-@\[-`{-~])"
-    r"|(\*\*|__|(?<![\w*])[*_](?=[^\s*_])|(?<=[^\s*_])[*_](?![\w*]))"
-    r"|(</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>)"
-)
-_HEADING_MARK = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+")
 _NUMBERED = re.compile(r"(\d{1,3})[.)] +(?=\S)")
 _SOURCE_LINE = re.compile(r"#\s*source:\s*(\S+)", re.IGNORECASE)
 _SOURCE_PARAGRAPH = re.compile(r"(?:bron|source)\s*:\s*(https?://\S+)", re.IGNORECASE)
@@ -186,18 +178,6 @@ class ImportSummary:
     sections: int
     commitments: int
     preamble: int  # paragraphs
-
-
-def clean_text(text: str) -> str:
-    """A text as the importer reads it: zero-width characters removed, a no-break space as a space,
-    `#` heading marks at the start of a line, Markdown backslash escapes and bold markers removed.
-
-    Character-level only (no whitespace is squashed), so that every article text, whitespace
-    normalised, is found in the whitespace-normalised `clean_text` of its source.
-    """
-    text = text.translate(_CHARACTERS)
-    text = "\n".join(_HEADING_MARK.sub("", line, count=1) for line in text.split("\n"))
-    return _MARKUP.sub(lambda m: m.group(1) or "", text)
 
 
 def import_statement(
@@ -279,12 +259,8 @@ class _Document:
     title: str | None
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _parse(text: str, patterns: list[re.Pattern[str]], source: Path) -> _Document:
-    lines = text.translate(_CHARACTERS).splitlines()
+    lines = text.translate(CHARACTERS).splitlines()
     url = None
     if lines and lines[0].lstrip().lower().startswith("# source:"):
         found = _SOURCE_LINE.match(lines[0].strip())
@@ -313,7 +289,7 @@ def _parse(text: str, patterns: list[re.Pattern[str]], source: Path) -> _Documen
         if heading and not _NUMBERED.match(heading):
             items.append(_Item("heading", heading, level=level))
         elif heading:
-            body = _squash(f"{heading} {body}")
+            body = squash(f"{heading} {body}")
         if body:
             items.append(_classify(body, one_per_line))
     title = None
@@ -348,12 +324,12 @@ def _paragraphs(lines: list[str], one_per_line: bool) -> list[tuple[str, str, st
         segments: list[tuple[str, bool]] = []  # (text, strong)
         level = 0
         for index, line in enumerate(group):
-            mark = _HEADING_MARK.match(line)
+            mark = HEADING_MARK.match(line)
             if mark:
                 level = level or (len(mark.group(1)) if index == 0 else 0)
                 line = line[mark.end() :]
             position = 0
-            for token in _MARKUP.finditer(line):
+            for token in MARKUP.finditer(line):
                 strong = bool(mark) or any(bold.values())
                 segments.append((line[position : token.start()], strong))
                 if token.group(1):
@@ -365,9 +341,9 @@ def _paragraphs(lines: list[str], one_per_line: bool) -> list[tuple[str, str, st
         lead = 0
         while lead < len(segments) and (segments[lead][1] or not segments[lead][0].strip()):
             lead += 1
-        heading = _squash("".join(text for text, _ in segments[:lead]))
-        body = _squash("".join(text for text, _ in segments[lead:]))
-        whole = _squash(f"{heading} {body}")
+        heading = squash("".join(text for text, _ in segments[:lead]))
+        body = squash("".join(text for text, _ in segments[lead:]))
+        whole = squash(f"{heading} {body}")
         if any(ch.isalnum() for ch in whole):
             result.append((heading, body, whole, level))
     return result
@@ -601,7 +577,7 @@ def _how_found(match: re.Match[str] | None) -> str:
     """What the curator reads to judge a draft: the words that made it one, or why it is the whole article."""
     if match is None:
         return f"{DRAFT_NOTE}: no sentence holds a commitment marker, so the whole article"
-    return f"{DRAFT_NOTE}: the sentence says {_squash(match.group())!r}"
+    return f"{DRAFT_NOTE}: the sentence says {squash(match.group())!r}"
 
 
 def _slug(name: str) -> str:
@@ -649,8 +625,6 @@ def _preamble_dates(text: str) -> tuple[date, date] | None:
 
 def _write(out: Path, files: dict[str, bytes]) -> None:
     """Write every file into a temporary folder next to `out`, then rename it into place."""
-    umask = os.umask(0)
-    os.umask(umask)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".accord-import", dir=out.parent))
@@ -660,12 +634,9 @@ def _write(out: Path, files: dict[str, bytes]) -> None:
         for relative, data in files.items():
             path = temporary / relative
             path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            write_durably(path, data)
         (temporary / TARGETS).mkdir(exist_ok=True)
-        os.chmod(temporary, 0o777 & ~umask)  # mkdtemp makes 0700; the records folder is an ordinary one
+        os.chmod(temporary, 0o777 & ~umask())  # mkdtemp makes 0700; the records folder is an ordinary one
         _check_out(out)
         os.replace(temporary, out)
     except BaseException as exc:

@@ -1,26 +1,18 @@
-"""Checks for values typed on the command line; each failure is an InvalidValue naming the option."""
+"""Values typed on the command line, turned into typed values; each failure is an InvalidValue
+naming the option. Only the command line (and the terminal browser) use this module: the core
+takes typed values."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TypeVar
 
 from .errors import InvalidValue
-from .model import (
-    BOTH_SIDES,
-    MAX_NAME,
-    MAX_NOTE,
-    MAX_TEXT,
-    MAX_URL,
-    Kind,
-    Statement,
-    Status,
-    bounded_amount,
-    is_http_url,
-)
+from .model import MAX_NAME, MAX_NOTE, MAX_TEXT, MAX_URL, Kind, Statement, Status, checked_url, parse_amount
+from .text import ISO_DATE, as_tag, checked_text
 
 # The longest value each option (or argument of accord.api) may carry, as the records bound it;
 # any other text: MAX_TEXT.
@@ -32,17 +24,8 @@ _LIMITS = {
 
 
 def text(value: str, option: str) -> str:
-    """Reject text the shell handed over as undecodable bytes (Python keeps them as surrogates), or too long."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidValue(f"{option} is not valid UTF-8") from None
-    if not value.strip():
-        raise InvalidValue(f"{option} is empty")
-    limit = _LIMITS.get(option, MAX_TEXT)
-    if len(value) > limit:
-        raise InvalidValue(f"{option} is {len(value)} characters long; at most {limit}")
-    return value
+    """Reject text the shell handed over as undecodable bytes, empty, or too long for its option."""
+    return checked_text(value, option, _LIMITS.get(option, MAX_TEXT))
 
 
 def today() -> date:
@@ -69,7 +52,7 @@ def _choice(parse: Callable[[str], C], value: str, option: str) -> C:
 
 
 def iso_date(value: str, option: str) -> date:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not ISO_DATE.fullmatch(value):
         raise InvalidValue(f"{option} {value!r} is not a date in the form YYYY-MM-DD")
     try:
         return date.fromisoformat(value)
@@ -90,34 +73,17 @@ def since(value: str, today: date) -> date:
 
 
 def url(value: str, option: str = "--evidence") -> str:
-    text(value, option)
-    if not is_http_url(value):
-        raise InvalidValue(f"{option} {value!r} is not an http(s) URL")
-    return value
+    return checked_url(value, option)
 
 
 def amount(value: str, option: str = "VALUE") -> Decimal:
     """A measurement as the records hold it: `1E+3` is 1000; too large or too fine is refused."""
-    try:
-        number = Decimal(value.strip().replace("_", ""))
-    except InvalidOperation:
-        raise InvalidValue(f"{option} {value!r} is not a number") from None
-    try:
-        return bounded_amount(number)
-    except ValueError as exc:
-        raise InvalidValue(f"{option} {value!r}: {exc}") from None
+    return parse_amount(value, option)
 
 
 def side(value: str, statement: Statement) -> str:
-    choices = [BOTH_SIDES, *statement.sides]
-    key = text(value, "--side").strip().lower()
-    if key not in choices:
-        raise InvalidValue(f"unknown side {value!r}; this statement's sides: {', '.join(choices)}")
-    return key
+    return statement.side_named(text(value, "--side"))
 
 
 def tag(value: str) -> str:
-    tag_text = text(value, "--tag").strip().lower()
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", tag_text):
-        raise InvalidValue(f"tag {value!r} may hold only letters, digits and '-'")
-    return tag_text
+    return as_tag(text(value, "--tag"))

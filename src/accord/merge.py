@@ -20,11 +20,11 @@ from typing import Any
 
 from . import yamlio
 from .errors import AccordError, DataError, GitError
-from .model import Article, Event, Target, to_data
-from .operations import latest_events, set_from_event, show_value, what_changed
-from .render import plain
+from .history import latest_events, set_from_event
+from .model import Article, Event, Target, jsonable, to_data
 from .storage import ARTICLES, TARGETS, parse_record
 from .vcs import Git
+from .wording import show_value, what_changed
 
 DRIVER = "accord"
 PROGRAM = "accord"
@@ -127,7 +127,7 @@ def join_histories(ours: list[Event], theirs: list[Event]) -> list[Event]:
 
 
 def _identity(event: Event) -> str:
-    return json.dumps(plain(to_data(event)), sort_keys=True)
+    return json.dumps(jsonable(to_data(event)), sort_keys=True)
 
 
 def overruled(ours: list[Event], theirs: list[Event], joined: list[Event]) -> list[str]:

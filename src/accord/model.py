@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from decimal import Decimal
-from enum import StrEnum
+from decimal import Decimal, InvalidOperation
+from enum import Enum, StrEnum
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
-FORMAT_VERSION = 1
+from .errors import InvalidValue
+from .text import ISO_DATE, SLUG, checked_text
 
 MAX_ID = 64  # ids are file names
 MAX_NAME = 200  # a person or a desk: by, owner
@@ -62,13 +63,12 @@ CLOSED_STATUSES = frozenset({Status.COMPLETED, Status.DROPPED})
 BOTH_SIDES = "both"
 
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
 
 
 def _parse_date(value: Any) -> Any:
     if isinstance(value, str):
-        if not _DATE.fullmatch(value):
+        if not ISO_DATE.fullmatch(value):
             raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD")
         return date.fromisoformat(value)
     if isinstance(value, datetime) or not isinstance(value, date):
@@ -120,6 +120,31 @@ def bounded_amount(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1)) if exponent > 0 else value
 
 
+def parse_amount(text: str, what: str) -> Decimal:
+    """A figure as typed: `1_000`, `1E+3` and ` 1000 ` are 1000."""
+    try:
+        number = Decimal(text.strip().replace("_", ""))
+    except InvalidOperation:
+        raise InvalidValue(f"{what} {text!r} is not a number") from None
+    return checked_amount(number, f"{what} {text!r}")
+
+
+def checked_amount(value: Decimal, what: str) -> Decimal:
+    """`value` as the records hold it, or InvalidValue naming `what`."""
+    try:
+        return bounded_amount(value)
+    except ValueError as exc:
+        raise InvalidValue(f"{what}: {exc}") from None
+
+
+def checked_url(value: str, what: str) -> str:
+    """`value` if it is an http(s) link a record can hold."""
+    checked_text(value, what, MAX_URL)
+    if not is_http_url(value):
+        raise InvalidValue(f"{what} {value!r} is not an http(s) URL")
+    return value
+
+
 def is_http_url(value: str) -> bool:
     """An http(s) link with a host and no character that could break out of a link or a cell."""
     try:
@@ -142,10 +167,10 @@ Note = Annotated[str, Field(max_length=MAX_NOTE)]
 Url = Annotated[str, Field(min_length=1, max_length=MAX_URL)]
 # Any other scheme stays readable (shown as text, never linked); validate reports it.
 Evidence = Annotated[str, Field(max_length=MAX_URL)]
-RecordId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID)]
-CommitmentId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*\.[0-9]+$", max_length=MAX_ID)]
-Tag = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID)]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID)]
+Slug = Annotated[str, Field(pattern=rf"^{SLUG}$", max_length=MAX_ID)]
+RecordId = Slug
+Tag = Slug
+CommitmentId = Annotated[str, Field(pattern=rf"^{SLUG}\.[0-9]+$", max_length=MAX_ID)]
 # Enums are read from their string values; strict mode alone would demand enum instances.
 StatusField = Annotated[Status, Field(strict=False)]
 EventValue = Label | list[Label] | Amount | None
@@ -291,6 +316,14 @@ class Statement(Record):
     preamble: list[Passage]
     sections: list[Section]
 
+    def side_named(self, value: str) -> str:
+        """One of the statement's sides, or `both`, in the records' form (any case)."""
+        choices = [BOTH_SIDES, *self.sides]
+        key = value.strip().lower()
+        if key not in choices:
+            raise InvalidValue(f"unknown side {value!r}; this statement's sides: {', '.join(choices)}")
+        return key
+
 
 class Term(Record):
     names: Annotated[list[Text], Field(min_length=2)]
@@ -299,6 +332,21 @@ class Term(Record):
 
 class Glossary(Record):
     terms: list[Term] = []
+
+
+def jsonable(value: Any) -> Any:
+    """`value` as JSON carries it: dates as ISO text, decimals as exact text, enums as their value."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, list):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    return value
 
 
 def to_data(record: Record) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from decimal import Decimal, localcontext
 
 from .errors import UsageError
 from .model import Series, Target
+from .text import ISO_DATE
 
 AT_RISK_SHARE = Decimal("0.9")
 DAYS_PER_YEAR = Decimal("365.2425")
@@ -47,7 +48,7 @@ def period_problem(target: Target, period: str) -> str | None:
         if not re.fullmatch(r"\d{4}", period) or period == "0000":
             return f"period {period!r} of a yearly target must be a year such as 2025"
         return None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", period):
+    if not ISO_DATE.fullmatch(period):
         return f"period {period!r} of a cumulative target must be a date such as 2026-06-30"
     try:
         date.fromisoformat(period)

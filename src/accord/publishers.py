@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from .render import Column, cell_text, is_web_url, json_text, markdown_escape, markdown_table, plain, visible
+from .model import jsonable as plain
+from .render import Column, cell_text, is_web_url, json_text, markdown_escape, markdown_table, visible
 from .report import STALE_AFTER_DAYS, UPCOMING_DAYS, Report
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from .errors import UsageError
+from .errors import InvalidValue
 from .model import CLOSED_STATUSES, Article, Commitment, Glossary, Kind, Status, Target
+from .text import fold_accents
 
 
 @dataclass(frozen=True)
@@ -65,16 +65,6 @@ def select(articles: Iterable[Article], filters: Filters, articles_only: bool = 
 # -- search --------------------------------------------------------------------------------
 
 
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-
-def fold_accents(text: str) -> str:
-    """`text` without accents: `creëren` -> `creeren`."""
-    if text.isascii():
-        return text
-    return _COMBINING.sub("", unicodedata.normalize("NFD", text))
-
-
 def _folded_with_origin(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each of its characters, the index it came from in `text`."""
     folded: list[str] = []
@@ -90,7 +80,6 @@ def _folded_with_origin(text: str) -> tuple[str, list[int]]:
 class Pattern:
     regex: re.Pattern[str]
     fold: bool  # match against accent-folded text
-    expanded: tuple[str, ...] = ()  # glossary names the pattern stood for
     tags_regex: re.Pattern[str] | None = None  # for tags, which are lower case: acronyms in any case
 
     def tag_spans(self, tags: str) -> list[tuple[int, int]]:
@@ -150,7 +139,7 @@ def alternative(name: str, *, fold: bool, whole: bool, capitals: bool) -> str:
 def compile_pattern(
     pattern: str, *, case_sensitive: bool, regex: bool, word: bool, glossary: Glossary, literal: bool = False
 ) -> Pattern:
-    """How a PATTERN matches; the README's "How search matches" is the rule in words.
+    """How a search text matches; the README's "How search matches" is the rule in words.
 
     By default a name matches at the start of a word (so `arbeid` finds `arbeidskrachten`, not
     `landarbeiders`) together with every glossary name of the same thing, a glossary acronym as a
@@ -159,7 +148,7 @@ def compile_pattern(
     `case_sensitive`. Pure functions of the text, so that an index can reuse them.
     """
     if not (pattern if regex else pattern.strip()):
-        raise UsageError("PATTERN is empty")
+        raise InvalidValue("the search text is empty")
     fold = not case_sensitive
     flags = 0 if case_sensitive else re.IGNORECASE
     if regex or literal:
@@ -175,14 +164,14 @@ def compile_pattern(
     pairs = [(n, len(names) > 1 and is_acronym(n)) for n in names]
     body = "|".join(alternative(n, fold=fold, whole=word or a, capitals=a) for n, a in pairs)
     tags = "|".join(alternative(n, fold=fold, whole=word or a, capitals=case_sensitive) for n, a in pairs)
-    return Pattern(_compiled(body, flags, pattern), fold, tuple(names[1:]), _compiled(tags, flags, pattern))
+    return Pattern(_compiled(body, flags, pattern), fold, _compiled(tags, flags, pattern))
 
 
 def _compiled(body: str, flags: int, pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(body, flags)
     except re.error as exc:
-        raise UsageError(f"bad regular expression {pattern!r}: {exc}") from None
+        raise InvalidValue(f"bad regular expression {pattern!r}: {exc}") from None
 
 
 def _fold_key(text: str) -> str:
@@ -196,10 +185,6 @@ class Hit:
     article: Article | None
     item: Article | Commitment | Target
     matches: list[tuple[str, str, list[tuple[int, int]]]] = field(default_factory=list)  # (field, text, spans)
-
-    @property
-    def count(self) -> int:
-        return sum(len(spans) for _, _, spans in self.matches)
 
     @property
     def article_id(self) -> str:

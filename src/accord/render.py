@@ -21,9 +21,7 @@ import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -143,24 +141,11 @@ def is_web_url(value: str) -> bool:
 def csv_cell(value: Any) -> Any:
     """A value as a CSV cell; text a spreadsheet would run as a formula gets a leading `'` (OWASP)."""
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        return plain(value)
+        from .model import jsonable
+
+        return jsonable(value)
     text = cell_text(value)
     return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def plain(value: Any) -> Any:
-    """A value as json and csv carry it: dates as ISO text, decimals as exact text."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    return value
 
 
 def write(text: str) -> None:
@@ -174,7 +159,9 @@ def say(text: str) -> None:
 
 def json_text(data: Any) -> str:
     """Exact json, with the characters json leaves raw written as `\\u` escapes: same data, safe to print."""
-    text = json.dumps(plain(data), ensure_ascii=False, indent=2)
+    from .model import jsonable  # here, not at the top: `accord --help` loads no pydantic
+
+    text = json.dumps(jsonable(data), ensure_ascii=False, indent=2)
     return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
 
 
@@ -217,7 +204,9 @@ def csv_text(columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> str:
 
 def cell_text(value: Any, joiner: str = " ") -> str:
     """A value as the text of one table cell: nothing for None, a list joined."""
-    value = plain(value)
+    from .model import jsonable
+
+    value = jsonable(value)
     if value is None:
         return ""
     if isinstance(value, list):

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError, UsageError
+from .fsio import atomic_write
+from .history import field_key
 from .model import CLOSED_STATUSES, Article, Commitment, Event, Kind, Status, Target
-from .operations import field_key
 from .query import is_overdue
-from .storage import Store, atomic_write
+from .storage import Store
 from .tracking import as_known, figures, overview
+from .wording import show_value, what_changed
 
 STALE_AFTER_DAYS = 90
 UPCOMING_DAYS = 365
@@ -276,8 +278,6 @@ def _item_row(article: Article, commitment: Commitment, today: date) -> dict[str
 
 
 def _change_row(article: Article | None, event: Event, titles: dict[int, str]) -> dict[str, Any]:
-    from .operations import show_value, what_changed
-
     title = None
     if article is not None:
         item = next((c for c in article.commitments if c.id == event.id), article)

@@ -17,9 +17,9 @@ from datetime import date
 from pathlib import Path
 
 from . import merge
+from .changes import identify
 from .errors import UsageError
 from .importer import ImportSummary, import_statement
-from .operations import identify
 from .storage import Store
 from .vcs import Git
 

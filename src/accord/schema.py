@@ -16,8 +16,9 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
+from .fsio import atomic_write
 from .model import Article, Glossary, Record, Statement, Target
-from .storage import ARTICLES, GLOSSARY_FILE, STATEMENT_FILE, TARGETS, atomic_write
+from .storage import ARTICLES, GLOSSARY_FILE, STATEMENT_FILE, TARGETS
 
 SCHEMA_DIR = "schema"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

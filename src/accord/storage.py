@@ -14,11 +14,9 @@ change rewrites one file. Writes are atomic and serialised by one lock file.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,19 +25,22 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from . import settings, yamlio
+from . import yamlio
 from .cache import CACHE_DIR, ParseCache
-from .errors import ConflictError, DataError, LockTimeout, RecordsNotFound
-from .model import Article, Glossary, Record, Statement, Target, to_data
+from .errors import ConflictError, DataError, LockTimeout, NotFoundError, RecordsNotFound
+from .fsio import TMP_SUFFIX, fsync_folder, sync_folder, temporary
+from .model import MAX_TEXT, Article, Commitment, Glossary, Record, Statement, Target, to_data
+from .text import SLUG, checked_text
 
 STATEMENT_FILE = "statement.yaml"
 GLOSSARY_FILE = "glossary.yaml"
 ARTICLES = "articles"
 TARGETS = "targets"
 LOCK_FILE = ".accord.lock"
-TMP_SUFFIX = ".accord-tmp"
+DEFAULT_LOCK_TIMEOUT = 10.0
 JOURNAL_SUFFIX = ".accord-journal"
 _DIGEST = re.compile(r"[0-9a-f]{32}")
+_ID = re.compile(rf"{SLUG}(\.[0-9]+)?")
 
 M = TypeVar("M", bound=Record)
 
@@ -62,10 +63,8 @@ class Loaded(Generic[M]):
     raw: bytes
 
 
-def find_records(explicit: Path | None, start: Path | None = None, *, environment: bool = True) -> Path:
-    """`--dir`, else ACCORD_DIR (if `environment`), else the nearest `statement/` folder from `start` upward."""
-    if explicit is None and environment and os.environ.get("ACCORD_DIR"):
-        explicit = Path(os.environ["ACCORD_DIR"])
+def find_records(explicit: Path | None, start: Path | None = None) -> Path:
+    """`explicit`, else the nearest `statement/` folder from `start` (default: the working directory) upward."""
     if explicit is not None:
         if not (explicit / STATEMENT_FILE).is_file():
             raise RecordsNotFound(f"{explicit} holds no {STATEMENT_FILE}: not an accord records folder")
@@ -75,8 +74,7 @@ def find_records(explicit: Path | None, start: Path | None = None, *, environmen
         candidate = folder / "statement"
         if (candidate / STATEMENT_FILE).is_file():
             return candidate
-    hint = "; pass --dir or set ACCORD_DIR" if environment else ""
-    raise RecordsNotFound(f"no statement/ folder with a {STATEMENT_FILE} in {here} or above{hint}")
+    raise RecordsNotFound(f"no statement/ folder with a {STATEMENT_FILE} in {here} or above")
 
 
 def present(path: Path) -> bool:
@@ -126,10 +124,10 @@ def _from_cache(cache: ParseCache, article_id: str, raw: bytes, path: Path, hist
 class Store:
     """The records of one statement, on disk."""
 
-    def __init__(self, root: Path, lock_timeout: float | None = None):
+    def __init__(self, root: Path, lock_timeout: float = DEFAULT_LOCK_TIMEOUT):
         self.root = root
         self.notify: Callable[[str], None] = lambda message: None  # what a user should hear of, not an error
-        self.lock_timeout = lock_timeout  # None: $ACCORD_LOCK_TIMEOUT, else the default
+        self.lock_timeout = lock_timeout  # seconds to wait for another writer
 
     # -- paths -------------------------------------------------------------------------------
 
@@ -240,12 +238,11 @@ class Store:
     # -- writing -----------------------------------------------------------------------------
 
     @contextmanager
-    def lock(self, timeout: float | None = None) -> Iterator[None]:
+    def lock(self) -> Iterator[None]:
         """Serialise writers across processes; stale temporary files are removed once held."""
         from filelock import FileLock, Timeout
 
-        if timeout is None:
-            timeout = self.lock_timeout if self.lock_timeout is not None else settings.lock_timeout()
+        timeout = self.lock_timeout
         lock = FileLock(self.root / LOCK_FILE, timeout=timeout)
         try:
             lock.acquire()
@@ -298,6 +295,58 @@ class Store:
         return data
 
 
+# -- one record by its id -------------------------------------------------------------------
+
+
+@dataclass
+class Found:
+    """The file a record id lives in, loaded, and the record inside it."""
+
+    loaded: Loaded[Article] | Loaded[Target]
+    record_id: str
+
+    @property
+    def item(self) -> Article | Commitment | Target:
+        record = self.loaded.record
+        if isinstance(record, Article) and record.id != self.record_id:
+            return next(c for c in record.commitments if c.id == self.record_id)
+        return record
+
+
+def find(store: Store, record_id: str) -> Found:
+    """Read only the one file that `record_id` names: articles/4.yaml for `4` and `4.3`."""
+    record_id = checked_text(record_id, "the record id", MAX_TEXT).strip().lower()
+    article_id = record_id.rsplit(".", 1)[0]
+    if not _ID.fullmatch(record_id):  # never a path: `../x` or `4/5` name no record
+        raise NotFoundError(f"no record {record_id!r}; ids look like 4, 17a, 4.3 or trade")
+    if present(store.article_path(article_id)):
+        article = store.article(article_id)
+        if record_id != article_id and not any(c.id == record_id for c in article.record.commitments):
+            ids = ", ".join(c.id for c in article.record.commitments)
+            raise NotFoundError(f"article {article_id} has no commitment {record_id}; it has {ids}")
+        return Found(article, record_id)
+    if "." not in record_id and present(store.target_path(record_id)):
+        return Found(store.target(record_id), record_id)
+    raise NotFoundError(_unknown(store, record_id))
+
+
+def _unknown(store: Store, record_id: str) -> str:
+    import difflib
+
+    known = store.article_ids() + store.target_ids()
+    close = difflib.get_close_matches(record_id.rsplit(".", 1)[0], known, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return f"no record {record_id!r}{hint}"
+
+
+def all_records(store: Store, errors: list[DataError]) -> Iterator[tuple[Article | Target, Path]]:
+    """Every article and target that loads, with its file; a broken file is added to `errors`."""
+    for article in store.articles(errors):
+        yield article, store.article_path(article.id)
+    for target in store.targets(errors):
+        yield target, store.target_path(target.id)
+
+
 @dataclass(frozen=True)
 class Journal:
     """A record's previous bytes, kept beside it until the change written over them is final.
@@ -335,7 +384,7 @@ class Journal:
             os.replace(self.path, self.record)
         except OSError as exc:
             raise DataError(self.record, None, f"cannot put the previous version back: {exc.strerror}") from None
-        _fsync_folder(self.record.parent)
+        fsync_folder(self.record.parent)
 
 
 def replace_record(path: Path, data: bytes, previous: bytes) -> None:
@@ -347,7 +396,7 @@ def replace_record(path: Path, data: bytes, previous: bytes) -> None:
     """
     journal = Journal.of(path, data).path
     conflict = ConflictError(f"{path} changed while it was being updated; nothing written")
-    tmp = _temporary(path, data)
+    tmp = temporary(path, data)
     try:
         journal.unlink(missing_ok=True)
         linked = True
@@ -357,8 +406,8 @@ def replace_record(path: Path, data: bytes, previous: bytes) -> None:
             raise conflict from None
         except OSError:  # a filesystem without hard links: keep a copy instead
             linked = False
-            _temporary(path, previous, journal)
-        _sync_folder(path.parent)  # the journal is on disk before the record is replaced
+            temporary(path, previous, journal)
+        sync_folder(path.parent)  # the journal is on disk before the record is replaced
         if path.read_bytes() != previous or (linked and not path.samefile(journal)):
             raise conflict
         os.replace(tmp, path)
@@ -375,58 +424,4 @@ def replace_record(path: Path, data: bytes, previous: bytes) -> None:
         raise ConflictError(
             f"{path} was changed by another program while accord wrote it; that version is kept, nothing written"
         )
-    _fsync_folder(path.parent)
-
-
-def _temporary(path: Path, data: bytes, final: Path | None = None) -> str:
-    """`data` in a new file beside `path`, with `path`'s permissions, flushed to disk; renamed to `final` if given."""
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
-    except OSError as exc:
-        raise DataError(path, None, f"cannot write: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)  # mkstemp creates 0600; keep the file's own permissions
-        if final is not None:
-            os.replace(tmp, final)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise DataError(path, None, f"cannot write: {exc.strerror}; the file is unchanged") from None
-        raise
-    return tmp
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that readers see the old or the new file, never a mix."""
-    _temporary(path, data, path)
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable. Some filesystems cannot sync a folder (EINVAL): no error."""
-    try:
-        _sync_folder(folder)
-    except OSError as exc:
-        raise DataError(folder, None, f"the change is written but may not be on disk yet: {exc.strerror}") from None
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError as exc:
-        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
-            raise
+    fsync_folder(path.parent)

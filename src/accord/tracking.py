@@ -9,10 +9,10 @@ from decimal import Decimal, localcontext
 from typing import Any, TypeVar
 
 from .errors import DataError, UsageError
+from .history import field_key, primary_series, set_from_event
 from .model import CLOSED_STATUSES, Article, Commitment, Event, Target
-from .operations import field_key, find, primary_series, set_from_event
 from .progress import NO_DATA, Progress, compute
-from .storage import Store
+from .storage import Store, find
 
 Known = TypeVar("Known", Article, Target)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,10 +9,11 @@ from typing import TypeVar
 
 from . import yamlio
 from .errors import DataError
+from .history import current_value, field_key, latest_events
 from .model import ASKING_KINDS, BOTH_SIDES, Article, Commitment, Event, Status, Target, is_http_url
-from .operations import current_value, field_key, latest_events
 from .progress import figure_refusal, period_problem
 from .storage import STATEMENT_FILE, TARGETS, Loaded, RecordInvalid, Store
+from .text import ISO_DATE, clean_text, squash
 from .vcs import Git, GitUnusable, refuse_unmerged
 
 
@@ -55,7 +55,7 @@ def validate(store: Store) -> list[DataError]:
             report(("id",), f"id {article.id!r} does not match the file name {path.name}")
         if article.section not in sections:
             report(("section",), f"section {article.section} is not in {STATEMENT_FILE}")
-        if source_text is not None and _squash(article.text) not in source_text:
+        if source_text is not None and squash(article.text) not in source_text:
             report(("text",), "text differs from the source text")
         for index, commitment in enumerate(article.commitments):
             if not commitment.id.startswith(article.id + "."):
@@ -133,17 +133,11 @@ def _check_comments(loaded: Loaded[Article] | Loaded[Target], problems: list[Dat
         problems += [DataError(loaded.path, line, message) for line in yamlio.lost_comments(loaded.raw.decode("utf-8"))]
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def _source_text(store: Store, relative: str, problems: list[DataError]) -> str | None:
     """The source as the importer reads it (markup and zero-width characters out), whitespace squashed."""
-    from .importer import clean_text
-
     path = store.root / relative
     try:
-        return _squash(clean_text(path.read_text("utf-8")))
+        return squash(clean_text(path.read_text("utf-8")))
     except (OSError, UnicodeDecodeError):
         problems.append(DataError(store.root / STATEMENT_FILE, None, f"source file {relative} cannot be read"))
         return None
@@ -203,7 +197,7 @@ def _check_history(record: Article | Target, report: Reporter) -> None:
 
 
 def _is_iso_date(value: object) -> bool:
-    return isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
+    return isinstance(value, str) and ISO_DATE.fullmatch(value) is not None
 
 
 def _event_problem(record: Article | Target, event: Event, known: set[str]) -> str | None:

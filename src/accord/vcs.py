@@ -31,6 +31,14 @@ class GitUnusable(GitError):
     """The records are in a git work tree, but git cannot be used there (refused, or not installed)."""
 
 
+class CommitRefused(GitError):
+    """git would refuse the commit or get it wrong; nothing is written. The change could be written without a commit."""
+
+
+class AuthorRefused(CommitRefused):
+    """git would refuse or alter the author's name; nothing is written."""
+
+
 class UnmergedRecords(ConflictError):
     """git shows records with unresolved merge conflicts."""
 
@@ -171,36 +179,33 @@ class Git:
         entries = done.stdout.split("\0")
         kinds = {entry[:2] for entry in entries}
         if "# branch.head (detached)" in entries:
-            raise GitError(
+            raise CommitRefused(
                 f"no branch is checked out in {self.top} (HEAD is detached), so the commit would belong "
-                "to no branch: check one out (git switch BRANCH), or use --no-commit; nothing written"
+                "to no branch: check one out (git switch BRANCH); nothing written"
             )
         if "! " in kinds:
-            raise GitError(
+            raise CommitRefused(
                 f"{name} is ignored by git (see `git check-ignore -v {name}`), so accord cannot commit it: "
-                "stop ignoring it, or use --no-commit; nothing written"
+                "stop ignoring it; nothing written"
             )
         if "? " in kinds:
-            raise GitError(
-                f"{name} is not committed yet: commit the records first (git add, git commit), "
-                "or use --no-commit; nothing written"
+            raise CommitRefused(
+                f"{name} is not committed yet: commit the records first (git add, git commit); nothing written"
             )
         if kinds & {"1 ", "2 ", "u "}:
-            raise GitError(
-                f"{name} has changes that no commit holds (from --no-commit or an edit by hand), and accord "
-                f"will not commit them under your name: commit them (git commit {name}) or discard them "
-                f"(git restore --staged --worktree {name}), or use --no-commit; nothing written"
+            raise CommitRefused(
+                f"{name} has changes that no commit holds (written without a commit, or edited by hand), and "
+                f"accord will not commit them under your name: commit them (git commit {name}) or discard them "
+                f"(git restore --staged --worktree {name}); nothing written"
             )
         done = _run(["var", "GIT_AUTHOR_IDENT"], cwd=self.top, env=self._identity(author, email))
         if done.returncode != 0:
-            raise GitError(
-                f"git refuses the author {author!r}: {_last_line(done)}; give another name with --by; nothing written"
-            )
+            raise AuthorRefused(f"git refuses the author {author!r}: {_last_line(done)}; nothing written")
         recorded = done.stdout.rsplit(" <", 1)[0]
         if recorded != author:
-            raise GitError(
+            raise AuthorRefused(
                 f"git cannot record the author name {author!r} as given (it would record {recorded!r}): give a "
-                "name without <, >, line breaks or punctuation at either end, with --by; nothing written"
+                "name without <, >, line breaks or punctuation at either end; nothing written"
             )
         self.wait_for_index(time.monotonic() + timeout)
 

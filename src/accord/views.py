@@ -98,7 +98,9 @@ def show_lines(shown: Shown) -> list[str]:
 
 
 def _fields(pairs: list[tuple[str, Any]]) -> list[str]:
-    return [f"{label:<9}{_one(render.plain(value)) if value not in (None, []) else '-'}" for label, value in pairs]
+    from .model import jsonable
+
+    return [f"{label:<9}{_one(jsonable(value)) if value not in (None, []) else '-'}" for label, value in pairs]
 
 
 def _one(value: Any) -> str:
@@ -148,11 +150,13 @@ def _article_text(shown: Shown, article: Article) -> list[str]:
 
 
 def _target_text(target: Target) -> list[str]:
+    from .model import jsonable
+
     lines = [f"Target {target.id}  {_one(target.title)}", ""]
     lines += _fields(
         [
             ("kind", "yearly level" if target.kind == "level" else "cumulative amount"),
-            ("target", f"{render.plain(target.value)} {_one(target.unit)}"),
+            ("target", f"{jsonable(target.value)} {_one(target.unit)}"),
             ("source", target.source),
             ("baseline", target.baseline),
             ("deadline", target.deadline),
@@ -169,12 +173,12 @@ def _target_text(target: Target) -> list[str]:
             lines.append("  no measurement yet")
         for m in series.measurements:
             extra = f" ({_one(m.note)})" if m.note else ""
-            lines.append(f"  {_one(m.period):<11}{render.plain(m.value):>10}  {_one(m.source)}{extra}")
+            lines.append(f"  {_one(m.period):<11}{jsonable(m.value):>10}  {_one(m.source)}{extra}")
     return lines
 
 
 def _history_text(history: list[Event]) -> list[str]:
-    from .operations import describe
+    from .wording import describe
 
     if not history:
         return ["", "history: none"]
@@ -310,7 +314,7 @@ LOG_TABLE_COLUMNS = [
 
 
 def log_row(event: Event) -> dict[str, Any]:
-    from .operations import describe, what_changed
+    from .wording import describe, what_changed
 
     what = what_changed(event)
     return {
@@ -324,7 +328,7 @@ def log_row(event: Event) -> dict[str, Any]:
         "evidence": event.evidence,
         "on": event.on,
         "when": event.at.strftime("%Y-%m-%d %H:%M"),
-        "change": describe(event).split(" ", 1)[1],
+        "change": describe(event, with_id=False),
     }
 
 

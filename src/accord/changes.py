@@ -1,0 +1,312 @@
+"""What officers do to the records: set a status, add a note, edit, measure, correct a side, and take
+a change back.
+
+Each command appends events to one record's history and sets the record's fields from their
+latest events (history.py), in one transaction (transaction.py). Values come in typed, and a
+value a record cannot take is an InvalidValue in the records' own words.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from .errors import ConflictError, DataError, InvalidValue, NothingToDo
+from .history import (
+    apply,
+    current_value,
+    field_key,
+    latest_events,
+    measurement_of,
+    primary_series,
+    series_of,
+    value_on,
+)
+from .model import MAX_NAME, MAX_NOTE, MAX_TEXT, Commitment, Event, Status, Target, checked_amount, checked_url
+from .progress import period_problem, vet_figure
+from .storage import Found, Store, all_records, find
+from .text import as_tag, checked_text
+from .transaction import save, writing
+from .vcs import Git
+from .wording import commit_message, describe, show_value
+
+
+class Unset(Enum):
+    """The type of UNSET: an argument left out, where None would clear the field."""
+
+    UNSET = "UNSET"
+
+
+UNSET = Unset.UNSET
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    email: str | None
+
+
+def identify(name: str | None, store: Store, email: str | None = None) -> Actor:
+    """Who makes changes: `name`, else git's user.name for the records, else the login name.
+
+    The email is `email`, else git's user.email when the name is git's user.name.
+    """
+    git = Git.find(store.root)
+    git_name = git.config("user.name") if git else None
+    chosen = name if name is not None else git_name or getpass.getuser()
+    chosen = checked_text(chosen, "the actor's name", MAX_NAME).strip()
+    if email is None and git is not None and chosen == git_name:
+        email = git.config("user.email")
+    return Actor(chosen, email)
+
+
+@dataclass
+class Change:
+    """What a command did: the events it appended and whether git committed them."""
+
+    record_id: str
+    events: list[Event] = field(default_factory=list)
+    committed: bool = False
+    # Back-dated events that a later-dated change outranks, with the value that stays current.
+    outranked: list[tuple[Event, Any]] = field(default_factory=list)
+
+
+Draft = dict[str, Any]  # an event's fields but for who and when, which the write path adds
+
+
+def draft(record_id: str, **values: Any) -> Draft:
+    return {"id": record_id, **values}
+
+
+def _write(store: Store, found: Found, drafts: list[Draft], actor: Actor, git: Git | None) -> Change:
+    # One timestamp for all events of a command: together they are one change, undone together.
+    now = datetime.now(UTC)
+    events = [Event(at=now, by=actor.name, **d) for d in drafts]
+    change = Change(found.record_id, events)
+    if not events:
+        return change
+    updated = apply(found.loaded.record, events)
+    latest = latest_events(updated.history)
+    change.outranked = [
+        (e, current_value(updated, key)) for e in events if (key := field_key(e)) is not None and latest[key] != e
+    ]
+    change.committed = save(store, found.loaded, updated, git, commit_message(events), actor.name, actor.email)
+    return change
+
+
+def modify(store: Store, record_id: str, actor: Actor, git: Git | None, make: Callable[[Found], list[Draft]]) -> Change:
+    with writing(store, git):
+        found = find(store, record_id)
+        return _write(store, found, make(found), actor, git)
+
+
+def _extras(note: str | None, evidence: str | None, on: date | None = None) -> dict[str, Any]:
+    extras: dict[str, Any] = {}
+    if note is not None:
+        extras["note"] = checked_text(note, "the note", MAX_NOTE)
+    if evidence is not None:
+        extras["evidence"] = checked_url(evidence, "the evidence")
+    if on is not None:
+        if on > datetime.now(UTC).date():
+            raise InvalidValue(f"a change cannot have happened on {on.isoformat()}, which is in the future")
+        extras["on"] = on
+    return extras
+
+
+def set_status(
+    store: Store,
+    record_id: str,
+    status: Status,
+    actor: Actor,
+    git: Git | None,
+    note: str | None = None,
+    evidence: str | None = None,
+    on: date | None = None,
+) -> Change:
+    extras = _extras(note, evidence, on)
+
+    def make(found: Found) -> list[Draft]:
+        item = found.item
+        if isinstance(item, Target):
+            raise InvalidValue(f"{found.record_id} is a target: its progress is recorded as measurements")
+        # A change dated earlier changes from what the status was then.
+        old = value_on(found.loaded.record, (found.record_id, "status"), on) if on else item.status.value
+        # The same status again is recorded too: a re-assertion is the latest word in a merge.
+        return [draft(found.record_id, field="status", old=old, new=status.value, **extras)]
+
+    return modify(store, record_id, actor, git, make)
+
+
+def add_note(
+    store: Store, record_id: str, note: str, actor: Actor, git: Git | None, evidence: str | None = None
+) -> Change:
+    extras = _extras(note, evidence)
+    return modify(store, record_id, actor, git, lambda found: [draft(found.record_id, **extras)])
+
+
+def edit(
+    store: Store,
+    record_id: str,
+    actor: Actor,
+    git: Git | None,
+    owner: str | Unset | None = UNSET,
+    due: date | Unset | None = UNSET,
+    add_tags: Sequence[str] = (),
+    remove_tags: Sequence[str] = (),
+    note: str | None = None,
+) -> Change:
+    """Change the owner, due date or tags; None clears the owner or the due date, UNSET leaves it."""
+    if owner is UNSET and due is UNSET and not add_tags and not remove_tags:
+        raise InvalidValue("nothing to edit: give an owner, a due date or tags to add or remove")
+    new_owner = checked_text(owner, "the owner", MAX_NAME).strip() if isinstance(owner, str) else None
+    adding = [as_tag(checked_text(t, "a tag", MAX_TEXT)) for t in add_tags]
+    removing = [as_tag(checked_text(t, "a tag", MAX_TEXT)) for t in remove_tags]
+    extras = _extras(note, None)
+
+    def make(found: Found) -> list[Draft]:
+        item = found.item
+        if isinstance(item, Target):
+            raise InvalidValue(f"{found.record_id} is a target; change its file by hand and commit it")
+        # A field given its current value again is recorded too: a re-assertion is the latest word in a merge.
+        events = []
+        if owner is not UNSET:
+            events.append(draft(found.record_id, field="owner", old=item.owner, new=new_owner, **extras))
+        if due is not UNSET:
+            old_due = item.due.isoformat() if item.due else None
+            new_due = due.isoformat() if due is not None else None
+            events.append(draft(found.record_id, field="due", old=old_due, new=new_due, **extras))
+        if adding or removing:
+            missing = [t for t in removing if t not in item.tags]
+            if missing:
+                raise InvalidValue(f"{found.record_id} has no tag {', '.join(missing)}")
+            tags = [t for t in item.tags if t not in removing]
+            for tag in adding:  # the same tag twice is added once
+                if tag not in tags:
+                    tags.append(tag)
+            events.append(draft(found.record_id, field="tags", old=list(item.tags), new=tags, **extras))
+        return events
+
+    return modify(store, record_id, actor, git, make)
+
+
+def measure(
+    store: Store,
+    target_id: str,
+    value: Decimal,
+    period: str,
+    source: str,
+    actor: Actor,
+    git: Git | None,
+    series: str | None = None,
+    note: str | None = None,
+    force: bool = False,
+    before_baseline: bool = False,
+    dry_run: bool = False,
+) -> Change:
+    """Record a target's figure for `period` in `series` (default: the primary one); the same period
+    again corrects it. A figure that is likely a slip needs `force`; a new one before the baseline,
+    `before_baseline`; with `dry_run` the change is checked and returned, not written."""
+    amount = checked_amount(value, "the measurement")
+    source_text = checked_text(source, "the source", MAX_TEXT).strip()
+    extras = _extras(note, None)
+
+    def make(found: Found) -> list[Draft]:
+        target = found.item
+        if not isinstance(target, Target):
+            raise InvalidValue(f"{found.record_id} is not a target; only a target's figures are measured")
+        problem = period_problem(target, period)
+        if problem:
+            raise InvalidValue(problem)
+        if target.kind == "cumulative" and amount < 0:
+            raise InvalidValue(f"target {target.id} is a cumulative amount: a measurement may not be negative")
+        name = series or primary_series(target).name
+        vet_figure(target, series_of(target, name), period, amount, datetime.now(UTC).date(), force, before_baseline)
+        old = measurement_of(target, name, period)  # the same figure again is a re-assertion, recorded too
+        previous = {"old": old.value, "old_source": old.source} if old else {}
+        return [
+            draft(target.id, field="measurement", series=name, period=period, new=amount, source=source_text)
+            | previous
+            | extras
+        ]
+
+    if dry_run:
+        found = find(store, target_id)
+        return Change(found.record_id, [Event(at=datetime.now(UTC), by=actor.name, **d) for d in make(found)])
+    return modify(store, target_id, actor, git, make)
+
+
+def set_side(
+    store: Store, commitment_id: str, side: str, actor: Actor, git: Git | None, note: str | None = None
+) -> Change:
+    """Say which side carries a commitment: `both`, or one of the statement's sides. An import
+    cannot know it, so it drafts every commitment as `both`."""
+    new = store.statement().side_named(checked_text(side, "the side", MAX_TEXT))
+    extras = _extras(note, None)
+
+    def make(found: Found) -> list[Draft]:
+        item = found.item
+        if not isinstance(item, Commitment):
+            raise InvalidValue(f"{found.record_id} is not a commitment: only a commitment has a side")
+        if item.asked_by is not None and new == item.asked_by:
+            raise InvalidValue(
+                f"{found.record_id} is {item.kind.value} by {item.asked_by}: its side is the side asked, not {new}"
+            )
+        return [draft(found.record_id, field="side", old=item.side, new=new, **extras)]
+
+    return modify(store, commitment_id, actor, git, make)
+
+
+# -- undo ----------------------------------------------------------------------------------
+
+
+def undo(store: Store, actor: Actor, git: Git | None) -> Change:
+    """Take back `actor`'s latest change not yet taken back, by appending events that reverse it."""
+    with writing(store, git):
+        last = _last_change_by(store, actor.name)
+        if last is None:
+            raise NothingToDo(f"{actor.name} has no change to undo")
+        found = find(store, last.id)
+        change = [e for e in found.loaded.record.history if e.at == last.at and e.by == actor.name and not e.undoes]
+        return _write(store, found, [_reverse(found, event) for event in change], actor, git)
+
+
+def _last_change_by(store: Store, name: str) -> Event | None:
+    last: Event | None = None
+    errors: list[DataError] = []
+    for record, _ in all_records(store, errors):
+        undone = {e.undoes for e in record.history if e.undoes is not None}
+        mine = [e for e in record.history if e.by == name and e.undoes is None and e.at not in undone]
+        for event in mine:
+            if last is None or event.at > last.at:
+                last = event
+    if errors:
+        raise errors[0]
+    return last
+
+
+def _reverse(found: Found, event: Event) -> Draft:
+    note = f"undo of the change of {event.at.strftime('%Y-%m-%d %H:%M:%S')} UTC"
+    key = field_key(event)
+    if key is None:
+        return draft(event.id, undoes=event.at, note=note)
+    # The reversal takes the undone event's place in time: right after it on the day it is dated,
+    # or now. If the field no longer holds what the event set there, someone has had a newer word.
+    record = found.loaded.record
+    there = value_on(record, key, event.on) if event.on is not None else current_value(record, key)
+    if there != event.new:
+        later = [e for e in record.history if field_key(e) == key and e.effective() > event.effective()]
+        by = max(later, key=Event.effective).by if later else "someone"
+        raise ConflictError(f"{describe(event)} was since changed to {show_value(there)} by {by}; nothing undone")
+    values: dict[str, Any] = {"field": event.field, "old": event.new, "new": event.old, "undoes": event.at}
+    if event.on is not None:
+        values["on"] = event.on
+    if event.field == "measurement":
+        values.update(series=event.series, period=event.period)
+        if event.old is not None:
+            values.update(source=event.old_source, old_source=event.source)
+    return draft(event.id, note=note, **values)

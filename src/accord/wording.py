@@ -1,0 +1,49 @@
+"""Changes in words, the same everywhere: on the terminal, in the log, the report and commit messages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .model import Event
+
+
+def describe(event: Event, with_id: bool = True) -> str:
+    """One line: `4.3 status: not_started -> in_progress`; without the id, `status: not_started -> in_progress`."""
+    if event.field is None:
+        what = "note withdrawn" if event.undoes is not None else "note"
+        return f"{event.id}: {what}" if with_id else what
+    what = f"{event.series} {event.period}" if event.field == "measurement" else event.field
+    if with_id:
+        what = f"{event.id} {what}"
+    if event.old == event.new and event.old_source == event.source:
+        return f"{what}: {show_value(event.new)} (re-asserted)"
+    return f"{what}: {show_value(event.old)} -> {show_value(event.new)}"
+
+
+def what_changed(event: Event) -> str:
+    """The kind of change, for lists of events: `status`, `measurement korea 2026`, `note`, `undo`."""
+    if event.field == "measurement":
+        return f"measurement {event.series} {event.period}"
+    return event.field or ("undo" if event.undoes else "note")
+
+
+def show_value(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, Decimal):
+        return format(value, "f")  # 1000, never 1E+3
+    if isinstance(value, list):
+        return "[" + ", ".join(value) + "]"
+    return str(value)
+
+
+def commit_message(events: list[Event]) -> str:
+    if len(events) == 1:
+        head = describe(events[0])
+    else:
+        head = f"{events[0].id}: " + "; ".join(describe(e, with_id=False) for e in events)
+    if events[0].undoes is not None:
+        head = f"undo {head}"
+    body = [line for e in events for line in (e.note, e.evidence) if line]
+    return "\n\n".join([head, "\n".join(body)]) if body else head
