@@ -228,10 +228,17 @@ class Tracker:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def articles(self, *, history: bool = False) -> list[Article]:
-        """Every article in reading order; with `history`, each with its events."""
+    def articles(self, *, history: bool = False, filters: Filters | None = None) -> list[Article]:
+        """The articles that pass `filters` (all of them without) in reading order; with `history`,
+        each with its events."""
+        from .query import select
+
+        chosen = self._filters(filters)
         with self._reading() as errors:
-            return list(self._store.articles(errors, history=history))
+            found = self._store.articles(errors, history=history)
+            if filters is None:
+                return list(found)
+            return [row.article for row in select(found, chosen, articles_only=True)]
 
     def targets(self) -> list[Target]:
         """Every numeric target, with its series and history."""
@@ -392,10 +399,15 @@ class Tracker:
         source: str,
         series: str | None = None,
         note: str | None = None,
+        force: bool = False,
+        before_baseline: bool = False,
+        dry_run: bool = False,
     ) -> Change:
         """Record a target's figure for a period (a year for a yearly target, an ISO date for a
         cumulative one) in a series (default: the primary one). The same period again is a
-        correction. A float is refused with TypeError: it is not the exact figure."""
+        correction. A float is refused with TypeError: it is not the exact figure. A figure over
+        twice the goal or one that moves over half needs `force`; a new one of a period before the
+        baseline, `before_baseline`; with `dry_run` the change is checked and returned, not written."""
         if not self._names_target(_text(target_id, "the target id")):
             find(self._store, target_id)  # NotFoundError for an id that names no record at all
             raise InvalidValue(f"{target_id.strip().lower()} is not a target; Tracker.targets() lists the targets")
@@ -405,20 +417,37 @@ class Tracker:
         if series is not None:
             _text(series, "the series")
         _extras(note, None)
+        for name, flag in (("force", force), ("before_baseline", before_baseline), ("dry_run", dry_run)):
+            _flag(flag, name)
         return changes.measure(
-            self._store, target_id, amount, period, source, self.actor, self._committer(), series, note
-        )
+            self._store, target_id, amount, period, source, self.actor, self._committer(), series, note,
+            force=force, before_baseline=before_baseline, dry_run=dry_run,
+        )  # fmt: skip
+
+    def set_side(self, commitment_id: str, side: str, *, note: str | None = None) -> Change:
+        """Say which side carries a commitment: `both` or one of the statement's sides (any case).
+        An import cannot tell, so it drafts every commitment as `both`."""
+        _text(commitment_id, "the commitment id")
+        _text(side, "the side")
+        _extras(note, None)
+        return changes.set_side(self._store, commitment_id, side, self.actor, self._committer(), note)
 
     # -- figures -----------------------------------------------------------------------------
 
-    def progress(self, today: date | None = None) -> Overview:
-        """Every target's progress and the dated commitments still open, as of `today` (default:
-        the tracker's)."""
+    def progress(self, today: date | None = None, *, target: str | None = None, series: str | None = None) -> Overview:
+        """Every target's progress and the dated commitments still open (or one `target`'s
+        progress), in `series` instead of the primary one, on `today` (default: the tracker's).
+        A day given here or to `open` is seen as known at its end: what was recorded later is
+        left out, as `accord progress --today` leaves it out."""
         from . import tracking
 
-        as_of = _day(today, "today") if today is not None else self.today
+        given = _day(today, "today") if today is not None else self._today
+        if target is not None:
+            _text(target, "the target id")
+        if series is not None:
+            _text(series, "the series")
         with self._reading() as errors:
-            return tracking.overview(self._store, as_of, None, None, errors)
+            return tracking.overview(self._store, given or self.today, target, series, errors, as_of=given is not None)
 
     def report(self, *, today: date | None = None, since: date | None = None, week: str | None = None) -> Report:
         """The weekly report: by default over the seven days up to `today` (default: the tracker's);
@@ -435,6 +464,8 @@ class Tracker:
         try:
             period = reporting.period_for(as_of, since, week)
         except UsageError:
+            if week is None:  # a period that reaches out of the calendar: its own message says so
+                raise
             raise InvalidValue(f"week {week!r} is not an ISO week such as 2026-W47") from None
         return reporting.build(self._store, as_of, period)
 

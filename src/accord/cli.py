@@ -32,10 +32,8 @@ if TYPE_CHECKING:
     from datetime import date
 
     from .api import Tracker
-    from .changes import Actor, Change
+    from .changes import Change
     from .importer import ImportSummary
-    from .storage import Store
-    from .vcs import Git
 
 
 class _Group(TyperGroup):
@@ -235,12 +233,6 @@ def _records(directory: Path | None) -> Path:
         raise RecordsNotFound(f"{exc}; pass --dir or set ACCORD_DIR") from None
 
 
-def _store(directory: Path | None) -> Store:
-    from .storage import Store
-
-    return Store(_records(directory))
-
-
 def _open(directory: Path | None, by: str | None = None, no_commit: bool = False, *, writes: bool = False) -> Tracker:
     """The records as the command line and the environment name them: the one place where `--dir`,
     `--by` and `--no-commit` meet ACCORD_DIR, ACCORD_USER, ACCORD_EMAIL, ACCORD_COMMIT and
@@ -259,26 +251,6 @@ def _open(directory: Path | None, by: str | None = None, no_commit: bool = False
         lock_timeout=settings.lock_timeout(),
         notify=_note,
     )
-
-
-def _filters(
-    store: Store,
-    status: list[str] | None,
-    section: list[int] | None,
-    side: list[str] | None,
-    owner: str | None,
-    tag: list[str] | None,
-    due_before: str | None,
-    overdue: bool,
-    kind: list[str] | None = None,
-) -> Any:
-    from dataclasses import replace
-
-    from . import inputs
-
-    chosen = _query(status, section, side, owner, tag, due_before, overdue, kind)
-    sides = frozenset(inputs.side(s, store.statement()) for s in chosen.sides)
-    return replace(chosen, sides=sides, overdue=False, overdue_on=inputs.today() if overdue else None)
 
 
 def _query(
@@ -339,21 +311,21 @@ def list_(
 ) -> None:
     """List commitments (or articles), filtered."""
     from . import render, views
-    from .errors import DataError
-    from .query import select
 
-    store = _store(directory)
-    filters = _filters(store, status, section, side, owner, tag, due_before, overdue, kind)
-    errors: list[DataError] = []
-    rows = [views.list_row(row) for row in select(store.articles(errors, history=False), filters, articles)]
+    tracker = _open(directory)
+    filters = _query(status, section, side, owner, tag, due_before, overdue, kind)
+    if articles:
+        rows = [views.list_row(article, article) for article in tracker.articles(filters=filters)]
+    else:
+        rows = [views.list_row(row.article, row.commitment) for row in tracker.commitments(filters)]
     columns = views.LIST_TABLE_COLUMNS if fmt == "table" else views.LIST_COLUMNS
     with render.paged(_pager(no_pager) if fmt == "table" else None):
         if rows or fmt != "table":
             render.emit_rows(columns, rows, fmt)
         if fmt == "table":
             render.say(views.matched(len(rows), "article" if articles else "commitment"))
-    render.problems(errors)
-    if errors:
+    render.problems(tracker.skipped)
+    if tracker.skipped:
         _exit(EXIT_ERROR)
 
 
@@ -452,15 +424,13 @@ def stats(
 ) -> None:
     """Count commitments by status (or by kind), per section and in total."""
     from . import render, views
-    from .errors import DataError
 
-    store = _store(directory)
-    errors: list[DataError] = []
-    columns, rows = views.stats_rows(store.statement(), store.articles(errors, history=False), by)
+    tracker = _open(directory)
+    columns, rows = views.stats_rows(tracker.statement, tracker.articles(), by)
     with render.paged(_pager(no_pager) if fmt == "table" else None):
         render.emit_rows(columns, rows, fmt, title=f"Commitments by {by}")
-    render.problems(errors)
-    if errors:
+    render.problems(tracker.skipped)
+    if tracker.skipped:
         _exit(EXIT_ERROR)
 
 
@@ -526,20 +496,6 @@ def _say_imported(folder: Path, summary: ImportSummary) -> None:
 
 
 # -- changing --------------------------------------------------------------------------------
-
-
-def _writer(directory: Path | None, by: str | None, no_commit: bool) -> tuple[Store, Actor, Git | None]:
-    """The records, who changes them (--by, else ACCORD_USER, else git's user.name, else the login name)
-    and the work tree to commit in (none with --no-commit or ACCORD_COMMIT=0)."""
-    from . import inputs, settings
-    from .changes import identify
-    from .storage import Store
-    from .transaction import committer
-
-    store = Store(_records(directory), settings.lock_timeout())
-    store.notify = _note
-    actor = identify(inputs.text(by, "--by") if by is not None else settings.user(), store, settings.email())
-    return store, actor, committer(store, not no_commit and settings.commit_wanted())
 
 
 def _given(value: str | None, option: str) -> str | None:
@@ -709,14 +665,13 @@ def measure(
 ) -> None:
     """Record a measurement of a target; the same period again is a correction."""
     from . import inputs
-    from .changes import measure as run_measure
     from .wording import describe
 
+    tracker = _open(directory, by, no_commit, writes=True)
     amount, source, note = inputs.amount(value), inputs.text(source, "--source"), _given(note, "--note")
-    store, actor, git = _writer(directory, by, no_commit)
-    change = run_measure(
-        store, target, amount, period, source, actor, git, series=series, note=note, force=force,
-        before_baseline=before_baseline, dry_run=dry_run,
+    change = tracker.measure(
+        inputs.text(target, "TARGET"), amount, period=inputs.text(period, "--period"), source=source,
+        series=_given(series, "--series"), note=note, force=force, before_baseline=before_baseline, dry_run=dry_run,
     )  # fmt: skip
     if dry_run:
         render.say("".join(f"would record {describe(e)} (source: {e.source})\n" for e in change.events))
@@ -738,17 +693,16 @@ def progress(
 ) -> None:
     """Are we on track? Each target's latest value, pace, projection and verdict."""
     from . import inputs, render, views
-    from .errors import DataError
-    from .tracking import overview
 
-    store = _store(directory)
-    as_of = inputs.iso_date(today, "--today") if today else inputs.today()
-    errors: list[DataError] = []
-    result = overview(store, as_of, target, series, errors, as_of=today is not None)
+    tracker = _open(directory)
+    day = inputs.iso_date(today, "--today") if today else None
+    result = tracker.progress(
+        day, target=inputs.text(target, "TARGET") if target is not None else None, series=_given(series, "--series")
+    )
     with render.paged(_pager(no_pager) if fmt == "table" else None):
         views.progress(result, fmt)
-    render.problems(errors)
-    if errors:
+    render.problems(tracker.skipped)
+    if tracker.skipped:
         _exit(EXIT_ERROR)
 
 
@@ -774,15 +728,16 @@ def report(
     """The weekly progress report, by default over the last seven days. Exit 2 if a record could not be read."""
     from . import inputs
     from .publishers import PUBLISHERS
-    from .report import build, period_for, write_file
+    from .report import write_file
 
-    store = _store(directory)
+    tracker = _open(directory)
     as_of = inputs.iso_date(today, "--today") if today else inputs.today()
     if week_value is not None and not week:
         week = True
     start = inputs.since(since, as_of) if since else None
-    period = period_for(as_of, start, (week_value or "current") if week else None)
-    built = build(store, as_of, period)
+    built = tracker.report(
+        today=as_of, since=start, week=inputs.text(week_value or "current", "--week") if week else None
+    )
     text = "".join(PUBLISHERS[fmt]().lines(built))
     if output is None or str(output) == "-":
         sys.stdout.write(text)
@@ -827,7 +782,7 @@ def merge_install(directory: DirOption = None) -> None:
     """Set this clone up: .gitattributes lines for the records and the git config that names the driver."""
     from .merge import install, missing_driver
 
-    root = _store(directory).root
+    root = _records(directory)
     for line in install(root):
         render.say(line + "\n")
     warning = missing_driver(root)
@@ -917,7 +872,7 @@ def schema(
     """Write the JSON Schema of each record kind, for editors that check YAML as it is typed."""
     from . import schema as schemas
 
-    folder = output if output is not None else _store(directory).root / schemas.SCHEMA_DIR
+    folder = output if output is not None else _records(directory) / schemas.SCHEMA_DIR
     for path in schemas.write(folder):
         render.say(f"wrote {render.visible(str(path))}\n")
 
@@ -933,12 +888,11 @@ def export(
 ) -> None:
     """One flat row per commitment, for spreadsheets: csv, xlsx (needs accord[xlsx]) or json."""
     from . import export as exporting
-    from .errors import DataError, UsageError
+    from .errors import UsageError
     from .report import write_file
 
-    store = _store(directory)
-    errors: list[DataError] = []
-    rows = exporting.rows(store, errors)
+    tracker = _open(directory)
+    rows = exporting.rows(tracker.statement, tracker.articles(history=True))
     data = exporting.encode(rows, fmt, bom=bom)
     if output is None or str(output) == "-":
         if fmt == "xlsx":
@@ -947,8 +901,8 @@ def export(
     else:
         write_file(output, data)
         sys.stderr.write(f"wrote {render.visible(str(output))}\n")
-    render.problems(errors)
-    if errors:
+    render.problems(tracker.skipped)
+    if tracker.skipped:
         _exit(EXIT_ERROR)
 
 
@@ -963,11 +917,10 @@ def side(
 ) -> None:
     """Say which side carries a commitment (an import drafts every one as both)."""
     from . import inputs
-    from .changes import set_side
 
+    tracker = _open(directory, by, no_commit, writes=True)
     value, note = inputs.text(value, "SIDE"), _given(note, "--note")
-    store, actor, git = _writer(directory, by, no_commit)
-    _report_change(set_side(store, commitment_id, value, actor, git, note))
+    _report_change(tracker.set_side(inputs.text(commitment_id, "ID"), value, note=note))
 
 
 def main() -> None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from . import render
-from .errors import DataError, UsageError
-from .model import Article, Commitment, Event
+from .errors import UsageError
+from .model import Article, Commitment, Event, Statement
 from .render import Column
-from .storage import Store
 
 COLUMNS = [
     Column("article", "article"),
@@ -39,11 +39,12 @@ DATE_COLUMNS = frozenset({"due", "last_change"})
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def rows(store: Store, errors: list[DataError]) -> list[dict[str, Any]]:
-    titles = {section.number: section.title for section in store.statement().sections}
+def rows(statement: Statement, articles: Iterable[Article]) -> list[dict[str, Any]]:
+    """One row per commitment; `articles` with their history, which dates each one's last change."""
+    titles = {section.number: section.title for section in statement.sections}
     return [
         _row(article, commitment, titles.get(article.section))
-        for article in store.articles(errors)
+        for article in articles
         for commitment in article.commitments
     ]
 

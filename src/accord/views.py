@@ -13,7 +13,6 @@ from .render import Column
 if TYPE_CHECKING:
     from .api import SearchHit, Shown, TargetHit
     from .model import Article, Commitment, Event, Statement, Target
-    from .query import Row
     from .tracking import Overview
 
 LIST_COLUMNS = [
@@ -34,8 +33,8 @@ LIST_COLUMNS = [
 LIST_TABLE_COLUMNS = [c for c in LIST_COLUMNS if c.key not in ("section", "tags", "asked_by")]
 
 
-def list_row(row: Row) -> dict[str, Any]:
-    item = row.item
+def list_row(article: Article, item: Article | Commitment) -> dict[str, Any]:
+    """One line of `list`: a commitment (or an article itself) with the article it belongs to."""
     return {
         "id": item.id,
         "status": item.status,
@@ -44,7 +43,7 @@ def list_row(row: Row) -> dict[str, Any]:
         "asked_by": getattr(item, "asked_by", None),
         "due": item.due,
         "owner": item.owner,
-        "section": row.article.section,
+        "section": article.section,
         "tags": list(item.tags),
         "title": item.title,
     }
