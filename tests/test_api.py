@@ -20,7 +20,7 @@ import pytest
 from filelock import FileLock
 
 import accord
-from accord import Filters, Status
+from accord import Filters, InvalidValue, Status, UsageError
 from conftest import REPO, Accord, git, run_accord
 from helpers import assert_untouched, history, parse_json, snapshot, succeeded
 from support import commitments, read_yaml
@@ -377,3 +377,21 @@ def test_the_api_and_the_cli_read_the_same_log(records: Path, accord: Accord) ->
     cli = json.loads(succeeded(accord("log", "4", "--format", "json")))
     assert [(row["id"], row["note"]) for row in cli] == [(i, n) for i, n, _ in logged]
     assert tracker.log(by="officer one") == tracker.log() and tracker.log(by="nobody") == []
+
+
+def test_articles_a_guarded_figure_and_a_side_work_as_on_the_command_line(records: Path, accord: Accord) -> None:
+    tracker = accord_open(records)
+    listed = succeeded(accord("list", "--articles", "--section", "4", "--format", "ids")).split()
+    assert [a.id for a in tracker.articles(filters=Filters(sections=frozenset({4})))] == listed != []
+    # A figure over twice the goal is a likely slip: refused, then checked without being written.
+    before = snapshot(records)
+    with pytest.raises(UsageError, match="force"):
+        tracker.measure("trade", 400, period="2026", source="a slip")
+    checked = tracker.measure("trade", 400, period="2026", source="a slip", force=True, dry_run=True)
+    assert [(e.period, e.new) for e in checked.events] == [("2026", Decimal(400))] and not checked.committed
+    assert_untouched(records, before)
+    change = tracker.set_side("4.5", "Korea", note="Korea's own target")
+    assert [(e.field, e.old, e.new, e.note) for e in change.events] == [("side", "both", "korea", "Korea's own target")]
+    assert "4.5" in succeeded(accord("list", "--side", "korea", "--format", "ids")).split()
+    with pytest.raises(InvalidValue, match="only a commitment has a side"):
+        tracker.set_side("4", "korea")

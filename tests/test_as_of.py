@@ -7,11 +7,15 @@ The changes are recorded on several days by setting the clock accord stamps even
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+import accord as library
 from accord import changes
+from accord.tracking import figures
 from conftest import Accord
 from test_changes import clock
 
@@ -116,3 +120,21 @@ def test_a_change_back_dated_before_the_period_moves_the_counts_it_is_listed_in(
     assert week["moved"]["completed"] == 1 and week["moved"]["not_started"] == -1
     md = accord("report", "--today", "2026-11-27").stdout
     assert "2025-12-20 (recorded 2026-11-25 09:00 UTC)" in md
+
+
+def test_a_script_sees_progress_on_a_past_day_as_the_command_line_does(
+    records: Path, accord: Accord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record(accord, monkeypatch, "2026-11-30")
+    for day in ("2026-11-03", "2026-11-10", "2026-11-20"):
+        shown = json.loads(accord("progress", "--today", day, "--format", "json").stdout)
+        wanted = [(t["target"], t["latest"], t["source"], t["verdict"]) for t in shown["targets"]]
+        upcoming = [d["id"] for d in shown["upcoming"]]
+        as_of = date.fromisoformat(day)
+        for overview in (library.open(records).progress(as_of), library.open(records, today=as_of).progress()):
+            got = json.loads(json.dumps([figures(p) for p in overview.targets], default=str))
+            assert [(f["target"], f["latest"], f["source"], f["verdict"]) for f in got] == wanted, day
+            assert [d.commitment.id for d in overview.deadlines] == upcoming
+    # The 10th knows the preliminary figure only, whichever face asks.
+    trade = library.open(records).progress(date(2026, 11, 10), target="trade").targets
+    assert [(p.latest.value, p.latest.source) for p in trade if p.latest] == [(Decimal("96.1"), "KITA preliminary")]

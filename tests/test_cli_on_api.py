@@ -7,6 +7,7 @@ import ast
 import subprocess
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from accord import api
 from accord.api import UNSET
 from accord.errors import AccordError
 from accord.model import Status
+from accord.query import Filters
 from conftest import REPO, Accord
 from helpers import assert_refused, assert_untouched, snapshot, succeeded
 
@@ -79,6 +81,76 @@ THROUGH_THE_API = [
         ["log", "4", "--since", "2026-01-01"], "log", (("4",), {"since": date(2026, 1, 1), "by": None}), id="log"
     ),
     pytest.param(["validate"], "validate", ((), {}), id="validate"),
+    pytest.param(
+        ["list", "--status", "Stalled", "--tag", "Trade", "--overdue"],
+        "commitments",
+        ((Filters(statuses=frozenset({Status.STALLED}), tags=frozenset({"trade"}), overdue=True),), {}),
+        id="list",
+    ),
+    pytest.param(
+        ["list", "--articles", "--section", "4", "--format", "ids"],
+        "articles",
+        ((), {"filters": Filters(sections=frozenset({4}))}),
+        id="list-articles",
+    ),
+    pytest.param(["stats", "--by", "kind"], "articles", ((), {}), id="stats"),
+    pytest.param(
+        ["progress", "trade", "--series", "korea", "--today", "2026-11-20"],
+        "progress",
+        ((date(2026, 11, 20),), {"target": "trade", "series": "korea"}),
+        id="progress",
+    ),
+    pytest.param(["progress"], "progress", ((None,), {"target": None, "series": None}), id="progress-today"),
+    pytest.param(
+        ["report", "--week", "2026-W47", "--today", "2026-11-29"],
+        "report",
+        ((), {"today": date(2026, 11, 29), "since": None, "week": "2026-W47"}),
+        id="report",
+    ),
+    pytest.param(
+        ["report", "--since", "2026-11-01", "--today", "2026-11-29"],
+        "report",
+        ((), {"today": date(2026, 11, 29), "since": date(2026, 11, 1), "week": None}),
+        id="report-since",
+    ),
+    pytest.param(
+        [
+            "measure",
+            "trade",
+            "1E+2",
+            "--period",
+            "2026",
+            "--source",
+            "KITA",
+            "--series",
+            "korea",
+            "--force",
+            "--before-baseline",
+            "--dry-run",
+            "--no-commit",
+        ],
+        "measure",
+        (
+            ("trade", Decimal("100")),
+            {
+                "period": "2026",
+                "source": "KITA",
+                "series": "korea",
+                "note": None,
+                "force": True,
+                "before_baseline": True,
+                "dry_run": True,
+            },
+        ),
+        id="measure",
+    ),
+    pytest.param(
+        ["side", "4.5", "Korea", "--note", "Korea's own target", "--no-commit"],
+        "set_side",
+        (("4.5", "Korea"), {"note": "Korea's own target"}),
+        id="side",
+    ),
+    pytest.param(["export", "--format", "json"], "articles", ((), {"history": True}), id="export"),
 ]
 
 
