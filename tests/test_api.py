@@ -161,7 +161,7 @@ REFUSED: list[tuple[str, Call, type[Exception], str]] = [
     ("status of a target", lambda t: t.set_status("Trade", Status.STALLED), accord.InvalidValue, "measure()"),
     ("owner of a target", lambda t: t.edit("trade", owner="Trade desk"), accord.InvalidValue, "measure()"),
     ("measure an article", lambda t: t.measure("4", 1, period="2026", source="s"), accord.InvalidValue, "not a target"),
-    ("measure 4.5", lambda t: t.measure("4.5", 1, period="2026", source="s"), accord.InvalidValue, "targets()"),
+    ("measure 4.5", lambda t: t.measure("4.5", 1, period="2026", source="s"), accord.InvalidValue, "the targets: edcf"),
     ("measure nothing", lambda t: t.measure("tarde", 1, period="2026", source="s"), accord.NotFoundError, "trade"),
     ("unknown commitment", lambda t: t.set_status("4.99", Status.STALLED), accord.NotFoundError, "4.99"),
     ("id that is a path", lambda t: t.note("../statement", "x"), accord.NotFoundError, "no record"),

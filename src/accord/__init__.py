@@ -31,6 +31,7 @@ _EXPORTS = {
             "AccordError",
             "UsageError",
             "InvalidValue",
+            "DoubtfulFigure",
             "NotFoundError",
             "RecordsNotFound",
             "DataError",
@@ -61,6 +62,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ below impor
     from .errors import AccordError as AccordError
     from .errors import ConflictError as ConflictError
     from .errors import DataError as DataError
+    from .errors import DoubtfulFigure as DoubtfulFigure
     from .errors import GitError as GitError
     from .errors import InvalidValue as InvalidValue
     from .errors import LockTimeout as LockTimeout

@@ -410,7 +410,8 @@ class Tracker:
         baseline, `before_baseline`; with `dry_run` the change is checked and returned, not written."""
         if not self._names_target(_text(target_id, "the target id")):
             find(self._store, target_id)  # NotFoundError for an id that names no record at all
-            raise InvalidValue(f"{target_id.strip().lower()} is not a target; Tracker.targets() lists the targets")
+            targets = ", ".join(self._store.target_ids())
+            raise InvalidValue(f"{target_id.strip().lower()} is not a target; the targets: {targets}")
         amount = _amount(value)
         _text(period, "the period")
         _text(source, "the source")

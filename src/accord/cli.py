@@ -89,9 +89,12 @@ def _error(message: str, hint: str = "") -> None:
 
 
 def _option_hint(exc: AccordError) -> str:
-    """The option that gets round a refused commit; the core's messages name no option."""
+    """The option that gets round a refusal; the core's messages name no option."""
+    from .errors import DoubtfulFigure
     from .vcs import AuthorRefused, CommitRefused, GitUnusable
 
+    if isinstance(exc, DoubtfulFigure):
+        return " (--force)"
     if isinstance(exc, AuthorRefused):
         return "; --by gives another name"
     if isinstance(exc, CommitRefused | GitUnusable):

@@ -30,6 +30,10 @@ class InvalidValue(UsageError):
     """A value the records cannot take: an unknown status, an empty note, a bad link, a date in the future."""
 
 
+class DoubtfulFigure(InvalidValue):
+    """A figure that looks like a slip (far over the goal, a jump from the last one): recorded only when forced."""
+
+
 class RecordsNotFound(AccordError):
     """No records folder could be found."""
 

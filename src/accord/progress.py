@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
 
-from .errors import UsageError
+from .errors import DoubtfulFigure, UsageError
 from .model import Series, Target
 from .text import ISO_DATE
 
@@ -115,7 +115,7 @@ def vet_figure(
         raise UsageError(refusal)
     doubts = figure_doubts(target, series, period, value)
     if doubts and not force:
-        raise UsageError(f"{'; '.join(doubts)}: check it, then give --force to record it")
+        raise DoubtfulFigure(f"{'; '.join(doubts)}: check it, then record it with force")
 
 
 @dataclass(frozen=True)

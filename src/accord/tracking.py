@@ -76,7 +76,7 @@ def overview(
     if target_id is not None:
         item = find(store, target_id).item
         if not isinstance(item, Target):
-            raise UsageError(f"{target_id} is not a target; `accord progress` lists the targets")
+            raise UsageError(f"{target_id} is not a target; the targets: {', '.join(store.target_ids())}")
         targets = [known(item)]
     else:
         targets = [known(t) for t in store.targets(errors)]
