@@ -16,9 +16,11 @@ __version__ = "0.1.0"
 
 # name -> the module that defines it
 _EXPORTS = {
-    **dict.fromkeys(["open", "Tracker", "CommitmentRow", "SearchHit", "Shown", "Problem", "Unset", "UNSET"], "api"),
+    **dict.fromkeys(["open", "Tracker", "CommitmentRow", "SearchHit", "Shown", "Problem"], "api"),
+    **dict.fromkeys(["Unset", "UNSET"], "arguments"),
     **dict.fromkeys(["TargetHit", "TextMatch"], "api"),
-    **dict.fromkeys(["Actor", "Change"], "changes"),
+    "Actor": "arguments",
+    "Change": "changes",
     "Filters": "query",
     "Overview": "tracking",
     "Report": "report",
@@ -47,7 +49,6 @@ _EXPORTS = {
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ below imports them
-    from .api import UNSET as UNSET
     from .api import CommitmentRow as CommitmentRow
     from .api import Problem as Problem
     from .api import SearchHit as SearchHit
@@ -55,9 +56,10 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ below impor
     from .api import TargetHit as TargetHit
     from .api import TextMatch as TextMatch
     from .api import Tracker as Tracker
-    from .api import Unset as Unset
     from .api import open as open
-    from .changes import Actor as Actor
+    from .arguments import UNSET as UNSET
+    from .arguments import Actor as Actor
+    from .arguments import Unset as Unset
     from .changes import Change as Change
     from .errors import AccordError as AccordError
     from .errors import ConflictError as ConflictError

@@ -19,20 +19,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import changes
-from .changes import UNSET, Actor, Change, Unset, identify
+from .arguments import UNSET, Actor, Unset
 from .errors import DataError, InvalidValue, UsageError
-from .history import log
 from .model import MAX_TEXT, Article, Commitment, Event, Glossary, Statement, Status, Target, parse_amount
 from .storage import ARTICLES, DEFAULT_LOCK_TIMEOUT, TARGETS, Store, find, find_records
 from .text import as_tag, checked_text
-from .transaction import committer
-from .vcs import Git
 
-if TYPE_CHECKING:  # filters, search and figures load when asked for: `accord show` needs none of them
+if TYPE_CHECKING:  # filters, search, figures and the write path load when asked for: `accord show` needs none
+    from .changes import Change
     from .query import Filters, Hit, Pattern
     from .report import Report
     from .tracking import Overview
+    from .vcs import Git
 
 __all__ = [
     "UNSET",
@@ -204,6 +202,8 @@ class Tracker:
     def actor(self) -> Actor:
         """Who makes changes."""
         if not isinstance(self._actor, Actor):
+            from .changes import identify
+
             found = identify(self._actor, self._store)
             self._actor = Actor(found.name, self._email or found.email)
         return self._actor
@@ -325,6 +325,8 @@ class Tracker:
         if by is not None:
             _text(by, "the name")
         with self._reading() as errors:
+            from .history import log
+
             return log(self._store, record_id, since, by, errors)
 
     # -- changing: each one locked, logged in the record's history, committed ----------------
@@ -346,12 +348,16 @@ class Tracker:
         _extras(note, evidence)
         if on is not None:
             _day(on, "on")
+        from . import changes
+
         return changes.set_status(self._store, record_id, status, self.actor, self._committer(), note, evidence, on)
 
     def note(self, record_id: str, text: str, *, evidence: str | None = None) -> Change:
         """Add a note to a record's history without changing anything else."""
         _text(record_id, "the record id")
         _extras(text, evidence)
+        from . import changes
+
         return changes.add_note(self._store, record_id, text, self.actor, self._committer(), evidence)
 
     def edit(
@@ -373,6 +379,8 @@ class Tracker:
             _day(due, "due")
         adding, removing = _tags(add_tags, "add_tags"), _tags(remove_tags, "remove_tags")
         _extras(note, None)
+        from . import changes
+
         return changes.edit(
             self._store,
             record_id,
@@ -388,6 +396,8 @@ class Tracker:
     def undo(self) -> Change:
         """Take back the actor's latest change not yet taken back. Raises NothingToDo when there is
         none, ConflictError when someone has changed the field since."""
+        from . import changes
+
         return changes.undo(self._store, self.actor, self._committer())
 
     def measure(
@@ -420,6 +430,8 @@ class Tracker:
         _extras(note, None)
         for name, flag in (("force", force), ("before_baseline", before_baseline), ("dry_run", dry_run)):
             _flag(flag, name)
+        from . import changes
+
         return changes.measure(
             self._store, target_id, amount, period, source, self.actor, self._committer(), series, note,
             force=force, before_baseline=before_baseline, dry_run=dry_run,
@@ -431,6 +443,8 @@ class Tracker:
         _text(commitment_id, "the commitment id")
         _text(side, "the side")
         _extras(note, None)
+        from . import changes
+
         return changes.set_side(self._store, commitment_id, side, self.actor, self._committer(), note)
 
     # -- figures -----------------------------------------------------------------------------
@@ -515,6 +529,8 @@ class Tracker:
     def _committer(self) -> Git | None:
         """The work tree to commit in, found once."""
         if isinstance(self._git, Unset):
+            from .transaction import committer
+
             self._git = committer(self._store, self._commit)
         return self._git
 

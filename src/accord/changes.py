@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
+from .arguments import UNSET, Actor, Unset
 from .errors import ConflictError, DataError, InvalidValue, NothingToDo
 from .history import (
     apply,
@@ -34,21 +34,6 @@ from .text import as_tag, checked_text
 from .transaction import save, writing
 from .vcs import Git
 from .wording import commit_message, describe, show_value
-
-
-class Unset(Enum):
-    """The type of UNSET: an argument left out, where None would clear the field."""
-
-    UNSET = "UNSET"
-
-
-UNSET = Unset.UNSET
-
-
-@dataclass(frozen=True)
-class Actor:
-    name: str
-    email: str | None
 
 
 def identify(name: str | None, store: Store, email: str | None = None) -> Actor:
