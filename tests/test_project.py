@@ -50,3 +50,18 @@ def test_start_up_loads_only_what_the_command_needs(records: Path) -> None:
     ).stderr.split()
     assert "pydantic" in show_modules and "yaml" in show_modules
     assert "rich" not in show_modules and "matplotlib" not in show_modules
+
+
+def test_the_installed_command_still_knows_every_command_when_it_builds_only_the_one_asked_for(
+    records: Path,
+) -> None:
+    def accord(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "accord", *args], capture_output=True, text=True)
+
+    listed = accord("--help").stdout
+    assert all(command in listed for command in [*COMMANDS, "browse", "init", "schema", "export", "side"])
+    mistyped = accord("lst")
+    assert mistyped.returncode == 2 and "Did you mean 'list'" in mistyped.stderr
+    shown = accord("show", "4.5", "--dir", str(records))
+    assert shown.returncode == 0 and "4.5" in shown.stdout
+    assert accord("merge-driver", "--help").returncode == 0

@@ -4,8 +4,6 @@ Heavy modules (pydantic models, rich, yaml) are imported inside the commands tha
 so that `accord --help` and a mistyped option answer at once.
 """
 
-from __future__ import annotations
-
 import io
 import os
 import sys
@@ -236,7 +234,7 @@ def _records(directory: Path | None) -> Path:
         raise RecordsNotFound(f"{exc}; pass --dir or set ACCORD_DIR") from None
 
 
-def _open(directory: Path | None, by: str | None = None, no_commit: bool = False, *, writes: bool = False) -> Tracker:
+def _open(directory: Path | None, by: str | None = None, no_commit: bool = False, *, writes: bool = False) -> "Tracker":
     """The records as the command line and the environment name them: the one place where `--dir`,
     `--by` and `--no-commit` meet ACCORD_DIR, ACCORD_USER, ACCORD_EMAIL, ACCORD_COMMIT and
     ACCORD_LOCK_TIMEOUT. A command that `writes` reads the settings of a change; one that only
@@ -491,7 +489,7 @@ def import_(
         _note(f"commit {shown} whole (git add {shown}, git commit) before any change, which commits only its record")
 
 
-def _say_imported(folder: Path, summary: ImportSummary) -> None:
+def _say_imported(folder: Path, summary: "ImportSummary") -> None:
     render.say(
         f"{render.visible(str(folder))}: {summary.preamble} preamble paragraphs, {summary.sections} sections, "
         f"{summary.articles} articles, {summary.commitments} draft commitments\n"
@@ -518,7 +516,7 @@ def _note(message: str) -> None:
     sys.stderr.write(f"accord: note: {message}\n")
 
 
-def _report_change(change: Change) -> None:
+def _report_change(change: "Change") -> None:
     from .wording import describe
 
     if not change.events:
@@ -856,7 +854,7 @@ def init(
         render.say(f"next: accord import FILE --dir {records}, then git add --all and git commit, before any change\n")
 
 
-def _visit_dates(values: list[str] | None) -> tuple[date, date] | None:
+def _visit_dates(values: list[str] | None) -> "tuple[date, date] | None":
     from . import inputs
 
     days = [inputs.iso_date(value, "--date") for value in values or []]
@@ -926,8 +924,26 @@ def side(
     _report_change(tracker.set_side(inputs.text(commitment_id, "ID"), value, note=note))
 
 
+def _only_the_command_asked_for(argv: list[str]) -> None:
+    """Build only the command named first on the line: typer builds the options of every command
+    before running one, and that cost grows with each command added. Anything else (no command,
+    an option first, a mistyped name) keeps them all, for help and suggestions."""
+    from typer.main import get_command_name
+
+    name = argv[1] if len(argv) > 1 else ""
+    chosen = [
+        c
+        for c in app.registered_commands
+        if (c.name or get_command_name(getattr(c.callback, "__name__", ""))) == name
+    ]
+    if chosen:
+        app.registered_commands = chosen
+        app.registered_groups = []
+
+
 def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):  # a character the output cannot encode shows as `\u2192`
             stream.reconfigure(errors="backslashreplace")
+    _only_the_command_asked_for(sys.argv)
     app()
