@@ -65,7 +65,7 @@ class Accord:
 
 def copy_records(destination: Path) -> Path:
     target = destination / "statement"
-    shutil.copytree(SHIPPED, target, ignore=shutil.ignore_patterns(".accord.lock", "*.accord-tmp"))
+    shutil.copytree(SHIPPED, target, ignore=shutil.ignore_patterns(".accord.lock", "*.accord-tmp", ".accord-cache", "*.accord-journal"))
     return target
 
 

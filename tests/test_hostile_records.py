@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from accord.yamlio import MAX_FILE_BYTES
+from accord.fsio import MAX_FILE_BYTES
 from conftest import SHIPPED, Accord
 from helpers import assert_untouched, snapshot
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from accord.yamlio import MAX_FILE_BYTES
+from accord.fsio import MAX_FILE_BYTES
 from conftest import Accord
 from helpers import assert_refused, assert_valid, parse_json, shown
 from support import commitment_ids, expected_hits

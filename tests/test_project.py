@@ -65,3 +65,18 @@ def test_the_installed_command_still_knows_every_command_when_it_builds_only_the
     shown = accord("show", "4.5", "--dir", str(records))
     assert shown.returncode == 0 and "4.5" in shown.stdout
     assert accord("merge-driver", "--help").returncode == 0
+
+
+def test_a_list_served_from_the_cache_loads_no_yaml(records: Path) -> None:
+    """The cache holds parsed records: once it is warm, listing ids never pays for the YAML parser."""
+    probe = (
+        "import sys\nfrom accord.cli import app\n"
+        "try:\n    app(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)"
+    )
+    args = [sys.executable, "-c", probe, "list", "--format", "ids", "--dir", str(records)]
+    first = subprocess.run(args, capture_output=True, text=True)
+    assert "yaml" in first.stderr.split() and "4.5" in first.stdout  # nothing cached yet: parsed
+    warm = subprocess.run(args, capture_output=True, text=True)
+    assert warm.stdout == first.stdout
+    assert "yaml" not in warm.stderr.split()

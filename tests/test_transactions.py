@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 import yaml
 
-from accord import fsio, storage, yamlio
+from accord import fsio, storage
+from accord.fsio import MAX_FILE_BYTES
 from accord.model import MAX_NOTE
 from conftest import Accord, git, run_accord
 from helpers import assert_refused, leftovers, shown, succeeded
@@ -525,7 +526,7 @@ def test_an_edit_saved_while_accord_writes_is_kept(repo: Path, monkeypatch: pyte
 def test_a_change_that_would_make_a_record_too_large_to_read_is_refused(repo: Path) -> None:
     path = repo / RECORD
     # A long history of notes as long as a note may be, filled to 1,500 bytes short of the limit.
-    room = yamlio.MAX_FILE_BYTES - path.stat().st_size - 1_500
+    room = MAX_FILE_BYTES - path.stat().st_size - 1_500
     event = "- at: '2026-01-01T00:00:00.000000Z'\n  by: Filler\n  id: '4.5'\n  note: {}\n"
     events = []
     while room > 0:

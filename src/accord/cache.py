@@ -28,8 +28,7 @@ from typing import Any
 
 from . import __version__
 from .errors import DataError
-from .fsio import atomic_write
-from .yamlio import read_regular
+from .fsio import atomic_write, read_regular
 
 CACHE_DIR = ".accord-cache"
 CACHE_FORMAT = 2  # 1: marshal, keyed by file size and times

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -74,3 +75,51 @@ def sync_folder(folder: Path) -> None:
     except OSError as exc:
         if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
             raise
+
+
+# -- reading a record file ---------------------------------------------------------------------
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+_OTHER_KINDS = (
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+# Never follow a link, never wait on a FIFO that lstat did not see (it was swapped in since).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of a record file, which must be a regular file (not a link) of at most MAX_FILE_BYTES."""
+    return read_regular(path, MAX_FILE_BYTES)
+
+
+def read_regular(path: Path, limit: int | None) -> bytes:
+    """The bytes of a regular file, refused if it is a link, a FIFO, a device or a folder, or over `limit`."""
+    try:
+        _check_regular(path, os.lstat(path), limit)
+        with open(os.open(path, _OPEN_FLAGS), "rb") as handle:
+            _check_regular(path, os.fstat(handle.fileno()), limit)
+            raw = handle.read() if limit is None else handle.read(limit + 1)
+    except FileNotFoundError:
+        raise DataError(path, None, "file not found") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DataError(path, None, "is a symbolic link; a record must be a regular file") from None
+        raise DataError(path, None, f"cannot read: {exc.strerror}") from None
+    if limit is not None and len(raw) > limit:
+        raise DataError(path, None, f"file is over the {limit} byte limit")
+    return raw
+
+
+def _check_regular(path: Path, status: os.stat_result, limit: int | None) -> None:
+    mode = status.st_mode
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _OTHER_KINDS if test(mode)), "a special file")
+        raise DataError(path, None, f"is {kind}; a record must be a regular file")
+    if limit is not None and status.st_size > limit:
+        raise DataError(path, None, f"file is {status.st_size} bytes, over the {limit} byte limit")

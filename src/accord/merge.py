@@ -20,6 +20,7 @@ from typing import Any
 
 from . import yamlio
 from .errors import AccordError, DataError, GitError
+from .fsio import MAX_FILE_BYTES
 from .history import latest_events, set_from_event
 from .model import Article, Event, Target, jsonable, to_data
 from .storage import ARTICLES, TARGETS, parse_record
@@ -83,8 +84,8 @@ def _load(model: type[Article] | type[Target], version: Path, whose: str) -> Art
 
 def _read_back(model: type[Article] | type[Target], merged: bytes, path: Path) -> None:
     """The merge is kept only if accord reads it back as it reads any record."""
-    if len(merged) > yamlio.MAX_FILE_BYTES:
-        limit = yamlio.MAX_FILE_BYTES
+    if len(merged) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES
         raise MergeConflict(f"the merged record would be {len(merged)} bytes, over the {limit} byte limit")
     parse_record(model, yamlio.load_text(merged.decode("utf-8"), path), merged, path)
 

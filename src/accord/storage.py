@@ -25,10 +25,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from . import yamlio
 from .cache import CACHE_DIR, ParseCache
 from .errors import ConflictError, DataError, LockTimeout, NotFoundError, RecordsNotFound
-from .fsio import TMP_SUFFIX, fsync_folder, sync_folder, temporary
+from .fsio import MAX_FILE_BYTES, TMP_SUFFIX, fsync_folder, read_file, sync_folder, temporary
 from .model import MAX_TEXT, Article, Commitment, Glossary, Record, Statement, Target, to_data
 from .text import SLUG, checked_text
 
@@ -95,6 +94,8 @@ def parse_record(model: type[M], data: object, raw: bytes | None, path: Path) ->
     try:
         return model.model_validate(data)
     except ValidationError as exc:
+        from . import yamlio  # YAML only when a file must be parsed: a cached scan needs none
+
         text = (raw if raw is not None else path.read_bytes()).decode("utf-8", errors="replace")
         problems = []
         for error in exc.errors(include_url=False):
@@ -173,6 +174,8 @@ class Store:
     # -- reading -----------------------------------------------------------------------------
 
     def load(self, model: type[M], path: Path) -> Loaded[M]:
+        from . import yamlio  # YAML only when a file must be parsed: a cached scan needs none
+
         data, raw = yamlio.load_file(path)
         return Loaded(path, parse_record(model, data, raw, path), raw)
 
@@ -211,9 +214,11 @@ class Store:
             for article_id in ids:
                 path = self.article_path(article_id)
                 try:
-                    raw = yamlio.read_file(path)
+                    raw = read_file(path)
                     article = _from_cache(cache, article_id, raw, path, history) if cache is not None else None
                     if article is None:
+                        from . import yamlio  # YAML only when a file must be parsed: a cached scan needs none
+
                         data = yamlio.load_bytes(raw, path)
                         article = parse_record(Article, data, raw, path)
                         if cache is not None:
@@ -279,13 +284,15 @@ class Store:
         the change can be taken back until it is committed, even by the next command if this one
         is killed.
         """
+        from . import yamlio  # YAML only when a file must be parsed: a cached scan needs none
+
         # A comment block at the top (such as an editor's schema line) belongs to the file, not the record.
         data = yamlio.leading_comments(loaded.raw) + yamlio.dump(to_data(record))
-        if len(data) > yamlio.MAX_FILE_BYTES:
+        if len(data) > MAX_FILE_BYTES:
             raise DataError(
                 loaded.path,
                 None,
-                f"the change would make the file {len(data)} bytes, over the {yamlio.MAX_FILE_BYTES} byte "
+                f"the change would make the file {len(data)} bytes, over the {MAX_FILE_BYTES} byte "
                 "limit accord reads; its history has grown too large: split the record or archive old "
                 "history first; nothing written",
             )

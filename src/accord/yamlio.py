@@ -17,10 +17,7 @@ order, UTF-8 unescaped, no line folding, multi-line text as literal blocks.
 from __future__ import annotations
 
 import bisect
-import errno
-import os
 import re
-import stat
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -40,8 +37,8 @@ from yaml.events import (
 from yaml.nodes import MappingNode, SequenceNode
 
 from .errors import DataError
+from .fsio import read_file
 
-MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64  # accord's own records nest five levels deep
 MAX_NUMBER_CHARS = 100  # the model bounds numbers far below this; longer ones are refused before int()
 
@@ -171,50 +168,6 @@ def _one_line(text: str) -> str:
 
 
 # -- files -------------------------------------------------------------------------------------
-
-_OTHER_KINDS = (
-    (stat.S_ISLNK, "a symbolic link"),
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-# Never follow a link, never wait on a FIFO that lstat did not see (it was swapped in since).
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-
-
-def read_file(path: Path) -> bytes:
-    """The bytes of a record file, which must be a regular file (not a link) of at most MAX_FILE_BYTES."""
-    return read_regular(path, MAX_FILE_BYTES)
-
-
-def read_regular(path: Path, limit: int | None) -> bytes:
-    """The bytes of a regular file, refused if it is a link, a FIFO, a device or a folder, or over `limit`."""
-    try:
-        _check_regular(path, os.lstat(path), limit)
-        with open(os.open(path, _OPEN_FLAGS), "rb") as handle:
-            _check_regular(path, os.fstat(handle.fileno()), limit)
-            raw = handle.read() if limit is None else handle.read(limit + 1)
-    except FileNotFoundError:
-        raise DataError(path, None, "file not found") from None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise DataError(path, None, "is a symbolic link; a record must be a regular file") from None
-        raise DataError(path, None, f"cannot read: {exc.strerror}") from None
-    if limit is not None and len(raw) > limit:
-        raise DataError(path, None, f"file is over the {limit} byte limit")
-    return raw
-
-
-def _check_regular(path: Path, status: os.stat_result, limit: int | None) -> None:
-    mode = status.st_mode
-    if not stat.S_ISREG(mode):
-        kind = next((name for test, name in _OTHER_KINDS if test(mode)), "a special file")
-        raise DataError(path, None, f"is {kind}; a record must be a regular file")
-    if limit is not None and status.st_size > limit:
-        raise DataError(path, None, f"file is {status.st_size} bytes, over the {limit} byte limit")
-
 
 def load_bytes(raw: bytes, path: Path) -> Any:
     """Parse the bytes of a record file strictly."""
