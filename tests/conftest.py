@@ -65,7 +65,8 @@ class Accord:
 
 def copy_records(destination: Path) -> Path:
     target = destination / "statement"
-    shutil.copytree(SHIPPED, target, ignore=shutil.ignore_patterns(".accord.lock", "*.accord-tmp", ".accord-cache", "*.accord-journal"))
+    leftovers = shutil.ignore_patterns(".accord.lock", "*.accord-tmp", ".accord-cache", "*.accord-journal")
+    shutil.copytree(SHIPPED, target, ignore=leftovers)
     return target
 
 
