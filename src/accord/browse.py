@@ -28,7 +28,7 @@ from .model import BOTH_SIDES, Article, Commitment, Event, Status, Target
 from .query import Filters, is_overdue
 from .render import one_line, visible
 from .tracking import figures
-from .views import _progress_row as progress_row
+from .views import progress_row
 from .wording import describe
 
 if TYPE_CHECKING:

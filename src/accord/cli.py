@@ -519,9 +519,6 @@ def _note(message: str) -> None:
 def _report_change(change: "Change") -> None:
     from .wording import describe
 
-    if not change.events:
-        render.say(f"{render.visible(change.record_id)}: nothing changed\n")
-        return
     for event in change.events:
         render.say(render.visible(describe(event)) + "\n")
     for event, current in change.outranked:

@@ -374,7 +374,7 @@ DEADLINE_COLUMNS = [
 ]
 
 
-def _progress_row(data: dict[str, Any], rich_cells: bool) -> dict[str, Any]:
+def progress_row(data: dict[str, Any], rich_cells: bool) -> dict[str, Any]:
     unit = data["unit"]
     needed = data["still_needed"]
     if needed is not None:
@@ -441,12 +441,12 @@ def progress(overview: Overview, fmt: str) -> None:
     if not data:
         render.say(f"{title}: no target is recorded yet.\n")
     else:
-        rows = [_progress_row(d, rich_cells=True) for d in data]
+        rows = [progress_row(d, rich_cells=True) for d in data]
         if render.fits(PROGRESS_COLUMNS, rows):
             render.table(PROGRESS_COLUMNS, rows, title)
             render.say("".join(f"{d['target']}: {d['verdict']}: {_why(d)}\n" for d in data))
         else:
-            render.blocks(PROGRESS_BLOCK_COLUMNS, [_progress_row(d, rich_cells=False) for d in data], title)
+            render.blocks(PROGRESS_BLOCK_COLUMNS, [progress_row(d, rich_cells=False) for d in data], title)
     if deadlines:
         render.emit_rows(DEADLINE_COLUMNS, deadlines, "table", title="Upcoming deadlines")
 
@@ -461,7 +461,7 @@ def _why(data: dict[str, Any]) -> str:
 
 def progress_markdown(overview: Overview, data: list[dict[str, Any]], deadlines: list[dict[str, Any]]) -> str:
     parts = [f"## Progress toward the targets, {overview.today.isoformat()}\n\n"]
-    parts.append(render.markdown_table(PROGRESS_COLUMNS, [_progress_row(d, rich_cells=False) for d in data]))
+    parts.append(render.markdown_table(PROGRESS_COLUMNS, [progress_row(d, rich_cells=False) for d in data]))
     reasons = (f"{d['target']}: {d['verdict']}: {_why(d)}" for d in data)
     parts.append("\n" + "".join(f"- {render.markdown_escape(reason)}\n" for reason in reasons))
     for d in data:
