@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,29 @@ def test_validate_names_a_status_its_parties_contradict(accord: Accord, records:
 def test_a_shipped_article_stays_as_written_until_a_party_is_set_apart(records: Path, accord: Accord) -> None:
     ok(accord("set", "1.2", "in_progress"))
     assert "parties" not in read_yaml(records / "articles" / "1.yaml")["commitments"][1]
+
+
+def test_progress_names_both_parties_of_an_upcoming_deadline(accord: Accord) -> None:
+    soon = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
+    ok(accord("edit", BOTH, "--due", soon))
+    ok(accord("set", BOTH, "completed", "--party", "vietnam"))
+    ok(accord("set", BOTH, "in_progress", "--party", "korea"))
+
+    assert "in_progress (vietnam completed, korea in_progress)" in ok(accord("progress", "--format", "md"))
+    upcoming = parse_json(ok(accord("progress", "--format", "json")))["upcoming"]
+    entry = next(u for u in upcoming if u["id"] == BOTH)
+    assert (entry["status"], entry["parties"]) == ("in_progress", {"vietnam": "completed", "korea": "in_progress"})
+
+
+def test_a_report_as_of_an_earlier_day_knows_no_party_set_apart_since(accord: Accord) -> None:
+    ok(accord("set", BOTH, "stalled", "--party", "korea"))
+    yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
+
+    before = parse_json(ok(accord("report", "--today", yesterday, "--format", "json")))
+    now = parse_json(ok(accord("report", "--format", "json")))
+
+    assert BOTH not in [r["id"] for r in before["attention"]["stalled"]]
+    assert now["totals"]["stalled"] == before["totals"]["stalled"] + 1
+    entry = next(r for r in now["attention"]["stalled"] if r["id"] == BOTH)
+    assert entry["parties"] == {"vietnam": "not_started", "korea": "stalled"}
+    assert now["moved"]["stalled"] == 1  # since the end of the previous period, as the records knew it then
