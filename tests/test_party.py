@@ -237,7 +237,16 @@ def test_validate_names_a_status_its_parties_contradict(accord: Accord, records:
     assert "1.1 parties are vietnam completed, korea completed but its history says" in out.stderr
 
     path.write_text(text.replace("  party: korea\n", "  party: japan\n", 1), "utf-8")
-    assert accord("validate").code == 1
+    out = accord("validate")
+    assert out.code == 1
+    assert "1.1 names japan, not one of the sides (vietnam, korea)" in out.stderr
+
+    untouched = "  excerpt: het opzetten van noodzakelijke dialoogmechanismen\n  status: not_started\n"
+    assert untouched in text  # 1.4, whose history is empty
+    path.write_text(text.replace(untouched, untouched + "  parties:\n    vietnam: completed\n", 1), "utf-8")
+    out = accord("validate")
+    assert out.code == 1
+    assert "1.4 holds parties but its history sets no party's status" in out.stderr
 
 
 def test_a_shipped_article_stays_as_written_until_a_party_is_set_apart(records: Path, accord: Accord) -> None:

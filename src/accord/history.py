@@ -109,9 +109,11 @@ def commitment_statuses(
     everyone = _STATUSES.get(str(events[0].old), commitment.status)  # before the first change
     own = dict.fromkeys([*parties, *(commitment.parties or {})], everyone)
     for event in events:
+        if day is not None and event.effective()[0] > day:
+            break
         new = _STATUSES.get(str(event.new))
-        if new is None or (day is not None and event.effective()[0] > day):
-            continue  # not a status (validate names it), or not yet
+        if new is None:
+            continue  # not a status: validate names it
         if event.party is None:
             everyone = new
             own = dict.fromkeys(own, new)

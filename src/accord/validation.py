@@ -201,12 +201,17 @@ def _check_history(record: Article | Target, report: Reporter) -> None:
 
 def _check_party_statuses(article: Article, sides: list[str], report: Reporter) -> None:
     """Each commitment's status, and each party's, is what its status events make of them."""
+    changed = {e.id for e in article.history if e.field == "status"}
     for index, commitment in enumerate(article.commitments):
-        status, parties = commitment_statuses(article, commitment)
         loc: tuple[str | int, ...] = ("commitments", index)
+        if commitment.id not in changed:
+            if commitment.parties is not None:
+                report((*loc, "parties"), f"{commitment.id} holds parties but its history sets no party's status")
+            continue
+        status, parties = commitment_statuses(article, commitment)
         if parties is not None and set(parties) - set(sides):
             unknown = ", ".join(sorted(set(parties) - set(sides)))
-            report((*loc, "parties"), f"{commitment.id} names {unknown}, which is not one of the sides {sides}")
+            report((*loc, "parties"), f"{commitment.id} names {unknown}, not one of the sides ({', '.join(sides)})")
         if parties != commitment.parties:
             said = "none" if parties is None else statuses_text(parties)
             have = "none" if commitment.parties is None else statuses_text(commitment.parties)
