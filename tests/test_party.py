@@ -159,6 +159,8 @@ def test_list_party_finds_what_one_side_still_owes(accord: Accord, records: Path
     assert not any(c["side"] == "vietnam" and c["id"] in owed for c in shipped)
     vietnam = ok(accord("list", "--party", "vietnam", "--status", "completed", "--format", "ids")).split()
     assert vietnam == [done]
+    carried = ok(accord("list", "--party", "KOREA", "--format", "ids")).split()
+    assert carried == [c["id"] for c in shipped if c["side"] in ("both", "korea")]
 
 
 def test_list_show_and_report_name_both_parties_where_they_differ(accord: Accord) -> None:
