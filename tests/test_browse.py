@@ -492,6 +492,23 @@ def test_markup_escapes_and_bidi_overrides_in_records_show_literally(browse: Bro
         assert "\\x1b[31m[bold]" in screen and "\\x1b]0;owned\\x07" in screen and "<U+202E>evil" in screen
 
 
+def test_the_list_and_the_detail_name_each_partys_status_where_they_differ(browse: Browsing, accord: Accord) -> None:
+    succeeded(accord("set", "1.1", "completed", "--party", "vietnam"))
+    succeeded(accord("set", "1.1", "in_progress", "--party", "korea"))
+    seen: list[str] = []
+
+    async def script(pilot: Pilot[object]) -> None:
+        await choose(pilot, "1.1")
+        assert isinstance(pilot.app, Browser)
+        seen.append(detail(pilot.app))
+        seen.append(on_screen(pilot.app))
+
+    browse(script, size=(200, 40))
+    both = "in_progress (vietnam completed, korea in_progress)"
+    assert both in seen[0]
+    assert any(line.lstrip().startswith("1.1") and both in line for line in seen[1].splitlines())
+
+
 # -- progress ------------------------------------------------------------------------------------
 
 

@@ -366,11 +366,11 @@ def test_log_json_and_csv_carry_the_same_rows(accord: Accord) -> None:
     assert accord("set", "4.5", "in_progress", "--on", "2025-05-01", "--note", "Started, see link.").code == 0
     assert accord("note", "4.3", 'A "quoted", comma note').code == 0
     rows = logged(accord)
-    assert set(rows[0]) == {"at", "on", "by", "id", "field", "old", "new", "note", "evidence"}
+    assert set(rows[0]) == {"at", "on", "by", "id", "field", "party", "old", "new", "note", "evidence"}
     out = accord("log", "--format", "csv")
     assert out.code == 0
     parsed = list(csv.DictReader(io.StringIO(out.stdout)))
-    assert list(parsed[0]) == ["at", "on", "by", "id", "field", "old", "new", "note", "evidence"]
+    assert list(parsed[0]) == ["at", "on", "by", "id", "field", "party", "old", "new", "note", "evidence"]
     assert [(r["id"], r["field"], r["note"]) for r in parsed] == [
         ("4.3", "note", 'A "quoted", comma note'),
         ("4.5", "status", "Started, see link."),

@@ -51,10 +51,15 @@ THROUGH_THE_API = [
             "Signed",
             "--evidence",
             "https://example.org/a",
+            "--party",
+            "Korea",
             "--no-commit",
         ],
         "set_status",
-        (("4.5", Status.COMPLETED), {"note": "Signed", "evidence": "https://example.org/a", "on": date(2026, 1, 5)}),
+        (
+            ("4.5", Status.COMPLETED),
+            {"note": "Signed", "evidence": "https://example.org/a", "on": date(2026, 1, 5), "party": "Korea"},
+        ),
         id="set",
     ),
     pytest.param(

@@ -93,6 +93,26 @@ def test_the_merge_is_the_same_from_either_side(clones: tuple[Path, Path]) -> No
     assert (alice / "statement/articles/4.yaml").read_bytes() == (bob / "statement/articles/4.yaml").read_bytes()
 
 
+def test_two_officers_setting_each_a_partys_status_merge_into_both(clones: tuple[Path, Path]) -> None:
+    alice, bob = clones
+    officer(bob, "Bob", "set", "4.5", "in_progress")  # every party's, before either was set apart
+    officer(alice, "Alice", "set", "4.5", "completed", "--party", "vietnam")
+    officer(alice, "Alice", "set", "4.4", "stalled", "--party", "korea")
+    git(alice, "push", "-q", "origin", "main")
+
+    assert pull(bob).returncode == 0
+    git(bob, "push", "-q", "origin", "main")
+    assert pull(alice).returncode == 0
+
+    article = read_yaml(bob / "statement" / "articles" / "4.yaml")
+    by_id = {c["id"]: (c["status"], c.get("parties")) for c in article["commitments"]}
+    # Bob's record held no party apart: Vietnam's event, merged in, still leaves Korea in progress.
+    assert by_id["4.5"] == ("in_progress", {"vietnam": "completed", "korea": "in_progress"})
+    assert by_id["4.4"] == ("stalled", {"vietnam": "not_started", "korea": "stalled"})
+    assert (alice / "statement/articles/4.yaml").read_bytes() == (bob / "statement/articles/4.yaml").read_bytes()
+    assert run_accord("validate", cwd=bob).returncode == 0
+
+
 def test_measurements_of_two_clones_are_both_kept(clones: tuple[Path, Path]) -> None:
     alice, bob = clones
     officer(alice, "Alice", "measure", "trade", "96.1", "--period", "2026", "--source", "KITA, January 2027")

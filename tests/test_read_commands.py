@@ -21,7 +21,7 @@ from conftest import Accord, copy_records, run_accord
 from helpers import ANSI, assert_refused, outcome, parse_json, shown, succeeded
 from support import articles, commitment_ids, commitments, expected_hits, fold, glossary_names, read_yaml
 
-LIST_KEYS = ["id", "status", "side", "kind", "asked_by", "due", "owner", "section", "tags", "title"]
+LIST_KEYS = ["id", "status", "side", "kind", "asked_by", "due", "owner", "section", "tags", "title", "parties"]
 
 
 def ids(text: str) -> list[str]:
@@ -65,6 +65,7 @@ def test_list_json_carries_each_commitment_as_recorded(accord: Accord, records: 
             "section": a["section"],
             "tags": c["tags"],
             "title": c["title"],
+            "parties": c.get("parties"),
         }
         for a, c in commitments(records)
     ]

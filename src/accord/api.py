@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .arguments import UNSET, Actor, Unset
 from .errors import DataError, InvalidValue, UsageError
-from .model import MAX_TEXT, Article, Commitment, Event, Glossary, Statement, Status, Target, parse_amount
+from .model import BOTH_SIDES, MAX_TEXT, Article, Commitment, Event, Glossary, Statement, Status, Target, parse_amount
 from .storage import ARTICLES, DEFAULT_LOCK_TIMEOUT, TARGETS, Store, find, find_records
 from .text import as_tag, checked_text
 
@@ -234,6 +234,8 @@ class Tracker:
         from .query import select
 
         chosen = self._filters(filters)
+        if chosen.party is not None:
+            raise InvalidValue("an article has no parties: a party's status is of its commitments")
         with self._reading() as errors:
             found = self._store.articles(errors, history=history)
             if filters is None:
@@ -339,18 +341,25 @@ class Tracker:
         note: str | None = None,
         evidence: str | None = None,
         on: date | None = None,
+        party: str | None = None,
     ) -> Change:
         """Set an article's or a commitment's status; `on` dates a change that happened before today.
-        Setting the status it has already changes nothing, unless a note or evidence comes with it."""
+        Setting the status it has already changes nothing, unless a note or evidence comes with it.
+        On a commitment both sides carry, `party` sets that party's status alone; without it, every
+        party's. `party` on anything else is an InvalidValue."""
         self._not_a_target(record_id)
         if not isinstance(status, Status):
             raise TypeError(f"status must be an accord.Status such as Status.IN_PROGRESS, not {status!r}")
         _extras(note, evidence)
         if on is not None:
             _day(on, "on")
+        if party is not None:
+            _text(party, "the party")
         from . import changes
 
-        return changes.set_status(self._store, record_id, status, self.actor, self._committer(), note, evidence, on)
+        return changes.set_status(
+            self._store, record_id, status, self.actor, self._committer(), note, evidence, on, party
+        )
 
     def note(self, record_id: str, text: str, *, evidence: str | None = None) -> Change:
         """Add a note to a record's history without changing anything else."""
@@ -552,6 +561,11 @@ class Tracker:
         if sides:
             statement = self._store.statement()
             sides = frozenset(statement.side_named(_text(s, "a side")) for s in sides)
+        party = filters.party
+        if party is not None:
+            party = self._store.statement().side_named(_text(party, "the party"))
+            if party == BOTH_SIDES:
+                raise InvalidValue(f"a party is one of the statement's sides, not {BOTH_SIDES}")
         if filters.owner is not None:
             _text(filters.owner, "the owner")
         if filters.due_before is not None:
@@ -560,7 +574,9 @@ class Tracker:
             _day(filters.overdue_on, "overdue_on")
         overdue_on = filters.overdue_on or (self.today if _flag(filters.overdue, "overdue") else None)
         tags = frozenset(_tags(filters.tags, "Filters.tags"))
-        return replace(filters, statuses=statuses, sections=sections, sides=sides, tags=tags, overdue_on=overdue_on)
+        return replace(
+            filters, statuses=statuses, sections=sections, sides=sides, tags=tags, overdue_on=overdue_on, party=party
+        )
 
 
 # -- checking what callers pass in -------------------------------------------------------------

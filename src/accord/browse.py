@@ -24,7 +24,7 @@ from textual.widgets.selection_list import Selection
 
 from .api import UNSET, Tracker
 from .errors import AccordError
-from .model import BOTH_SIDES, Article, Commitment, Event, Status, Target
+from .model import BOTH_SIDES, Article, Commitment, Event, Status, Target, statuses_text
 from .query import Filters, is_overdue
 from .render import one_line, visible
 from .tracking import figures
@@ -65,6 +65,13 @@ def status_text(status: Status) -> Text:
     return Text(status.value, style=STATUS_STYLES.get(status, ""))
 
 
+def record_status_text(item: Article | Commitment) -> Text:
+    """The status, and each party's where they differ."""
+    text = status_text(item.status)
+    parties = item.differing_parties() if isinstance(item, Commitment) else None
+    return text if parties is None else Text.assemble(text, (f" ({statuses_text(parties)})", "dim"))
+
+
 def one_line_error(exc: AccordError) -> str:
     return one_line(str(exc))
 
@@ -101,7 +108,7 @@ def detail_text(shown: Shown, today: date, section_titles: dict[int, str]) -> Te
     label = "" if isinstance(item, Commitment) else "Article "
     parts = [Text.assemble((f"{label}{item.id}  ", "bold"), plain(item.title, "bold"))]
     due = plain(item.due.isoformat() if item.due else None, "bold red" if is_overdue(item, today) else "")
-    pairs = [("status", status_text(item.status))]
+    pairs = [("status", record_status_text(item))]
     if isinstance(item, Commitment):
         pairs.append(("side", plain(item.side)))
     pairs += [("owner", plain(item.owner)), ("due", due), ("tags", plain(list(item.tags)))]
@@ -174,7 +181,7 @@ class RecordTable(DataTable[Text]):
         self.clear(columns=True)
         fixed = {
             "id": [r.id for r in records],
-            "status": [s.value for s in Status],
+            "status": [s.value for s in Status] + [r.status_text() for r in records if isinstance(r, Commitment)],
             "side": [r.side for r in records if isinstance(r, Commitment)],
             "due": [date.max.isoformat()],
         }
@@ -201,7 +208,7 @@ class RecordTable(DataTable[Text]):
             title.no_wrap, title.overflow = True, "ellipsis"
             self.add_row(
                 plain(item.id),
-                status_text(item.status),
+                record_status_text(item),
                 plain(item.side if isinstance(item, Commitment) else None),
                 plain(due, "bold red" if is_overdue(item, self.today) else ""),
                 title,
@@ -488,7 +495,7 @@ class ProgressScreen(Screen[None]):
                 Text(due.isoformat(), style="red" if d.days_left < 0 else ""),
                 Text(str(d.days_left), justify="right"),
                 plain(d.commitment.id),
-                status_text(d.commitment.status),
+                record_status_text(d.commitment),
                 plain(d.commitment.title),
             )
 

@@ -27,7 +27,18 @@ from .history import (
     series_of,
     value_on,
 )
-from .model import MAX_NAME, MAX_NOTE, MAX_TEXT, Commitment, Event, Status, Target, checked_amount, checked_url
+from .model import (
+    BOTH_SIDES,
+    MAX_NAME,
+    MAX_NOTE,
+    MAX_TEXT,
+    Commitment,
+    Event,
+    Status,
+    Target,
+    checked_amount,
+    checked_url,
+)
 from .progress import period_problem, vet_figure
 from .storage import Found, Store, all_records, find
 from .text import as_tag, checked_text
@@ -75,7 +86,8 @@ def _write(store: Store, found: Found, drafts: list[Draft], actor: Actor, git: G
     change = Change(found.record_id, events)
     if not events:
         return change
-    updated = apply(found.loaded.record, events)
+    parties = store.statement().sides if any(e.party is not None for e in events) else ()
+    updated = apply(found.loaded.record, events, parties)
     latest = latest_events(updated.history)
     change.outranked = [
         (e, current_value(updated, key)) for e in events if (key := field_key(e)) is not None and latest[key] != e
@@ -112,19 +124,52 @@ def set_status(
     note: str | None = None,
     evidence: str | None = None,
     on: date | None = None,
+    party: str | None = None,
 ) -> Change:
+    """Set a status; on a commitment both sides carry, `party`'s alone, or without `party` every party's."""
     extras = _extras(note, evidence, on)
 
     def make(found: Found) -> list[Draft]:
         item = found.item
         if isinstance(item, Target):
             raise InvalidValue(f"{found.record_id} is a target: its progress is recorded as measurements")
+        parties: list[str | None] = [None]
+        if party is not None:
+            parties = [_party_named(store, found, party)]
+        elif isinstance(item, Commitment) and item.side == BOTH_SIDES and item.parties:
+            parties = [*item.parties]  # one event each, so that undo restores each party's status
         # A change dated earlier changes from what the status was then.
-        old = value_on(found.loaded.record, (found.record_id, "status"), on) if on else item.status.value
         # The same status again is recorded too: a re-assertion is the latest word in a merge.
-        return [draft(found.record_id, field="status", old=old, new=status.value, **extras)]
+        return [
+            draft(found.record_id, field="status", **_party(p), old=_old_status(found, p, on), new=status.value)
+            | extras
+            for p in parties
+        ]
 
     return modify(store, record_id, actor, git, make)
+
+
+def _party(party: str | None) -> dict[str, str]:
+    return {} if party is None else {"party": party}
+
+
+def _old_status(found: Found, party: str | None, on: date | None) -> str:
+    key = (found.record_id, "status") if party is None else (found.record_id, "status", party)
+    return str(value_on(found.loaded.record, key, on) if on else current_value(found.loaded.record, key))
+
+
+def _party_named(store: Store, found: Found, party: str) -> str:
+    """`party` in the records' form: one of the sides of a commitment both sides carry."""
+    item = found.item
+    if not isinstance(item, Commitment):
+        raise InvalidValue(f"{found.record_id} is an article: only a commitment has a status per party")
+    if item.side != BOTH_SIDES:
+        raise InvalidValue(f"{found.record_id} is carried by {item.side} alone: --party applies where both carry it")
+    sides = store.statement().sides
+    key = party.strip().lower()
+    if key not in sides:
+        raise InvalidValue(f"unknown party {party!r}; this statement's parties: {', '.join(sides) or 'none'}")
+    return key
 
 
 def add_note(
@@ -288,6 +333,7 @@ def _reverse(found: Found, event: Event) -> Draft:
         by = max(later, key=Event.effective).by if later else "someone"
         raise ConflictError(f"{describe(event)} was since changed to {show_value(there)} by {by}; nothing undone")
     values: dict[str, Any] = {"field": event.field, "old": event.new, "new": event.old, "undoes": event.at}
+    values.update(_party(event.party))
     if event.on is not None:
         values["on"] = event.on
     if event.field == "measurement":

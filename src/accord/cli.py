@@ -305,16 +305,26 @@ def list_(
     tag: TagFilter = None,
     due_before: DueBefore = None,
     overdue: Overdue = False,
+    party: Annotated[
+        str | None,
+        typer.Option(
+            "--party", metavar="SIDE", help="What this side carries; --status then is its own status of it."
+        ),
+    ] = None,
     articles: Annotated[bool, typer.Option("--articles", help="List articles instead of commitments.")] = False,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = "table",
     no_pager: NoPager = False,
     directory: DirOption = None,
 ) -> None:
     """List commitments (or articles), filtered."""
-    from . import render, views
+    from dataclasses import replace
+
+    from . import inputs, render, views
 
     tracker = _open(directory)
     filters = _query(status, section, side, owner, tag, due_before, overdue, kind)
+    if party is not None:
+        filters = replace(filters, party=inputs.text(party, "--party"))
     if articles:
         rows = [views.list_row(article, article) for article in tracker.articles(filters=filters)]
     else:
@@ -539,17 +549,23 @@ def set_(
     evidence: EvidenceOption = None,
     by: ByOption = None,
     on: Annotated[str | None, typer.Option("--on", metavar="DATE", help="When it happened, if before today.")] = None,
+    party: Annotated[
+        str | None,
+        typer.Option("--party", metavar="SIDE", help="One party's status, on a commitment both sides carry."),
+    ] = None,
     no_commit: NoCommit = False,
     directory: DirOption = None,
 ) -> None:
-    """Change the status of an article or a commitment."""
+    """Change the status of an article or a commitment (of both parties, or with --party one)."""
     from . import inputs
 
     tracker = _open(directory, by, no_commit, writes=True)
     new = inputs.status(status)
     when = inputs.iso_date(on, "--on") if on else None
     note, evidence = _given(note, "--note"), _evidence(evidence)
-    _report_change(tracker.set_status(inputs.text(record_id, "ID"), new, note=note, evidence=evidence, on=when))
+    chosen = inputs.text(party, "--party") if party is not None else None
+    record = inputs.text(record_id, "ID")
+    _report_change(tracker.set_status(record, new, note=note, evidence=evidence, on=when, party=chosen))
 
 
 @app.command()

@@ -7,13 +7,14 @@ the merge driver, the checks and the report use it as the write path does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .errors import DataError, InvalidValue
-from .model import Article, Commitment, Event, Measurement, Series, Status, Target
+from .model import Article, Commitment, Event, Measurement, Series, Status, Target, joint_status
 from .storage import Store, all_records, find, natural_key
 
 FieldKey = tuple[str, ...]
@@ -24,6 +25,8 @@ def field_key(event: Event) -> FieldKey | None:
         return None
     if event.field == "measurement":
         return (event.id, "measurement", event.series or "", event.period or "")
+    if event.party is not None:
+        return (event.id, event.field, event.party)
     return (event.id, event.field)
 
 
@@ -53,6 +56,10 @@ def values_on(record: Article | Target, day: date) -> dict[FieldKey, Any]:
 
 def value_on(record: Article | Target, key: FieldKey, day: date) -> Any:
     """A field's value at the end of `day`."""
+    if _is_commitment_status(record, key):
+        assert isinstance(record, Article)
+        status, own = commitment_statuses(record, _commitment(record, key[0]), day=day)
+        return (own or {}).get(key[2], status).value if len(key) == 3 else status.value
     values = values_on(record, day)
     return values[key] if key in values else current_value(record, key)
 
@@ -63,12 +70,58 @@ def current_value(record: Article | Target, key: FieldKey) -> Any:
         measurement = measurement_of(record, key[2], key[3])
         return measurement.value if measurement else None
     item = _item(record, key[0])
+    if isinstance(item, Commitment) and len(key) == 3:  # a party's status
+        return (item.parties or {}).get(key[2], item.status).value
     value = getattr(item, key[1])
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Status):
         return value.value
     return list(value) if isinstance(value, list) else value
+
+
+def _is_commitment_status(record: Article | Target, key: FieldKey) -> bool:
+    return isinstance(record, Article) and key[1] == "status" and key[0] != record.id
+
+
+def _commitment(article: Article, commitment_id: str) -> Commitment:
+    item = _item(article, commitment_id)
+    assert isinstance(item, Commitment)
+    return item
+
+
+_STATUSES = {s.value: s for s in Status}
+
+
+def commitment_statuses(
+    article: Article, commitment: Commitment, parties: Sequence[str] = (), day: date | None = None
+) -> tuple[Status, dict[str, Status] | None]:
+    """A commitment's status and, once a party's status was set apart, each party's (its `parties`),
+    replayed from its status events (those that happened by the end of `day`, if given).
+
+    An event without a party sets every party's status; one with a party, that party's; the status is
+    then `joint_status` of them. The parties counted are `parties` (the statement's sides: needed when
+    the first party's status is set apart) and those the commitment already holds or its events name.
+    """
+    events = sorted((e for e in article.history if e.id == commitment.id and e.field == "status"), key=Event.effective)
+    if not events:
+        return commitment.status, commitment.parties
+    everyone = _STATUSES.get(str(events[0].old), commitment.status)  # before the first change
+    own = dict.fromkeys([*parties, *(commitment.parties or {})], everyone)
+    for event in events:
+        if day is not None and event.effective()[0] > day:
+            break
+        new = _STATUSES.get(str(event.new))
+        if new is None:
+            continue  # not a status: validate names it
+        if event.party is None:
+            everyone = new
+            own = dict.fromkeys(own, new)
+        else:
+            own[event.party] = new
+    if not any(e.party is not None for e in events):
+        return everyone, None
+    return joint_status(own.values()), own
 
 
 def _item(article: Article, item_id: str) -> Article | Commitment:
@@ -98,17 +151,18 @@ def measurement_of(target: Target, series_name: str, period: str) -> Measurement
     return next((m for m in series_of(target, series_name).measurements if m.period == period), None)
 
 
-def apply(record: Article | Target, events: list[Event]) -> Article | Target:
-    """A copy of `record` with `events` appended and every touched field set from its latest event."""
+def apply(record: Article | Target, events: list[Event], parties: Sequence[str] = ()) -> Article | Target:
+    """A copy of `record` with `events` appended and every touched field set from its latest event
+    (`parties`: the statement's sides, for a party's status set apart for the first time)."""
     updated = record.model_copy(deep=True)
     updated.history = [*record.history, *events]
     latest = latest_events(updated.history)
     for key in {k for e in events if (k := field_key(e)) is not None}:
-        set_from_event(updated, latest[key])
+        set_from_event(updated, latest[key], parties)
     return updated
 
 
-def set_from_event(record: Article | Target, event: Event) -> None:
+def set_from_event(record: Article | Target, event: Event, parties: Sequence[str] = ()) -> None:
     if isinstance(record, Target):
         series = series_of(record, event.series or "")
         kept = [m for m in series.measurements if m.period != event.period]
@@ -120,7 +174,14 @@ def set_from_event(record: Article | Target, event: Event) -> None:
             kept.append(Measurement(period=event.period, value=event.new, source=event.source, note=note))
         series.measurements = sorted(kept, key=lambda m: m.period)
         return
-    setattr(_item(record, event.id), event.field or "", event.new)
+    item = _item(record, event.id)
+    if isinstance(item, Commitment) and event.field == "status":
+        if any(e.id == item.id and e.field == "status" for e in record.history):
+            item.status, item.parties = commitment_statuses(record, item, parties)  # a party's event counts too
+        else:  # as known before its first status event (tracking.as_known): what that event replaced
+            item.status, item.parties = _STATUSES.get(str(event.new), item.status), None
+        return
+    setattr(item, event.field or "", event.new)
 
 
 def log(

@@ -106,7 +106,8 @@ def merge_versions(
     """The merged record's bytes, and a line for each field where one side's latest change overruled the other's."""
     _refuse_verbatim_changes(to_data(mine), to_data(other))
     history = join_histories(mine.history, other.history)
-    sides = [_with_history(record, history) for record in (mine, other)]
+    parties = _parties(mine, other)
+    sides = [_with_history(record, history, parties) for record in (mine, other)]
     merged = three_way(
         _without_history(common) if common else None, _without_history(sides[0]), _without_history(sides[1]), ()
     )
@@ -154,11 +155,18 @@ def _said(event: Event) -> str:
     return f"{show_value(event.new)} ({event.by}, {when})"
 
 
-def _with_history(record: Article | Target, history: list[Event]) -> Article | Target:
+def _parties(*records: Article | Target) -> list[str]:
+    """The parties whose statuses the records hold apart: a side's own change, merged into the
+    other side's record, counts every party its own record knows."""
+    commitments = [c for record in records if isinstance(record, Article) for c in record.commitments]
+    return list(dict.fromkeys(party for c in commitments for party in c.parties or {}))
+
+
+def _with_history(record: Article | Target, history: list[Event], parties: list[str]) -> Article | Target:
     updated = record.model_copy(deep=True)
     updated.history = history
     for event in latest_events(history).values():
-        set_from_event(updated, event)
+        set_from_event(updated, event, parties)
     return updated
 
 

@@ -9,6 +9,7 @@ can hold a value that later output or arithmetic cannot handle.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
@@ -56,6 +57,26 @@ def _choice(cls: type[E], key: str, text: str, what: str) -> E:
 
 
 CLOSED_STATUSES = frozenset({Status.COMPLETED, Status.DROPPED})
+# Statuses in which a party has stopped short of completing.
+_STOPPED = frozenset({Status.STALLED, Status.DROPPED})
+
+
+def joint_status(statuses: Iterable[Status]) -> Status:
+    """The status of a commitment both parties carry, from each party's (README: "Each party's status").
+
+    The parties agree: theirs. All closed, not all completed: dropped. Some stopped (stalled or
+    dropped) while another is still open: stalled. All ongoing or completed: ongoing. Else in_progress.
+    """
+    distinct = set(statuses)
+    if len(distinct) == 1:
+        return distinct.pop()
+    if distinct <= CLOSED_STATUSES:
+        return Status.DROPPED
+    if distinct & _STOPPED:
+        return Status.STALLED
+    if distinct <= {Status.ONGOING, Status.COMPLETED}:
+        return Status.ONGOING
+    return Status.IN_PROGRESS
 
 
 # The side that carries a commitment: one of the statement's `sides` (its parties' short
@@ -187,6 +208,9 @@ class Event(Record):
     by: Person
     id: Text
     field: Literal["status", "owner", "due", "tags", "side", "measurement"] | None = None
+    # -- per-party status: a status event with a party sets that party's status alone
+    party: Slug | None = None
+    # --
     series: Label | None = None
     period: Label | None = None
     old: EventValue = None
@@ -219,6 +243,16 @@ class Kind(StrEnum):
         return _choice(cls, text.strip().lower(), text, "kind")
 
 
+def statuses_text(statuses: dict[str, Status]) -> str:
+    """`vietnam completed, korea in_progress`."""
+    return ", ".join(f"{party} {Status(status).value}" for party, status in statuses.items())
+
+
+def status_text(status: Status, parties: dict[str, Status] | None) -> str:
+    """`in_progress`, or with each party's: `in_progress (vietnam completed, korea in_progress)`."""
+    return Status(status).value if not parties else f"{Status(status).value} ({statuses_text(parties)})"
+
+
 # Kinds in which one side (`asked_by`) turns to the other (`side`).
 ASKING_KINDS = frozenset({Kind.REQUESTED, Kind.PROPOSED, Kind.HOPED})
 
@@ -232,9 +266,31 @@ class Commitment(Record):
     excerpt: Passage
     note: Note | None = None  # what the text leaves open, e.g. why a year is not a due date
     status: StatusField = Status.NOT_STARTED
+    # -- per-party status: each party's own, once one was set apart (`set --party`); `status` is then
+    # joint_status of them. Both are replayed from the history (history.commitment_statuses).
+    parties: dict[Slug, StatusField] | None = None
+    # --
     owner: Owner | None = None
     due: IsoDate | None = None
     tags: list[Tag] = []
+
+    def party_status(self, party: str) -> Status | None:
+        """What `party` has of this commitment: its own status if both carry it, else the status if
+        `party` carries it alone, else None."""
+        if self.side == BOTH_SIDES:
+            return self.parties.get(party, self.status) if self.parties else self.status
+        return self.status if self.side == party else None
+
+    def status_text(self) -> str:
+        """The status as a reader wants it: `in_progress`, or with each party's where they differ:
+        `in_progress (vietnam completed, korea in_progress)`."""
+        return status_text(self.status, self.differing_parties())
+
+    def differing_parties(self) -> dict[str, Status] | None:
+        """Each party's status, when both carry this commitment and their statuses differ."""
+        if self.side != BOTH_SIDES or not self.parties or len(set(self.parties.values())) < 2:
+            return None
+        return dict(self.parties)
 
     def kind_text(self) -> str:
         """The kind as a reader wants it: `agreed`, or who asked whom: `requested (vietnam → korea)`."""

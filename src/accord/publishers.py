@@ -15,7 +15,16 @@ from typing import Any
 from urllib.parse import quote
 
 from .model import jsonable as plain
-from .render import Column, cell_text, is_web_url, json_text, markdown_escape, markdown_table, visible
+from .render import (
+    Column,
+    cell_text,
+    is_web_url,
+    json_text,
+    markdown_escape,
+    markdown_table,
+    statuses_shown,
+    visible,
+)
 from .report import STALE_AFTER_DAYS, UPCOMING_DAYS, Report
 
 
@@ -110,11 +119,11 @@ def outline(report: Report, with_charts: bool) -> list[Block]:
 
     blocks.append(Heading(2, "Needs attention"))
     blocks.append(Heading(3, f"Overdue ({len(report.overdue)})"))
-    blocks.append(Table(ITEM_COLUMNS, report.overdue) if report.overdue else Paragraph("None."))
+    blocks.append(Table(ITEM_COLUMNS, statuses_shown(report.overdue)) if report.overdue else Paragraph("None."))
     blocks.append(Heading(3, f"Stalled ({len(report.stalled)})"))
-    blocks.append(Table(ITEM_COLUMNS, report.stalled) if report.stalled else Paragraph("None."))
+    blocks.append(Table(ITEM_COLUMNS, statuses_shown(report.stalled)) if report.stalled else Paragraph("None."))
     blocks.append(Heading(3, f"No update in {STALE_AFTER_DAYS} days ({len(report.stale)})"))
-    blocks.append(Table(ITEM_COLUMNS, report.stale) if report.stale else Paragraph("None."))
+    blocks.append(Table(ITEM_COLUMNS, statuses_shown(report.stale)) if report.stale else Paragraph("None."))
     if report.never_updated:
         blocks.append(Paragraph(f"{report.never_updated} open commitments have never been updated."))
     blocks.append(Heading(3, f"Deadlines in the next {UPCOMING_DAYS} days ({len(report.upcoming)})"))
@@ -127,7 +136,7 @@ def outline(report: Report, with_charts: bool) -> list[Block]:
                 Column("status", "status"),
                 Column("title", "title"),
             ],
-            report.upcoming,
+            statuses_shown(report.upcoming),
         )
         if report.upcoming
         else Paragraph("None.")

@@ -23,9 +23,15 @@ class Filters:
     due_before: date | None = None
     overdue_on: date | None = None  # due before this day and not closed
     overdue: bool = False  # overdue as of the reader's today, which sets `overdue_on` (accord.Tracker does)
+    party: str | None = None  # what this side carries, and `statuses` are its own status of it
 
     def accepts(self, article: Article, item: Article | Commitment) -> bool:
-        if self.statuses and item.status not in self.statuses:
+        status: Status | None = item.status
+        if self.party is not None:
+            status = item.party_status(self.party) if isinstance(item, Commitment) else None
+            if status is None:
+                return False
+        if self.statuses and status not in self.statuses:
             return False
         if self.kinds and (not isinstance(item, Commitment) or item.kind not in self.kinds):
             return False

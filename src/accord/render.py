@@ -211,7 +211,16 @@ def cell_text(value: Any, joiner: str = " ") -> str:
         return ""
     if isinstance(value, list):
         return joiner.join(str(v) for v in value)
+    if isinstance(value, dict):
+        return joiner.join(f"{k}={v}" for k, v in value.items())
     return str(value)
+
+
+def statuses_shown(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows for people: each `status` with each party's, where the row carries `parties`."""
+    from .model import status_text
+
+    return [row | {"status": status_text(row["status"], row.get("parties"))} for row in rows]
 
 
 def table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title: str | None = None) -> None:

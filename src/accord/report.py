@@ -171,6 +171,7 @@ def build(store: Store, today: date, period: Period) -> Report:
             "due": d.commitment.due,
             "days_left": d.days_left,
             "status": d.commitment.status,
+            **party_fields(d.commitment),
         }
         for d in summary.deadlines
         if 0 <= d.days_left <= UPCOMING_DAYS
@@ -271,10 +272,17 @@ def _item_row(article: Article, commitment: Commitment, today: date) -> dict[str
         "title": commitment.title,
         "kind": commitment.kind_text(),
         "status": commitment.status,
+        **party_fields(commitment),
         "owner": commitment.owner,
         "due": commitment.due,
         "last_change": max(own) if own else None,
     }
+
+
+def party_fields(commitment: Commitment) -> dict[str, Any]:
+    """A row's `parties`: each party's status, where they differ (README: "Each party's status")."""
+    parties = commitment.differing_parties()
+    return {"parties": parties} if parties else {}
 
 
 def _change_row(article: Article | None, event: Event, titles: dict[int, str]) -> dict[str, Any]:

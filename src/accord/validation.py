@@ -9,8 +9,8 @@ from typing import TypeVar
 
 from . import yamlio
 from .errors import DataError
-from .history import current_value, field_key, latest_events
-from .model import ASKING_KINDS, BOTH_SIDES, Article, Commitment, Event, Status, Target, is_http_url
+from .history import commitment_statuses, current_value, field_key, latest_events
+from .model import ASKING_KINDS, BOTH_SIDES, Article, Commitment, Event, Status, Target, is_http_url, statuses_text
 from .progress import figure_refusal, period_problem
 from .storage import STATEMENT_FILE, TARGETS, Loaded, RecordInvalid, Store
 from .text import ISO_DATE, clean_text, squash
@@ -76,6 +76,7 @@ def validate(store: Store) -> list[DataError]:
             if commitment.excerpt not in article.text:
                 report(("commitments", index, "excerpt"), f"excerpt of {commitment.id} is not in the article's text")
         _check_history(article, report)
+        _check_party_statuses(article, statement.sides, report)
     problems += [problem for error in unreadable for problem in _problems_of(error)]
     problems += store.strays(TARGETS)
     for target_id, loaded in _each(store.target, store.target_ids(), problems):
@@ -187,6 +188,8 @@ def _check_history(record: Article | Target, report: Reporter) -> None:
         if event.evidence is not None and not is_http_url(event.evidence):
             report(("history", index, "evidence"), f"evidence {event.evidence!r} is not an http(s) link")
     for key, event in latest_events(valid).items():
+        if isinstance(record, Article) and key[1] == "status" and key[0] != record.id:
+            continue  # a commitment's status is replayed with its parties' (_check_party_statuses)
         now = current_value(record, key)
         if now != event.new:
             what = " ".join(key[2:]) if key[1] == "measurement" else key[1]
@@ -194,6 +197,30 @@ def _check_history(record: Article | Target, report: Reporter) -> None:
                 ("history",),
                 f"{key[0]} {what} is {now!r} but its latest event ({event.at:%Y-%m-%d %H:%M}) says {event.new!r}",
             )
+
+
+def _check_party_statuses(article: Article, sides: list[str], report: Reporter) -> None:
+    """Each commitment's status, and each party's, is what its status events make of them."""
+    changed = {e.id for e in article.history if e.field == "status"}
+    for index, commitment in enumerate(article.commitments):
+        loc: tuple[str | int, ...] = ("commitments", index)
+        if commitment.id not in changed:
+            if commitment.parties is not None:
+                report((*loc, "parties"), f"{commitment.id} holds parties but its history sets no party's status")
+            continue
+        status, parties = commitment_statuses(article, commitment)
+        if parties is not None and set(parties) - set(sides):
+            unknown = ", ".join(sorted(set(parties) - set(sides)))
+            report((*loc, "parties"), f"{commitment.id} names {unknown}, not one of the sides ({', '.join(sides)})")
+        if parties != commitment.parties:
+            said = "none" if parties is None else statuses_text(parties)
+            have = "none" if commitment.parties is None else statuses_text(commitment.parties)
+            report((*loc, "parties"), f"{commitment.id} parties are {have} but its history says {said}")
+        elif commitment.status != status:
+            each = f" ({statuses_text(parties)})" if parties else ""
+            stored, replayed = commitment.status.value, status.value
+            message = f"{commitment.id} status is {stored!r} but its history makes it {replayed!r}{each}"
+            report((*loc, "status"), message)
 
 
 def _is_iso_date(value: object) -> bool:
@@ -216,6 +243,8 @@ def _event_problem(record: Article | Target, event: Event, known: set[str]) -> s
         return "only a target's history holds measurements"
     if event.field == "status" and event.new not in {s.value for s in Status}:
         return f"status {event.new!r} is not a status"
+    if event.party is not None and (event.field != "status" or event.id == record.id):
+        return "only a commitment's status is set for one party"
     if event.field == "due" and event.new is not None and not _is_iso_date(event.new):
         return f"due {event.new!r} is not a date"
     if event.field == "tags" and not isinstance(event.new, list):

@@ -26,15 +26,23 @@ LIST_COLUMNS = [
     Column("section", "section", justify="right"),
     Column("tags", "tags", wrap=True),
     Column("title", "title", wrap=True),
+    Column("parties", "parties"),  # each party's status where they differ: {vietnam: completed, ...}
 ]
 
 
-# A terminal has room for fewer columns than json and csv carry (`show` says who asked whom).
-LIST_TABLE_COLUMNS = [c for c in LIST_COLUMNS if c.key not in ("section", "tags", "asked_by")]
+# A terminal has room for fewer columns than json and csv carry (`show` says who asked whom); its
+# status names each party's where they differ.
+LIST_TABLE_COLUMNS = [
+    Column("status_text", "status", wrap=True) if c.key == "status" else c
+    for c in LIST_COLUMNS
+    if c.key not in ("section", "tags", "asked_by", "parties")
+]
 
 
 def list_row(article: Article, item: Article | Commitment) -> dict[str, Any]:
     """One line of `list`: a commitment (or an article itself) with the article it belongs to."""
+    from .model import Commitment
+
     return {
         "id": item.id,
         "status": item.status,
@@ -46,6 +54,8 @@ def list_row(article: Article, item: Article | Commitment) -> dict[str, Any]:
         "section": article.section,
         "tags": list(item.tags),
         "title": item.title,
+        "status_text": item.status_text() if isinstance(item, Commitment) else item.status.value,
+        "parties": item.differing_parties() if isinstance(item, Commitment) else None,
     }
 
 
@@ -119,7 +129,7 @@ def _commitment_text(shown: Shown, article: Article, item: Commitment) -> list[s
             ("section", _section_title(shown, article.section)),
             ("side", item.side),
             ("kind", item.kind_text()),
-            ("status", item.status),
+            ("status", item.status_text()),
             ("owner", item.owner),
             ("due", item.due),
             ("tags", ", ".join(item.tags)),
@@ -144,7 +154,7 @@ def _article_text(shown: Shown, article: Article) -> list[str]:
     lines += ["", *render.wrapped("text", article.text), "", f"commitments ({len(article.commitments)}):"]
     for c in article.commitments:
         due = f"  due {c.due.isoformat()}" if c.due else ""
-        lines.append(f"  {c.id:<8}{c.status.value:<13}{c.side:<9}{c.kind.value:<10}{_one(c.title)}{due}")
+        lines.append(f"  {c.id:<8}{c.status_text():<12} {c.side:<9}{c.kind.value:<10}{_one(c.title)}{due}")
     return lines
 
 
@@ -295,6 +305,7 @@ LOG_COLUMNS = [
     Column("by", "who"),
     Column("id", "record"),
     Column("field", "what"),
+    Column("party", "party"),
     Column("old", "from", wrap=True),
     Column("new", "to", wrap=True),
     Column("note", "note", wrap=True),
@@ -321,6 +332,7 @@ def log_row(event: Event) -> dict[str, Any]:
         "by": event.by,
         "id": event.id,
         "field": what,
+        "party": event.party,
         "old": event.old,
         "new": event.new,
         "note": event.note,
@@ -414,6 +426,7 @@ VERDICT_STYLES = {"on track": "bold green", "at risk": "bold yellow", "off track
 
 
 def progress(overview: Overview, fmt: str) -> None:
+    from .report import party_fields
     from .tracking import figures
 
     data = [figures(p) for p in overview.targets]
@@ -425,6 +438,7 @@ def progress(overview: Overview, fmt: str) -> None:
             "days_left": d.days_left,
             "left": _time_left(d.days_left),
             "status": d.commitment.status,
+            **party_fields(d.commitment),
         }
         for d in overview.deadlines
     ]
@@ -435,7 +449,7 @@ def progress(overview: Overview, fmt: str) -> None:
         render.emit_rows([Column(k, k) for k in data[0] if k != "values"] if data else [], data, "csv")
         return
     if fmt == "md":
-        render.say(progress_markdown(overview, data, deadlines))
+        render.say(progress_markdown(overview, data, render.statuses_shown(deadlines)))
         return
     title = f"Progress toward the targets, {overview.today.isoformat()}"
     if not data:
@@ -448,7 +462,7 @@ def progress(overview: Overview, fmt: str) -> None:
         else:
             render.blocks(PROGRESS_BLOCK_COLUMNS, [progress_row(d, rich_cells=False) for d in data], title)
     if deadlines:
-        render.emit_rows(DEADLINE_COLUMNS, deadlines, "table", title="Upcoming deadlines")
+        render.emit_rows(DEADLINE_COLUMNS, render.statuses_shown(deadlines), "table", title="Upcoming deadlines")
 
 
 def _why(data: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ def describe(event: Event, with_id: bool = True) -> str:
     if event.field is None:
         what = "note withdrawn" if event.undoes is not None else "note"
         return f"{event.id}: {what}" if with_id else what
-    what = f"{event.series} {event.period}" if event.field == "measurement" else event.field
+    what = f"{event.series} {event.period}" if event.field == "measurement" else what_changed(event)
     if with_id:
         what = f"{event.id} {what}"
     if event.old == event.new and event.old_source == event.source:
@@ -22,9 +22,12 @@ def describe(event: Event, with_id: bool = True) -> str:
 
 
 def what_changed(event: Event) -> str:
-    """The kind of change, for lists of events: `status`, `measurement korea 2026`, `note`, `undo`."""
+    """The kind of change, for lists of events: `status`, `status (korea)`, `measurement korea 2026`,
+    `note`, `undo`."""
     if event.field == "measurement":
         return f"measurement {event.series} {event.period}"
+    if event.party is not None:
+        return f"{event.field} ({event.party})"
     return event.field or ("undo" if event.undoes else "note")
 
 
