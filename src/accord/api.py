@@ -235,7 +235,7 @@ class Tracker:
 
         chosen = self._filters(filters)
         with self._reading() as errors:
-            found = self._store.articles(errors, history=history)
+            found = self._store.articles(errors, history=history or chosen.reads_history)
             if filters is None:
                 return list(found)
             return [row.article for row in select(found, chosen, articles_only=True)]
@@ -251,7 +251,7 @@ class Tracker:
 
         chosen = self._filters(filters)
         with self._reading() as errors:
-            rows = select(self._store.articles(errors, history=False), chosen)
+            rows = select(self._store.articles(errors, history=chosen.reads_history), chosen)
             return [CommitmentRow(row.article, row.item) for row in rows if isinstance(row.item, Commitment)]
 
     def search(
@@ -339,26 +339,39 @@ class Tracker:
         note: str | None = None,
         evidence: str | None = None,
         on: date | None = None,
+        review_by: date | Unset | None = UNSET,
+        internal: bool | None = None,
     ) -> Change:
         """Set an article's or a commitment's status; `on` dates a change that happened before today.
-        Setting the status it has already changes nothing, unless a note or evidence comes with it."""
+        `review_by` is the day to review it by (None withdraws the one set before); `internal`
+        keeps the note and evidence out of public output (None: as statement.yaml says)."""
         self._not_a_target(record_id)
         if not isinstance(status, Status):
             raise TypeError(f"status must be an accord.Status such as Status.IN_PROGRESS, not {status!r}")
         _extras(note, evidence)
         if on is not None:
             _day(on, "on")
+        if review_by is not None and review_by is not UNSET:
+            _day(review_by, "review_by")
+        if internal is not None:
+            _flag(internal, "internal")
         from . import changes
 
-        return changes.set_status(self._store, record_id, status, self.actor, self._committer(), note, evidence, on)
+        return changes.set_status(
+            self._store, record_id, status, self.actor, self._committer(), note, evidence, on,
+            review_by=review_by, internal=internal,
+        )  # fmt: skip
 
-    def note(self, record_id: str, text: str, *, evidence: str | None = None) -> Change:
-        """Add a note to a record's history without changing anything else."""
+    def note(self, record_id: str, text: str, *, evidence: str | None = None, internal: bool | None = None) -> Change:
+        """Add a note to a record's history without changing anything else; `internal` keeps it out
+        of public output (None: as statement.yaml says)."""
         _text(record_id, "the record id")
         _extras(text, evidence)
+        if internal is not None:
+            _flag(internal, "internal")
         from . import changes
 
-        return changes.add_note(self._store, record_id, text, self.actor, self._committer(), evidence)
+        return changes.add_note(self._store, record_id, text, self.actor, self._committer(), evidence, internal)
 
     def edit(
         self,
@@ -560,7 +573,14 @@ class Tracker:
             _day(filters.overdue_on, "overdue_on")
         overdue_on = filters.overdue_on or (self.today if _flag(filters.overdue, "overdue") else None)
         tags = frozenset(_tags(filters.tags, "Filters.tags"))
-        return replace(filters, statuses=statuses, sections=sections, sides=sides, tags=tags, overdue_on=overdue_on)
+        for day, what in ((filters.unchanged_since, "unchanged_since"), (filters.review_on, "review_on")):
+            if day is not None:
+                _day(day, what)
+        review_on = filters.review_on or (self.today if _flag(filters.due_review, "due_review") else None)
+        return replace(
+            filters, statuses=statuses, sections=sections, sides=sides, tags=tags, overdue_on=overdue_on,
+            review_on=review_on,
+        )  # fmt: skip
 
 
 # -- checking what callers pass in -------------------------------------------------------------

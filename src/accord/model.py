@@ -174,6 +174,8 @@ CommitmentId = Annotated[str, Field(pattern=rf"^{SLUG}\.[0-9]+$", max_length=MAX
 # Enums are read from their string values; strict mode alone would demand enum instances.
 StatusField = Annotated[Status, Field(strict=False)]
 EventValue = Label | list[Label] | Amount | None
+NO_REVIEW = "none"
+ReviewDate = IsoDate | Literal["none"]
 
 
 class Record(BaseModel):
@@ -197,6 +199,10 @@ class Event(Record):
     note: Note | None = None
     evidence: Evidence | None = None
     undoes: Timestamp | None = None
+    # Review and confidentiality: a review date (`none` withdraws the one set before), and whether
+    # the note and evidence link are for the officers only, kept out of public output.
+    review_by: ReviewDate | None = None
+    internal: bool | None = None
 
     def effective(self) -> tuple[date, datetime]:
         """Order of events: when it happened (`on`, else the day it was recorded), then when recorded."""
@@ -315,6 +321,7 @@ class Statement(Record):
     source: Source
     preamble: list[Passage]
     sections: list[Section]
+    notes_internal_by_default: bool | None = None  # true: a note is internal unless `--public` says otherwise
 
     def side_named(self, value: str) -> str:
         """One of the statement's sides, or `both`, in the records' form (any case)."""
