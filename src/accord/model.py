@@ -174,8 +174,23 @@ CommitmentId = Annotated[str, Field(pattern=rf"^{SLUG}\.[0-9]+$", max_length=MAX
 # Enums are read from their string values; strict mode alone would demand enum instances.
 StatusField = Annotated[Status, Field(strict=False)]
 EventValue = Label | list[Label] | Amount | None
-NO_REVIEW = "none"
-ReviewDate = IsoDate | Literal["none"]
+NO_REVIEW = "none"  # a review date withdrawn
+
+
+def _parse_review_date(value: Any) -> Any:
+    if value == NO_REVIEW:
+        return value
+    try:
+        return _parse_date(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD, nor none") from None
+
+
+ReviewDate = Annotated[
+    date | Literal["none"],
+    BeforeValidator(_parse_review_date),
+    PlainSerializer(lambda value: value if value == NO_REVIEW else value.isoformat()),
+]
 
 
 class Record(BaseModel):
