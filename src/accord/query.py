@@ -74,8 +74,10 @@ def last_touched(article: Article, item: Article | Commitment) -> date | None:
 
 def is_stale(article: Article, item: Article | Commitment, since: date) -> bool:
     """Open, and no change or note recorded about it on or after `since` (never updated counts)."""
+    if item.status in CLOSED_STATUSES:
+        return False
     last = last_touched(article, item)
-    return item.status not in CLOSED_STATUSES and (last is None or last < since)
+    return last is None or last < since
 
 
 def review_date(article: Article, item: Article | Commitment) -> date | None:
