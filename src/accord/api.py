@@ -477,9 +477,12 @@ class Tracker:
         with self._reading() as errors:
             return tracking.overview(self._store, given or self.today, target, series, errors, as_of=given is not None)
 
-    def report(self, *, today: date | None = None, since: date | None = None, week: str | None = None) -> Report:
+    def report(
+        self, *, today: date | None = None, since: date | None = None, week: str | None = None, public: bool = False
+    ) -> Report:
         """The weekly report: by default over the seven days up to `today` (default: the tracker's);
-        from `since`; or over one ISO week, `week` such as '2026-W47' or 'current'."""
+        from `since`; or over one ISO week, `week` such as '2026-W47' or 'current'. A `public` one
+        leaves out internal notes and officers' names."""
         from . import report as reporting
 
         as_of = _day(today, "today") if today is not None else self.today
@@ -495,7 +498,8 @@ class Tracker:
             if week is None:  # a period that reaches out of the calendar: its own message says so
                 raise
             raise InvalidValue(f"week {week!r} is not an ISO week such as 2026-W47") from None
-        return reporting.build(self._store, as_of, period)
+        built = reporting.build(self._store, as_of, period)
+        return reporting.public_view(built) if _flag(public, "public") else built
 
     def validate(self) -> list[Problem]:
         """Every problem `accord validate` finds, each with its file, line and field."""

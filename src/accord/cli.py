@@ -759,7 +759,7 @@ def report(
     """The weekly progress report, by default over the last seven days. Exit 2 if a record could not be read."""
     from . import inputs
     from .publishers import PUBLISHERS
-    from .report import public_view, write_file
+    from .report import write_file
 
     tracker = _open(directory)
     as_of = inputs.iso_date(today, "--today") if today else inputs.today()
@@ -767,9 +767,9 @@ def report(
         week = True
     start = inputs.since(since, as_of) if since else None
     built = tracker.report(
-        today=as_of, since=start, week=inputs.text(week_value or "current", "--week") if week else None
+        today=as_of, since=start, week=inputs.text(week_value or "current", "--week") if week else None, public=public
     )
-    text = "".join(PUBLISHERS[fmt]().lines(public_view(built) if public else built))
+    text = "".join(PUBLISHERS[fmt]().lines(built))
     if output is None or str(output) == "-":
         sys.stdout.write(text)
     else:
