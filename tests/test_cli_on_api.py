@@ -58,12 +58,53 @@ THROUGH_THE_API = [
         "set_status",
         (
             ("4.5", Status.COMPLETED),
-            {"note": "Signed", "evidence": "https://example.org/a", "on": date(2026, 1, 5), "party": "Korea"},
+            {
+                "note": "Signed",
+                "evidence": "https://example.org/a",
+                "on": date(2026, 1, 5),
+                "party": "Korea",
+                "review_by": UNSET,
+                "internal": None,
+            },
         ),
         id="set",
     ),
     pytest.param(
-        ["note", "4.5", "Talks held", "--no-commit"], "note", (("4.5", "Talks held"), {"evidence": None}), id="note"
+        ["set", "4.5", "stalled", "--review-by", "2027-01-15", "--note", "x", "--internal", "--no-commit"],
+        "set_status",
+        (
+            ("4.5", Status.STALLED),
+            {
+                "note": "x",
+                "evidence": None,
+                "on": None,
+                "party": None,
+                "review_by": date(2027, 1, 15),
+                "internal": True,
+            },
+        ),
+        id="set-review-internal",
+    ),
+    pytest.param(
+        ["set", "4.5", "stalled", "--review-by", "none", "--note", "x", "--public", "--no-commit"],
+        "set_status",
+        (
+            ("4.5", Status.STALLED),
+            {"note": "x", "evidence": None, "on": None, "party": None, "review_by": None, "internal": False},
+        ),
+        id="set-review-withdrawn",
+    ),
+    pytest.param(
+        ["note", "4.5", "Talks held", "--no-commit"],
+        "note",
+        (("4.5", "Talks held"), {"evidence": None, "internal": None}),
+        id="note",
+    ),
+    pytest.param(
+        ["note", "4.5", "Talks held", "--internal", "--no-commit"],
+        "note",
+        (("4.5", "Talks held"), {"evidence": None, "internal": True}),
+        id="note-internal",
     ),
     pytest.param(
         ["edit", "4.5", "--owner", "", "--due", "2030-12-31", "--tag", "Trade", "--untag", "x", "--no-commit"],
@@ -92,6 +133,7 @@ THROUGH_THE_API = [
         ((Filters(statuses=frozenset({Status.STALLED}), tags=frozenset({"trade"}), overdue=True),), {}),
         id="list",
     ),
+    pytest.param(["list", "--due-review"], "commitments", ((Filters(due_review=True),), {}), id="list-due-review"),
     pytest.param(
         ["list", "--articles", "--section", "4", "--format", "ids"],
         "articles",
@@ -109,14 +151,20 @@ THROUGH_THE_API = [
     pytest.param(
         ["report", "--week", "2026-W47", "--today", "2026-11-29"],
         "report",
-        ((), {"today": date(2026, 11, 29), "since": None, "week": "2026-W47"}),
+        ((), {"today": date(2026, 11, 29), "since": None, "week": "2026-W47", "public": False}),
         id="report",
     ),
     pytest.param(
         ["report", "--since", "2026-11-01", "--today", "2026-11-29"],
         "report",
-        ((), {"today": date(2026, 11, 29), "since": date(2026, 11, 1), "week": None}),
+        ((), {"today": date(2026, 11, 29), "since": date(2026, 11, 1), "week": None, "public": False}),
         id="report-since",
+    ),
+    pytest.param(
+        ["report", "--public", "--today", "2026-11-29"],
+        "report",
+        ((), {"today": date(2026, 11, 29), "since": None, "week": None, "public": True}),
+        id="report-public",
     ),
     pytest.param(
         [

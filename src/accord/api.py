@@ -237,7 +237,7 @@ class Tracker:
         if chosen.party is not None:
             raise InvalidValue("an article has no parties: a party's status is of its commitments")
         with self._reading() as errors:
-            found = self._store.articles(errors, history=history)
+            found = self._store.articles(errors, history=history or chosen.reads_history)
             if filters is None:
                 return list(found)
             return [row.article for row in select(found, chosen, articles_only=True)]
@@ -253,7 +253,7 @@ class Tracker:
 
         chosen = self._filters(filters)
         with self._reading() as errors:
-            rows = select(self._store.articles(errors, history=False), chosen)
+            rows = select(self._store.articles(errors, history=chosen.reads_history), chosen)
             return [CommitmentRow(row.article, row.item) for row in rows if isinstance(row.item, Commitment)]
 
     def search(
@@ -342,11 +342,15 @@ class Tracker:
         evidence: str | None = None,
         on: date | None = None,
         party: str | None = None,
+        review_by: date | Unset | None = UNSET,
+        internal: bool | None = None,
     ) -> Change:
         """Set an article's or a commitment's status; `on` dates a change that happened before today.
         Setting the status it has already changes nothing, unless a note or evidence comes with it.
         On a commitment both sides carry, `party` sets that party's status alone; without it, every
-        party's. `party` on anything else is an InvalidValue."""
+        party's. `party` on anything else is an InvalidValue. `review_by` is the day to review it by
+        (None withdraws the one set before); `internal` keeps the note and evidence out of public
+        output (None: as statement.yaml says)."""
         self._not_a_target(record_id)
         if not isinstance(status, Status):
             raise TypeError(f"status must be an accord.Status such as Status.IN_PROGRESS, not {status!r}")
@@ -355,19 +359,27 @@ class Tracker:
             _day(on, "on")
         if party is not None:
             _text(party, "the party")
+        if review_by is not None and review_by is not UNSET:
+            _day(review_by, "review_by")
+        if internal is not None:
+            _flag(internal, "internal")
         from . import changes
 
         return changes.set_status(
-            self._store, record_id, status, self.actor, self._committer(), note, evidence, on, party
-        )
+            self._store, record_id, status, self.actor, self._committer(), note, evidence, on, party,
+            review_by=review_by, internal=internal,
+        )  # fmt: skip
 
-    def note(self, record_id: str, text: str, *, evidence: str | None = None) -> Change:
-        """Add a note to a record's history without changing anything else."""
+    def note(self, record_id: str, text: str, *, evidence: str | None = None, internal: bool | None = None) -> Change:
+        """Add a note to a record's history without changing anything else; `internal` keeps it out
+        of public output (None: as statement.yaml says)."""
         _text(record_id, "the record id")
         _extras(text, evidence)
+        if internal is not None:
+            _flag(internal, "internal")
         from . import changes
 
-        return changes.add_note(self._store, record_id, text, self.actor, self._committer(), evidence)
+        return changes.add_note(self._store, record_id, text, self.actor, self._committer(), evidence, internal)
 
     def edit(
         self,
@@ -473,9 +485,12 @@ class Tracker:
         with self._reading() as errors:
             return tracking.overview(self._store, given or self.today, target, series, errors, as_of=given is not None)
 
-    def report(self, *, today: date | None = None, since: date | None = None, week: str | None = None) -> Report:
+    def report(
+        self, *, today: date | None = None, since: date | None = None, week: str | None = None, public: bool = False
+    ) -> Report:
         """The weekly report: by default over the seven days up to `today` (default: the tracker's);
-        from `since`; or over one ISO week, `week` such as '2026-W47' or 'current'."""
+        from `since`; or over one ISO week, `week` such as '2026-W47' or 'current'. A `public` one
+        leaves out internal notes and officers' names."""
         from . import report as reporting
 
         as_of = _day(today, "today") if today is not None else self.today
@@ -491,7 +506,8 @@ class Tracker:
             if week is None:  # a period that reaches out of the calendar: its own message says so
                 raise
             raise InvalidValue(f"week {week!r} is not an ISO week such as 2026-W47") from None
-        return reporting.build(self._store, as_of, period)
+        built = reporting.build(self._store, as_of, period)
+        return reporting.public_view(built) if _flag(public, "public") else built
 
     def validate(self) -> list[Problem]:
         """Every problem `accord validate` finds, each with its file, line and field."""
@@ -574,9 +590,14 @@ class Tracker:
             _day(filters.overdue_on, "overdue_on")
         overdue_on = filters.overdue_on or (self.today if _flag(filters.overdue, "overdue") else None)
         tags = frozenset(_tags(filters.tags, "Filters.tags"))
+        for day, what in ((filters.unchanged_since, "unchanged_since"), (filters.review_on, "review_on")):
+            if day is not None:
+                _day(day, what)
+        review_on = filters.review_on or (self.today if _flag(filters.due_review, "due_review") else None)
         return replace(
-            filters, statuses=statuses, sections=sections, sides=sides, tags=tags, overdue_on=overdue_on, party=party
-        )
+            filters, statuses=statuses, sections=sections, sides=sides, tags=tags, overdue_on=overdue_on,
+            party=party, review_on=review_on,
+        )  # fmt: skip
 
 
 # -- checking what callers pass in -------------------------------------------------------------

@@ -32,6 +32,7 @@ from .model import (
     MAX_NAME,
     MAX_NOTE,
     MAX_TEXT,
+    NO_REVIEW,
     Commitment,
     Event,
     Status,
@@ -82,7 +83,7 @@ def draft(record_id: str, **values: Any) -> Draft:
 def _write(store: Store, found: Found, drafts: list[Draft], actor: Actor, git: Git | None) -> Change:
     # One timestamp for all events of a command: together they are one change, undone together.
     now = datetime.now(UTC)
-    events = [Event(at=now, by=actor.name, **d) for d in drafts]
+    events = [Event(at=now, by=actor.name, **_confidential(store, d)) for d in drafts]
     change = Change(found.record_id, events)
     if not events:
         return change
@@ -94,6 +95,16 @@ def _write(store: Store, found: Found, drafts: list[Draft], actor: Actor, git: G
     ]
     change.committed = save(store, found.loaded, updated, git, commit_message(events), actor.name, actor.email)
     return change
+
+
+def _confidential(store: Store, values: Draft) -> Draft:
+    """The draft with its note and evidence marked internal as asked (`internal` True or False),
+    else as the statement's `notes_internal_by_default` says."""
+    values = dict(values)
+    internal = values.pop("internal", None)
+    if internal is None and ("note" in values or "evidence" in values):
+        internal = bool(store.statement().notes_internal_by_default)
+    return values | {"internal": True} if internal else values
 
 
 def modify(store: Store, record_id: str, actor: Actor, git: Git | None, make: Callable[[Found], list[Draft]]) -> Change:
@@ -125,9 +136,15 @@ def set_status(
     evidence: str | None = None,
     on: date | None = None,
     party: str | None = None,
+    review_by: date | Unset | None = UNSET,
+    internal: bool | None = None,
 ) -> Change:
-    """Set a status; on a commitment both sides carry, `party`'s alone, or without `party` every party's."""
-    extras = _extras(note, evidence, on)
+    """Set a status; on a commitment both sides carry, `party`'s alone, or without `party` every
+    party's. `review_by` sets the day the status is to be reviewed by (None withdraws it);
+    `internal` keeps the note and evidence out of public output (None: as the statement says)."""
+    extras = _extras(note, evidence, on) | _confidentiality(internal, note, evidence)
+    if review_by is not UNSET:
+        extras["review_by"] = NO_REVIEW if review_by is None else review_by
 
     def make(found: Found) -> list[Draft]:
         item = found.item
@@ -172,10 +189,25 @@ def _party_named(store: Store, found: Found, party: str) -> str:
     return key
 
 
+def _confidentiality(internal: bool | None, note: str | None, evidence: str | None) -> dict[str, Any]:
+    if internal is None:
+        return {}
+    if note is None and evidence is None:
+        raise InvalidValue("only a note or an evidence link is internal or public: give one")
+    return {"internal": internal}
+
+
 def add_note(
-    store: Store, record_id: str, note: str, actor: Actor, git: Git | None, evidence: str | None = None
+    store: Store,
+    record_id: str,
+    note: str,
+    actor: Actor,
+    git: Git | None,
+    evidence: str | None = None,
+    internal: bool | None = None,
 ) -> Change:
-    extras = _extras(note, evidence)
+    """A note in the record's history; `internal` keeps it out of public output (None: as the statement says)."""
+    extras = _extras(note, evidence) | _confidentiality(internal, note, evidence)
     return modify(store, record_id, actor, git, lambda found: [draft(found.record_id, **extras)])
 
 

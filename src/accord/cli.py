@@ -216,6 +216,18 @@ NoPager = Annotated[
     typer.Option("--no-pager", help="Never page. Default: a terminal pages through $ACCORD_PAGER, $PAGER or less."),
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Why, in a sentence.")]
+InternalOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--internal/--public",
+        help="The note and evidence are for officers only (left out of public output), or not. "
+        "Default: as statement.yaml's notes_internal_by_default says.",
+        show_default=False,
+    ),
+]
+PublicOption = Annotated[
+    bool, typer.Option("--public", help="Leave out internal notes and evidence, and officers' names.")
+]
 EvidenceOption = Annotated[str | None, typer.Option("--evidence", metavar="URL", help="A link that shows it.")]
 
 
@@ -263,9 +275,11 @@ def _query(
     due_before: str | None,
     overdue: bool,
     kind: list[str] | None,
+    stale: str | None = None,
+    due_review: bool = False,
 ) -> Any:
     """The filter options as typed values, each checked under its option's name; the Tracker
-    settles the sides against the statement and `overdue` against its today."""
+    settles the sides against the statement, and `overdue` and `due_review` against its today."""
     from . import inputs
     from .query import Filters
 
@@ -278,6 +292,8 @@ def _query(
         tags=frozenset(inputs.tag(t) for t in tag or []),
         due_before=inputs.iso_date(due_before, "--due-before") if due_before else None,
         overdue=overdue,
+        unchanged_since=inputs.ago(stale, inputs.today(), "--stale") if stale is not None else None,
+        due_review=due_review,
     )
 
 
@@ -311,6 +327,11 @@ def list_(
             "--party", metavar="SIDE", help="What this side carries; --status then is its own status of it."
         ),
     ] = None,
+    stale: Annotated[
+        str | None,
+        typer.Option("--stale", metavar="10d|8w|3m", help="Open, and no change or note in this long (or ever)."),
+    ] = None,
+    due_review: Annotated[bool, typer.Option("--due-review", help="Its review date is today or earlier.")] = False,
     articles: Annotated[bool, typer.Option("--articles", help="List articles instead of commitments.")] = False,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = "table",
     no_pager: NoPager = False,
@@ -322,7 +343,7 @@ def list_(
     from . import inputs, render, views
 
     tracker = _open(directory)
-    filters = _query(status, section, side, owner, tag, due_before, overdue, kind)
+    filters = _query(status, section, side, owner, tag, due_before, overdue, kind, stale, due_review)
     if party is not None:
         filters = replace(filters, party=inputs.text(party, "--party"))
     if articles:
@@ -553,19 +574,29 @@ def set_(
         str | None,
         typer.Option("--party", metavar="SIDE", help="One party's status, on a commitment both sides carry."),
     ] = None,
+    review_by: Annotated[
+        str | None,
+        typer.Option("--review-by", metavar="DATE|none", help="Review the status by this day; none withdraws it."),
+    ] = None,
+    internal: InternalOption = None,
     no_commit: NoCommit = False,
     directory: DirOption = None,
 ) -> None:
     """Change the status of an article or a commitment (of both parties, or with --party one)."""
     from . import inputs
+    from .api import UNSET
 
     tracker = _open(directory, by, no_commit, writes=True)
     new = inputs.status(status)
     when = inputs.iso_date(on, "--on") if on else None
+    review = UNSET if review_by is None else inputs.date_or_none(review_by, "--review-by")
     note, evidence = _given(note, "--note"), _evidence(evidence)
     chosen = inputs.text(party, "--party") if party is not None else None
-    record = inputs.text(record_id, "ID")
-    _report_change(tracker.set_status(record, new, note=note, evidence=evidence, on=when, party=chosen))
+    change = tracker.set_status(
+        inputs.text(record_id, "ID"), new, note=note, evidence=evidence, on=when, party=chosen,
+        review_by=review, internal=internal,
+    )  # fmt: skip
+    _report_change(change)
 
 
 @app.command()
@@ -573,6 +604,7 @@ def note(
     record_id: Annotated[str, typer.Argument(metavar="ID")],
     text: Annotated[str, typer.Argument(metavar="TEXT")],
     evidence: EvidenceOption = None,
+    internal: InternalOption = None,
     by: ByOption = None,
     no_commit: NoCommit = False,
     directory: DirOption = None,
@@ -582,7 +614,7 @@ def note(
 
     tracker = _open(directory, by, no_commit, writes=True)
     text, evidence = inputs.text(text, "TEXT"), _evidence(evidence)
-    _report_change(tracker.note(inputs.text(record_id, "ID"), text, evidence=evidence))
+    _report_change(tracker.note(inputs.text(record_id, "ID"), text, evidence=evidence, internal=internal))
 
 
 @app.command()
@@ -737,6 +769,7 @@ def report(
         str | None,
         typer.Option("--today", metavar="DATE", help="As known at the end of this day: the same bytes made again."),
     ] = None,
+    public: PublicOption = False,
     directory: DirOption = None,
 ) -> None:
     """The weekly progress report, by default over the last seven days. Exit 2 if a record could not be read."""
@@ -750,7 +783,7 @@ def report(
         week = True
     start = inputs.since(since, as_of) if since else None
     built = tracker.report(
-        today=as_of, since=start, week=inputs.text(week_value or "current", "--week") if week else None
+        today=as_of, since=start, week=inputs.text(week_value or "current", "--week") if week else None, public=public
     )
     text = "".join(PUBLISHERS[fmt]().lines(built))
     if output is None or str(output) == "-":
@@ -898,6 +931,7 @@ def export(
         Path | None, typer.Option("--output", "-o", help="Write to this regular file; - for stdout (not xlsx).")
     ] = None,
     bom: Annotated[bool, typer.Option("--bom", help="Start CSV with a byte order mark, for spreadsheets.")] = False,
+    public: PublicOption = False,
     directory: DirOption = None,
 ) -> None:
     """One flat row per commitment, for spreadsheets: csv, xlsx (needs accord[xlsx]) or json."""
@@ -906,8 +940,8 @@ def export(
     from .report import write_file
 
     tracker = _open(directory)
-    rows = exporting.rows(tracker.statement, tracker.articles(history=True))
-    data = exporting.encode(rows, fmt, bom=bom)
+    rows = exporting.rows(tracker.statement, tracker.articles(history=True), public)
+    data = exporting.encode(rows, fmt, bom=bom, public=public)
     if output is None or str(output) == "-":
         if fmt == "xlsx":
             raise UsageError("an xlsx workbook goes to a file: give -o FILE")
@@ -915,6 +949,10 @@ def export(
     else:
         write_file(output, data)
         sys.stderr.write(f"wrote {render.visible(str(output))}\n")
+    if public and fmt == "csv":  # a CSV file has no place to say it
+        from .report import LEFT_OUT
+
+        sys.stderr.write(f"{LEFT_OUT}\n")
     render.problems(tracker.skipped)
     if tracker.skipped:
         _exit(EXIT_ERROR)

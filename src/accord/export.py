@@ -3,6 +3,10 @@
 CSV cells go through `render.csv_cell`, so that no cell runs as a formula; an xlsx cell holding
 text is stored as text, never as a formula, whatever it starts with. Dates are real dates in
 xlsx and ISO text in CSV and JSON.
+
+A public export leaves out who made each change and evidence links marked internal (export holds
+no notes), and says so: a JSON object's `left_out`, a workbook's second sheet, and for CSV,
+which has no place for it, the command line on stderr.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from . import render
 from .errors import UsageError
 from .model import Article, Commitment, Event, Statement
 from .render import Column
+from .report import LEFT_OUT
 
 COLUMNS = [
     Column("article", "article"),
@@ -39,20 +44,24 @@ DATE_COLUMNS = frozenset({"due", "last_change"})
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def rows(statement: Statement, articles: Iterable[Article]) -> list[dict[str, Any]]:
-    """One row per commitment; `articles` with their history, which dates each one's last change."""
+PUBLIC_COLUMNS = [c for c in COLUMNS if c.key != "changed_by"]
+
+
+def rows(statement: Statement, articles: Iterable[Article], public: bool = False) -> list[dict[str, Any]]:
+    """One row per commitment; `articles` with their history, which dates each one's last change.
+    `public` leaves out who changed it and internal evidence links."""
     titles = {section.number: section.title for section in statement.sections}
     return [
-        _row(article, commitment, titles.get(article.section))
+        _row(article, commitment, titles.get(article.section), public)
         for article in articles
         for commitment in article.commitments
     ]
 
 
-def _row(article: Article, commitment: Commitment, section_title: str | None) -> dict[str, Any]:
+def _row(article: Article, commitment: Commitment, section_title: str | None, public: bool) -> dict[str, Any]:
     own = sorted((e for e in article.history if e.id == commitment.id), key=Event.effective)
     last = own[-1] if own else None
-    evidence = next((e.evidence for e in reversed(own) if e.evidence), None)
+    evidence = next((e.evidence for e in reversed(own) if e.evidence and not (public and e.internal)), None)
     return {
         "article": article.id,
         "id": commitment.id,
@@ -66,21 +75,24 @@ def _row(article: Article, commitment: Commitment, section_title: str | None) ->
         "due": commitment.due,
         "tags": list(commitment.tags),
         "last_change": last.effective()[0] if last else None,
-        "changed_by": last.by if last else None,
+        "changed_by": last.by if last and not public else None,
         "evidence": evidence,
         "title": commitment.title,
     }
 
 
-def encode(found: list[dict[str, Any]], fmt: str, bom: bool = False) -> bytes:
+def encode(found: list[dict[str, Any]], fmt: str, bom: bool = False, public: bool = False) -> bytes:
+    columns = PUBLIC_COLUMNS if public else COLUMNS
     if fmt == "json":
-        return render.json_text([{c.key: row[c.key] for c in COLUMNS} for row in found]).encode("utf-8")
+        listed = [{c.key: row[c.key] for c in columns} for row in found]
+        data: Any = {"public": True, "left_out": LEFT_OUT, "commitments": listed} if public else listed
+        return render.json_text(data).encode("utf-8")
     if fmt == "xlsx":
-        return _workbook(found)
-    return ("\ufeff" if bom else "").encode("utf-8") + render.csv_text(COLUMNS, found).encode("utf-8")
+        return _workbook(found, columns, LEFT_OUT if public else None)
+    return ("\ufeff" if bom else "").encode("utf-8") + render.csv_text(columns, found).encode("utf-8")
 
 
-def _workbook(found: list[dict[str, Any]]) -> bytes:
+def _workbook(found: list[dict[str, Any]], columns: list[Column], notice: str | None) -> bytes:
     try:
         from openpyxl import Workbook
         from openpyxl.styles import Font
@@ -93,16 +105,18 @@ def _workbook(found: list[dict[str, Any]]) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "commitments"
-    sheet.append([c.header for c in COLUMNS])
+    sheet.append([c.header for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in found:
-        sheet.append([None] * len(COLUMNS))
-        for index, column in enumerate(COLUMNS, start=1):
+        sheet.append([None] * len(columns))
+        for index, column in enumerate(columns, start=1):
             _fill(sheet.cell(row=sheet.max_row, column=index), row[column.key], column.key in DATE_COLUMNS)
-    last = get_column_letter(len(COLUMNS))
+    last = get_column_letter(len(columns))
     sheet.auto_filter.ref = f"A1:{last}{sheet.max_row}"
     sheet.freeze_panes = "C2"  # the header row and the ids stay in view
+    if notice is not None:
+        book.create_sheet("about").append([notice])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

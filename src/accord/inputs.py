@@ -4,6 +4,7 @@ takes typed values."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -60,6 +61,11 @@ def iso_date(value: str, option: str) -> date:
         raise InvalidValue(f"{option} {value!r} is not a calendar date") from None
 
 
+def date_or_none(value: str, option: str) -> date | None:
+    """A date, or `none` (any case) for none."""
+    return None if value.strip().lower() == "none" else iso_date(value.strip(), option)
+
+
 def since(value: str, today: date) -> date:
     """A date, or a span back from today: `7d`, `2w`."""
     span = re.fullmatch(r"(\d+)([dw])", value.strip())
@@ -70,6 +76,25 @@ def since(value: str, today: date) -> date:
         except OverflowError:
             raise InvalidValue(f"--since {value!r} reaches back before the year 1") from None
     return iso_date(value, "--since")
+
+
+def ago(value: str, today: date, option: str) -> date:
+    """The day a span such as `10d`, `8w` or `3m` reaches back to from `today`. A month is a
+    calendar month: 3m before 2026-05-31 is 2026-02-28."""
+    span = re.fullmatch(r"([1-9][0-9]{0,5})([dwm])", value.strip().lower())
+    if not span:
+        raise InvalidValue(f"{option} {value!r} is not a span such as 10d, 8w or 3m (days, weeks, months)")
+    count, unit = int(span.group(1)), span.group(2)
+    if unit == "m":
+        months = today.year * 12 + today.month - 1 - count
+        year, month = divmod(months, 12)
+        if year < 1:
+            raise InvalidValue(f"{option} {value!r} reaches back before the year 1")
+        return date(year, month + 1, min(today.day, calendar.monthrange(year, month + 1)[1]))
+    try:
+        return today - timedelta(days=count * (7 if unit == "w" else 1))
+    except OverflowError:
+        raise InvalidValue(f"{option} {value!r} reaches back before the year 1") from None
 
 
 def url(value: str, option: str = "--evidence") -> str:

@@ -195,6 +195,23 @@ CommitmentId = Annotated[str, Field(pattern=rf"^{SLUG}\.[0-9]+$", max_length=MAX
 # Enums are read from their string values; strict mode alone would demand enum instances.
 StatusField = Annotated[Status, Field(strict=False)]
 EventValue = Label | list[Label] | Amount | None
+NO_REVIEW = "none"  # a review date withdrawn
+
+
+def _parse_review_date(value: Any) -> Any:
+    if value == NO_REVIEW:
+        return value
+    try:
+        return _parse_date(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD, nor none") from None
+
+
+ReviewDate = Annotated[
+    date | Literal["none"],
+    BeforeValidator(_parse_review_date),
+    PlainSerializer(lambda value: value if value == NO_REVIEW else value.isoformat()),
+]
 
 
 class Record(BaseModel):
@@ -221,6 +238,10 @@ class Event(Record):
     note: Note | None = None
     evidence: Evidence | None = None
     undoes: Timestamp | None = None
+    # Review and confidentiality: a review date (`none` withdraws the one set before), and whether
+    # the note and evidence link are for the officers only, kept out of public output.
+    review_by: ReviewDate | None = None
+    internal: bool | None = None
 
     def effective(self) -> tuple[date, datetime]:
         """Order of events: when it happened (`on`, else the day it was recorded), then when recorded."""
@@ -371,6 +392,7 @@ class Statement(Record):
     source: Source
     preamble: list[Passage]
     sections: list[Section]
+    notes_internal_by_default: bool | None = None  # true: a note is internal unless `--public` says otherwise
 
     def side_named(self, value: str) -> str:
         """One of the statement's sides, or `both`, in the records' form (any case)."""

@@ -25,7 +25,8 @@ from .render import (
     statuses_shown,
     visible,
 )
-from .report import STALE_AFTER_DAYS, UPCOMING_DAYS, Report
+from .report import LEFT_OUT, STALE_AFTER_DAYS, UPCOMING_DAYS, Report
+from .wording import marked
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,9 @@ def outline(report: Report, with_charts: bool) -> list[Block]:
             "nothing recorded later is counted."
         )
     )
+    if report.public:
+        blocks.append(Paragraph(LEFT_OUT))
+    changes = [c for c in CHANGE_COLUMNS if not (report.public and c.key == "by")]
     sources = _sources(report)
 
     blocks.append(Heading(2, "Are we on track?"))
@@ -126,6 +130,14 @@ def outline(report: Report, with_charts: bool) -> list[Block]:
     blocks.append(Table(ITEM_COLUMNS, statuses_shown(report.stale)) if report.stale else Paragraph("None."))
     if report.never_updated:
         blocks.append(Paragraph(f"{report.never_updated} open commitments have never been updated."))
+    blocks.append(Heading(3, f"Due for review ({len(report.due_review)})"))
+    review_columns = [Column("review_by", "review by"), *ITEM_COLUMNS]
+    blocks.append(Table(review_columns, report.due_review) if report.due_review else Paragraph("None."))
+    blocks.append(Heading(3, f"Status changes in the period without evidence ({len(report.unevidenced)})"))
+    unevidenced = [c for c in changes if c.key != "evidence"]
+    blocks.append(
+        Table(unevidenced, [_change(r) for r in report.unevidenced]) if report.unevidenced else Paragraph("None.")
+    )
     blocks.append(Heading(3, f"Deadlines in the next {UPCOMING_DAYS} days ({len(report.upcoming)})"))
     blocks.append(
         Table(
@@ -154,7 +166,7 @@ def outline(report: Report, with_charts: bool) -> list[Block]:
         )
     )
     if report.changes:
-        blocks.append(Table(CHANGE_COLUMNS, [_change(r) for r in report.changes]))
+        blocks.append(Table(changes, [_change(r) for r in report.changes]))
 
     blocks.append(Heading(2, "Commitments"))
     summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in report.totals.items() if n)
@@ -246,9 +258,9 @@ def _change(row: dict[str, Any]) -> dict[str, Any]:
         "id": row["id"],
         "change": f"{row['what']}: {row['old']} → {row['new']}" if row["old"] is not None else row["what"],
         "when": f"{row['on'].isoformat()} (recorded {recorded})" if back_dated else recorded,
-        "by": row["by"],
-        "note": row["note"],
-        "evidence": Link("link", row["evidence"]) if row["evidence"] else None,
+        "by": row.get("by"),  # none in a public report
+        "note": marked(row["note"], row["internal"]),
+        "evidence": Link(marked("link", row["internal"]) or "", row["evidence"]) if row["evidence"] else None,
     }
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .errors import InvalidValue
-from .model import CLOSED_STATUSES, Article, Commitment, Glossary, Kind, Status, Target
+from .model import CLOSED_STATUSES, Article, Commitment, Event, Glossary, Kind, Status, Target
 from .text import fold_accents
 
 
@@ -24,6 +24,14 @@ class Filters:
     overdue_on: date | None = None  # due before this day and not closed
     overdue: bool = False  # overdue as of the reader's today, which sets `overdue_on` (accord.Tracker does)
     party: str | None = None  # what this side carries, and `statuses` are its own status of it
+    # These two read the history: the articles must be loaded with it.
+    unchanged_since: date | None = None  # open, and no event touched it on or after this day
+    review_on: date | None = None  # its review date is this day or earlier
+    due_review: bool = False  # due for review as of the reader's today, which sets `review_on`
+
+    @property
+    def reads_history(self) -> bool:
+        return self.unchanged_since is not None or self.review_on is not None
 
     def accepts(self, article: Article, item: Article | Commitment) -> bool:
         status: Status | None = item.status
@@ -45,11 +53,48 @@ class Filters:
             return False
         if self.due_before is not None and (item.due is None or item.due >= self.due_before):
             return False
-        return self.overdue_on is None or is_overdue(item, self.overdue_on)
+        if self.overdue_on is not None and not is_overdue(item, self.overdue_on):
+            return False
+        if self.unchanged_since is not None and not is_stale(article, item, self.unchanged_since):
+            return False
+        if self.review_on is None:
+            return True
+        review = review_date(article, item)
+        return review is not None and review <= self.review_on
 
 
 def is_overdue(item: Article | Commitment, today: date) -> bool:
     return item.due is not None and item.due < today and item.status not in CLOSED_STATUSES
+
+
+def _touches(event: Event, item: Article | Commitment) -> bool:
+    """Whether `event` is about `item`; an article's events include those of its commitments."""
+    return event.id == item.id or (isinstance(item, Article) and event.id.startswith(item.id + "."))
+
+
+def last_touched(article: Article, item: Article | Commitment) -> date | None:
+    """The day the latest event about `item` was recorded (a back-dated one counts when it was
+    recorded: someone looked at it then); None if it has none."""
+    return max((e.at.date() for e in article.history if _touches(e, item)), default=None)
+
+
+def is_stale(article: Article, item: Article | Commitment, since: date) -> bool:
+    """Open, and no change or note recorded about it on or after `since` (never updated counts)."""
+    if item.status in CLOSED_STATUSES:
+        return False
+    last = last_touched(article, item)
+    return last is None or last < since
+
+
+def review_date(article: Article, item: Article | Commitment) -> date | None:
+    """The review date set by the latest event (by when it happened) that sets one for the item
+    itself, an undone event left out; None when there is none, or `none` withdrew it."""
+    undone = {e.undoes for e in article.history if e.undoes is not None}
+    setting = [e for e in article.history if e.id == item.id and e.review_by is not None and e.at not in undone]
+    if not setting:
+        return None
+    latest = max(setting, key=Event.effective).review_by
+    return latest if isinstance(latest, date) else None  # else NO_REVIEW
 
 
 @dataclass(frozen=True)

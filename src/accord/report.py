@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import stat
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,13 +18,14 @@ from .errors import DataError, UsageError
 from .fsio import atomic_write
 from .history import field_key
 from .model import CLOSED_STATUSES, Article, Commitment, Event, Kind, Status, Target
-from .query import is_overdue
+from .query import is_overdue, is_stale, review_date
 from .storage import Store
 from .tracking import as_known, figures, overview
 from .wording import show_value, what_changed
 
 STALE_AFTER_DAYS = 90
 UPCOMING_DAYS = 365
+LEFT_OUT = "Internal notes and officers' names are left out."
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,9 @@ class Report:
     problems: list[str] = field(default_factory=list)  # as the document names them
     unreadable: list[DataError] = field(default_factory=list)  # as stderr names them
     kinds: dict[str, int] = field(default_factory=dict)  # commitments by what the text makes of them
+    due_review: list[dict[str, Any]] = field(default_factory=list)  # review date today or earlier
+    unevidenced: list[dict[str, Any]] = field(default_factory=list)  # status changes in the period without evidence
+    public: bool = False  # internal notes and officers' names left out (`public_view`)
 
     @property
     def moved(self) -> dict[str, int]:
@@ -99,6 +103,7 @@ class Report:
 
     def as_data(self) -> dict[str, Any]:
         return {
+            **({"public": True, "left_out": LEFT_OUT} if self.public else {}),
             "title": self.title,
             "today": self.today,
             "period": {"start": self.period.start, "end": self.period.end},
@@ -116,6 +121,8 @@ class Report:
                 "unchanged": self.stale,
                 "stale_after_days": STALE_AFTER_DAYS,
                 "never_updated": self.never_updated,
+                "due_review": self.due_review,
+                "without_evidence": self.unevidenced,
             },
             "upcoming": self.upcoming,
             "sections": self.sections,
@@ -133,7 +140,8 @@ def build(store: Store, today: date, period: Period) -> Report:
     kinds: Counter[str] = Counter()
     previous: Counter[str] = Counter()
     per_section: dict[int, Counter[str]] = {s.number: Counter() for s in statement.sections}
-    overdue, stalled, stale, events = [], [], [], []
+    overdue, stalled, stale, events, due_review = [], [], [], [], []
+    stale_since = today - timedelta(days=STALE_AFTER_DAYS)
     changes: list[dict[str, Any]] = []
     never_updated = 0
     for article in articles:
@@ -149,11 +157,13 @@ def build(store: Store, today: date, period: Period) -> Report:
                 overdue.append(row)
             if commitment.status == Status.STALLED:
                 stalled.append(row)
-            last = row["last_change"]
-            if last is None:
+            if row["last_change"] is None:
                 never_updated += commitment.status not in CLOSED_STATUSES
-            elif commitment.status not in CLOSED_STATUSES and (today - last).days > STALE_AFTER_DAYS:
+            elif is_stale(article, commitment, stale_since):
                 stale.append(row)
+            review = review_date(article, commitment)
+            if review is not None and review <= today:
+                due_review.append(row | {"review_by": review})
         recorded = [e for e in article.history if period.start <= e.at.date() <= period.end]
         events += [_change_row(article, event, titles) for event in recorded]
         changes += [_change_row(article, event, titles) for event in net_changes(recorded)]
@@ -161,7 +171,8 @@ def build(store: Store, today: date, period: Period) -> Report:
         recorded = [e for e in target.history if period.start <= e.at.date() <= period.end]
         events += [_change_row(None, event, titles) | {"title": target.title} for event in recorded]
         changes += [_change_row(None, event, titles) | {"title": target.title} for event in net_changes(recorded)]
-    for rows in (events, changes):
+    unevidenced = [c for c in changes if c["what"] == "status" and not c["evidence"]]
+    for rows in (events, changes, unevidenced):
         rows.sort(key=lambda c: (c["section"] is None, c["section"] or 0, c["at"], c["id"]))
     summary = overview(store, today, None, None, errors, articles, as_of=True)
     upcoming = [
@@ -199,6 +210,26 @@ def build(store: Store, today: date, period: Period) -> Report:
         problems=[_relative(error, store.root) for error in errors],
         unreadable=errors,
         kinds={k.value: kinds[k.value] for k in Kind},
+        due_review=due_review,
+        unevidenced=unevidenced,
+    )
+
+
+def public_view(report: Report) -> Report:
+    """The report for readers outside the ministry: internal notes and their evidence links, and
+    who made each change, left out. A change stays; a note that is internal goes entirely."""
+
+    def public(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        kept = [r for r in rows if not (r["internal"] and r["what"] == "note")]
+        hidden = dict.fromkeys(("note", "evidence"))
+        return [{k: v for k, v in (r | (hidden if r["internal"] else {})).items() if k != "by"} for r in kept]
+
+    return replace(
+        report,
+        changes=public(report.changes),
+        events=public(report.events),
+        unevidenced=public(report.unevidenced),
+        public=True,
     )
 
 
@@ -304,4 +335,5 @@ def _change_row(article: Article | None, event: Event, titles: dict[int, str]) -
         "new": show_value(event.new) if event.field else None,
         "note": event.note,
         "evidence": event.evidence,
+        "internal": bool(event.internal),
     }

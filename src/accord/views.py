@@ -187,7 +187,7 @@ def _target_text(target: Target) -> list[str]:
 
 
 def _history_text(history: list[Event]) -> list[str]:
-    from .wording import describe
+    from .wording import describe, marked
 
     if not history:
         return ["", "history: none"]
@@ -198,7 +198,7 @@ def _history_text(history: list[Event]) -> list[str]:
         lines.append(f"  {when}{on}  {_one(event.by)}: {_one(describe(event))}")
         for extra in (event.note, event.evidence):
             if extra:
-                lines.append(f"      {_one(extra)}")
+                lines.append(f"      {_one(marked(extra, event.internal))}")
     return lines
 
 
@@ -324,7 +324,7 @@ LOG_TABLE_COLUMNS = [
 
 
 def log_row(event: Event) -> dict[str, Any]:
-    from .wording import describe, what_changed
+    from .wording import describe, marked, what_changed
 
     what = what_changed(event)
     return {
@@ -335,8 +335,8 @@ def log_row(event: Event) -> dict[str, Any]:
         "party": event.party,
         "old": event.old,
         "new": event.new,
-        "note": event.note,
-        "evidence": event.evidence,
+        "note": marked(event.note, event.internal),
+        "evidence": event.evidence,  # a link stays a link; its note says it is internal
         "on": event.on,
         "when": event.at.strftime("%Y-%m-%d %H:%M"),
         "change": describe(event, with_id=False),

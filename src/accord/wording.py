@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .model import Event
+from .model import NO_REVIEW, Event
 
 
 def describe(event: Event, with_id: bool = True) -> str:
@@ -16,9 +16,20 @@ def describe(event: Event, with_id: bool = True) -> str:
     what = f"{event.series} {event.period}" if event.field == "measurement" else what_changed(event)
     if with_id:
         what = f"{event.id} {what}"
+    review = "" if event.review_by is None else f" (review by {event.review_by})"
+    if event.review_by == NO_REVIEW:
+        review = " (review date withdrawn)"
     if event.old == event.new and event.old_source == event.source:
-        return f"{what}: {show_value(event.new)} (re-asserted)"
-    return f"{what}: {show_value(event.old)} -> {show_value(event.new)}"
+        return f"{what}: {show_value(event.new)} (re-asserted){review}"
+    return f"{what}: {show_value(event.old)} -> {show_value(event.new)}{review}"
+
+
+INTERNAL_MARK = "(internal) "
+
+
+def marked(text: str | None, internal: bool | None) -> str | None:
+    """A note or evidence link as officers read it: an internal one says so."""
+    return f"{INTERNAL_MARK}{text}" if text and internal else text
 
 
 def what_changed(event: Event) -> str:
