@@ -12,12 +12,13 @@ from typing import TypeVar
 
 from .errors import InvalidValue
 from .model import MAX_NAME, MAX_NOTE, MAX_TEXT, MAX_URL, Kind, Statement, Status, checked_url, parse_amount
+from .query import SORT_FIELDS
 from .text import ISO_DATE, as_tag, checked_text
 
 # The longest value each option (or argument of accord.api) may carry, as the records bound it;
 # any other text: MAX_TEXT.
 _LIMITS = {
-    **dict.fromkeys(("--note", "TEXT", "the note"), MAX_NOTE),
+    **dict.fromkeys(("--note", "NOTE", "the note"), MAX_NOTE),
     **dict.fromkeys(("--by", "the actor's name", "--owner", "the owner"), MAX_NAME),
     **dict.fromkeys(("--evidence", "the evidence"), MAX_URL),
 }
@@ -87,3 +88,11 @@ def side(value: str, statement: Statement) -> str:
 
 def tag(value: str) -> str:
     return as_tag(text(value, "--tag"))
+
+
+def sort_field(value: str) -> str:
+    """`list --sort`: a field, `-` before it for the reverse order."""
+    if value.removeprefix("-") not in SORT_FIELDS:
+        choices = ", ".join(SORT_FIELDS)
+        raise InvalidValue(f"--sort {value!r}: choose one of {choices}, with - before it for the reverse order")
+    return value

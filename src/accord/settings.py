@@ -52,3 +52,18 @@ def user(environ: Mapping[str, str] = os.environ) -> str | None:
 def email(environ: Mapping[str, str] = os.environ) -> str | None:
     """ACCORD_EMAIL: the email address recorded in commits."""
     return environ.get("ACCORD_EMAIL") or None
+
+
+COLOUR_CHOICES = ("auto", "always", "never")
+
+
+def colour(choice: str, environ: Mapping[str, str] = os.environ) -> bool | None:
+    """--color: `always` and `never` as said; `auto` is off under NO_COLOR (any non-empty value) or
+    TERM=dumb, else left to whether the output is a terminal (None)."""
+    if choice not in COLOUR_CHOICES:
+        raise UsageError(f"--color {choice!r}: give auto, always or never")
+    if choice != "auto":
+        return choice == "always"
+    if environ.get("NO_COLOR", "") != "" or environ.get("TERM", "") == "dumb":
+        return False
+    return None

@@ -1,0 +1,62 @@
+"""`--help` reads as a person types the command: each placeholder named once (ID, STATUS, FILE,
+DATE), every option and argument described."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import typer.main
+
+from accord.cli import app
+from conftest import Accord
+from helpers import succeeded
+
+
+def command_paths(group: Any = None, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command line that has a --help: the top, each command, each subcommand."""
+    group = group if group is not None else typer.main.get_command(app)
+    paths = [path]
+    for name, command in getattr(group, "commands", {}).items():
+        paths += command_paths(command, (*path, name))
+    return paths
+
+
+def command_at(path: tuple[str, ...]) -> Any:
+    command: Any = typer.main.get_command(app)
+    for name in path:
+        command = command.commands[name]
+    return command
+
+
+PATHS = command_paths()
+# What typer writes where no placeholder was chosen: `<str>`, `{ID}`, `[[ID]]`, a bare type name.
+UNNAMED = re.compile(r"[<{]|\[\[|\b(TEXT|INTEGER|FLOAT|BOOLEAN|FILENAME)\b")
+
+
+def test_every_command_is_walked() -> None:
+    names = {path[0] for path in PATHS if path}
+    assert {"list", "set", "report", "export", "merge-driver", "help"} <= names
+    assert ("merge-driver", "merge") in PATHS
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda path: " ".join(path) or "accord")
+def test_help_names_every_placeholder(accord: Accord, path: tuple[str, ...]) -> None:
+    text = succeeded(accord(*path, "--help"))
+    assert text.startswith("Usage: ")
+    found = [line for line in text.splitlines() if UNNAMED.search(line)]
+    assert not found, found
+
+
+@pytest.mark.parametrize("path", [p for p in PATHS if p], ids=" ".join)
+def test_every_option_and_argument_says_what_it_is(path: tuple[str, ...]) -> None:
+    command = command_at(path)
+    undescribed = [param.name for param in command.params if not getattr(param, "help", None)]
+    assert not undescribed, undescribed
+
+
+def test_usage_names_arguments_as_typed(accord: Accord) -> None:
+    assert succeeded(accord("set", "--help")).splitlines()[0].endswith(" set [OPTIONS] ID STATUS")
+    assert succeeded(accord("log", "--help")).splitlines()[0].endswith(" log [OPTIONS] [ID]")
+    assert "  --since DATE " in succeeded(accord("report", "--help"))
