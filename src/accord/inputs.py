@@ -62,7 +62,7 @@ def iso_date(value: str, option: str) -> date:
 
 
 def since(value: str, today: date) -> date:
-    """A date, or a span back from today: `7d`, `2w`."""
+    """--since, the same for every command: a date, or a span back from today: `7d`, `2w`."""
     span = re.fullmatch(r"(\d+)([dw])", value.strip())
     if span:
         days = int(span.group(1)) * (7 if span.group(2) == "w" else 1)
@@ -70,6 +70,8 @@ def since(value: str, today: date) -> date:
             return today - timedelta(days=days)
         except OverflowError:
             raise InvalidValue(f"--since {value!r} reaches back before the year 1") from None
+    if not ISO_DATE.fullmatch(value):
+        raise InvalidValue(f"--since {value!r}: give a date (YYYY-MM-DD) or days or weeks back (7d, 2w)")
     return iso_date(value, "--since")
 
 
