@@ -91,6 +91,20 @@ def test_an_unknown_color_is_refused(accord: Accord) -> None:
     assert_refused(accord("--color", "blue", "list"), "--color", "auto, always or never")
 
 
+# -- formats ----------------------------------------------------------------------------------------
+
+
+DRAWN = [("list",), ("stats",), ("log",), ("progress",), ("show", "4.5"), ("search", "handel")]
+
+
+@pytest.mark.parametrize("command", DRAWN)
+def test_table_and_text_name_the_same_format_everywhere(accord: Accord, command: tuple[str, ...]) -> None:
+    default = succeeded(accord(*command))
+    assert succeeded(accord(*command, "-f", "table")) == default
+    assert succeeded(accord(*command, "--format", "text")) == default
+    assert default and default != succeeded(accord(*command, "-f", "json"))
+
+
 # -- --dir before the command ---------------------------------------------------------------------
 
 

@@ -186,12 +186,13 @@ def _drop_output() -> None:
         pass
 
 
-ListFormat = Literal["table", "json", "csv", "ids"]
+# `table` and `text` name the same format, the one drawn for people, whichever a command calls it.
+ListFormat = Literal["table", "text", "json", "csv", "ids"]
 StatsBy = Literal["status", "kind"]
-TableFormat = Literal["table", "json", "csv"]
-ProgressFormat = Literal["table", "json", "csv", "md"]
-ShowFormat = Literal["text", "json", "yaml"]
-SearchFormat = Literal["text", "json"]
+TableFormat = Literal["table", "text", "json", "csv"]
+ProgressFormat = Literal["table", "text", "json", "csv", "md"]
+ShowFormat = Literal["text", "table", "json", "yaml"]
+SearchFormat = Literal["text", "table", "json"]
 ReportFormat = Literal["md", "html", "json"]
 
 
@@ -204,6 +205,14 @@ app = _Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _as_table(fmt: str) -> str:
+    return "table" if fmt == "text" else fmt
+
+
+def _as_text(fmt: str) -> str:
+    return "text" if fmt == "table" else fmt
 
 
 def _print_version(wanted: bool) -> None:
@@ -397,7 +406,8 @@ def list_(
     ] = "id",
     limit: Annotated[int | None, typer.Option("--limit", metavar="N", min=0, help="Only the first N rows.")] = None,
     fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", metavar="FORMAT", help="table, json, csv or ids.")
+        ListFormat,
+        typer.Option("--format", "-f", metavar="FORMAT", help="table, json, csv or ids.", callback=_as_table),
     ] = "table",
     no_pager: NoPager = False,
     directory: DirOption = None,
@@ -429,7 +439,9 @@ def show(
     record_id: Annotated[
         str, typer.Argument(metavar="ID", help="An article (4), a commitment (4.3) or a target (trade).")
     ],
-    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", metavar="FORMAT", help="text, json or yaml.")] = "text",
+    fmt: Annotated[
+        ShowFormat, typer.Option("--format", "-f", metavar="FORMAT", help="text, json or yaml.", callback=_as_text)
+    ] = "text",
     directory: DirOption = None,
 ) -> None:
     """Show everything known of an article, a commitment or a target."""
@@ -459,7 +471,9 @@ def search(
     tag: TagFilter = None,
     due_before: DueBefore = None,
     overdue: Overdue = False,
-    fmt: Annotated[SearchFormat, typer.Option("--format", "-f", metavar="FORMAT", help="text or json.")] = "text",
+    fmt: Annotated[
+        SearchFormat, typer.Option("--format", "-f", metavar="FORMAT", help="text or json.", callback=_as_text)
+    ] = "text",
     directory: DirOption = None,
 ) -> None:
     """Find commitments and targets that mention a text. Exit 0 on a match, 1 on none, 2 on error."""
@@ -515,7 +529,9 @@ def stats(
     by: Annotated[
         StatsBy, typer.Option("--by", metavar="FIELD", help="Count by status, or by kind (agreed, requested, …).")
     ] = "status",
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f", metavar="FORMAT", help="table, json or csv.")] = "table",
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", "-f", metavar="FORMAT", help="table, json or csv.", callback=_as_table)
+    ] = "table",
     no_pager: NoPager = False,
     directory: DirOption = None,
 ) -> None:
@@ -716,7 +732,9 @@ def log(
     ] = None,
     since: SinceOption = None,
     by: Annotated[str | None, typer.Option("--by", metavar="NAME", help="Only changes by this person.")] = None,
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f", metavar="FORMAT", help="table, json or csv.")] = "table",
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", "-f", metavar="FORMAT", help="table, json or csv.", callback=_as_table)
+    ] = "table",
     directory: DirOption = None,
 ) -> None:
     """Every change, newest first."""
@@ -785,7 +803,8 @@ def progress(
         str | None, typer.Option("--series", metavar="NAME", help="Show this series instead of the primary one.")
     ] = None,
     fmt: Annotated[
-        ProgressFormat, typer.Option("--format", "-f", metavar="FORMAT", help="table, json, csv or md.")
+        ProgressFormat,
+        typer.Option("--format", "-f", metavar="FORMAT", help="table, json, csv or md.", callback=_as_table),
     ] = "table",
     no_pager: NoPager = False,
     today: Annotated[
