@@ -4,6 +4,9 @@ DATE), every option and argument described."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,3 +63,23 @@ def test_usage_names_arguments_as_typed(accord: Accord) -> None:
     assert succeeded(accord("set", "--help")).splitlines()[0].endswith(" set [OPTIONS] ID STATUS")
     assert succeeded(accord("log", "--help")).splitlines()[0].endswith(" log [OPTIONS] [ID]")
     assert "  --since DATE " in succeeded(accord("report", "--help"))
+
+
+def test_the_manual_page_has_every_command_and_topic(accord: Accord) -> None:
+    page = succeeded(accord("help", "--man"))
+    assert page.startswith(".TH ACCORD 1 ")
+    headings = [h.replace("\\-", "-") for h in re.findall(r'^\.SS "accord ([a-z \\-]+?) \[', page, re.MULTILINE)]
+    assert headings == [" ".join(path) for path in PATHS if path and path != ("merge-driver",)]
+    for section in ("SYNOPSIS", "OPTIONS", '"FILES"', '"STATUSES"', '"EXIT STATUS"', '"SHARED OPTIONS"'):
+        assert f"\n.SH {section}\n" in page
+    assert not re.search(r"^[.'](?!TH|SH|SS|TP|B |nf|fi)", page, re.MULTILINE), "a line of text read as a request"
+
+
+@pytest.mark.skipif(shutil.which("groff") is None, reason="groff is not installed")
+def test_the_manual_page_renders_without_a_warning(accord: Accord, tmp_path: Path) -> None:
+    page = tmp_path / "accord.1"
+    page.write_text(succeeded(accord("help", "--man")), "utf-8")
+    done = subprocess.run(["groff", "-man", "-Tutf8", "-ww", str(page)], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stderr == ""
+    text = re.sub(".\b", "", done.stdout)  # overstriking for bold
+    assert "accord set [OPTIONS] ID STATUS" in text and "not_started" in text and "141" in text

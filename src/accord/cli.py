@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .api import Tracker
     from .changes import Change
     from .importer import ImportSummary
+    from .topics import CommandDoc
 
 
 class _Group(TyperGroup):
@@ -1062,13 +1063,19 @@ def help_(
         str | None,
         typer.Argument(metavar="TOPIC", help="A topic, or a command: `accord help set` is `accord set --help`."),
     ] = None,
+    man: Annotated[
+        bool, typer.Option("--man", help="Print the manual page (roff): accord help --man > accord.1; man -l accord.1")
+    ] = False,
 ) -> None:
     """Help on a topic (records, statuses, exit-codes, options) or a command; alone, the topics."""
-    from . import topics
+    from . import __version__, topics
 
     top = ctx.find_root()
     group: Any = top.command
-    if topic is None:
+    if man:
+        global_options = [record for p in group.get_params(top) if (record := p.get_help_record(top))]
+        render.write(topics.manual(__version__, group.help or "", global_options, _documented(group, top)))
+    elif topic is None:
         width = max(map(len, topics.TOPICS))
         render.write(
             "Topics (accord help TOPIC):\n"
@@ -1078,7 +1085,7 @@ def help_(
             + "\n"
         )
     elif topic in topics.TOPICS:
-        render.write(topics.page(topic, _option_names(group, top)))
+        render.write(topics.page(topic, _documented(group, top)))
     elif topic in group.commands:
         with group.commands[topic].make_context(topic, [], parent=top, resilient_parsing=True) as sub:
             render.write(sub.get_help() + "\n")
@@ -1086,16 +1093,27 @@ def help_(
         raise UsageError(f"no help on {topic!r}: give a topic ({', '.join(topics.TOPICS)}) or a command")
 
 
-def _option_names(group: Any, ctx: Any, prefix: str = "") -> dict[str, list[str]]:
-    """Each command (`merge-driver install` for a subcommand) with the long names of its options."""
-    names: dict[str, list[str]] = {}
+def _documented(group: Any, ctx: Any, prefix: str = "") -> "list[CommandDoc]":
+    """Every command (`merge-driver install` for a subcommand) as its --help describes it."""
+    from .topics import CommandDoc
+
+    found: list[CommandDoc] = []
     for name, command in group.commands.items():
+        sub = command.make_context(name, [], parent=ctx, resilient_parsing=True)
         if hasattr(command, "commands"):
-            names |= _option_names(command, ctx, f"{prefix}{name} ")
-        else:
-            options = [o for p in command.get_params(ctx) if p.param_type_name == "option" for o in p.opts]
-            names[prefix + name] = [o for o in options if o.startswith("--") and o != "--help"]
-    return names
+            found += _documented(command, sub, f"{prefix}{name} ")
+            continue
+        params = command.get_params(sub)
+        found.append(
+            CommandDoc(
+                name=prefix + name,
+                usage=" ".join(command.collect_usage_pieces(sub)),
+                help=command.help or "",
+                options=[record for p in params if (record := p.get_help_record(sub))],
+                long_names=[o for p in params if p.param_type_name == "option" for o in p.opts if o.startswith("--")],
+            )
+        )
+    return found
 
 
 def _only_the_command_asked_for(argv: list[str]) -> None:

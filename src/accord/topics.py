@@ -5,7 +5,8 @@ statuses from model.Status, the codes from errors.py); README.md quotes each pag
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from . import errors
 from .model import CLOSED_STATUSES, Status
@@ -80,12 +81,22 @@ record as it is stored; `accord schema` writes the JSON Schema of each kind.
 """
 
 
-def options(commands: Mapping[str, Sequence[str]]) -> str:
-    """The shared options' table: for each, what it means and which commands take it.
-    `commands` maps each command to the long names of its options."""
+@dataclass(frozen=True)
+class CommandDoc:
+    """One command as its --help describes it: the command line reads it off the commands themselves."""
+
+    name: str  # `merge-driver install` for a subcommand
+    usage: str  # `[OPTIONS] ID STATUS`
+    help: str
+    options: list[tuple[str, str]]  # (`--on DATE`, what it does), arguments first
+    long_names: list[str]  # `--on`, `--dir`, ...
+
+
+def options(commands: Sequence[CommandDoc]) -> str:
+    """The shared options' table: for each, what it means and which commands take it."""
     rows = []
     for option, meaning in SHARED_OPTIONS.items():
-        taking = [name for name, names in commands.items() if option in names]
+        taking = [command.name for command in commands if option in command.long_names]
         rows.append(f"| `{option}` | {meaning} | {', '.join(taking) or '-'} |")
     return "| option | meaning | commands |\n|---|---|---|\n" + "\n".join(rows) + "\n"
 
@@ -98,8 +109,48 @@ TOPICS = {
 }
 
 
-def page(topic: str, commands: Mapping[str, Sequence[str]]) -> str:
-    """One topic's page; `commands` as for `options`."""
+def page(topic: str, commands: Sequence[CommandDoc]) -> str:
+    """One topic's page; `commands` for the options page."""
     if topic == "options":
         return options(commands)
     return {"records": records, "statuses": statuses, "exit-codes": exit_codes}[topic]()
+
+
+def manual(
+    version: str, summary: str, global_options: Sequence[tuple[str, str]], commands: Sequence[CommandDoc]
+) -> str:
+    """`accord help --man`: a manual page (roff, man(7) macros) of the same text as --help and the topics."""
+    lines = [
+        f'.TH ACCORD 1 "" "accord {_roff(version)}" "User Commands"',
+        ".SH NAME",
+        f"accord \\- {_roff(summary[:1].lower() + summary[1:].rstrip('.'))}",
+        ".SH SYNOPSIS",
+        ".B accord",
+        r"[\fIOPTIONS\fR] \fICOMMAND\fR [\fIARGS\fR]...",
+        ".SH DESCRIPTION",
+        _roff(summary),
+        "Every command takes \\fB\\-h\\fR; \\fBaccord help\\fR lists the topics below.",
+        ".SH OPTIONS",
+        *_definitions(global_options),
+        ".SH COMMANDS",
+    ]
+    for command in commands:
+        lines += [f'.SS "accord {_roff(command.name)} {_roff(command.usage)}"', _roff(command.help)]
+        lines += _definitions(command.options)
+    for title, text in (("FILES", records()), ("STATUSES", statuses()), ("EXIT STATUS", exit_codes()),
+                        ("SHARED OPTIONS", options(commands))):  # fmt: skip
+        lines += [f'.SH "{title}"', ".nf", _roff(text), ".fi"]
+    lines += [".SH SEE ALSO", r"\fBgit\fR(1)"]
+    return "\n".join(lines) + "\n"
+
+
+def _definitions(records: Sequence[tuple[str, str]]) -> list[str]:
+    return [line for term, text in records for line in (".TP", rf"\fB{_roff(term)}\fR", _roff(text))]
+
+
+def _roff(text: str) -> str:
+    """Text as roff prints it: a backslash and a hyphen as themselves, any other character by its
+    code point (`\\[u2026]`), no line read as a request."""
+    escaped = text.replace("\\", "\\e").replace("-", "\\-")
+    escaped = "".join(c if c.isascii() else f"\\[u{ord(c):04X}]" for c in escaped)
+    return "\n".join("\\&" + line if line.startswith((".", "'")) else line for line in escaped.splitlines())
