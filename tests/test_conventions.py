@@ -118,7 +118,8 @@ def test_dir_before_the_command(records: Path, tmp_path_factory: pytest.TempPath
     assert run("list", "-f", "ids").returncode == 2  # no records here
     before = run("--dir", str(records), "list", "-f", "ids")
     after = run("list", "-f", "ids", "--dir", str(records))
-    assert before.returncode == 0 and before.stdout == after.stdout
+    among = run("--color", "never", "-q", f"--dir={records}", "list", "-f", "ids")
+    assert before.returncode == 0 and before.stdout == after.stdout == among.stdout
     assert before.stdout.split() == [c["id"] for _, c in commitments(records)]
 
 

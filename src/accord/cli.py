@@ -224,6 +224,9 @@ def _print_version(wanted: bool) -> None:
         raise typer.Exit()
 
 
+_GLOBAL_WITH_VALUE = ("--dir", "--color")  # the options of `_options` that take a value
+
+
 @app.callback()
 def _options(
     version: Annotated[
@@ -1122,7 +1125,10 @@ def _only_the_command_asked_for(argv: list[str]) -> None:
     an option first, a mistyped name) keeps them all, for help and suggestions."""
     from typer.main import get_command_name
 
-    name = argv[1] if len(argv) > 1 else ""
+    words = argv[1:]
+    while words and words[0].startswith("-"):  # options before the command: --dir DIR, -q, ...
+        words = words[2 if words[0] in _GLOBAL_WITH_VALUE else 1 :]
+    name = words[0] if words else ""
     if name == "help":  # help on a command needs the command
         return
     chosen = [
