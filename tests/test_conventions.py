@@ -17,7 +17,7 @@ import pytest
 
 from accord import errors
 from accord.model import Status
-from conftest import REPO, Accord
+from conftest import REPO, Accord, Outcome
 from helpers import ANSI, assert_refused, history, parse_json, succeeded
 from support import commitments
 
@@ -156,6 +156,32 @@ def test_quiet_report_writes_the_file_without_saying_so(accord: Accord, tmp_path
 
 def test_quiet_keeps_errors(accord: Accord) -> None:
     assert_refused(accord("-q", "set", "4.99", "in_progress"), "4.99")
+
+
+# -- -o ---------------------------------------------------------------------------------------------
+
+
+def test_log_output_writes_what_stdout_would_show(accord: Accord, tmp_path: Path) -> None:
+    succeeded(accord("note", "4.5", "Talks held"))
+    target = tmp_path / "changes.csv"
+    out = accord("log", "-f", "csv", "-o", str(target))
+    assert out.code == 0 and out.stdout == "" and out.stderr == f"wrote {target}\n"
+    shown = succeeded(accord("log", "-f", "csv"))
+    assert "Talks held" in shown and target.read_text("utf-8") == shown
+    assert succeeded(accord("log", "-f", "csv", "-o", "-")) == shown
+    target.unlink()
+    for quiet in (("-q", "log", "-o", str(target)), ("log", "-o", str(target), "--quiet")):
+        assert accord(*quiet) == Outcome(0, "", "")
+        assert target.read_text("utf-8") == succeeded(accord("log"))
+
+
+def test_log_output_refuses_a_link_and_leaves_its_target_alone(accord: Accord, tmp_path: Path) -> None:
+    kept = tmp_path / "kept.txt"
+    kept.write_text("mine\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(kept)
+    assert_refused(accord("log", "-o", str(link)), "link.csv", "not a regular file")
+    assert kept.read_text() == "mine\n" and link.is_symlink()
 
 
 # -- --since ----------------------------------------------------------------------------------------

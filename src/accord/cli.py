@@ -8,6 +8,7 @@ import io
 import os
 import sys
 import traceback
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
@@ -27,7 +28,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from datetime import date
 
     from typer.models import CommandFunctionType
@@ -382,6 +383,22 @@ def _pager(no_pager: bool) -> str | None:
     if no_pager:
         return None
     return os.environ.get("ACCORD_PAGER", os.environ.get("PAGER", "less")).strip() or None
+
+
+@contextmanager
+def _written_to(output: Path | None) -> "Iterator[None]":
+    """What the block prints goes to `output`, whole, once it is all made (as `report -o` writes
+    it), or to stdout for none or `-`."""
+    from .report import write_file
+
+    if output is None or str(output) == "-":
+        yield
+        return
+    made = io.StringIO()
+    with redirect_stdout(made):
+        yield
+    write_file(output, made.getvalue())
+    render.chatter(f"wrote {render.visible(str(output))}\n", stderr=True)
 
 
 def _exit(code: int) -> NoReturn:
@@ -739,6 +756,10 @@ def log(
     fmt: Annotated[
         TableFormat, typer.Option("--format", "-f", metavar="FORMAT", help="table, json or csv.", callback=_as_table)
     ] = "table",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this regular file; - for stdout.")
+    ] = None,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Every change, newest first."""
@@ -749,7 +770,8 @@ def log(
     wanted = inputs.text(record_id, "ID") if record_id is not None else None
     events = tracker.log(wanted, since=start, by=inputs.text(by, "--by") if by is not None else None)
     columns = views.LOG_TABLE_COLUMNS if fmt == "table" else views.LOG_COLUMNS
-    render.emit_rows(columns, [views.log_row(event) for event in events], fmt)
+    with _written_to(output):
+        render.emit_rows(columns, [views.log_row(event) for event in events], fmt)
     render.problems(tracker.skipped)
     if tracker.skipped:
         _exit(EXIT_ERROR)
