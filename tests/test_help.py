@@ -83,3 +83,11 @@ def test_the_manual_page_renders_without_a_warning(accord: Accord, tmp_path: Pat
     assert done.returncode == 0 and done.stderr == ""
     text = re.sub(".\b", "", done.stdout)  # overstriking for bold
     assert "accord set [OPTIONS] ID STATUS" in text and "not_started" in text and "141" in text
+
+
+def test_the_command_list_gives_each_summary_whole_at_80_columns(accord: Accord) -> None:
+    text = succeeded(accord("--help", env={"COLUMNS": "80"}))
+    commands = text.split("Commands:\n", 1)[1]
+    assert "..." not in commands
+    assert max(map(len, text.splitlines())) <= 80
+    assert "Show everything known of an article, a commitment or a target." in " ".join(commands.split())

@@ -43,6 +43,11 @@ class _Group(TyperGroup):
     """The one place where exceptions become a message and an exit code: one line on stderr,
     escaped and cut short, never a traceback unless ACCORD_DEBUG asks for it."""
 
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """Each command's summary whole, folded to the screen rather than cut short with `...`."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, cmd.get_short_help_str(limit=500)) for name, cmd in self.commands.items()])
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -305,6 +310,7 @@ SinceOption = Annotated[
     str | None,
     typer.Option("--since", metavar="DATE", help="From this day to today: YYYY-MM-DD, or so long ago: 7d, 2w."),
 ]
+# The callback does the work: a command takes -q and leaves the value alone.
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help=_QUIET_HELP, callback=_be_quiet)]
 NoCommit = Annotated[bool, typer.Option("--no-commit", help="Write the file but do not commit it.")]
 NoPager = Annotated[
