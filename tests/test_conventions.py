@@ -6,7 +6,6 @@ as written."""
 from __future__ import annotations
 
 import os
-import pty
 import re
 import shlex
 import subprocess
@@ -18,7 +17,7 @@ import pytest
 from accord import errors
 from accord.model import Status
 from conftest import REPO, Accord, Outcome
-from helpers import ANSI, assert_refused, history, parse_json, succeeded
+from helpers import ANSI, assert_refused, history, parse_json, succeeded, terminal_output
 from support import commitments
 
 README = (REPO / "README.md").read_text("utf-8")
@@ -27,25 +26,9 @@ ACCORD = [sys.executable, "-m", "accord"]
 
 def on_a_terminal(records: Path, *args: str, **env: str) -> str:
     """What accord writes to a pseudo-terminal, with the environment's colour settings as given."""
-    main, secondary = pty.openpty()
     environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM", "FORCE_COLOR")}
     environ |= {"ACCORD_DIR": str(records), "COLUMNS": "100", "LINES": "200", "TERM": "xterm", **env}
-    process = subprocess.Popen([*ACCORD, *args], stdout=secondary, stderr=subprocess.PIPE, stdin=secondary,
-                               env=environ)  # fmt: skip
-    os.close(secondary)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    process.wait(timeout=60)
-    os.close(main)
-    assert process.returncode == 0, process.stderr.read() if process.stderr else ""
-    return seen.decode("utf-8")
+    return terminal_output(*args, environ=environ)
 
 
 # -- colour ----------------------------------------------------------------------------------------
