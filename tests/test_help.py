@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +92,16 @@ def test_the_command_list_gives_each_summary_whole_at_80_columns(accord: Accord)
     assert "..." not in commands
     assert max(map(len, text.splitlines())) <= 80
     assert "Show everything known of an article, a commitment or a target." in " ".join(commands.split())
+
+
+@pytest.mark.parametrize("line", [("list", "--bogus"), ("--color", "never", "-q", "set", "--help")])
+def test_a_mistyped_option_or_a_help_answers_before_any_record_is_read(line: tuple[str, ...]) -> None:
+    """The options before the command (--color, -q) are read without loading the records' models, YAML or rich."""
+    probe = (
+        "import sys\nfrom accord.cli import app\ntry:\n    app(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, *line], capture_output=True, text=True)
+    loaded = set(done.stderr.splitlines()[-1].split())
+    assert "accord.cli" in loaded
+    assert not {"accord.model", "accord.storage", "yaml", "rich"} & loaded

@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .errors import UsageError
-from .storage import DEFAULT_LOCK_TIMEOUT
 from .text import yes_or_no
 
 
 def lock_timeout(environ: Mapping[str, str] = os.environ) -> float:
     """ACCORD_LOCK_TIMEOUT: how long to wait for another writer, in seconds."""
+    from .storage import DEFAULT_LOCK_TIMEOUT  # here: --color is read on every command line, before any record
+
     text = environ.get("ACCORD_LOCK_TIMEOUT", "").strip()
     if not text:
         return DEFAULT_LOCK_TIMEOUT
