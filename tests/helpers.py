@@ -48,6 +48,30 @@ def leftovers(folder: Path) -> list[Path]:
     return sorted(folder.rglob(TMP_GLOB))
 
 
+def terminal_output(*args: str, environ: dict[str, str]) -> str:
+    """Run `accord ARGS` with its input and output on a pseudo-terminal; what the terminal got.
+    It must succeed."""
+    import pty
+
+    main, secondary = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "accord", *args], stdout=secondary, stderr=subprocess.PIPE,
+                               stdin=secondary, env=environ)  # fmt: skip
+    os.close(secondary)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    process.wait(timeout=60)
+    os.close(main)
+    assert process.returncode == 0, process.stderr.read() if process.stderr else ""
+    return seen.decode("utf-8")
+
+
 def outcome(done: subprocess.CompletedProcess[str]) -> Outcome:
     return Outcome(done.returncode, done.stdout, done.stderr)
 

@@ -74,7 +74,7 @@ def test_the_largest_and_finest_measurements_go_through_progress_and_report(acco
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("note", "4.5", "x" * 4001), ("TEXT", "4001 characters", "at most 4000")),
+        (("note", "4.5", "x" * 4001), ("NOTE", "4001 characters", "at most 4000")),
         (("set", "4.5", "stalled", "--note", "y" * 4001), ("--note", "at most 4000")),
         (("note", "4.5", "ok", "--evidence", "https://example.org/" + "p" * 1981), ("--evidence", "at most 2000")),
         (("note", "4.5", "ok", "--evidence", "https://[::1"), ("--evidence", "not an http(s) URL")),

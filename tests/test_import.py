@@ -688,5 +688,5 @@ def test_help_documents_title_party_date_and_the_source_line(tmp_path: Path) -> 
     done = run_accord("import", "--help", cwd=tmp_path)
     assert done.returncode == 0
     text = " ".join(done.stdout.split())
-    for said in ("--title TEXT", "--party NAME", "is a side", "--date YYYY-MM-DD", "'# source: URL'"):
+    for said in ("--title TITLE", "--party NAME", "is a side", "--date DATE", "'# source: URL'"):
         assert said in text, said

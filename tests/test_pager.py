@@ -4,37 +4,23 @@ ACCORD_PAGER, else PAGER, else less; --no-pager and an empty pager turn it off; 
 from __future__ import annotations
 
 import os
-import pty
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from helpers import terminal_output
+
 
 def on_a_terminal(records: Path, tmp_path: Path, *args: str, **env: str) -> tuple[str, str]:
     """Run accord with its output on a pseudo-terminal; return what the terminal and the pager got."""
     paged = tmp_path / "paged.txt"
-    main, secondary = pty.openpty()
     environ = {k: v for k, v in os.environ.items() if k not in ("PAGER", "ACCORD_PAGER", "LESS")}
     environ |= {"ACCORD_DIR": str(records), "COLUMNS": "100", "LINES": "30", "NO_COLOR": "1"}
     environ |= {k: v.replace("{paged}", str(paged)) for k, v in env.items()}
-    process = subprocess.Popen([sys.executable, "-m", "accord", *args], stdout=secondary, stderr=subprocess.PIPE,
-                               stdin=secondary, env=environ)
-    os.close(secondary)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    process.wait(timeout=60)
-    os.close(main)
-    assert process.returncode == 0, process.stderr.read() if process.stderr else ""
-    return seen.decode("utf-8"), paged.read_text("utf-8") if paged.exists() else ""
+    shown = terminal_output(*args, environ=environ)
+    return shown, paged.read_text("utf-8") if paged.exists() else ""
 
 
 @pytest.mark.slow

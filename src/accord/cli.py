@@ -8,11 +8,12 @@ import io
 import os
 import sys
 import traceback
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from . import render
 from .errors import (
@@ -27,16 +28,25 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
     from datetime import date
+
+    from typer.models import CommandFunctionType
 
     from .api import Tracker
     from .changes import Change
     from .importer import ImportSummary
+    from .topics import CommandDoc
 
 
 class _Group(TyperGroup):
     """The one place where exceptions become a message and an exit code: one line on stderr,
     escaped and cut short, never a traceback unless ACCORD_DEBUG asks for it."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """Each command's summary whole, folded to the screen rather than cut short with `...`."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, cmd.get_short_help_str(limit=500)) for name, cmd in self.commands.items()])
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -80,6 +90,56 @@ class _Group(TyperGroup):
             _drop_output()
             code = EXIT_BROKEN_PIPE
         sys.exit(code)
+
+
+class _Command(TyperCommand):
+    """A command whose help names each placeholder once, as the reader types it (`accord set
+    [OPTIONS] ID STATUS`; `--on DATE`), never as typer's `{ID}`, `ID <str>` or `[[ID]]`."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [self.options_metavar or "[OPTIONS]"] + [
+            name if required else f"[{name}]" for name, required, _ in self.arguments(ctx)
+        ]
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments = [(name, help) for name, _, help in self.arguments(ctx)]
+        options = [
+            record
+            for param in self.get_params(ctx)
+            if param.param_type_name == "option" and (record := param.get_help_record(ctx))
+        ]
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+    def arguments(self, ctx: Any) -> list[tuple[str, bool, str]]:
+        """Each argument's placeholder, whether it is required, and its help."""
+        return [
+            (param.metavar or (param.name or "").upper(), param.required, getattr(param, "help", None) or "")
+            for param in self.get_params(ctx)
+            if param.param_type_name == "argument"
+        ]
+
+
+class _Typer(typer.Typer):
+    """Every command is an `_Command`."""
+
+    def command(self, name: str | None = None, **kwargs: Any) -> "Callable[[CommandFunctionType], CommandFunctionType]":
+        return super().command(name, **{"cls": _Command, **kwargs})
+
+
+_QUIET_HELP = "Say nothing but errors, warnings and the output asked for."
+
+
+def _be_quiet(quiet: bool) -> None:
+    """-q after the command: quiet, even when not before it."""
+    if quiet:
+        render.set_quiet(True)
+
+
+# `accord --dir X COMMAND`: the records folder named before the command, for this run.
+_dir_before_command: Path | None = None
 
 
 def _error(message: str, hint: str = "") -> None:
@@ -133,16 +193,17 @@ def _drop_output() -> None:
         pass
 
 
-ListFormat = Literal["table", "json", "csv", "ids"]
+# `table` and `text` name the same format, the one drawn for people, whichever a command calls it.
+ListFormat = Literal["table", "text", "json", "csv", "ids"]
 StatsBy = Literal["status", "kind"]
-TableFormat = Literal["table", "json", "csv"]
-ProgressFormat = Literal["table", "json", "csv", "md"]
-ShowFormat = Literal["text", "json", "yaml"]
-SearchFormat = Literal["text", "json"]
+TableFormat = Literal["table", "text", "json", "csv"]
+ProgressFormat = Literal["table", "text", "json", "csv", "md"]
+ShowFormat = Literal["text", "table", "json", "yaml"]
+SearchFormat = Literal["text", "table", "json"]
 ReportFormat = Literal["md", "html", "json"]
 
 
-app = typer.Typer(
+app = _Typer(
     cls=_Group,
     help="Track the commitments of a joint statement, kept as YAML records in git.",
     no_args_is_help=True,
@@ -153,6 +214,14 @@ app = typer.Typer(
 )
 
 
+def _as_table(fmt: str) -> str:
+    return "table" if fmt == "text" else fmt
+
+
+def _as_text(fmt: str) -> str:
+    return "text" if fmt == "table" else fmt
+
+
 def _print_version(wanted: bool) -> None:
     if wanted:
         from . import __version__
@@ -161,14 +230,41 @@ def _print_version(wanted: bool) -> None:
         raise typer.Exit()
 
 
+_GLOBAL_WITH_VALUE = ("--dir", "--color")  # the options of `_options` that take a value
+
+
 @app.callback()
 def _options(
     version: Annotated[
         bool,
         typer.Option("--version", "-V", help="Print the version and exit.", callback=_print_version, is_eager=True),
     ] = False,
+    directory: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            metavar="DIR",
+            help="The records folder, for any command; a --dir after the command wins.",
+            file_okay=False,
+        ),
+    ] = None,
+    colour: Annotated[
+        str,
+        typer.Option(
+            "--color",
+            metavar="WHEN",
+            help="auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always (even into a pipe) or never.",
+        ),
+    ] = "auto",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_QUIET_HELP)] = False,
 ) -> None:
-    """Options that come before the command: only --version."""
+    """Options that come before the command."""
+    from . import settings
+
+    global _dir_before_command
+    _dir_before_command = directory
+    render.set_colour(settings.colour(colour))
+    render.set_quiet(quiet)
 
 
 DirOption = Annotated[
@@ -210,12 +306,18 @@ ByOption = Annotated[
     str | None,
     typer.Option("--by", metavar="NAME", help="Who makes the change. Default: $ACCORD_USER, git user.name, login."),
 ]
+SinceOption = Annotated[
+    str | None,
+    typer.Option("--since", metavar="DATE", help="From this day to today: YYYY-MM-DD, or so long ago: 7d, 2w."),
+]
+# The callback does the work: a command takes -q and leaves the value alone.
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help=_QUIET_HELP, callback=_be_quiet)]
 NoCommit = Annotated[bool, typer.Option("--no-commit", help="Write the file but do not commit it.")]
 NoPager = Annotated[
     bool,
     typer.Option("--no-pager", help="Never page. Default: a terminal pages through $ACCORD_PAGER, $PAGER or less."),
 ]
-NoteOption = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Why, in a sentence.")]
+NoteOption = Annotated[str | None, typer.Option("--note", metavar="NOTE", help="Why, in a sentence.")]
 InternalOption = Annotated[
     bool | None,
     typer.Option(
@@ -237,7 +339,8 @@ def _records(directory: Path | None) -> Path:
     from .errors import RecordsNotFound
     from .storage import find_records
 
-    explicit = directory if directory is not None else settings.records_dir()
+    given = directory if directory is not None else _dir_before_command
+    explicit = given if given is not None else settings.records_dir()
     try:
         return find_records(explicit)
     except RecordsNotFound as exc:
@@ -304,6 +407,22 @@ def _pager(no_pager: bool) -> str | None:
     return os.environ.get("ACCORD_PAGER", os.environ.get("PAGER", "less")).strip() or None
 
 
+@contextmanager
+def _written_to(output: Path | None) -> "Iterator[None]":
+    """What the block prints goes to `output`, whole, once it is all made (as `report -o` writes
+    it), or to stdout for none or `-`."""
+    from .report import write_file
+
+    if output is None or str(output) == "-":
+        yield
+        return
+    made = io.StringIO()
+    with redirect_stdout(made):
+        yield
+    write_file(output, made.getvalue())
+    render.chatter(f"wrote {render.visible(str(output))}\n", stderr=True)
+
+
 def _exit(code: int) -> NoReturn:
     raise typer.Exit(code)
 
@@ -333,7 +452,17 @@ def list_(
     ] = None,
     due_review: Annotated[bool, typer.Option("--due-review", help="Its review date is today or earlier.")] = False,
     articles: Annotated[bool, typer.Option("--articles", help="List articles instead of commitments.")] = False,
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = "table",
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort", metavar="FIELD", help="id, due, status, kind, side, owner or section; -due for the reverse order."
+        ),
+    ] = "id",
+    limit: Annotated[int | None, typer.Option("--limit", metavar="N", min=0, help="Only the first N rows.")] = None,
+    fmt: Annotated[
+        ListFormat,
+        typer.Option("--format", "-f", metavar="FORMAT", help="table, json, csv or ids.", callback=_as_table),
+    ] = "table",
     no_pager: NoPager = False,
     directory: DirOption = None,
 ) -> None:
@@ -341,6 +470,7 @@ def list_(
     from dataclasses import replace
 
     from . import inputs, render, views
+    from .query import sort_rows
 
     tracker = _open(directory)
     filters = _query(status, section, side, owner, tag, due_before, overdue, kind, stale, due_review)
@@ -350,12 +480,13 @@ def list_(
         rows = [views.list_row(article, article) for article in tracker.articles(filters=filters)]
     else:
         rows = [views.list_row(row.article, row.commitment) for row in tracker.commitments(filters)]
+    rows, matching = sort_rows(rows, inputs.sort_field(sort))[:limit], len(rows)
     columns = views.LIST_TABLE_COLUMNS if fmt == "table" else views.LIST_COLUMNS
     with render.paged(_pager(no_pager) if fmt == "table" else None):
         if rows or fmt != "table":
             render.emit_rows(columns, rows, fmt)
         if fmt == "table":
-            render.say(views.matched(len(rows), "article" if articles else "commitment"))
+            render.say(views.matched(len(rows), "article" if articles else "commitment", matching))
     render.problems(tracker.skipped)
     if tracker.skipped:
         _exit(EXIT_ERROR)
@@ -366,7 +497,9 @@ def show(
     record_id: Annotated[
         str, typer.Argument(metavar="ID", help="An article (4), a commitment (4.3) or a target (trade).")
     ],
-    fmt: Annotated[ShowFormat, typer.Option("--format", "-f")] = "text",
+    fmt: Annotated[
+        ShowFormat, typer.Option("--format", "-f", metavar="FORMAT", help="text, json or yaml.", callback=_as_text)
+    ] = "text",
     directory: DirOption = None,
 ) -> None:
     """Show everything known of an article, a commitment or a target."""
@@ -377,7 +510,7 @@ def show(
 
 @app.command()
 def search(
-    pattern: Annotated[str, typer.Argument(help="Text to find; a regular expression with -E.")],
+    pattern: Annotated[str, typer.Argument(metavar="PATTERN", help="Text to find; a regular expression with -E.")],
     case_sensitive: Annotated[
         bool, typer.Option("--case-sensitive", "-s", help="Match case and accents exactly.")
     ] = False,
@@ -396,7 +529,9 @@ def search(
     tag: TagFilter = None,
     due_before: DueBefore = None,
     overdue: Overdue = False,
-    fmt: Annotated[SearchFormat, typer.Option("--format", "-f")] = "text",
+    fmt: Annotated[
+        SearchFormat, typer.Option("--format", "-f", metavar="FORMAT", help="text or json.", callback=_as_text)
+    ] = "text",
     directory: DirOption = None,
 ) -> None:
     """Find commitments and targets that mention a text. Exit 0 on a match, 1 on none, 2 on error."""
@@ -421,7 +556,7 @@ def search(
 
 
 @app.command()
-def validate(directory: DirOption = None) -> None:
+def validate(quiet: Quiet = False, directory: DirOption = None) -> None:
     """Check every record; print each problem as file:line: message. Exit 1 if any."""
     from . import render
     from .merge import missing_driver
@@ -436,7 +571,7 @@ def validate(directory: DirOption = None) -> None:
     if found:
         sys.stderr.write(f"{len(found)} problem{'s' if len(found) != 1 else ''} found\n")
         _exit(EXIT_NOTHING)
-    render.say(f"{render.visible(_relative(tracker.root))}: all records valid\n")
+    render.chatter(f"{render.visible(_relative(tracker.root))}: all records valid\n")
 
 
 def _relative(path: Path) -> str:
@@ -449,8 +584,12 @@ def _relative(path: Path) -> str:
 
 @app.command()
 def stats(
-    by: Annotated[StatsBy, typer.Option("--by", help="Count by status, or by kind (agreed, requested, …).")] = "status",
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = "table",
+    by: Annotated[
+        StatsBy, typer.Option("--by", metavar="FIELD", help="Count by status, or by kind (agreed, requested, …).")
+    ] = "status",
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", "-f", metavar="FORMAT", help="table, json or csv.", callback=_as_table)
+    ] = "table",
     no_pager: NoPager = False,
     directory: DirOption = None,
 ) -> None:
@@ -468,14 +607,14 @@ def stats(
 
 @app.command("import")
 def import_(
-    source: Annotated[Path, typer.Argument(metavar="SOURCE", help="The statement as plain UTF-8 text.")],
+    source: Annotated[Path, typer.Argument(metavar="FILE", help="The statement as plain UTF-8 text.")],
     directory: Annotated[
         Path, typer.Option("--dir", metavar="DIR", help="The new records folder: must not exist, or be empty.")
     ],
     title: Annotated[
         str | None,
         typer.Option(
-            "--title", metavar="TEXT", help="The statement's title. Default: its opening '# ' line or heading."
+            "--title", metavar="TITLE", help="The statement's title. Default: its opening '# ' line or heading."
         ),
     ] = None,
     language: Annotated[
@@ -497,15 +636,16 @@ def import_(
         list[str] | None,
         typer.Option(
             "--date",
-            metavar="YYYY-MM-DD",
+            metavar="DATE",
             help="The visit or signing date; twice for the first and last day. Default: the first date in the "
             "preamble, else one in the source URL, else none.",
         ),
     ] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Turn a plain-text joint statement into a new records folder: a draft to curate, then commit.
 
-    SOURCE is UTF-8 text as published (hard-wrapped, Markdown or plain). A first line
+    FILE is UTF-8 text as published (hard-wrapped, Markdown or plain). A first line
     '# source: URL' names where it was published and is not part of the text.
     """
     from .importer import import_statement
@@ -521,7 +661,7 @@ def import_(
 
 
 def _say_imported(folder: Path, summary: "ImportSummary") -> None:
-    render.say(
+    render.chatter(
         f"{render.visible(str(folder))}: {summary.preamble} preamble paragraphs, {summary.sections} sections, "
         f"{summary.articles} articles, {summary.commitments} draft commitments\n"
     )
@@ -551,18 +691,18 @@ def _report_change(change: "Change") -> None:
     from .wording import describe
 
     for event in change.events:
-        render.say(render.visible(describe(event)) + "\n")
+        render.chatter(render.visible(describe(event)) + "\n")
     for event, current in change.outranked:
-        render.say(
+        render.chatter(
             f"  recorded as of {event.on}; a change dated later keeps {event.field} at {render.visible(str(current))}\n"
         )
     if change.committed:
-        sys.stdout.write("committed\n")
+        render.chatter("committed\n")
 
 
 @app.command("set")
 def set_(
-    record_id: Annotated[str, typer.Argument(metavar="ID")],
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="An article (4) or a commitment (4.3).")],
     status: Annotated[
         str, typer.Argument(metavar="STATUS", help="not_started, in_progress, ongoing, completed, stalled or dropped.")
     ],
@@ -580,6 +720,7 @@ def set_(
     ] = None,
     internal: InternalOption = None,
     no_commit: NoCommit = False,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Change the status of an article or a commitment (of both parties, or with --party one)."""
@@ -601,25 +742,26 @@ def set_(
 
 @app.command()
 def note(
-    record_id: Annotated[str, typer.Argument(metavar="ID")],
-    text: Annotated[str, typer.Argument(metavar="TEXT")],
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="An article, a commitment or a target.")],
+    text: Annotated[str, typer.Argument(metavar="NOTE", help="What happened, in a sentence or two.")],
     evidence: EvidenceOption = None,
     internal: InternalOption = None,
     by: ByOption = None,
     no_commit: NoCommit = False,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Add a note to a record's history without changing its status."""
     from . import inputs
 
     tracker = _open(directory, by, no_commit, writes=True)
-    text, evidence = inputs.text(text, "TEXT"), _evidence(evidence)
+    text, evidence = inputs.text(text, "NOTE"), _evidence(evidence)
     _report_change(tracker.note(inputs.text(record_id, "ID"), text, evidence=evidence, internal=internal))
 
 
 @app.command()
 def edit(
-    record_id: Annotated[str, typer.Argument(metavar="ID")],
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="An article (4) or a commitment (4.3).")],
     owner: Annotated[
         str | None, typer.Option("--owner", metavar="NAME", help="Who follows it up; '' clears it.")
     ] = None,
@@ -631,6 +773,7 @@ def edit(
     note: NoteOption = None,
     by: ByOption = None,
     no_commit: NoCommit = False,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Change the owner, due date or tags of an article or a commitment."""
@@ -652,7 +795,7 @@ def edit(
 
 
 @app.command()
-def undo(by: ByOption = None, no_commit: NoCommit = False, directory: DirOption = None) -> None:
+def undo(by: ByOption = None, no_commit: NoCommit = False, quiet: Quiet = False, directory: DirOption = None) -> None:
     """Take back your last change by appending one that restores the old value."""
     _report_change(_open(directory, by, no_commit, writes=True).undo())
 
@@ -660,11 +803,17 @@ def undo(by: ByOption = None, no_commit: NoCommit = False, directory: DirOption 
 @app.command()
 def log(
     record_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="One record; an article includes its commitments.")
+        str | None, typer.Argument(metavar="ID", help="One record; an article includes its commitments.")
     ] = None,
-    since: Annotated[str | None, typer.Option("--since", metavar="DATE|7d|2w")] = None,
+    since: SinceOption = None,
     by: Annotated[str | None, typer.Option("--by", metavar="NAME", help="Only changes by this person.")] = None,
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = "table",
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", "-f", metavar="FORMAT", help="table, json or csv.", callback=_as_table)
+    ] = "table",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this regular file; - for stdout.")
+    ] = None,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Every change, newest first."""
@@ -675,7 +824,8 @@ def log(
     wanted = inputs.text(record_id, "ID") if record_id is not None else None
     events = tracker.log(wanted, since=start, by=inputs.text(by, "--by") if by is not None else None)
     columns = views.LOG_TABLE_COLUMNS if fmt == "table" else views.LOG_COLUMNS
-    render.emit_rows(columns, [views.log_row(event) for event in events], fmt)
+    with _written_to(output):
+        render.emit_rows(columns, [views.log_row(event) for event in events], fmt)
     render.problems(tracker.skipped)
     if tracker.skipped:
         _exit(EXIT_ERROR)
@@ -683,7 +833,7 @@ def log(
 
 @app.command(context_settings={"ignore_unknown_options": True})  # VALUE may be negative: -1.5
 def measure(
-    target: Annotated[str, typer.Argument(metavar="TARGET")],
+    target: Annotated[str, typer.Argument(metavar="TARGET", help="A target, such as trade.")],
     value: Annotated[str, typer.Argument(metavar="VALUE", help="In the target's unit, e.g. 94.5.")],
     period: Annotated[
         str,
@@ -691,7 +841,7 @@ def measure(
             "--period", metavar="PERIOD", help="A year (2025) for a yearly target, a date for a cumulative one."
         ),
     ],
-    source: Annotated[str, typer.Option("--source", metavar="TEXT", help="Where the figure was published.")],
+    source: Annotated[str, typer.Option("--source", metavar="SOURCE", help="Where the figure was published.")],
     series: Annotated[
         str | None, typer.Option("--series", metavar="NAME", help="Default: the target's primary series.")
     ] = None,
@@ -707,6 +857,7 @@ def measure(
     note: NoteOption = None,
     by: ByOption = None,
     no_commit: NoCommit = False,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Record a measurement of a target; the same period again is a correction."""
@@ -727,9 +878,14 @@ def measure(
 
 @app.command()
 def progress(
-    target: Annotated[str | None, typer.Argument(metavar="[TARGET]")] = None,
-    series: Annotated[str | None, typer.Option("--series", help="Show this series instead of the primary one.")] = None,
-    fmt: Annotated[ProgressFormat, typer.Option("--format", "-f")] = "table",
+    target: Annotated[str | None, typer.Argument(metavar="TARGET", help="One target. Default: all.")] = None,
+    series: Annotated[
+        str | None, typer.Option("--series", metavar="NAME", help="Show this series instead of the primary one.")
+    ] = None,
+    fmt: Annotated[
+        ProgressFormat,
+        typer.Option("--format", "-f", metavar="FORMAT", help="table, json, csv or md.", callback=_as_table),
+    ] = "table",
     no_pager: NoPager = False,
     today: Annotated[
         str | None,
@@ -755,21 +911,20 @@ def progress(
 @app.command()
 def report(
     week_value: Annotated[
-        str | None, typer.Argument(metavar="[YYYY-Www]", help="With --week: which ISO week.", show_default=False)
+        str | None, typer.Argument(metavar="WEEK", help="Which ISO week: YYYY-Www (implies --week).")
     ] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", metavar="DATE|7d|2w", help="From this date (or so long ago) to today.")
-    ] = None,
+    since: SinceOption = None,
     week: Annotated[bool, typer.Option("--week", help="One ISO week: the current one, or YYYY-Www.")] = False,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = "md",
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", metavar="FORMAT", help="md, html or json.")] = "md",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this regular file; - for stdout.")
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this regular file; - for stdout.")
     ] = None,
     today: Annotated[
         str | None,
         typer.Option("--today", metavar="DATE", help="As known at the end of this day: the same bytes made again."),
     ] = None,
     public: PublicOption = False,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """The weekly progress report, by default over the last seven days. Exit 2 if a record could not be read."""
@@ -790,7 +945,7 @@ def report(
         sys.stdout.write(text)
     else:
         write_file(output, text)
-        sys.stderr.write(f"wrote {render.visible(str(output))}\n")
+        render.chatter(f"wrote {render.visible(str(output))}\n", stderr=True)
     render.problems(built.unreadable)
     if built.unreadable:
         count = len(built.unreadable)
@@ -815,7 +970,7 @@ def browse(
     Browser(_open(directory, by, no_commit, writes=True), read_only=read_only).run()
 
 
-merge_app = typer.Typer(
+merge_app = _Typer(
     cls=_Group,
     help="Let git merge record files by joining their histories.",
     no_args_is_help=True,
@@ -825,13 +980,13 @@ app.add_typer(merge_app, name="merge-driver")
 
 
 @merge_app.command("install")
-def merge_install(directory: DirOption = None) -> None:
+def merge_install(quiet: Quiet = False, directory: DirOption = None) -> None:
     """Set this clone up: .gitattributes lines for the records and the git config that names the driver."""
     from .merge import install, missing_driver
 
     root = _records(directory)
     for line in install(root):
-        render.say(line + "\n")
+        render.chatter(line + "\n")
     warning = missing_driver(root)
     if warning:
         _error(f"note: {warning}")
@@ -869,14 +1024,19 @@ def init(
     ] = None,
     ci: Annotated[
         CiService | None,
-        typer.Option("--ci", help="Write a pipeline that validates every push and keeps the week's report."),
+        typer.Option(
+            "--ci",
+            metavar="SERVICE",
+            help="github or gitlab: a pipeline that validates every push and keeps the week's report.",
+        ),
     ] = None,
-    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="The statement's title.")] = None,
+    title: Annotated[str | None, typer.Option("--title", metavar="TITLE", help="The statement's title.")] = None,
     language: Annotated[str, typer.Option("--language", metavar="CODE", help="As for import.")] = "en",
     party: Annotated[list[str] | None, typer.Option("--party", metavar="NAME", help="As for import.")] = None,
     drop: Annotated[list[str] | None, typer.Option("--drop", metavar="REGEX", help="As for import.")] = None,
-    visit: Annotated[list[str] | None, typer.Option("--date", metavar="YYYY-MM-DD", help="As for import.")] = None,
+    visit: Annotated[list[str] | None, typer.Option("--date", metavar="DATE", help="As for import.")] = None,
     by: ByOption = None,
+    quiet: Quiet = False,
 ) -> None:
     """A new tracking repository: the records (DIR/statement), .gitignore, README, merge driver, one first commit."""
     from .scaffold import RECORDS, init_repository
@@ -894,10 +1054,12 @@ def init(
     )
     if done.imported is not None:
         _say_imported(folder / RECORDS, done.imported)
-    render.say(f"{render.visible(str(folder))}: a git repository, {len(done.files)} files in its first commit\n")
+    render.chatter(f"{render.visible(str(folder))}: a git repository, {len(done.files)} files in its first commit\n")
     if from_text is None:
         records = render.visible(str(folder / RECORDS))
-        render.say(f"next: accord import FILE --dir {records}, then git add --all and git commit, before any change\n")
+        render.chatter(
+            f"next: accord import FILE --dir {records}, then git add --all and git commit, before any change\n"
+        )
 
 
 def _visit_dates(values: list[str] | None) -> "tuple[date, date] | None":
@@ -914,6 +1076,7 @@ def schema(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="FOLDER", help="Default: schema/ in the records folder.")
     ] = None,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Write the JSON Schema of each record kind, for editors that check YAML as it is typed."""
@@ -921,17 +1084,19 @@ def schema(
 
     folder = output if output is not None else _records(directory) / schemas.SCHEMA_DIR
     for path in schemas.write(folder):
-        render.say(f"wrote {render.visible(str(path))}\n")
+        render.chatter(f"wrote {render.visible(str(path))}\n")
 
 
 @app.command()
 def export(
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = "csv",
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", metavar="FORMAT", help="csv, xlsx or json.")] = "csv",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this regular file; - for stdout (not xlsx).")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to this regular file; - for stdout (not xlsx)."),
     ] = None,
     bom: Annotated[bool, typer.Option("--bom", help="Start CSV with a byte order mark, for spreadsheets.")] = False,
     public: PublicOption = False,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """One flat row per commitment, for spreadsheets: csv, xlsx (needs accord[xlsx]) or json."""
@@ -948,7 +1113,7 @@ def export(
         sys.stdout.buffer.write(data)
     else:
         write_file(output, data)
-        sys.stderr.write(f"wrote {render.visible(str(output))}\n")
+        render.chatter(f"wrote {render.visible(str(output))}\n", stderr=True)
     if public and fmt == "csv":  # a CSV file has no place to say it
         from .report import LEFT_OUT
 
@@ -965,6 +1130,7 @@ def side(
     note: NoteOption = None,
     by: ByOption = None,
     no_commit: NoCommit = False,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Say which side carries a commitment (an import drafts every one as both)."""
@@ -975,13 +1141,78 @@ def side(
     _report_change(tracker.set_side(inputs.text(commitment_id, "ID"), value, note=note))
 
 
+@app.command("help")
+def help_(
+    ctx: typer.Context,
+    topic: Annotated[
+        str | None,
+        typer.Argument(metavar="TOPIC", help="A topic, or a command: `accord help set` is `accord set --help`."),
+    ] = None,
+    man: Annotated[
+        bool, typer.Option("--man", help="Print the manual page (roff): accord help --man > accord.1; man -l accord.1")
+    ] = False,
+) -> None:
+    """Help on a topic (records, statuses, exit-codes, options) or a command; alone, the topics."""
+    from . import __version__, topics
+
+    top = ctx.find_root()
+    group: Any = top.command
+    if man:
+        global_options = [record for p in group.get_params(top) if (record := p.get_help_record(top))]
+        render.write(topics.manual(__version__, group.help or "", global_options, _documented(group, top)))
+    elif topic is None:
+        width = max(map(len, topics.TOPICS))
+        render.write(
+            "Topics (accord help TOPIC):\n"
+            + "".join(f"  {name.ljust(width)}  {summary}\n" for name, summary in topics.TOPICS.items())
+            + "\nCommands (accord help COMMAND, as accord COMMAND --help):\n  "
+            + ", ".join(name for name in group.commands)
+            + "\n"
+        )
+    elif topic in topics.TOPICS:
+        render.write(topics.page(topic, _documented(group, top)))
+    elif topic in group.commands:
+        with group.commands[topic].make_context(topic, [], parent=top, resilient_parsing=True) as sub:
+            render.write(sub.get_help() + "\n")
+    else:
+        raise UsageError(f"no help on {topic!r}: give a topic ({', '.join(topics.TOPICS)}) or a command")
+
+
+def _documented(group: Any, ctx: Any, prefix: str = "") -> "list[CommandDoc]":
+    """Every command (`merge-driver install` for a subcommand) as its --help describes it."""
+    from .topics import CommandDoc
+
+    found: list[CommandDoc] = []
+    for name, command in group.commands.items():
+        sub = command.make_context(name, [], parent=ctx, resilient_parsing=True)
+        if hasattr(command, "commands"):
+            found += _documented(command, sub, f"{prefix}{name} ")
+            continue
+        params = command.get_params(sub)
+        found.append(
+            CommandDoc(
+                name=prefix + name,
+                usage=" ".join(command.collect_usage_pieces(sub)),
+                help=command.help or "",
+                options=[record for p in params if (record := p.get_help_record(sub))],
+                long_names=[o for p in params if p.param_type_name == "option" for o in p.opts if o.startswith("--")],
+            )
+        )
+    return found
+
+
 def _only_the_command_asked_for(argv: list[str]) -> None:
     """Build only the command named first on the line: typer builds the options of every command
     before running one, and that cost grows with each command added. Anything else (no command,
     an option first, a mistyped name) keeps them all, for help and suggestions."""
     from typer.main import get_command_name
 
-    name = argv[1] if len(argv) > 1 else ""
+    words = argv[1:]
+    while words and words[0].startswith("-"):  # options before the command: --dir DIR, -q, ...
+        words = words[2 if words[0] in _GLOBAL_WITH_VALUE else 1 :]
+    name = words[0] if words else ""
+    if name == "help":  # help on a command needs the command
+        return
     chosen = [
         c
         for c in app.registered_commands

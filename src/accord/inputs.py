@@ -13,12 +13,13 @@ from typing import TypeVar
 
 from .errors import InvalidValue
 from .model import MAX_NAME, MAX_NOTE, MAX_TEXT, MAX_URL, Kind, Statement, Status, checked_url, parse_amount
+from .query import SORT_FIELDS
 from .text import ISO_DATE, as_tag, checked_text
 
 # The longest value each option (or argument of accord.api) may carry, as the records bound it;
 # any other text: MAX_TEXT.
 _LIMITS = {
-    **dict.fromkeys(("--note", "TEXT", "the note"), MAX_NOTE),
+    **dict.fromkeys(("--note", "NOTE", "the note"), MAX_NOTE),
     **dict.fromkeys(("--by", "the actor's name", "--owner", "the owner"), MAX_NAME),
     **dict.fromkeys(("--evidence", "the evidence"), MAX_URL),
 }
@@ -67,7 +68,7 @@ def date_or_none(value: str, option: str) -> date | None:
 
 
 def since(value: str, today: date) -> date:
-    """A date, or a span back from today: `7d`, `2w`."""
+    """--since, the same for every command: a date, or a span back from today: `7d`, `2w`."""
     span = re.fullmatch(r"(\d+)([dw])", value.strip())
     if span:
         days = int(span.group(1)) * (7 if span.group(2) == "w" else 1)
@@ -75,6 +76,8 @@ def since(value: str, today: date) -> date:
             return today - timedelta(days=days)
         except OverflowError:
             raise InvalidValue(f"--since {value!r} reaches back before the year 1") from None
+    if not ISO_DATE.fullmatch(value):
+        raise InvalidValue(f"--since {value!r}: give a date (YYYY-MM-DD) or days or weeks back (7d, 2w)")
     return iso_date(value, "--since")
 
 
@@ -112,3 +115,11 @@ def side(value: str, statement: Statement) -> str:
 
 def tag(value: str) -> str:
     return as_tag(text(value, "--tag"))
+
+
+def sort_field(value: str) -> str:
+    """`list --sort`: a field, `-` before it for the reverse order."""
+    if value.removeprefix("-") not in SORT_FIELDS:
+        choices = ", ".join(SORT_FIELDS)
+        raise InvalidValue(f"--sort {value!r}: choose one of {choices}, with - before it for the reverse order")
+    return value

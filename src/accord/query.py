@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar
 
 from .errors import InvalidValue
 from .model import CLOSED_STATUSES, Article, Commitment, Event, Glossary, Kind, Status, Target
@@ -112,6 +113,33 @@ def select(articles: Iterable[Article], filters: Filters, articles_only: bool = 
             if filters.accepts(article, item):
                 yield Row(article, item)
 
+
+
+# `list --sort`: the fields a listing can be ordered by, each as a key of one row; `id` is reading order.
+SORT_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "id": lambda value: 0,
+    "due": lambda value: value,
+    "status": lambda value: list(Status).index(value),
+    "kind": lambda value: list(Kind).index(value),
+    "side": lambda value: value,
+    "owner": lambda value: value.casefold(),
+    "section": lambda value: value,
+}
+
+
+R = TypeVar("R", bound=Mapping[str, Any])
+
+
+def sort_rows(rows: Sequence[R], field: str) -> list[R]:
+    """Rows (in reading order) ordered by one of SORT_FIELDS; `-field` in reverse. Rows without the
+    field (no due date, no owner) come last either way; rows that tie keep reading order."""
+    name = field.removeprefix("-")
+    key = SORT_FIELDS[name]
+    if name == "id":
+        return list(reversed(rows)) if field.startswith("-") else list(rows)
+    present = [row for row in rows if row.get(name) is not None]
+    missing = [row for row in rows if row.get(name) is None]
+    return sorted(present, key=lambda row: key(row[name]), reverse=field.startswith("-")) + missing
 
 # -- search --------------------------------------------------------------------------------
 

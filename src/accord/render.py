@@ -41,10 +41,36 @@ class Column:
 
 # The terminal's width while output is held back for a pager: rich draws for it, not for a buffer.
 _paging_width: int | None = None
+# Set for each command by the command line: colour forced on or off, or None for "a terminal gets
+# it"; and whether confirmations (`chatter`) are left out.
+_colour: bool | None = None
+_quiet: bool = False
+
+
+def set_colour(colour: bool | None) -> None:
+    global _colour
+    _colour = colour
+
+
+def set_quiet(quiet: bool) -> None:
+    global _quiet
+    _quiet = quiet
+
+
+def styled() -> bool:
+    """Whether output for people gets colour and emphasis: forced on or off, else only a terminal."""
+    return _colour if _colour is not None else (_paging_width is not None or sys.stdout.isatty())
+
+
+def chatter(text: str, stderr: bool = False) -> None:
+    """A confirmation (`wrote FILE`, the change just made), left out with --quiet."""
+    if not _quiet:
+        (sys.stderr if stderr else sys.stdout).write(visible(text, newlines=True))
 
 
 def console(stderr: bool = False) -> Console:
-    """Output through rich with markup, emoji and highlighting off: `[4]` prints as `[4]`."""
+    """Output through rich with markup, emoji and highlighting off: `[4]` prints as `[4]`; in colour
+    as `configure` says (a forced colour draws as for a terminal, even into a pipe)."""
     from rich.console import Console
 
     class _Console(Console):
@@ -53,10 +79,12 @@ def console(stderr: bool = False) -> Console:
             self.quiet = True
             raise BrokenPipeError
 
-    if _paging_width is not None and not stderr:
-        return _Console(markup=False, emoji=False, highlight=False, soft_wrap=False, force_terminal=True,
-                        width=_paging_width)
-    return _Console(stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=False)
+    paging = _paging_width is not None and not stderr
+    system: Literal["auto", "standard"] | None = "auto" if _colour is None else "standard" if _colour else None
+    return _Console(
+        stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=False,
+        force_terminal=True if paging else _colour, color_system=system, width=_paging_width if paging else None,
+    )  # fmt: skip
 
 
 @contextmanager

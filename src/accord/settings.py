@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .errors import UsageError
-from .storage import DEFAULT_LOCK_TIMEOUT
 from .text import yes_or_no
 
 
 def lock_timeout(environ: Mapping[str, str] = os.environ) -> float:
     """ACCORD_LOCK_TIMEOUT: how long to wait for another writer, in seconds."""
+    from .storage import DEFAULT_LOCK_TIMEOUT  # here: --color is read on every command line, before any record
+
     text = environ.get("ACCORD_LOCK_TIMEOUT", "").strip()
     if not text:
         return DEFAULT_LOCK_TIMEOUT
@@ -52,3 +53,18 @@ def user(environ: Mapping[str, str] = os.environ) -> str | None:
 def email(environ: Mapping[str, str] = os.environ) -> str | None:
     """ACCORD_EMAIL: the email address recorded in commits."""
     return environ.get("ACCORD_EMAIL") or None
+
+
+COLOUR_CHOICES = ("auto", "always", "never")
+
+
+def colour(choice: str, environ: Mapping[str, str] = os.environ) -> bool | None:
+    """--color: `always` and `never` as said; `auto` is off under NO_COLOR (any non-empty value) or
+    TERM=dumb, else left to whether the output is a terminal (None)."""
+    if choice not in COLOUR_CHOICES:
+        raise UsageError(f"--color {choice!r}: give auto, always or never")
+    if choice != "auto":
+        return choice == "always"
+    if environ.get("NO_COLOR", "") != "" or environ.get("TERM", "") == "dumb":
+        return False
+    return None

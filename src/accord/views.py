@@ -59,11 +59,12 @@ def list_row(article: Article, item: Article | Commitment) -> dict[str, Any]:
     }
 
 
-def matched(count: int, noun: str) -> str:
-    """The line under a listing: how many rows matched, or that none did."""
-    if count == 0:
+def matched(count: int, noun: str, of: int | None = None) -> str:
+    """The line under a listing: how many rows matched (`10 of 123` when cut short), or that none did."""
+    if count == 0 and not of:
         return f"no {noun} matches\n"
-    return f"{count} {noun}{'s' if count != 1 else ''}\n"
+    shown = f"{count} of {of}" if of is not None and of != count else f"{count}"
+    return f"{shown} {noun}{'s' if (of or count) != 1 else ''}\n"
 
 
 # -- show --------------------------------------------------------------------------------------
@@ -212,7 +213,7 @@ def search_results(hits: Sequence[SearchHit | TargetHit], fmt: str) -> None:
         render.say("".join(f"{render.visible(_found(hit).id)}\n" for hit in hits))
     elif fmt == "json":
         render.emit_json([_hit_data(hit) for hit in hits])
-    elif sys.stdout.isatty():
+    elif render.styled():
         from rich.text import Text
 
         out = render.console()
