@@ -315,16 +315,16 @@ def list_(
 
     tracker = _open(directory)
     filters = _query(status, section, side, owner, tag, due_before, overdue, kind)
-    if articles:
-        rows = [views.list_row(article, article) for article in tracker.articles(filters=filters)]
-    else:
-        rows = [views.list_row(row.article, row.commitment) for row in tracker.commitments(filters)]
+    rows = (
+        (views.list_row(article, article) for article in tracker.articles(filters=filters))
+        if articles
+        else views.commitment_rows(tracker.commitments(filters))
+    )
     columns = views.LIST_TABLE_COLUMNS if fmt == "table" else views.LIST_COLUMNS
     with render.paged(_pager(no_pager) if fmt == "table" else None):
-        if rows or fmt != "table":
-            render.emit_rows(columns, rows, fmt)
+        count = render.emit_rows(columns, rows, fmt, empty_table=False)
         if fmt == "table":
-            render.say(views.matched(len(rows), "article" if articles else "commitment"))
+            render.say(views.matched(count, "article" if articles else "commitment"))
     render.problems(tracker.skipped)
     if tracker.skipped:
         _exit(EXIT_ERROR)
