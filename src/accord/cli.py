@@ -146,7 +146,7 @@ app = typer.Typer(
     cls=_Group,
     help="Track the commitments of a joint statement, kept as YAML records in git.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=False,  # `accord completion SHELL` instead: answered before typer loads (completion.py)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -919,6 +919,17 @@ def side(
     tracker = _open(directory, by, no_commit, writes=True)
     value, note = inputs.text(value, "SIDE"), _given(note, "--note")
     _report_change(tracker.set_side(inputs.text(commitment_id, "ID"), value, note=note))
+
+
+Shell = Literal["bash", "zsh", "fish"]
+
+
+@app.command()
+def completion(shell: Annotated[Shell, typer.Argument(metavar="SHELL", help="bash, zsh or fish.")]) -> None:
+    """Print the script that makes SHELL complete accord's commands, options and record ids (see README)."""
+    from .completion import script
+
+    sys.stdout.write(script(shell))
 
 
 def _only_the_command_asked_for(argv: list[str]) -> None:

@@ -26,15 +26,16 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from .cache import CACHE_DIR, ParseCache
-from .errors import ConflictError, DataError, LockTimeout, NotFoundError, RecordsNotFound
+from .errors import ConflictError, DataError, LockTimeout, NotFoundError
 from .fsio import MAX_FILE_BYTES, TMP_SUFFIX, fsync_folder, read_file, sync_folder, temporary
+from .lookup import ARTICLES as ARTICLES
+from .lookup import STATEMENT_FILE as STATEMENT_FILE
+from .lookup import TARGETS as TARGETS
+from .lookup import find_records as find_records
 from .model import MAX_TEXT, Article, Commitment, Glossary, Record, Statement, Target, to_data
 from .text import SLUG, checked_text
 
-STATEMENT_FILE = "statement.yaml"
 GLOSSARY_FILE = "glossary.yaml"
-ARTICLES = "articles"
-TARGETS = "targets"
 LOCK_FILE = ".accord.lock"
 DEFAULT_LOCK_TIMEOUT = 10.0
 JOURNAL_SUFFIX = ".accord-journal"
@@ -60,20 +61,6 @@ class Loaded(Generic[M]):
     path: Path
     record: M
     raw: bytes
-
-
-def find_records(explicit: Path | None, start: Path | None = None) -> Path:
-    """`explicit`, else the nearest `statement/` folder from `start` (default: the working directory) upward."""
-    if explicit is not None:
-        if not (explicit / STATEMENT_FILE).is_file():
-            raise RecordsNotFound(f"{explicit} holds no {STATEMENT_FILE}: not an accord records folder")
-        return explicit
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / "statement"
-        if (candidate / STATEMENT_FILE).is_file():
-            return candidate
-    raise RecordsNotFound(f"no statement/ folder with a {STATEMENT_FILE} in {here} or above")
 
 
 def present(path: Path) -> bool:

@@ -1,0 +1,101 @@
+"""Finding the records folder, and the ids and names in it, at little cost: no model, no YAML
+parser unless a file must be parsed. Shell completion asks for them on every key press."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import RecordsNotFound
+
+STATEMENT_FILE = "statement.yaml"
+ARTICLES = "articles"
+TARGETS = "targets"
+
+
+def find_records(explicit: Path | None, start: Path | None = None) -> Path:
+    """`explicit`, else the nearest `statement/` folder from `start` (default: the working directory) upward."""
+    if explicit is not None:
+        if not (explicit / STATEMENT_FILE).is_file():
+            raise RecordsNotFound(f"{explicit} holds no {STATEMENT_FILE}: not an accord records folder")
+        return explicit
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "statement"
+        if (candidate / STATEMENT_FILE).is_file():
+            return candidate
+    raise RecordsNotFound(f"no statement/ folder with a {STATEMENT_FILE} in {here} or above")
+
+
+@dataclass
+class RecordIds:
+    """The ids a user may type for a record: of articles, commitments and targets."""
+
+    articles: list[str] = field(default_factory=list)
+    commitments: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+
+
+def record_ids(root: Path) -> RecordIds:
+    """The ids in the records folder `root`: file names give articles and targets; commitments
+    come from the parse cache where it holds a file's current bytes, else from parsing the file.
+    A file that cannot be read or parsed adds nothing: this serves suggestions, not checks."""
+    from .cache import ParseCache
+
+    found = RecordIds(articles=_names(root / ARTICLES), targets=_names(root / TARGETS))
+    cache = ParseCache(root, ARTICLES)
+    for article_id in found.articles:
+        raw = _read(root / ARTICLES / f"{article_id}.yaml")
+        data = cache.get(article_id, raw, history=False) if raw is not None else None
+        data = data if data is not None else _parsed(raw)
+        found.commitments += [str(c["id"]) for c in _listed(data, "commitments") if "id" in c]
+    return found
+
+
+def sides(root: Path) -> list[str]:
+    """The statement's sides, as its file names them."""
+    return [str(side) for side in _parsed(_read(root / STATEMENT_FILE)).get("sides") or []]
+
+
+def series_names(root: Path) -> dict[str, list[str]]:
+    """Each target's series names, by target id."""
+    found = {}
+    for target_id in _names(root / TARGETS):
+        series = _listed(_parsed(_read(root / TARGETS / f"{target_id}.yaml")), "series")
+        found[target_id] = [str(s["name"]) for s in series if "name" in s]
+    return found
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return sorted(name[:-5] for name in names if name.endswith(".yaml") and not name.startswith("."))
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _parsed(raw: bytes | None) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    import yaml
+
+    try:
+        data = yaml.load(raw, Loader=yaml.CSafeLoader)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _listed(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    items = data.get(key)
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
