@@ -126,3 +126,25 @@ def test_list_table_keeps_every_title_word_in_order(accord: Accord) -> None:
     for row in rows:
         position = words.index(flat(row["title"]).split()[0], words.index(f" {row['id']} ", position))
     assert done.stdout.endswith(f"\n{len(rows)} commitments\n")
+
+
+def test_a_row_after_the_first_screenful_folds_a_longer_value_inside_its_column(accord: Accord) -> None:
+    """The first 200 rows set the widths; a later, longer owner folds in its column, never widening
+    a line past the terminal, and reads back whole."""
+    articles = accord.records / "articles"
+    for path in sorted(articles.glob("*.yaml")):
+        for copy in ("2", "3"):
+            text = path.read_text("utf-8").replace(f"id: '{path.stem}", f"id: '{copy}0{path.stem}")
+            (articles / f"{copy}0{path.stem}.yaml").write_text(text, "utf-8")
+    owner = "대한민국 외교부 양자경제외교국 동남아시아 담당 서기관 김민준"
+    assert accord("edit", "309.2", "--owner", owner).code == 0
+    done = accord("list", env={"COLUMNS": "130"})
+    assert done.code == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert done.stdout.endswith("\n369 commitments\n")
+    assert all(sum(2 if "\uac00" <= c <= "\ud7a3" else 1 for c in line) <= 130 for line in lines)
+    start = next(i for i, line in enumerate(lines) if line.startswith("  309.2 "))
+    assert start > 200
+    end = next(i for i, line in enumerate(lines) if line.startswith("  309.3 "))
+    hangul = "".join(c for line in lines[start:end] for c in line if "\uac00" <= c <= "\ud7a3")
+    assert hangul == owner.replace(" ", "")
