@@ -85,7 +85,8 @@ def test_a_history_edited_by_hand_is_rewritten_whole_and_keeps_every_event(accor
     path = long_history(accord.records)
     text = path.read_text("utf-8")
     text = text.replace("  note: week 1000\n", "  note: week 1000\n# checked in the meeting\n")
-    text = text.replace("history:\n", "history:\n- {at: '2025-01-01T09:00:00Z', by: Officer Three, id: '4.5', note: flow}\n")
+    flow = "- {at: '2025-01-01T09:00:00Z', by: Officer Three, id: '4.5', note: flow}\n"
+    text = text.replace("history:\n", "history:\n" + flow)
     path.write_text(text, "utf-8")
     assert accord("set", "4.5", "ongoing").code == 0
     assert accord("validate").code == 0
