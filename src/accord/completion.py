@@ -13,12 +13,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from .completion_table import COMMANDS, GLOBAL_OPTIONS, KINDS, STATUSES
 
-ENV = "ACCORD_COMPLETE"
-SHELLS = ("bash", "zsh", "fish")
+TYPE_CHECKING = False  # not typing's: a Tab loads no more than it must
+if TYPE_CHECKING:
+    from typing import Any
 
 # What an option's value or an argument is, by option name or metavar: where the words come from.
 _VALUE_KINDS = {
@@ -194,7 +194,10 @@ def table_source(group: Any) -> str:
     return (
         '"""Commands, options and values for shell completion; generated from the command line by\n'
         '`python -m accord.completion`, do not edit (a test fails when it is out of date)."""\n\n'
-        "from typing import Any\n\n"
+        "from __future__ import annotations\n\n"
+        "TYPE_CHECKING = False\n"
+        "if TYPE_CHECKING:\n"
+        "    from typing import Any\n\n"
         f"STATUSES = {pformat(tuple(s.value for s in Status))}\n"
         f"KINDS = {pformat(tuple(k.value for k in Kind))}\n"
         f"GLOBAL_OPTIONS: dict[str, str] = {pformat(top['options'], width=100)}\n"

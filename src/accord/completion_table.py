@@ -1,7 +1,11 @@
 """Commands, options and values for shell completion; generated from the command line by
 `python -m accord.completion`, do not edit (a test fails when it is out of date)."""
 
-from typing import Any
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 STATUSES = ('not_started', 'in_progress', 'ongoing', 'completed', 'stalled', 'dropped')
 KINDS = ('agreed', 'pledged', 'requested', 'proposed', 'hoped', 'welcomed', 'view')

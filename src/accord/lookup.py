@@ -4,7 +4,6 @@ parser unless a file must be parsed. Shell completion asks for them on every key
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +28,13 @@ def find_records(explicit: Path | None, start: Path | None = None) -> Path:
     raise RecordsNotFound(f"no statement/ folder with a {STATEMENT_FILE} in {here} or above")
 
 
-@dataclass
 class RecordIds:
     """The ids a user may type for a record: of articles, commitments and targets."""
 
-    articles: list[str] = field(default_factory=list)
-    commitments: list[str] = field(default_factory=list)
-    targets: list[str] = field(default_factory=list)
+    def __init__(self, articles: list[str], targets: list[str]):
+        self.articles = articles
+        self.commitments: list[str] = []
+        self.targets = targets
 
 
 def record_ids(root: Path) -> RecordIds:
