@@ -185,3 +185,10 @@ def test_completion_prints_each_shell_script_and_refuses_others(accord: Accord) 
         assert done.code == 0 and "ACCORD_COMPLETE" in done.stdout
     done = accord("completion", "powershell")
     assert done.code == 2 and "powershell" in done.stderr
+
+
+def test_a_fifo_or_a_link_named_like_a_record_does_not_hang_the_tab(records: Path, accord: Accord) -> None:
+    os.mkfifo(records / "articles" / "70.yaml")
+    (records / "articles" / "71.yaml").symlink_to(records / "articles" / "4.yaml")
+    offered = bash(records, ["show", "7"])  # returns: the fifo is never opened
+    assert {"7", "7.1", "70", "71"} <= set(offered)

@@ -108,7 +108,7 @@ def candidates(words: Sequence[str], environ: Mapping[str, str]) -> list[str]:
     elif current.startswith("-"):
         offered = list(spec["options"])
     elif spec.get("commands"):
-        offered = [name for name in spec["commands"] if not name.startswith("_")]
+        offered = list(spec["commands"])
     elif len(given) < len(spec["arguments"]):
         offered = _values(spec["arguments"][len(given)], records, environ, given)
     else:

@@ -55,7 +55,8 @@ def record_ids(root: Path) -> RecordIds:
 
 def sides(root: Path) -> list[str]:
     """The statement's sides, as its file names them."""
-    return [str(side) for side in _parsed(_read(root / STATEMENT_FILE)).get("sides") or []]
+    named = _parsed(_read(root / STATEMENT_FILE)).get("sides")
+    return [str(side) for side in named] if isinstance(named, list) else []
 
 
 def series_names(root: Path) -> dict[str, list[str]]:
@@ -76,9 +77,13 @@ def _names(folder: Path) -> list[str]:
 
 
 def _read(path: Path) -> bytes | None:
+    """A record file's bytes; None for anything but a regular file (a FIFO would hang the Tab)."""
+    from .errors import DataError
+    from .fsio import read_file
+
     try:
-        return path.read_bytes()
-    except OSError:
+        return read_file(path)
+    except DataError:
         return None
 
 

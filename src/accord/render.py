@@ -122,13 +122,15 @@ class _Pager:
             self._write_plainly()
             return
         text, self.held = "".join(self.held), []
-        self._send(text)
+        self._send(text, flush=True)  # the first screen now, not when the pipe's buffer fills
 
-    def _send(self, text: str) -> None:
+    def _send(self, text: str, flush: bool = False) -> None:
         assert self.pager is not None and self.pager.stdin is not None
         self.held.append(text)  # kept until the pager is known to have run
         try:
             self.pager.stdin.write(text.encode("utf-8"))
+            if flush:
+                self.pager.stdin.flush()
         except BrokenPipeError:
             if self.pager.wait() != 127:  # the shell found no such command; else the reader quit
                 raise
@@ -404,7 +406,8 @@ def stream(
     out = sys.stdout
     if title:
         out.write(_styled(title, "3") + "\n")
-    out.write("\n" + _styled(_line(columns, [c.header for c in columns], widths)[0], "1") + "\n")
+    header = _line(columns, [c.header for c in columns], widths)
+    out.write("\n" + "".join(_styled(line, "1") + "\n" for line in header))
     out.write(" " + "─" * (sum(widths) + 3 * len(widths) - 1) + "\n")
     count = 0
     for cells in chain(first, later):
