@@ -94,3 +94,57 @@ def test_list_on_an_80_column_terminal_keeps_each_commitment_to_its_title_and_on
         heading = next(i for i, line in enumerate(lines) if line.startswith(f"{row['id']}  "))
         fields = next(line for line in lines[heading + 1 :] if line.startswith("  "))
         assert fields.split() == ["status", row["status"], "side", row["side"], "kind", row["kind"]]
+
+
+def test_list_folds_a_long_owner_within_its_column_and_keeps_the_table_to_the_terminal(accord: Accord) -> None:
+    """An owner typed at length, in Korean (two cells a character), folds inside the owner column:
+    no line wider than the terminal, every other row on its own line, the name whole when read back."""
+    owner = "대한민국 외교부 양자경제외교국 동남아시아 담당 서기관 김민준 " * 2
+    assert accord("edit", "1.2", "--owner", owner.strip()).code == 0
+    done = accord("list", "--section", "1", env={"COLUMNS": "160"})
+    assert done.code == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[1].split()[:2] == ["id", "status"]
+    assert all(sum(2 if "\uac00" <= c <= "\ud7a3" else 1 for c in line) <= 160 for line in lines)
+    start = next(i for i, line in enumerate(lines) if line.startswith("  1.2 "))
+    end = next(i for i, line in enumerate(lines) if line.startswith("  1.3 "))
+    assert end - start > 1  # the owner took more than one line
+    hangul = "".join(c for line in lines[start:end] for c in line if "\uac00" <= c <= "\ud7a3")
+    assert hangul == owner.replace(" ", "")  # the name whole, in order, beside the title
+    rows = json.loads(accord("list", "--section", "1", "--format", "json").stdout)
+    assert [line.split()[0] for line in lines[3:] if line.startswith("  ") and line[2] != " "] == [
+        r["id"] for r in rows
+    ]
+
+
+def test_list_table_keeps_every_title_word_in_order(accord: Accord) -> None:
+    done = accord("list", env={"COLUMNS": "120"})
+    assert done.code == 0, done.stderr
+    rows = json.loads(accord("list", "--format", "json").stdout)
+    words = flat(done.stdout)
+    position = 0
+    for row in rows:
+        position = words.index(flat(row["title"]).split()[0], words.index(f" {row['id']} ", position))
+    assert done.stdout.endswith(f"\n{len(rows)} commitments\n")
+
+
+def test_a_row_after_the_first_screenful_folds_a_longer_value_inside_its_column(accord: Accord) -> None:
+    """The first 200 rows set the widths; a later, longer owner folds in its column, never widening
+    a line past the terminal, and reads back whole."""
+    articles = accord.records / "articles"
+    for path in sorted(articles.glob("*.yaml")):
+        for copy in ("2", "3"):
+            text = path.read_text("utf-8").replace(f"id: '{path.stem}", f"id: '{copy}0{path.stem}")
+            (articles / f"{copy}0{path.stem}.yaml").write_text(text, "utf-8")
+    owner = "대한민국 외교부 양자경제외교국 동남아시아 담당 서기관 김민준"
+    assert accord("edit", "309.2", "--owner", owner).code == 0
+    done = accord("list", env={"COLUMNS": "130"})
+    assert done.code == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert done.stdout.endswith("\n369 commitments\n")
+    assert all(sum(2 if "\uac00" <= c <= "\ud7a3" else 1 for c in line) <= 130 for line in lines)
+    start = next(i for i, line in enumerate(lines) if line.startswith("  309.2 "))
+    assert start > 200
+    end = next(i for i, line in enumerate(lines) if line.startswith("  309.3 "))
+    hangul = "".join(c for line in lines[start:end] for c in line if "\uac00" <= c <= "\ud7a3")
+    assert hangul == owner.replace(" ", "")

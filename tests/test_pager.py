@@ -59,3 +59,17 @@ def test_a_pipe_is_never_paged(records: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "accord", "list"], capture_output=True, text=True, env=environ,
                           check=False)
     assert done.returncode == 0 and "123 commitments" in done.stdout
+
+
+@pytest.mark.slow
+def test_a_pager_the_shell_cannot_find_leaves_the_whole_list_on_the_terminal(records: Path, tmp_path: Path) -> None:
+    shown, _ = on_a_terminal(records, tmp_path, "list", ACCORD_PAGER="no-such-pager-here")
+    assert shown.count("\n  1.1 ") == 1 and "123 commitments" in shown
+
+
+@pytest.mark.slow
+def test_quitting_the_pager_early_ends_the_list_quietly(records: Path, tmp_path: Path) -> None:
+    """The pager reads one line and quits (as `q` in less does): no error, no traceback, nothing on the terminal."""
+    shown, paged = on_a_terminal(records, tmp_path, "list", ACCORD_PAGER="head -n 3 > {paged}")
+    assert paged.count("\n") == 3 and "id" in paged
+    assert "1.1" not in shown and "Error" not in shown

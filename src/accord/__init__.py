@@ -10,7 +10,9 @@ The names below are imported on first use (PEP 562), so that `import accord` and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # not typing's: `import accord` and `accord --version` load no typing
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 

@@ -207,7 +207,7 @@ app = _Typer(
     cls=_Group,
     help="Track the commitments of a joint statement, kept as YAML records in git.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=False,  # `accord completion SHELL` instead: answered before typer loads (completion.py)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -468,6 +468,7 @@ def list_(
 ) -> None:
     """List commitments (or articles), filtered."""
     from dataclasses import replace
+    from itertools import islice
 
     from . import inputs, render, views
     from .query import sort_rows
@@ -476,17 +477,20 @@ def list_(
     filters = _query(status, section, side, owner, tag, due_before, overdue, kind, stale, due_review)
     if party is not None:
         filters = replace(filters, party=inputs.text(party, "--party"))
-    if articles:
-        rows = [views.list_row(article, article) for article in tracker.articles(filters=filters)]
-    else:
-        rows = [views.list_row(row.article, row.commitment) for row in tracker.commitments(filters)]
-    rows, matching = sort_rows(rows, inputs.sort_field(sort))[:limit], len(rows)
+    rows = (
+        (views.list_row(article, article) for article in tracker.articles(filters=filters))
+        if articles
+        else views.commitment_rows(tracker.commitments(filters))
+    )
+    field = inputs.sort_field(sort)
+    # Reading order streams; another order needs every row first.
+    ordered = iter(rows if field == "id" else sort_rows(list(rows), field))
     columns = views.LIST_TABLE_COLUMNS if fmt == "table" else views.LIST_COLUMNS
     with render.paged(_pager(no_pager) if fmt == "table" else None):
-        if rows or fmt != "table":
-            render.emit_rows(columns, rows, fmt)
+        count = render.emit_rows(columns, islice(ordered, limit), fmt, empty_table=False)
         if fmt == "table":
-            render.say(views.matched(len(rows), "article" if articles else "commitment", matching))
+            matching = count + sum(1 for _ in ordered) if limit is not None else None
+            render.say(views.matched(count, "article" if articles else "commitment", matching))
     render.problems(tracker.skipped)
     if tracker.skipped:
         _exit(EXIT_ERROR)
@@ -1199,6 +1203,15 @@ def _documented(group: Any, ctx: Any, prefix: str = "") -> "list[CommandDoc]":
             )
         )
     return found
+Shell = Literal["bash", "zsh", "fish"]
+
+
+@app.command()
+def completion(shell: Annotated[Shell, typer.Argument(metavar="SHELL", help="bash, zsh or fish.")]) -> None:
+    """Print the script that makes SHELL complete accord's commands, options and record ids (see README)."""
+    from .completion import script
+
+    sys.stdout.write(script(shell))
 
 
 def _only_the_command_asked_for(argv: list[str]) -> None:

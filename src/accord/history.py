@@ -8,6 +8,7 @@ the merge driver, the checks and the report use it as the write path does.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import deepcopy
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -154,8 +155,9 @@ def measurement_of(target: Target, series_name: str, period: str) -> Measurement
 def apply(record: Article | Target, events: list[Event], parties: Sequence[str] = ()) -> Article | Target:
     """A copy of `record` with `events` appended and every touched field set from its latest event
     (`parties`: the statement's sides, for a party's status set apart for the first time)."""
-    updated = record.model_copy(deep=True)
-    updated.history = [*record.history, *events]
+    # The old events are shared, not copied: events are never changed, and a long history is most of a record.
+    fields = {name: deepcopy(value) for name, value in record if name != "history"}
+    updated = record.model_copy(update={**fields, "history": [*record.history, *events]})
     latest = latest_events(updated.history)
     for key in {k for e in events if (k := field_key(e)) is not None}:
         set_from_event(updated, latest[key], parties)

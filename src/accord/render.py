@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from itertools import chain, islice
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -59,7 +60,9 @@ def set_quiet(quiet: bool) -> None:
 
 def styled() -> bool:
     """Whether output for people gets colour and emphasis: forced on or off, else only a terminal."""
-    return _colour if _colour is not None else (_paging_width is not None or sys.stdout.isatty())
+    if _colour is not None:
+        return _colour
+    return _paging_width is not None or sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
 
 
 def chatter(text: str, stderr: bool = False) -> None:
@@ -89,34 +92,97 @@ def console(stderr: bool = False) -> Console:
 
 @contextmanager
 def paged(command: str | None) -> Iterator[None]:
-    """Hold back what is written to a terminal; if it is longer than the screen, show it through
-    `command` (as git does: `less` with LESS=FRX unless LESS is set), else write it as it is.
-    Only with someone at the keyboard: output and input both on a terminal."""
+    """Hold back what is written to a terminal; once it is longer than the screen, show it through
+    `command` (as git does: `less` with LESS=FRX unless LESS is set) and send the rest there as it
+    comes, so the first screen shows at once; shorter output is written as it is. Only with
+    someone at the keyboard: output and input both on a terminal."""
     global _paging_width
     if not command or not sys.stdout.isatty() or not sys.stdin.isatty():
         yield
         return
     size = shutil.get_terminal_size()
-    held = io.StringIO()
+    held = _Pager(command, size.lines)
     _paging_width = size.columns
     try:
         with redirect_stdout(held):
             yield
+    except BrokenPipeError:
+        if held.pager is None:
+            raise
     finally:
         _paging_width = None
-        text = held.getvalue()
-        if text.count("\n") < size.lines or not _through_pager(command, text):
-            sys.stdout.write(text)
+        held.finish()
 
 
-def _through_pager(command: str, text: str) -> bool:
-    """Whether the pager ran; one that cannot be started leaves the text to be written plainly."""
-    environ = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
-    try:
-        done = subprocess.run(command, shell=True, input=text.encode("utf-8"), env=environ, check=False)
-    except OSError:
-        return False
-    return done.returncode != 127  # the shell found no such command
+class _Pager:
+    """Text held until it fills `lines` lines, then piped to the pager as it comes. A pager that
+    cannot be started, or that the shell cannot find, leaves the text to be written plainly."""
+
+    def __init__(self, command: str, lines: int):
+        self.command = command
+        self.lines = lines
+        self.held: list[str] = []
+        self.out = sys.stdout
+        self.pager: subprocess.Popen[bytes] | None = None
+        self.plain = False
+
+    def write(self, text: str) -> int:
+        if self.plain:
+            self.out.write(text)
+        elif self.pager is not None:
+            self._send(text)
+        else:
+            self.held.append(text)
+            self.lines -= text.count("\n")
+            if self.lines <= 0:
+                self._start()
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+    def _start(self) -> None:
+        environ = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+        try:
+            self.pager = subprocess.Popen(self.command, shell=True, stdin=subprocess.PIPE, env=environ)
+        except OSError:
+            self._write_plainly()
+            return
+        text, self.held = "".join(self.held), []
+        self._send(text, flush=True)  # the first screen now, not when the pipe's buffer fills
+
+    def _send(self, text: str, flush: bool = False) -> None:
+        assert self.pager is not None and self.pager.stdin is not None
+        self.held.append(text)  # kept until the pager is known to have run
+        try:
+            self.pager.stdin.write(text.encode("utf-8"))
+            if flush:
+                self.pager.stdin.flush()
+        except BrokenPipeError:
+            if self.pager.wait() != 127:  # the shell found no such command; else the reader quit
+                raise
+            self._write_plainly()
+
+    def _write_plainly(self) -> None:
+        self.plain = True
+        self.pager = None
+        self.out.write("".join(self.held))
+        self.held = []
+
+    def finish(self) -> None:
+        if self.pager is None:
+            self.out.write("".join(self.held))
+            return
+        try:
+            assert self.pager.stdin is not None
+            self.pager.stdin.close()
+        except BrokenPipeError:
+            pass
+        if self.pager.wait() == 127:
+            self._write_plainly()
 
 
 # Characters that move the cursor, retitle or clear the terminal, or reorder the text around them.
@@ -199,39 +265,59 @@ def emit_json(data: Any) -> None:
 
 def emit_rows(
     columns: Sequence[Column],
-    rows: Sequence[dict[str, Any]],
+    rows: Iterable[dict[str, Any]],
     fmt: str,
     title: str | None = None,
     id_key: str = "id",
-) -> None:
+    empty_table: bool = True,
+) -> int:
+    """Rows in the chosen format, written as they come where the format allows; how many there were.
+    A table of no row shows its header, unless not `empty_table`."""
+    count = 0
+
+    def counted() -> Iterator[dict[str, Any]]:
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row
+
     if fmt == "json":
-        emit_json([{c.key: row.get(c.key) for c in columns} for row in rows])
+        emit_json([{c.key: row.get(c.key) for c in columns} for row in counted()])
     elif fmt == "csv":
-        write(csv_text(columns, rows))
+        write_csv(columns, counted())
     elif fmt == "ids":
-        say("".join(f"{visible(str(row[id_key]))}\n" for row in rows))
+        for row in counted():
+            say(f"{visible(str(row[id_key]))}\n")
     elif fmt == "md":
-        write(markdown_table(columns, rows))
+        write(markdown_table(columns, counted()))
     else:
-        table(columns, rows, title)
+        return stream(columns, rows, title, empty_table)
+    return count
 
 
-def csv_text(columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> str:
-    """A header line and one line per row, every cell through `csv_cell`."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+def write_csv(columns: Sequence[Column], rows: Iterable[dict[str, Any]], out: TextIO | None = None) -> None:
+    """A header line and one line per row, every cell through `csv_cell`, to `out` (default: stdout)."""
+    out = out if out is not None else sys.stdout
+    writer = csv.writer(out, lineterminator="\n")
     # csv quotes a cell holding a line feed but not one holding a lone carriage return,
     # which spreadsheets read as the end of the row: such rows are quoted whole.
-    quoting = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    quoting = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow([c.key for c in columns])
     for row in rows:
         cells = [csv_cell(row.get(c.key)) for c in columns]
         (quoting if any("\r" in str(cell) for cell in cells) else writer).writerow(cells)
+
+
+def csv_text(columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    write_csv(columns, rows, buffer)
     return buffer.getvalue()
 
 
 def cell_text(value: Any, joiner: str = " ") -> str:
     """A value as the text of one table cell: nothing for None, a list joined."""
+    if type(value) is str:
+        return value
     from .model import jsonable
 
     value = jsonable(value)
@@ -252,17 +338,12 @@ def statuses_shown(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title: str | None = None) -> None:
-    """Rows as a table when every column fits the terminal at its natural width; else one block per
-    row (its first column as a heading, then `header  value` lines), so no column is dropped and no
-    word or number is cut, whatever the width."""
+    """Rows holding rich renderables (bars, sparklines) as a rich table; rows of text go to `stream`."""
     from rich import box
     from rich.table import Table
 
     out = console()
     cells = _cells(columns, rows)
-    if _table_width(out, columns, cells) > out.width:
-        blocks(columns, rows, title)
-        return
     grid = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False)
     for index, column in enumerate(columns):
         # Short columns keep their full width (up to a limit: an owner typed at length folds);
@@ -282,71 +363,218 @@ def table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title: str 
     out.print(grid)
 
 
-def _cells(columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> list[list[Any]]:
+def _cells(columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> list[list[Any]]:
+    return [_row_cells(columns, row) for row in rows]
+
+
+def _row_cells(columns: Sequence[Column], row: dict[str, Any]) -> list[Any]:
     return [
-        [
-            row[c.key] if _is_renderable(row.get(c.key)) else visible(cell_text(row.get(c.key)), newlines=c.wrap)
-            for c in columns
-        ]
-        for row in rows
+        row[c.key] if _is_renderable(row.get(c.key)) else visible(cell_text(row.get(c.key)), newlines=c.wrap)
+        for c in columns
     ]
 
 
 def fits(columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> bool:
     """Whether the rows fit the terminal as a table, no column folded."""
-    out = console()
-    return _table_width(out, columns, _cells(columns, rows)) <= out.width
+    return _table_width(columns, _cells(columns, rows)) <= width()
 
 
-def _table_width(out: Console, columns: Sequence[Column], cells: list[list[Any]]) -> int:
+def width() -> int:
+    """The terminal's width, as rich finds it: COLUMNS, else the size of the first of stdout,
+    stderr and stdin that is a terminal, else 80. Found without importing rich."""
+    if _paging_width is not None:
+        return _paging_width
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    for stream in (sys.__stdout__, sys.__stderr__, sys.__stdin__):
+        try:
+            return os.get_terminal_size(stream.fileno()).columns if stream is not None else 80
+        except (OSError, ValueError, AttributeError):
+            continue
+    return 80
+
+
+def _table_width(columns: Sequence[Column], cells: list[list[Any]]) -> int:
     """The narrowest the table can be drawn without folding a cell of a column that must not wrap,
     nor a word of one that may."""
-    from rich.measure import Measurement
+    return 1 + sum(w + 3 for w in _least_widths(columns, cells))  # a cell's padding either side, and a rule
 
-    total = 1
+
+def _least_widths(columns: Sequence[Column], cells: list[list[Any]]) -> list[int]:
+    widths = []
     for index, column in enumerate(columns):
         widest = len(column.header) if not column.wrap else max(map(len, column.header.split()))
         for row in cells:
             value = row[index]
             if not isinstance(value, str):
+                from rich.measure import Measurement
+
+                out = console()
                 size = Measurement.get(out, out.options, value).minimum
             elif column.wrap:
-                size = max((len(word) for word in value.split()), default=0)
+                size = max((text_width(word) for word in value.split()), default=0)
             else:
-                size = max((len(line) for line in value.splitlines()), default=0)
+                size = max((text_width(line) for line in value.splitlines()), default=0)
             widest = max(widest, min(size, NARROW_COLUMN_LIMIT) if not column.wrap else size)
-        total += widest + 3  # a cell's padding either side, and the rule between columns
-    return total
+        widths.append(widest)
+    return widths
 
 
-def blocks(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title: str | None = None) -> None:
+# Rows looked at before the first is printed: they set the layout and the columns' widths.
+FIRST_ROWS = 200
+
+
+def stream(
+    columns: Sequence[Column], rows: Iterable[dict[str, Any]], title: str | None = None, empty: bool = True
+) -> int:
+    """Rows of text as a table, each printed as it comes; the number of rows. The first rows set the
+    layout: a table when every column fits the terminal at its natural width, else one block per
+    row (see `blocks`), so no column is dropped and no word cut, whatever the width. A later row
+    wider than its column folds within it. No row at all shows the header alone, if `empty`."""
+    rows = iter(rows)
+    first = [_row_cells(columns, row) for row in islice(rows, FIRST_ROWS)]
+    if not first and not empty:
+        return 0
+    later = (_row_cells(columns, row) for row in rows)
+    least = _least_widths(columns, first)
+    room = width()
+    if 1 + sum(w + 3 for w in least) > room:
+        return _blocks(columns, chain(first, later), title, room)
+    widths = _column_widths(columns, first, least, room)
+    out = sys.stdout
+    if title:
+        out.write(_styled(title, "3") + "\n")
+    header = _line(columns, [c.header for c in columns], widths)
+    out.write("\n" + "".join(_styled(line, "1") + "\n" for line in header))
+    out.write(" " + "─" * (sum(widths) + 3 * len(widths) - 1) + "\n")
+    count = 0
+    for cells in chain(first, later):
+        out.write("".join(line + "\n" for line in _line(columns, cells, widths)))
+        count += 1
+    out.write("\n")
+    return count
+
+
+def _column_widths(columns: Sequence[Column], cells: list[list[str]], least: list[int], room: int) -> list[int]:
+    """Columns that do not wrap keep their natural width (up to a limit); those that do share what
+    is left in proportion to their natural widths, none narrower than its longest word."""
+    natural = [
+        max([text_width(c.header)] + [max(map(text_width, row[i].splitlines()), default=0) for row in cells])
+        for i, c in enumerate(columns)
+    ]
+    widths = [w if c.wrap else min(n, NARROW_COLUMN_LIMIT) for c, w, n in zip(columns, least, natural, strict=True)]
+    wrapping = [i for i, c in enumerate(columns) if c.wrap]
+    left = room - 1 - 3 * len(columns) - sum(w for i, w in enumerate(widths) if i not in wrapping)
+    if sum(natural[i] for i in wrapping) <= left:
+        for i in wrapping:
+            widths[i] = natural[i]
+        return widths
+    # Each gets its longest word, then a share of the rest in proportion to what it lacks.
+    spare = max(0, left - sum(least[i] for i in wrapping))
+    lacking = {i: natural[i] - least[i] for i in wrapping}
+    total = sum(lacking.values()) or 1
+    for i in wrapping:
+        widths[i] = least[i] + spare * lacking[i] // total
+    return widths
+
+
+def _line(columns: Sequence[Column], cells: Sequence[str], widths: Sequence[int]) -> list[str]:
+    """One row of a table: as many lines as its tallest cell takes."""
+    folded = [fold(cell, w, words=c.wrap) for c, cell, w in zip(columns, cells, widths, strict=True)]
+    lines = []
+    for n in range(max(map(len, folded))):
+        parts = []
+        for column, pieces, w in zip(columns, folded, widths, strict=True):
+            piece = pieces[n] if n < len(pieces) else ""
+            pad = " " * (w - text_width(piece))
+            parts.append(pad + piece if column.justify == "right" else piece + pad)
+        lines.append(("  " + "   ".join(parts)).rstrip())
+    return lines
+
+
+def fold(text: str, size: int, words: bool = True) -> list[str]:
+    """`text` in lines no wider than `size`: broken at spaces if `words` (a longer word is cut), else
+    anywhere. A line break in the text stays one."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        if text_width(paragraph) <= size:
+            lines.append(paragraph)
+        elif not words:
+            lines += _cut(paragraph, size)
+        else:
+            line = ""
+            for word in paragraph.split(" "):
+                if line and text_width(line) + 1 + text_width(word) <= size:
+                    line += " " + word
+                    continue
+                if line:
+                    lines.append(line)
+                pieces = _cut(word, size)
+                lines += pieces[:-1]
+                line = pieces[-1]
+            lines.append(line)
+    return lines
+
+
+def _cut(text: str, size: int) -> list[str]:
+    pieces, piece = [], ""
+    for char in text:
+        if piece and text_width(piece + char) > size:
+            pieces.append(piece)
+            piece = ""
+        piece += char
+    return [*pieces, piece]
+
+
+def text_width(text: str) -> int:
+    """How many terminal cells `text` takes: wide (East Asian) characters two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    from unicodedata import combining, east_asian_width
+
+    return sum(0 if combining(c) else 2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _styled(text: str, code: str) -> str:
+    """Bold (1) or italic (3) where output is styled (see `styled`); plain elsewhere."""
+    if not styled():
+        return text
+    return f"\x1b[{code}m{text}\x1b[0m"
+
+
+def blocks(columns: Sequence[Column], rows: Iterable[dict[str, Any]], title: str | None = None) -> int:
+    """One block per row (see `_blocks`); the number of rows."""
+    return _blocks(columns, (_row_cells(columns, row) for row in rows), title, width())
+
+
+def _blocks(columns: Sequence[Column], rows: Iterable[list[str]], title: str | None, room: int) -> int:
     """One block per row: the first cell (and the title, if there is one) as its heading, then
     each other non-empty cell under its header, folded at spaces only."""
-    from rich.table import Table
-    from rich.text import Text
-
-    out = console()
+    out = sys.stdout
     if title:
-        out.print(Text(title, style="italic"))
+        out.write(_styled(title, "3") + "\n")
     heading = [0] + [i for i, c in enumerate(columns) if c.key == "title" and i > 0]
     rest = [i for i in range(len(columns)) if i not in heading]
-    width = max((len(columns[i].header) for i in rest), default=0)
-    for row in _cells(columns, rows):
-        out.print(Text("  ".join(str(row[i]) for i in heading if row[i] != ""), style="bold"))
+    label = max((len(columns[i].header) for i in rest), default=0) + 2
+    count = 0
+    for row in rows:
+        count += 1
+        head = "  ".join(str(row[i]) for i in heading if row[i] != "")
+        out.write("".join(_styled(line, "1") + "\n" for line in fold(head, room)))
         # Short fields share one line (`status in_progress  side both`): a long list stays scannable.
         pairs = [f"{columns[i].header} {row[i]}" for i in rest if row[i] != ""]
-        one_line = "  " + "   ".join(pairs)
-        if all(isinstance(row[i], str) and "\n" not in row[i] for i in rest) and len(one_line) <= out.width:
-            out.print(Text(one_line))
+        line = "  " + "   ".join(pairs)
+        if all("\n" not in row[i] for i in rest) and text_width(line) <= room:
+            out.write(line + "\n")
             continue
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(width=width + 2, no_wrap=True)
-        grid.add_column(overflow="fold")
         for i in rest:
             if row[i] != "":
-                grid.add_row("  " + columns[i].header, row[i])
-        out.print(grid)
-        out.print()
+                lines = fold(row[i], max(room - label - 2, 1))
+                name = ("  " + columns[i].header).ljust(label)
+                out.write("".join(f"{name if n == 0 else ' ' * len(name)}  {text}\n" for n, text in enumerate(lines)))
+        out.write("\n")
+    return count
 
 
 def _is_renderable(value: Any) -> bool:

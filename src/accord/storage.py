@@ -26,15 +26,16 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from .cache import CACHE_DIR, ParseCache
-from .errors import ConflictError, DataError, LockTimeout, NotFoundError, RecordsNotFound
+from .errors import ConflictError, DataError, LockTimeout, NotFoundError
 from .fsio import MAX_FILE_BYTES, TMP_SUFFIX, fsync_folder, read_file, sync_folder, temporary
+from .lookup import ARTICLES as ARTICLES
+from .lookup import STATEMENT_FILE as STATEMENT_FILE
+from .lookup import TARGETS as TARGETS
+from .lookup import find_records as find_records
 from .model import MAX_TEXT, Article, Commitment, Glossary, Record, Statement, Target, to_data
 from .text import SLUG, checked_text
 
-STATEMENT_FILE = "statement.yaml"
 GLOSSARY_FILE = "glossary.yaml"
-ARTICLES = "articles"
-TARGETS = "targets"
 LOCK_FILE = ".accord.lock"
 DEFAULT_LOCK_TIMEOUT = 10.0
 JOURNAL_SUFFIX = ".accord-journal"
@@ -60,20 +61,6 @@ class Loaded(Generic[M]):
     path: Path
     record: M
     raw: bytes
-
-
-def find_records(explicit: Path | None, start: Path | None = None) -> Path:
-    """`explicit`, else the nearest `statement/` folder from `start` (default: the working directory) upward."""
-    if explicit is not None:
-        if not (explicit / STATEMENT_FILE).is_file():
-            raise RecordsNotFound(f"{explicit} holds no {STATEMENT_FILE}: not an accord records folder")
-        return explicit
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / "statement"
-        if (candidate / STATEMENT_FILE).is_file():
-            return candidate
-    raise RecordsNotFound(f"no statement/ folder with a {STATEMENT_FILE} in {here} or above")
 
 
 def present(path: Path) -> bool:
@@ -286,8 +273,12 @@ class Store:
         """
         from . import yamlio  # YAML only when a file must be parsed: a cached scan needs none
 
-        # A comment block at the top (such as an editor's schema line) belongs to the file, not the record.
-        data = yamlio.leading_comments(loaded.raw) + yamlio.dump(to_data(record))
+        appended = _appended(loaded, record)
+        if appended is not None:
+            data, checked = appended
+        else:
+            # A comment block at the top (such as an editor's schema line) belongs to the file, not the record.
+            data = checked = yamlio.leading_comments(loaded.raw) + yamlio.dump(to_data(record))
         if len(data) > MAX_FILE_BYTES:
             raise DataError(
                 loaded.path,
@@ -297,9 +288,44 @@ class Store:
                 "history first; nothing written",
             )
         # Re-validate what will be written: a change may never produce a record we cannot read.
-        parse_record(type(record), yamlio.load_text(data.decode("utf-8"), loaded.path), data, loaded.path)
+        parse_record(type(record), yamlio.load_text(checked.decode("utf-8"), loaded.path), checked, loaded.path)
         replace_record(loaded.path, data, loaded.raw)
         return data
+
+
+# The history as accord writes it: last in the file, one event after another at the margin.
+_HISTORY = b"history:\n"
+_HISTORY_BLOCK = re.compile(rb"(?:(?:- |  )[^\n]*\n|\n)*")
+
+
+def _appended(loaded: Loaded[Any], record: Record) -> tuple[bytes, bytes] | None:
+    """`record` written as the file's bytes with its new events appended, when it only adds events
+    to a file as accord writes it (fields in canonical form, history last): the old history's
+    bytes are kept, not written again. With it, what must be checked: the new fields and events
+    alone, the old events having been checked when the file was read. None otherwise."""
+    from . import yamlio
+
+    before, after = getattr(loaded.record, "history", []), getattr(record, "history", [])
+    events = after[len(before) :]
+    if not before or not events or any(a is not b for a, b in zip(before, after, strict=False)):
+        return None
+    comments = yamlio.leading_comments(loaded.raw)
+    head = comments + _head(loaded.record) + _HISTORY
+    block = loaded.raw[len(head) :]
+    if not loaded.raw.startswith(head) or not _HISTORY_BLOCK.fullmatch(block):
+        return None
+    fields = comments + _head(record) + _HISTORY
+    added = yamlio.dump([to_data(event) for event in events])
+    return fields + block + added, fields + added
+
+
+def _head(record: Record) -> bytes:
+    """The record's fields but its history, as accord writes them."""
+    from . import yamlio
+
+    data = to_data(record.model_copy(update={"history": []}))
+    del data["history"]
+    return yamlio.dump(data)
 
 
 # -- one record by its id -------------------------------------------------------------------

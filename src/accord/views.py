@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import render
 from .render import Column
 
 if TYPE_CHECKING:
-    from .api import SearchHit, Shown, TargetHit
+    from .api import CommitmentRow, SearchHit, Shown, TargetHit
     from .model import Article, Commitment, Event, Statement, Target
     from .tracking import Overview
 
@@ -57,6 +57,12 @@ def list_row(article: Article, item: Article | Commitment) -> dict[str, Any]:
         "status_text": item.status_text() if isinstance(item, Commitment) else item.status.value,
         "parties": item.differing_parties() if isinstance(item, Commitment) else None,
     }
+
+
+def commitment_rows(found: Iterable[CommitmentRow]) -> Iterator[dict[str, Any]]:
+    """The lines of `list` for commitments, one by one as they are found."""
+    for row in found:
+        yield list_row(row.article, row.commitment)
 
 
 def matched(count: int, noun: str, of: int | None = None) -> str:
