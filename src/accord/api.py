@@ -339,10 +339,26 @@ class Tracker:
         note: str | None = None,
         evidence: str | None = None,
         on: date | None = None,
+        dry_run: bool = False,
     ) -> Change:
         """Set an article's or a commitment's status; `on` dates a change that happened before today.
-        Setting the status it has already changes nothing, unless a note or evidence comes with it."""
-        self._not_a_target(record_id)
+        The same status again is recorded too (a re-assertion); with `dry_run` the change is checked
+        and returned, not written."""
+        return self.set_status_many([record_id], status, note=note, evidence=evidence, on=on, dry_run=dry_run)
+
+    def set_status_many(
+        self,
+        record_ids: Sequence[str],
+        status: Status,
+        *,
+        note: str | None = None,
+        evidence: str | None = None,
+        on: date | None = None,
+        dry_run: bool = False,
+    ) -> Change:
+        """`set_status` for several records at once: one lock, one commit, one `undo`. An id named
+        twice counts once; one id that names no record or cannot take the status refuses them all."""
+        ids = self._changeable(record_ids)
         if not isinstance(status, Status):
             raise TypeError(f"status must be an accord.Status such as Status.IN_PROGRESS, not {status!r}")
         _extras(note, evidence)
@@ -350,15 +366,25 @@ class Tracker:
             _day(on, "on")
         from . import changes
 
-        return changes.set_status(self._store, record_id, status, self.actor, self._committer(), note, evidence, on)
+        dry = _flag(dry_run, "dry_run")
+        return changes.set_status(self._store, ids, status, self.actor, self._committer(), note, evidence, on, dry)
 
-    def note(self, record_id: str, text: str, *, evidence: str | None = None) -> Change:
+    def note(self, record_id: str, text: str, *, evidence: str | None = None, dry_run: bool = False) -> Change:
         """Add a note to a record's history without changing anything else."""
         _text(record_id, "the record id")
+        return self.note_many([record_id], text, evidence=evidence, dry_run=dry_run)
+
+    def note_many(
+        self, record_ids: Sequence[str], text: str, *, evidence: str | None = None, dry_run: bool = False
+    ) -> Change:
+        """`note` on several records at once, in one commit that one `undo` takes back."""
+        ids = [_text(record_id, "the record id") for record_id in _sequence(record_ids, "record_ids")]
         _extras(text, evidence)
         from . import changes
 
-        return changes.add_note(self._store, record_id, text, self.actor, self._committer(), evidence)
+        return changes.add_note(
+            self._store, ids, text, self.actor, self._committer(), evidence, dry_run=_flag(dry_run, "dry_run")
+        )
 
     def edit(
         self,
@@ -369,10 +395,28 @@ class Tracker:
         add_tags: Sequence[str] = (),
         remove_tags: Sequence[str] = (),
         note: str | None = None,
+        dry_run: bool = False,
     ) -> Change:
         """Change an article's or a commitment's owner, due date or tags. None clears the owner or
         the due date; an argument left out leaves its field as it is."""
-        self._not_a_target(record_id)
+        return self.edit_many(
+            [record_id], owner=owner, due=due, add_tags=add_tags, remove_tags=remove_tags, note=note, dry_run=dry_run
+        )
+
+    def edit_many(
+        self,
+        record_ids: Sequence[str],
+        *,
+        owner: str | Unset | None = UNSET,
+        due: date | Unset | None = UNSET,
+        add_tags: Sequence[str] = (),
+        remove_tags: Sequence[str] = (),
+        note: str | None = None,
+        dry_run: bool = False,
+    ) -> Change:
+        """`edit` for several records at once, in one commit that one `undo` takes back; a tag to
+        remove that one of them lacks refuses them all."""
+        ids = self._changeable(record_ids)
         if owner is not None and owner is not UNSET:
             _text(owner, "the owner")
         if due is not None and due is not UNSET:
@@ -383,7 +427,7 @@ class Tracker:
 
         return changes.edit(
             self._store,
-            record_id,
+            ids,
             self.actor,
             self._committer(),
             owner=owner,
@@ -391,6 +435,7 @@ class Tracker:
             add_tags=adding,
             remove_tags=removing,
             note=note,
+            dry_run=_flag(dry_run, "dry_run"),
         )
 
     def undo(self) -> Change:
@@ -514,6 +559,13 @@ class Tracker:
             return False
         return self._store.target_path(key).is_file()
 
+    def _changeable(self, record_ids: Sequence[str]) -> list[str]:
+        """The ids of articles and commitments, checked: a target's figures are measured instead."""
+        ids = _sequence(record_ids, "record_ids")
+        for record_id in ids:
+            self._not_a_target(record_id)
+        return ids
+
     def _not_a_target(self, record_id: str) -> None:
         if self._names_target(_text(record_id, "the record id")):
             raise InvalidValue(f"{record_id.strip().lower()} is a target: its figures are recorded with measure()")
@@ -593,6 +645,12 @@ def _extras(note: Any, evidence: Any) -> None:
     for value, what in ((note, "the note"), (evidence, "the evidence")):
         if value is not None and not isinstance(value, str):
             raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+
+
+def _sequence(values: Sequence[str], what: str) -> list[str]:
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise TypeError(f"{what} must be a sequence of ids such as ['4.1', '4.2'], not {type(values).__name__}")
+    return list(values)
 
 
 def _tags(tags: Iterable[str], what: str) -> list[str]:

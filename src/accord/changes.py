@@ -13,10 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from .arguments import UNSET, Actor, Unset
-from .errors import ConflictError, DataError, InvalidValue, NothingToDo
+from .errors import ConflictError, DataError, InvalidValue, NothingToDo, UsageError
 from .history import (
     apply,
     current_value,
@@ -27,11 +28,22 @@ from .history import (
     series_of,
     value_on,
 )
-from .model import MAX_NAME, MAX_NOTE, MAX_TEXT, Commitment, Event, Status, Target, checked_amount, checked_url
+from .model import (
+    MAX_NAME,
+    MAX_NOTE,
+    MAX_TEXT,
+    Article,
+    Commitment,
+    Event,
+    Status,
+    Target,
+    checked_amount,
+    checked_url,
+)
 from .progress import period_problem, vet_figure
-from .storage import Found, Store, all_records, find
+from .storage import Found, Loaded, Store, all_records, find
 from .text import as_tag, checked_text
-from .transaction import save, writing
+from .transaction import save_all, writing
 from .vcs import Git
 from .wording import commit_message, describe, show_value
 
@@ -68,26 +80,94 @@ def draft(record_id: str, **values: Any) -> Draft:
     return {"id": record_id, **values}
 
 
-def _write(store: Store, found: Found, drafts: list[Draft], actor: Actor, git: Git | None) -> Change:
+def _write(
+    store: Store, record_id: str, writes: list[tuple[Loaded[Any], list[Draft]]], actor: Actor, git: Git | None
+) -> Change:
+    """Append each file's drafts to its record and write them all in one commit; `record_id` names what changed."""
     # One timestamp for all events of a command: together they are one change, undone together.
     now = datetime.now(UTC)
-    events = [Event(at=now, by=actor.name, **d) for d in drafts]
-    change = Change(found.record_id, events)
-    if not events:
-        return change
-    updated = apply(found.loaded.record, events)
-    latest = latest_events(updated.history)
-    change.outranked = [
-        (e, current_value(updated, key)) for e in events if (key := field_key(e)) is not None and latest[key] != e
-    ]
-    change.committed = save(store, found.loaded, updated, git, commit_message(events), actor.name, actor.email)
+    change = Change(record_id)
+    updates = []
+    for loaded, drafts in writes:
+        events = [Event(at=now, by=actor.name, **d) for d in drafts]
+        if not events:
+            continue
+        updated = apply(loaded.record, events)
+        latest = latest_events(updated.history)
+        change.events += events
+        change.outranked += [
+            (e, current_value(updated, key)) for e in events if (key := field_key(e)) is not None and latest[key] != e
+        ]
+        updates.append((loaded, updated))
+    if updates:
+        message = commit_message(change.events)
+        change.committed = save_all(store, updates, git, message, actor.name, actor.email)
     return change
 
 
-def modify(store: Store, record_id: str, actor: Actor, git: Git | None, make: Callable[[Found], list[Draft]]) -> Change:
+def modify(
+    store: Store,
+    record_ids: str | Sequence[str],
+    actor: Actor,
+    git: Git | None,
+    make: Callable[[Found], list[Draft]],
+    dry_run: bool = False,
+) -> Change:
+    """Make the drafts of each record in one transaction, or with `dry_run` return them unwritten.
+
+    A record `make` refuses refuses the whole change, before anything is written.
+    """
+    if dry_run:
+        return _drafted(store, record_ids, actor, make)[0]
     with writing(store, git):
-        found = find(store, record_id)
-        return _write(store, found, make(found), actor, git)
+        planned, writes = _drafted(store, record_ids, actor, make)
+        return _write(store, planned.record_id, writes, actor, git)
+
+
+def _drafted(
+    store: Store, record_ids: str | Sequence[str], actor: Actor, make: Callable[[Found], list[Draft]]
+) -> tuple[Change, list[tuple[Loaded[Any], list[Draft]]]]:
+    """The change `make` drafts for each record (as events, unwritten), and the drafts by file."""
+    ids = [record_ids] if isinstance(record_ids, str) else list(record_ids)
+    if not ids:
+        raise InvalidValue("no record to change: give at least one id")
+    everything = find_all(store, ids)
+    by_file: dict[Path, tuple[Loaded[Any], list[Draft]]] = {}
+    for found in everything:
+        try:
+            drafts = make(found)
+        except UsageError as exc:
+            if len(everything) == 1 or str(exc).startswith(found.record_id):
+                raise
+            raise type(exc)(f"{found.record_id}: {exc}") from None
+        by_file.setdefault(found.loaded.path, (found.loaded, []))[1].extend(drafts)
+    now = datetime.now(UTC)
+    events = [Event(at=now, by=actor.name, **d) for _, drafts in by_file.values() for d in drafts]
+    return Change(", ".join(f.record_id for f in everything), events), list(by_file.values())
+
+
+def find_all(store: Store, record_ids: Sequence[str]) -> list[Found]:
+    """Each record once, in the order given; each file read once however many of its records are named."""
+    files: dict[str, Loaded[Any]] = {}
+    found: dict[str, Found] = {}
+    for record_id in record_ids:
+        key = checked_text(record_id, "the record id", MAX_TEXT).strip().lower()
+        if key in found:
+            continue
+        loaded = files.get(key.rsplit(".", 1)[0])
+        if loaded is not None and _holds(loaded.record, key):
+            found[key] = Found(loaded, key)
+            continue
+        one = find(store, key)
+        files[key.rsplit(".", 1)[0]] = one.loaded
+        found[key] = one
+    return list(found.values())
+
+
+def _holds(record: Article | Target, record_id: str) -> bool:
+    if record.id == record_id:
+        return True
+    return isinstance(record, Article) and any(c.id == record_id for c in record.commitments)
 
 
 def _extras(note: str | None, evidence: str | None, on: date | None = None) -> dict[str, Any]:
@@ -105,13 +185,14 @@ def _extras(note: str | None, evidence: str | None, on: date | None = None) -> d
 
 def set_status(
     store: Store,
-    record_id: str,
+    record_id: str | Sequence[str],
     status: Status,
     actor: Actor,
     git: Git | None,
     note: str | None = None,
     evidence: str | None = None,
     on: date | None = None,
+    dry_run: bool = False,
 ) -> Change:
     extras = _extras(note, evidence, on)
 
@@ -124,19 +205,25 @@ def set_status(
         # The same status again is recorded too: a re-assertion is the latest word in a merge.
         return [draft(found.record_id, field="status", old=old, new=status.value, **extras)]
 
-    return modify(store, record_id, actor, git, make)
+    return modify(store, record_id, actor, git, make, dry_run)
 
 
 def add_note(
-    store: Store, record_id: str, note: str, actor: Actor, git: Git | None, evidence: str | None = None
+    store: Store,
+    record_id: str | Sequence[str],
+    note: str,
+    actor: Actor,
+    git: Git | None,
+    evidence: str | None = None,
+    dry_run: bool = False,
 ) -> Change:
     extras = _extras(note, evidence)
-    return modify(store, record_id, actor, git, lambda found: [draft(found.record_id, **extras)])
+    return modify(store, record_id, actor, git, lambda found: [draft(found.record_id, **extras)], dry_run)
 
 
 def edit(
     store: Store,
-    record_id: str,
+    record_id: str | Sequence[str],
     actor: Actor,
     git: Git | None,
     owner: str | Unset | None = UNSET,
@@ -144,6 +231,7 @@ def edit(
     add_tags: Sequence[str] = (),
     remove_tags: Sequence[str] = (),
     note: str | None = None,
+    dry_run: bool = False,
 ) -> Change:
     """Change the owner, due date or tags; None clears the owner or the due date, UNSET leaves it."""
     if owner is UNSET and due is UNSET and not add_tags and not remove_tags:
@@ -176,7 +264,7 @@ def edit(
             events.append(draft(found.record_id, field="tags", old=list(item.tags), new=tags, **extras))
         return events
 
-    return modify(store, record_id, actor, git, make)
+    return modify(store, record_id, actor, git, make, dry_run)
 
 
 def measure(
@@ -250,28 +338,43 @@ def set_side(
 
 
 def undo(store: Store, actor: Actor, git: Git | None) -> Change:
-    """Take back `actor`'s latest change not yet taken back, by appending events that reverse it."""
+    """Take back `actor`'s latest change not yet taken back, by appending events that reverse it.
+
+    A change that touched several records (a batch) is taken back in all of them, in one commit.
+    """
     with writing(store, git):
         last = _last_change_by(store, actor.name)
         if last is None:
             raise NothingToDo(f"{actor.name} has no change to undo")
-        found = find(store, last.id)
-        change = [e for e in found.loaded.record.history if e.at == last.at and e.by == actor.name and not e.undoes]
-        return _write(store, found, [_reverse(found, event) for event in change], actor, git)
+        at, places = last
+        writes: list[tuple[Loaded[Any], list[Draft]]] = []
+        for model, path, record_id in places:
+            loaded: Loaded[Any] = store.load(model, path)
+            found = Found(loaded, record_id)
+            change = [e for e in found.loaded.record.history if e.at == at and e.by == actor.name and not e.undoes]
+            writes.append((found.loaded, [_reverse(found, event) for event in change]))
+        return _write(store, ", ".join(p[2] for p in places), writes, actor, git)
 
 
-def _last_change_by(store: Store, name: str) -> Event | None:
-    last: Event | None = None
+def _last_change_by(
+    store: Store, name: str
+) -> tuple[datetime, list[tuple[type[Article] | type[Target], Path, str]]] | None:
+    """When `name`'s latest change not yet taken back was made, and the files it is in."""
+    last: datetime | None = None
+    places: list[tuple[type[Article] | type[Target], Path, str]] = []
     errors: list[DataError] = []
-    for record, _ in all_records(store, errors):
+    for record, path in all_records(store, errors):
         undone = {e.undoes for e in record.history if e.undoes is not None}
-        mine = [e for e in record.history if e.by == name and e.undoes is None and e.at not in undone]
-        for event in mine:
-            if last is None or event.at > last.at:
-                last = event
+        mine = [e.at for e in record.history if e.by == name and e.undoes is None and e.at not in undone]
+        latest = max(mine, default=None)
+        if latest is None or (last is not None and latest < last):
+            continue
+        if last is None or latest > last:
+            last, places = latest, []
+        places.append((type(record), path, record.id))
     if errors:
         raise errors[0]
-    return last
+    return (last, places) if last is not None else None
 
 
 def _reverse(found: Found, event: Event) -> Draft:

@@ -529,49 +529,128 @@ def _report_change(change: "Change") -> None:
         sys.stdout.write("committed\n")
 
 
+IdsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="ID",
+        help="Articles or commitments (4, 4.3); - reads them from standard input, one a line.",
+        show_default=False,
+    ),
+]
+WhereOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--where",
+        metavar="FILTERS",
+        help="Instead of ids, the commitments `accord list` shows with these filters: "
+        "'status=stalled tag=trade' (status, kind, section, side, owner, tag, due-before, overdue).",
+    ),
+]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would change, record by record; write nothing.")]
+
+
+def _chosen(tracker: "Tracker", given: list[str] | None, where: list[str] | None, example: str) -> list[str]:
+    """The ids a change is for: those given (- for standard input's), or the commitments --where matches."""
+    from . import inputs
+    from .errors import DataError, NothingToDo
+
+    if where and given:
+        raise UsageError("give ids or --where, not both")
+    if where:
+        terms = inputs.where(where)
+        first = {name: values[0] for name, values in terms.items()}
+        filters = _query(
+            terms.get("status"), [int(n) for n in terms.get("section", [])], terms.get("side"), first.get("owner"),
+            terms.get("tag"), first.get("due-before"), "overdue" in terms, terms.get("kind"),
+        )  # fmt: skip
+        ids = [row.commitment.id for row in tracker.commitments(filters)]
+        if tracker.skipped:  # a change meant for every match must not miss the records of a broken file
+            problem = tracker.skipped[0]
+            raise DataError(problem.path, problem.line, f"{problem.message}; nothing written", problem.field)
+        if not ids:
+            raise NothingToDo("no commitment matches --where; nothing written")
+        return ids
+    if not given:
+        raise UsageError(f"give one or more ids, - to read them from standard input, or --where: {example}")
+    ids = inputs.record_ids(given, sys.stdin.read)
+    if not ids:
+        raise NothingToDo("no ids on standard input; nothing written")
+    return ids
+
+
+def _report_dry_run(change: "Change") -> None:
+    from .wording import describe
+
+    render.say("".join(f"would record {render.visible(describe(e))}\n" for e in change.events))
+    sys.stderr.write("accord: dry run: nothing written\n")
+
+
+def _report(change: "Change", dry_run: bool) -> None:
+    if dry_run:
+        _report_dry_run(change)
+    else:
+        _report_change(change)
+
+
 @app.command("set")
 def set_(
-    record_id: Annotated[str, typer.Argument(metavar="ID")],
+    record_ids: IdsArgument = None,
     status: Annotated[
-        str, typer.Argument(metavar="STATUS", help="not_started, in_progress, ongoing, completed, stalled or dropped.")
-    ],
+        str | None,
+        typer.Argument(
+            metavar="STATUS",
+            help="not_started, in_progress, ongoing, completed, stalled or dropped.",
+            show_default=False,
+        ),
+    ] = None,
+    where: WhereOption = None,
     note: NoteOption = None,
     evidence: EvidenceOption = None,
     by: ByOption = None,
     on: Annotated[str | None, typer.Option("--on", metavar="DATE", help="When it happened, if before today.")] = None,
+    dry_run: DryRun = False,
     no_commit: NoCommit = False,
     directory: DirOption = None,
 ) -> None:
-    """Change the status of an article or a commitment."""
+    """Change the status of articles or commitments: `accord set 4.1 4.2 in_progress`."""
     from . import inputs
 
+    if status is None or not (record_ids or where):  # `accord set 4.3` forgot the status, not the id
+        raise UsageError("give the ids and a STATUS: accord set 4.3 in_progress")
     tracker = _open(directory, by, no_commit, writes=True)
     new = inputs.status(status)
     when = inputs.iso_date(on, "--on") if on else None
     note, evidence = _given(note, "--note"), _evidence(evidence)
-    _report_change(tracker.set_status(inputs.text(record_id, "ID"), new, note=note, evidence=evidence, on=when))
+    ids = _chosen(tracker, record_ids, where, "accord set 4.3 in_progress")
+    change = tracker.set_status_many(ids, new, note=note, evidence=evidence, on=when, dry_run=dry_run)
+    _report(change, dry_run)
 
 
 @app.command()
 def note(
-    record_id: Annotated[str, typer.Argument(metavar="ID")],
-    text: Annotated[str, typer.Argument(metavar="TEXT")],
+    record_ids: IdsArgument = None,
+    text: Annotated[str | None, typer.Argument(metavar="TEXT", show_default=False)] = None,
+    where: WhereOption = None,
     evidence: EvidenceOption = None,
     by: ByOption = None,
+    dry_run: DryRun = False,
     no_commit: NoCommit = False,
     directory: DirOption = None,
 ) -> None:
-    """Add a note to a record's history without changing its status."""
+    """Add a note to the history of records without changing their status: `accord note 4.1 4.2 "Reviewed"`."""
     from . import inputs
 
+    if text is None or not (record_ids or where):
+        raise UsageError('give the ids and the TEXT of the note: accord note 4.3 "Talks held"')
     tracker = _open(directory, by, no_commit, writes=True)
     text, evidence = inputs.text(text, "TEXT"), _evidence(evidence)
-    _report_change(tracker.note(inputs.text(record_id, "ID"), text, evidence=evidence))
+    ids = _chosen(tracker, record_ids, where, 'accord note 4.3 "Talks held"')
+    _report(tracker.note_many(ids, text, evidence=evidence, dry_run=dry_run), dry_run)
 
 
 @app.command()
 def edit(
-    record_id: Annotated[str, typer.Argument(metavar="ID")],
+    record_ids: IdsArgument = None,
     owner: Annotated[
         str | None, typer.Option("--owner", metavar="NAME", help="Who follows it up; '' clears it.")
     ] = None,
@@ -580,27 +659,31 @@ def edit(
     untag: Annotated[
         list[str] | None, typer.Option("--untag", metavar="TAG", help="Remove a tag (repeatable).")
     ] = None,
+    where: WhereOption = None,
     note: NoteOption = None,
     by: ByOption = None,
+    dry_run: DryRun = False,
     no_commit: NoCommit = False,
     directory: DirOption = None,
 ) -> None:
-    """Change the owner, due date or tags of an article or a commitment."""
+    """Change the owner, due date or tags of articles or commitments."""
     from . import inputs
     from .api import UNSET
 
     tracker = _open(directory, by, no_commit, writes=True)
     if owner is None and due is None and not tag and not untag:
         raise UsageError("nothing to edit: give --owner, --due, --tag or --untag")
-    change = tracker.edit(
-        inputs.text(record_id, "ID"),
+    ids = _chosen(tracker, record_ids, where, "accord edit 4.3 --owner 'Trade desk'")
+    change = tracker.edit_many(
+        ids,
         owner=UNSET if owner is None else inputs.text(owner, "--owner").strip() if owner else None,  # '' clears
         due=UNSET if due is None else inputs.iso_date(due, "--due") if due else None,  # '' clears
         add_tags=[inputs.tag(t) for t in tag or []],
         remove_tags=[inputs.tag(t) for t in untag or []],
         note=_given(note, "--note"),
+        dry_run=dry_run,
     )
-    _report_change(change)
+    _report(change, dry_run)
 
 
 @app.command()

@@ -8,7 +8,7 @@ settled by the next writer: kept if git committed it, else taken back.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -96,23 +96,47 @@ def save(
 
     A commit that fails is taken back from the file and the index.
     """
-    path = loaded.path
+    return save_all(store, [(loaded, updated)], git, message, author, email)
+
+
+def save_all(
+    store: Store,
+    writes: Sequence[tuple[Loaded[Any], Record]],
+    git: Git | None,
+    message: str,
+    author: str,
+    email: str | None,
+) -> bool:
+    """Write each record over the file it came from and commit them all in one commit; whether it was committed.
+
+    A write or a commit that fails takes every file back: the change is made whole or not at all.
+    """
     if git is not None:
-        git.check_can_commit(path, author, email, store.lock_timeout)
-    journal = Journal.of(path, store.save(loaded, updated))
+        for loaded, _ in writes:
+            git.check_can_commit(loaded.path, author, email, store.lock_timeout)
+    journals: list[Journal] = []
+    try:
+        for loaded, updated in writes:
+            journals.append(Journal.of(loaded.path, store.save(loaded, updated)))
+    except BaseException:
+        for journal in journals:
+            journal.take_back()
+        raise
     if git is None:
-        journal.close()
+        for journal in journals:
+            journal.close()
         return False
     try:
-        git.commit([path], message, author, email, store.lock_timeout)
+        git.commit([j.record for j in journals], message, author, email, store.lock_timeout)
     except BaseException as exc:
         try:
-            kept = settle(journal, git, store.lock_timeout, orphaned=False) is None
+            kept = all([settle(journal, git, store.lock_timeout, orphaned=False) is None for journal in journals])
         except AccordError as again:
             raise GitError(f"{exc}; and then {again}; the next accord command will settle the change") from None
         if isinstance(exc, GitError):
-            what = "kept: git committed it after all" if kept else "taken back: the record and the index are as before"
+            what = "kept: git committed it after all" if kept else "taken back: the records and the index are as before"
             raise GitError(f"{exc}; the change is {what}") from None
         raise
-    journal.close()
+    for journal in journals:
+        journal.close()
     return True
