@@ -438,6 +438,29 @@ class Tracker:
             dry_run=_flag(dry_run, "dry_run"),
         )
 
+    def edit_form(self, record_id: str) -> str:
+        """An article's or a commitment's owner, due date and tags as a small YAML form to edit,
+        with a `why` for the note; `edit_with_form` records what was changed in it."""
+        self._not_a_target(record_id)
+        from . import changes
+
+        return changes.edit_form(self._store, record_id)
+
+    def edit_with_form(self, record_id: str, opened: str, edited: str, *, source: str | os.PathLike[str]) -> Change:
+        """Record what changed between `edit_form`'s form (`opened`) and the form as edited, read from
+        `source` (named in errors). Only changed fields are recorded. Raises DataError naming the
+        field for a form that does not read, InvalidValue for a value a record cannot take, and
+        NothingToDo when nothing changed."""
+        self._not_a_target(record_id)
+        _text(opened, "the form")
+        if not isinstance(edited, str):
+            raise TypeError(f"the edited form must be a str, not {type(edited).__name__}")
+        from . import changes
+
+        return changes.edit_with_form(
+            self._store, record_id, opened, edited, Path(source), self.actor, self._committer()
+        )
+
     def undo(self) -> Change:
         """Take back the actor's latest change not yet taken back. Raises NothingToDo when there is
         none, ConflictError when someone has changed the field since."""

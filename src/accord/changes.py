@@ -42,7 +42,7 @@ from .model import (
 )
 from .progress import period_problem, vet_figure
 from .storage import Found, Loaded, Store, all_records, find
-from .text import as_tag, checked_text
+from .text import ISO_DATE, as_tag, checked_text
 from .transaction import save_all, writing
 from .vcs import Git
 from .wording import commit_message, describe, show_value
@@ -265,6 +265,93 @@ def edit(
         return events
 
     return modify(store, record_id, actor, git, make, dry_run)
+
+
+# -- the editor's form ---------------------------------------------------------------------------
+
+FORM_FIELDS = ("owner", "due", "tags", "why")
+
+
+def edit_form(store: Store, record_id: str) -> str:
+    """The fields `edit` changes, as a small YAML document for an editor, with how to fill it in."""
+    found = find(store, record_id)
+    item = found.item
+    if isinstance(item, Target):
+        raise InvalidValue(f"{found.record_id} is a target; change its file by hand and commit it")
+    from . import yamlio
+
+    values = {"owner": item.owner, "due": item.due.isoformat() if item.due else None, "tags": item.tags, "why": None}
+    head = (
+        f"# accord edit {found.record_id}: {' '.join(item.title.split())}\n"
+        "# owner: a name or null; due: a date such as '2030-12-31' or null; tags: a list of tags.\n"
+        "# why: a sentence kept in the history with the change (optional).\n"
+        "# Save and quit to record the change; leave it unchanged, or quit with an error, to record nothing.\n"
+    )
+    return head + yamlio.dump(values).decode("utf-8")
+
+
+def edit_with_form(
+    store: Store, record_id: str, opened: str, edited: str, source: Path, actor: Actor, git: Git | None
+) -> Change:
+    """Record what changed between the form `opened` and the form as `edited` (read from `source`).
+
+    Only the fields changed in the form are recorded, each against the record's value now: someone
+    else's change to another field while the form was open stands. A form that does not read,
+    or a value a record cannot take, is refused whole, naming the field; an unchanged one records
+    nothing (NothingToDo).
+    """
+    before, after = _form_values(opened, source), _form_values(edited, source)
+    changed = {name: after[name] for name in ("owner", "due", "tags") if after[name] != before[name]}
+    if not changed:
+        raise NothingToDo(f"{record_id}: nothing changed in the form; nothing written")
+    old_tags, new_tags = before["tags"], changed.get("tags", before["tags"])
+    return edit(
+        store,
+        record_id,
+        actor,
+        git,
+        owner=changed.get("owner", UNSET),
+        due=date.fromisoformat(changed["due"]) if changed.get("due") else changed.get("due", UNSET),
+        add_tags=[t for t in new_tags if t not in old_tags],
+        remove_tags=[t for t in old_tags if t not in new_tags],
+        note=after["why"],
+    )
+
+
+def _form_values(text: str, source: Path) -> dict[str, Any]:
+    """The form's fields checked: owner and why as text or None, due as an ISO date or None, tags as tags."""
+    from . import yamlio
+
+    data = yamlio.load_text(text, source)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise DataError(source, None, f"the form must be the fields {', '.join(FORM_FIELDS)}, one a line")
+    unknown = [str(k) for k in data if k not in FORM_FIELDS]
+    if unknown:
+        raise DataError(source, None, f"{unknown[0]} is not a field here; the fields: {', '.join(FORM_FIELDS)}")
+    values: dict[str, Any] = {name: data.get(name) for name in FORM_FIELDS}
+    for name, limit in (("owner", MAX_NAME), ("why", MAX_NOTE)):
+        value = values[name]
+        if value is not None and not isinstance(value, str):
+            raise DataError(source, None, "must be text, or null", name)
+        values[name] = checked_text(value, name, limit).strip() or None if value is not None else None
+    due = values["due"]
+    if due is not None and (not isinstance(due, str) or not ISO_DATE.fullmatch(due) or not _calendar_day(due)):
+        raise DataError(source, None, f"{due!r} is not a date such as '2030-12-31', or null", "due")
+    tags = values["tags"] if values["tags"] is not None else []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise DataError(source, None, "must be a list of tags, such as [trade, priority]", "tags")
+    values["tags"] = list(dict.fromkeys(as_tag(checked_text(t, "a tag", MAX_TEXT)) for t in tags))
+    return values
+
+
+def _calendar_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def measure(

@@ -660,6 +660,9 @@ def edit(
         list[str] | None, typer.Option("--untag", metavar="TAG", help="Remove a tag (repeatable).")
     ] = None,
     where: WhereOption = None,
+    editor: Annotated[
+        bool, typer.Option("--editor", help="Edit one record's owner, due date and tags in $VISUAL or $EDITOR.")
+    ] = False,
     note: NoteOption = None,
     by: ByOption = None,
     dry_run: DryRun = False,
@@ -671,8 +674,15 @@ def edit(
     from .api import UNSET
 
     tracker = _open(directory, by, no_commit, writes=True)
+    if editor:
+        if len(record_ids or []) != 1 or "-" in (record_ids or []) or where or dry_run:
+            raise UsageError("--editor edits one record: give its id alone, such as accord edit 4.3 --editor")
+        if owner is not None or due is not None or tag or untag or note is not None:
+            raise UsageError("--editor takes the owner, due date, tags and note from the editor; leave out the options")
+        _report_change(_edit_in_editor(tracker, inputs.text((record_ids or [""])[0], "ID")))
+        return
     if owner is None and due is None and not tag and not untag:
-        raise UsageError("nothing to edit: give --owner, --due, --tag or --untag")
+        raise UsageError("nothing to edit: give --owner, --due, --tag, --untag or --editor")
     ids = _chosen(tracker, record_ids, where, "accord edit 4.3 --owner 'Trade desk'")
     change = tracker.edit_many(
         ids,
@@ -684,6 +694,33 @@ def edit(
         dry_run=dry_run,
     )
     _report(change, dry_run)
+
+
+def _edit_in_editor(tracker: "Tracker", record_id: str) -> "Change":
+    """Open the record's form in the user's editor and record what comes back changed."""
+    import subprocess
+    import tempfile
+
+    from . import settings
+    from .errors import NothingToDo
+
+    command = settings.editor()
+    form = tracker.edit_form(record_id)
+    with tempfile.TemporaryDirectory(prefix="accord-edit-") as folder:
+        path = Path(folder) / f"{record_id.strip().lower()}.yaml"
+        path.write_text(form, "utf-8")
+        try:
+            done = subprocess.run([*command, str(path)], check=False)
+        except OSError as exc:
+            why = exc.strerror or exc
+            raise UsageError(f"cannot run the editor {command[0]!r}: {why}; set $VISUAL or $EDITOR") from None
+        if done.returncode != 0:
+            raise NothingToDo(f"the editor exited with status {done.returncode}; nothing written")
+        try:
+            edited = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read what the editor left: {exc}; nothing written") from None
+    return tracker.edit_with_form(record_id, form, edited, source=path.name)
 
 
 @app.command()

@@ -52,3 +52,17 @@ def user(environ: Mapping[str, str] = os.environ) -> str | None:
 def email(environ: Mapping[str, str] = os.environ) -> str | None:
     """ACCORD_EMAIL: the email address recorded in commits."""
     return environ.get("ACCORD_EMAIL") or None
+
+
+def editor(environ: Mapping[str, str] = os.environ) -> list[str]:
+    """VISUAL, else EDITOR, else vi: the editor's command, split as a shell splits words (`code --wait`)."""
+    import shlex
+
+    text = (environ.get("VISUAL") or "").strip() or (environ.get("EDITOR") or "").strip() or "vi"
+    try:
+        command = shlex.split(text)
+    except ValueError as exc:
+        raise UsageError(f"the editor {text!r} ($VISUAL or $EDITOR): {exc}") from None
+    if not command or not command[0]:
+        raise UsageError("$VISUAL or $EDITOR names no command")
+    return command
