@@ -515,6 +515,43 @@ class Tracker:
 
         return changes.set_side(self._store, commitment_id, side, self.actor, self._committer(), note)
 
+    def add_target(
+        self,
+        target_id: str,
+        *,
+        title: str,
+        commitment: str,
+        kind: str,
+        unit: str,
+        value: Decimal | int | str,
+        source: str,
+        baseline: date,
+        deadline: date,
+        article: str | None = None,
+        series: str | None = None,
+        label: str | None = None,
+        note: str | None = None,
+    ) -> Target:
+        """Add a numeric target that measures `commitment`: a goal of `value` `unit` by `deadline`,
+        counted from `baseline`, `kind` 'level' (a yearly figure) or 'cumulative' (a running total),
+        with the `source` that states the goal. `series` and `label` name a first series to measure
+        into. One commit. Raises InvalidValue for an id that is taken, a commitment or article that
+        does not exist or disagree, or a value a target cannot hold."""
+        for text, what in ((target_id, "the target id"), (title, "the title"), (commitment, "the commitment"),
+                           (kind, "the kind"), (unit, "the unit"), (source, "the source")):  # fmt: skip
+            _text(text, what)
+        for optional, what in ((article, "the article"), (series, "the series"), (label, "the label")):
+            if optional is not None:
+                _text(optional, what)
+        _extras(note, None)
+        from . import changes
+
+        new = changes.NewTarget(
+            target_id, title, commitment, kind, unit, _amount(value), source, _day(baseline, "baseline"),
+            _day(deadline, "deadline"), article, series, label, note,
+        )  # fmt: skip
+        return changes.add_target(self._store, new, self.actor, self._committer())
+
     # -- figures -----------------------------------------------------------------------------
 
     def progress(self, today: date | None = None, *, target: str | None = None, series: str | None = None) -> Overview:

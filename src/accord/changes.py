@@ -9,6 +9,7 @@ value a record cannot take is an InvalidValue in the records' own words.
 from __future__ import annotations
 
 import getpass
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -39,11 +40,12 @@ from .model import (
     Target,
     checked_amount,
     checked_url,
+    to_data,
 )
 from .progress import period_problem, vet_figure
-from .storage import Found, Loaded, Store, all_records, find
-from .text import ISO_DATE, as_tag, checked_text
-from .transaction import save_all, writing
+from .storage import Found, Loaded, RecordInvalid, Store, all_records, find, parse_record, present
+from .text import ISO_DATE, SLUG, as_tag, checked_text
+from .transaction import create_record, save_all, writing
 from .vcs import Git
 from .wording import commit_message, describe, show_value
 
@@ -419,6 +421,70 @@ def set_side(
         return [draft(found.record_id, field="side", old=item.side, new=new, **extras)]
 
     return modify(store, commitment_id, actor, git, make)
+
+
+# -- a new target ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewTarget:
+    """A numeric target as `add_target` takes it: every figure with its source."""
+
+    target_id: str
+    title: str
+    commitment: str
+    kind: str  # level or cumulative
+    unit: str
+    value: Decimal
+    source: str
+    baseline: date
+    deadline: date
+    article: str | None = None  # the commitment's, when None
+    series: str | None = None  # a first series to measure into, the primary one
+    label: str | None = None
+    note: str | None = None
+
+
+def add_target(store: Store, new: NewTarget, actor: Actor, git: Git | None) -> Target:
+    """Write a new target's file and commit it. Refused, with nothing written, for an id that is
+    taken, a commitment or article that does not exist or disagree, or a value the model refuses."""
+    from . import schema, yamlio
+
+    if (new.series is None) != (new.label is None):
+        raise InvalidValue("a series needs a name and a label, or neither")
+    with writing(store, git):
+        key = checked_text(new.target_id, "the target id", MAX_TEXT).strip().lower()
+        if not re.fullmatch(SLUG, key):
+            raise InvalidValue(f"the target id {new.target_id!r} may hold only letters, digits and '-': exports")
+        path = store.target_path(key)
+        if present(path) or present(store.article_path(key)):
+            raise InvalidValue(f"a record {key} exists already; choose another id")
+        found = find(store, new.commitment)
+        if not isinstance(found.item, Commitment):
+            raise InvalidValue(f"{found.record_id} is not a commitment; a target measures one commitment")
+        article = found.loaded.record.id
+        if new.article is not None and new.article.strip().lower() != article:
+            raise InvalidValue(f"commitment {found.record_id} is in article {article}, not {new.article.strip()}")
+        if new.deadline <= new.baseline:
+            raise InvalidValue(f"the deadline {new.deadline} is not after the baseline {new.baseline}")
+        data: dict[str, Any] = {
+            "id": key, "title": new.title.strip(), "article": article, "commitment": found.record_id,
+            "kind": new.kind, "unit": new.unit.strip(), "value": checked_amount(new.value, "the goal"),
+            "source": new.source.strip(), "baseline": new.baseline.isoformat(), "deadline": new.deadline.isoformat(),
+            "notes": [checked_text(new.note, "the note", MAX_NOTE)] if new.note is not None else [],
+            "series": [{"name": new.series, "label": new.label, "primary": True}] if new.series else [],
+        }  # fmt: skip
+        try:
+            target = parse_record(Target, data, b"", path)
+        except RecordInvalid as exc:
+            raise InvalidValue(f"the target's {exc.field}: {exc.message}" if exc.field else exc.message) from None
+        body = yamlio.dump(to_data(target))
+        folder = store.root / schema.SCHEMA_DIR
+        written = (schema.comment_line("target", path, folder) if folder.is_dir() else b"") + body
+        goal = f"{show_value(target.value)} {target.unit} by {target.deadline} ({target.source})"
+        message = f"add target {key}: {target.title}\n\n{goal}"
+        create_record(store, path, written, git, message, actor.name, actor.email)
+        return target
 
 
 # -- undo ----------------------------------------------------------------------------------

@@ -886,6 +886,56 @@ def browse(
     Browser(_open(directory, by, no_commit, writes=True), read_only=read_only).run()
 
 
+target_app = typer.Typer(
+    cls=_Group,
+    help="Add numeric targets: a goal, in a unit, by a deadline, with its source.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(target_app, name="target")
+
+
+@target_app.command("add")
+def target_add(
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="The new target's id, such as exports.")],
+    title: Annotated[str, typer.Option("--title", metavar="TEXT", help="What the goal is, in a line.")],
+    commitment: Annotated[str, typer.Option("--commitment", metavar="ID", help="The commitment it measures.")],
+    kind: Annotated[
+        Literal["level", "cumulative"],
+        typer.Option("--kind", help="level: a yearly figure to reach; cumulative: a running total to reach."),
+    ],
+    unit: Annotated[str, typer.Option("--unit", metavar="TEXT", help="Such as 'billion USD'.")],
+    value: Annotated[str, typer.Option("--value", metavar="NUMBER", help="The goal, in the unit.")],
+    source: Annotated[str, typer.Option("--source", metavar="TEXT", help="Where the goal is stated.")],
+    baseline: Annotated[str, typer.Option("--baseline", metavar="DATE", help="The day progress counts from.")],
+    deadline: Annotated[str, typer.Option("--deadline", metavar="DATE", help="The day the goal is due.")],
+    article: Annotated[
+        str | None, typer.Option("--article", metavar="ID", help="Default: the commitment's article.")
+    ] = None,
+    series: Annotated[
+        str | None, typer.Option("--series", metavar="NAME", help="A first series to measure into (with --label).")
+    ] = None,
+    label: Annotated[str | None, typer.Option("--label", metavar="TEXT", help="What the series counts.")] = None,
+    note: NoteOption = None,
+    by: ByOption = None,
+    no_commit: NoCommit = False,
+    directory: DirOption = None,
+) -> None:
+    """Add a numeric target that measures a commitment."""
+    from . import inputs
+
+    tracker = _open(directory, by, no_commit, writes=True)
+    target = tracker.add_target(
+        inputs.text(target_id, "ID"), title=inputs.text(title, "--title"),
+        commitment=inputs.text(commitment, "--commitment"), kind=kind, unit=inputs.text(unit, "--unit"),
+        value=inputs.amount(value, "--value"), source=inputs.text(source, "--source"),
+        baseline=inputs.iso_date(baseline, "--baseline"), deadline=inputs.iso_date(deadline, "--deadline"),
+        article=_given(article, "--article"), series=_given(series, "--series"), label=_given(label, "--label"),
+        note=_given(note, "--note"),
+    )  # fmt: skip
+    render.say(render.visible(f"added target {target.id}: {target.title}") + "\n")
+
+
 merge_app = typer.Typer(
     cls=_Group,
     help="Let git merge record files by joining their histories.",

@@ -7,12 +7,14 @@ settled by the next writer: kept if git committed it, else taken back.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from .errors import AccordError, GitError
+from .errors import AccordError, ConflictError, DataError, GitError
 from .model import Record
 from .storage import Journal, Loaded, Store
 from .text import yes_or_no
@@ -139,4 +141,32 @@ def save_all(
         raise
     for journal in journals:
         journal.close()
+    return True
+
+
+def create_record(
+    store: Store, path: Path, data: bytes, git: Git | None, message: str, author: str, email: str | None
+) -> bool:
+    """Write a new record file and commit it; whether it was committed. A commit that fails removes the file."""
+    if git is not None:
+        git.check_can_commit(path, author, email, store.lock_timeout)
+    try:
+        with open(path, "xb") as file:  # never over a file that appeared since we looked
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+    except FileExistsError:
+        raise ConflictError(f"{path} appeared while accord was writing it; nothing written") from None
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        raise DataError(path, None, f"cannot write: {exc.strerror}; nothing written") from None
+    if git is None:
+        return False
+    try:
+        git.track(path)
+        git.commit([path], message, author, email, store.lock_timeout)
+    except BaseException:
+        git.forget(path)
+        path.unlink(missing_ok=True)
+        raise
     return True
