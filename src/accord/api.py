@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .arguments import UNSET, Actor, Unset
 from .errors import DataError, InvalidValue, UsageError
-from .model import MAX_TEXT, Article, Commitment, Event, Glossary, Statement, Status, Target, parse_amount
+from .model import MAX_TEXT, Article, Commitment, Event, Glossary, Kind, Statement, Status, Target, parse_amount
 from .storage import ARTICLES, DEFAULT_LOCK_TIMEOUT, TARGETS, Store, find, find_records
 from .text import as_tag, checked_text
 
@@ -505,15 +505,31 @@ class Tracker:
             force=force, before_baseline=before_baseline, dry_run=dry_run,
         )  # fmt: skip
 
-    def set_side(self, commitment_id: str, side: str, *, note: str | None = None) -> Change:
-        """Say which side carries a commitment: `both` or one of the statement's sides (any case).
-        An import cannot tell, so it drafts every commitment as `both`."""
+    def set_side(
+        self,
+        commitment_id: str,
+        side: str,
+        *,
+        note: str | None = None,
+        kind: Kind | Unset = UNSET,
+        asked_by: str | Unset | None = UNSET,
+    ) -> Change:
+        """Say which side carries a commitment: `both` or one of the statement's sides (any case);
+        for a request, proposal or hope, also its `kind` and the side that asked (`asked_by`; None
+        clears it). An import cannot tell, so it drafts every commitment as `both`, asked by no one.
+        Raises InvalidValue when the sides and the kind would not agree (a request names two sides)."""
         _text(commitment_id, "the commitment id")
         _text(side, "the side")
         _extras(note, None)
+        if kind is not UNSET and not isinstance(kind, Kind):
+            raise TypeError(f"kind must be an accord Kind such as Kind.REQUESTED, not {kind!r}")
+        if isinstance(asked_by, str):
+            _text(asked_by, "asked_by")
         from . import changes
 
-        return changes.set_side(self._store, commitment_id, side, self.actor, self._committer(), note)
+        return changes.set_side(
+            self._store, commitment_id, side, self.actor, self._committer(), note, kind=kind, asked_by=asked_by
+        )
 
     def add_target(
         self,

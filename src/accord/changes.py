@@ -36,6 +36,7 @@ from .model import (
     Article,
     Commitment,
     Event,
+    Kind,
     Status,
     Target,
     checked_amount,
@@ -403,22 +404,45 @@ def measure(
 
 
 def set_side(
-    store: Store, commitment_id: str, side: str, actor: Actor, git: Git | None, note: str | None = None
+    store: Store,
+    commitment_id: str,
+    side: str,
+    actor: Actor,
+    git: Git | None,
+    note: str | None = None,
+    kind: Kind | Unset = UNSET,
+    asked_by: str | Unset | None = UNSET,
 ) -> Change:
-    """Say which side carries a commitment: `both`, or one of the statement's sides. An import
-    cannot know it, so it drafts every commitment as `both`."""
-    new = store.statement().side_named(checked_text(side, "the side", MAX_TEXT))
+    """Say which side carries a commitment: `both`, or one of the statement's sides; and, for a
+    request, proposal or hope, its `kind` and the side that asked (`asked_by`; None clears it).
+    An import cannot know them, so it drafts every commitment as `both`, and asks of no one."""
+    statement = store.statement()
+    new = statement.side_named(checked_text(side, "the side", MAX_TEXT))
+    asker = asked_by
+    if isinstance(asked_by, str):
+        asker = statement.side_named(checked_text(asked_by, "asked_by", MAX_TEXT))
     extras = _extras(note, None)
 
     def make(found: Found) -> list[Draft]:
         item = found.item
         if not isinstance(item, Commitment):
             raise InvalidValue(f"{found.record_id} is not a commitment: only a commitment has a side")
-        if item.asked_by is not None and new == item.asked_by:
-            raise InvalidValue(
-                f"{found.record_id} is {item.kind.value} by {item.asked_by}: its side is the side asked, not {new}"
-            )
-        return [draft(found.record_id, field="side", old=item.side, new=new, **extras)]
+        values: dict[str, Any] = {"side": new, "kind": item.kind if kind is UNSET else kind}
+        values["asked_by"] = item.asked_by if asker is UNSET else asker
+        if values["asked_by"] is not None and new == values["asked_by"]:
+            what = f"{values['kind'].value} by {values['asked_by']}"
+            raise InvalidValue(f"{found.record_id} is {what}: its side is the side asked, not {new}")
+        from .validation import asking_problem
+
+        problem = asking_problem(item.model_copy(update=values), statement.sides)
+        if problem:
+            raise InvalidValue(problem)
+        drafts = [draft(found.record_id, field="side", old=item.side, new=new, **extras)]
+        if kind is not UNSET:
+            drafts.append(draft(found.record_id, field="kind", old=item.kind.value, new=kind.value, **extras))
+        if asker is not UNSET:
+            drafts.append(draft(found.record_id, field="asked_by", old=item.asked_by, new=asker, **extras))
+        return drafts
 
     return modify(store, commitment_id, actor, git, make)
 

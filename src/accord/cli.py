@@ -1078,17 +1078,30 @@ def export(
 def side(
     commitment_id: Annotated[str, typer.Argument(metavar="ID", help="A commitment, such as 9.3.")],
     value: Annotated[str, typer.Argument(metavar="SIDE", help="both, or one of the statement's sides.")],
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", metavar="KIND", help="What the text makes of it, such as requested, proposed, hoped."),
+    ] = None,
+    asked_by: Annotated[
+        str | None,
+        typer.Option("--asked-by", metavar="SIDE", help="For a request, proposal or hope: who asked; '' clears it."),
+    ] = None,
     note: NoteOption = None,
     by: ByOption = None,
     no_commit: NoCommit = False,
     directory: DirOption = None,
 ) -> None:
-    """Say which side carries a commitment (an import drafts every one as both)."""
+    """Say which side carries a commitment and, for a request, who asked (an import drafts every one as both)."""
     from . import inputs
+    from .api import UNSET
 
     tracker = _open(directory, by, no_commit, writes=True)
     value, note = inputs.text(value, "SIDE"), _given(note, "--note")
-    _report_change(tracker.set_side(inputs.text(commitment_id, "ID"), value, note=note))
+    change = tracker.set_side(
+        inputs.text(commitment_id, "ID"), value, note=note, kind=inputs.kind(kind) if kind is not None else UNSET,
+        asked_by=UNSET if asked_by is None else inputs.text(asked_by, "--asked-by") if asked_by else None,  # '' clears
+    )  # fmt: skip
+    _report_change(change)
 
 
 def _only_the_command_asked_for(argv: list[str]) -> None:

@@ -186,7 +186,7 @@ class Event(Record):
     at: Timestamp
     by: Person
     id: Text
-    field: Literal["status", "owner", "due", "tags", "side", "measurement"] | None = None
+    field: Literal["status", "owner", "due", "tags", "side", "kind", "asked_by", "measurement"] | None = None
     series: Label | None = None
     period: Label | None = None
     old: EventValue = None
