@@ -25,7 +25,18 @@ _EXPORTS = {
     "Overview": "tracking",
     "Report": "report",
     **dict.fromkeys(
-        ["Status", "Kind", "Statement", "Glossary", "Article", "Commitment", "Event", "Target", "Series", "Measurement"],
+        [
+            "Status",
+            "Kind",
+            "Statement",
+            "Glossary",
+            "Article",
+            "Commitment",
+            "Event",
+            "Target",
+            "Series",
+            "Measurement",
+        ],
         "model",
     ),
     **dict.fromkeys(

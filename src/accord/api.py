@@ -568,6 +568,23 @@ class Tracker:
         )  # fmt: skip
         return changes.add_target(self._store, new, self.actor, self._committer())
 
+    def split(
+        self, commitment_id: str, excerpts: Sequence[str], *, titles: Sequence[str] = (), note: str | None = None
+    ) -> Change:
+        """Split a commitment into one per excerpt, each verbatim in its article's text: the first
+        keeps the id, the others take the article's next unused numbers and the original's side,
+        kind, status, owner, due date and tags. `titles`: one per excerpt, or none to keep the
+        title. One commit, taken back by `undo()`."""
+        _text(commitment_id, "the commitment id")
+        parts = _sequence(excerpts, "excerpts")
+        if not all(isinstance(e, str) for e in parts):
+            raise TypeError("excerpts must be a sequence of str")
+        names = [_text(t, "a title") for t in _sequence(titles, "titles")]
+        _extras(note, None)
+        from . import changes
+
+        return changes.split(self._store, commitment_id, parts, self.actor, self._committer(), names, note)
+
     # -- figures -----------------------------------------------------------------------------
 
     def progress(self, today: date | None = None, *, target: str | None = None, series: str | None = None) -> Overview:

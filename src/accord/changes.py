@@ -32,6 +32,7 @@ from .history import (
 from .model import (
     MAX_NAME,
     MAX_NOTE,
+    MAX_PASSAGE,
     MAX_TEXT,
     Article,
     Commitment,
@@ -511,6 +512,87 @@ def add_target(store: Store, new: NewTarget, actor: Actor, git: Git | None) -> T
         return target
 
 
+# -- splitting a commitment ------------------------------------------------------------------------
+
+
+def split(
+    store: Store,
+    commitment_id: str,
+    excerpts: Sequence[str],
+    actor: Actor,
+    git: Git | None,
+    titles: Sequence[str] = (),
+    note: str | None = None,
+) -> Change:
+    """Split a commitment into one per excerpt, each verbatim in its article's text. The first keeps
+    the id (its history, and the targets that measure it, stay with it); the others take the
+    article's next numbers no commitment or event has used, right after it, with its side, kind,
+    status, owner, due date and tags. Without `titles` (one per excerpt) every part keeps the title."""
+    if len(excerpts) < 2:
+        raise InvalidValue("a split needs two excerpts or more, one for each part")
+    if titles and len(titles) != len(excerpts):
+        raise InvalidValue(f"give one title for each of the {len(excerpts)} excerpts, or none")
+    parts = [checked_text(e, "an excerpt", MAX_PASSAGE) for e in excerpts]
+    if len(set(parts)) < len(parts):
+        raise InvalidValue("two of the excerpts are the same")
+    names = [checked_text(t, "a title", MAX_TEXT).strip() for t in titles]
+    with writing(store, git):
+        found = find(store, commitment_id)
+        item, article = found.item, found.loaded.record
+        if not isinstance(item, Commitment) or not isinstance(article, Article):
+            raise InvalidValue(f"{found.record_id} is not a commitment; only a commitment is split")
+        for excerpt in parts:
+            if excerpt not in article.text:
+                raise InvalidValue(f"the excerpt {_shortened(excerpt)!r} is not in the text of article {article.id}")
+        number = _last_number(article)
+        ids = [item.id, *(f"{article.id}.{number + n}" for n in range(1, len(parts)))]
+        titles_now = names or [item.title] * len(parts)
+        added = [
+            item.model_copy(update={"id": new_id, "excerpt": excerpt, "title": title}, deep=True)
+            for new_id, excerpt, title in zip(ids[1:], parts[1:], titles_now[1:], strict=True)
+        ]
+        at = article.commitments.index(item) + 1
+        commitments = [*article.commitments[:at], *added, *article.commitments[at:]]
+        reshaped = article.model_copy(update={"commitments": commitments})
+        said = note if note is not None else f"split into {', '.join(ids)}"
+        extras = _extras(said, None)
+        drafts = [draft(item.id, field="split", old=[item.id], new=ids, **extras)]
+        drafts.append(draft(item.id, field="excerpt", old=item.excerpt, new=parts[0], **extras))
+        if titles_now[0] != item.title:
+            drafts.append(draft(item.id, field="title", old=item.title, new=titles_now[0], **extras))
+        loaded = Loaded(found.loaded.path, reshaped, found.loaded.raw)
+        return _write(store, found.record_id, [(loaded, drafts)], actor, git)
+
+
+def _last_number(article: Article) -> int:
+    """The highest commitment number the article has used: in its commitments, its history and its splits."""
+    used = {c.id for c in article.commitments} | {e.id for e in article.history}
+    used |= {i for e in article.history if e.field == "split" for i in (e.new if isinstance(e.new, list) else [])}
+    prefix = article.id + "."
+    return max((int(i[len(prefix) :]) for i in used if i.startswith(prefix) and i[len(prefix) :].isdigit()), default=0)
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _unsplit(found: Found, events: list[Event]) -> Article | None:
+    """The article without the commitments that a split among `events` added; None when there is none.
+    Refused when one of them has changed since: taking it away would lose that change."""
+    splits = [e for e in events if e.field == "split"]
+    if not splits:
+        return None
+    article = found.loaded.record
+    assert isinstance(article, Article)
+    added: set[str] = set()
+    for event in splits:
+        added |= {i for i in (event.new if isinstance(event.new, list) else []) if i != event.id}
+    changed = sorted({e.id for e in article.history if e.id in added and e.at > events[0].at})
+    if changed:
+        raise ConflictError(f"{', '.join(changed)} changed since the split; nothing undone")
+    return article.model_copy(update={"commitments": [c for c in article.commitments if c.id not in added]})
+
+
 # -- undo ----------------------------------------------------------------------------------
 
 
@@ -529,7 +611,9 @@ def undo(store: Store, actor: Actor, git: Git | None) -> Change:
             loaded: Loaded[Any] = store.load(model, path)
             found = Found(loaded, record_id)
             change = [e for e in found.loaded.record.history if e.at == at and e.by == actor.name and not e.undoes]
-            writes.append((found.loaded, [_reverse(found, event) for event in change]))
+            reversals = [_reverse(found, event) for event in change]
+            unsplit = _unsplit(found, change)
+            writes.append((Loaded(path, unsplit, loaded.raw) if unsplit else loaded, reversals))
         return _write(store, ", ".join(p[2] for p in places), writes, actor, git)
 
 
@@ -556,6 +640,8 @@ def _last_change_by(
 
 def _reverse(found: Found, event: Event) -> Draft:
     note = f"undo of the change of {event.at.strftime('%Y-%m-%d %H:%M:%S')} UTC"
+    if event.field == "split":
+        return draft(event.id, field="split", old=event.new, new=event.old, undoes=event.at, note=note)
     key = field_key(event)
     if key is None:
         return draft(event.id, undoes=event.at, note=note)

@@ -886,6 +886,32 @@ def browse(
     Browser(_open(directory, by, no_commit, writes=True), read_only=read_only).run()
 
 
+@app.command()
+def split(
+    commitment_id: Annotated[str, typer.Argument(metavar="ID", help="The commitment to split, such as 4.3.")],
+    into: Annotated[
+        list[str],
+        typer.Option("--into", metavar="EXCERPT", help="A part's excerpt, verbatim from the article (twice or more)."),
+    ],
+    title: Annotated[
+        list[str] | None,
+        typer.Option("--title", metavar="TEXT", help="A part's title, one per --into in order; default: the title."),
+    ] = None,
+    note: NoteOption = None,
+    by: ByOption = None,
+    no_commit: NoCommit = False,
+    directory: DirOption = None,
+) -> None:
+    """Split a commitment in two or more: the first part keeps the id, the others take the next free numbers."""
+    from . import inputs
+
+    tracker = _open(directory, by, no_commit, writes=True)
+    excerpts = [inputs.text(e, "--into") for e in into]
+    titles = [inputs.text(t, "--title") for t in title or []]
+    note = _given(note, "--note")
+    _report_change(tracker.split(inputs.text(commitment_id, "ID"), excerpts, titles=titles, note=note))
+
+
 target_app = typer.Typer(
     cls=_Group,
     help="Add numeric targets: a goal, in a unit, by a deadline, with its source.",

@@ -11,7 +11,18 @@ from decimal import Decimal
 from typing import TypeVar
 
 from .errors import InvalidValue
-from .model import MAX_NAME, MAX_NOTE, MAX_TEXT, MAX_URL, Kind, Statement, Status, checked_url, parse_amount
+from .model import (
+    MAX_NAME,
+    MAX_NOTE,
+    MAX_PASSAGE,
+    MAX_TEXT,
+    MAX_URL,
+    Kind,
+    Statement,
+    Status,
+    checked_url,
+    parse_amount,
+)
 from .text import ISO_DATE, as_tag, checked_text
 
 # The longest value each option (or argument of accord.api) may carry, as the records bound it;
@@ -20,6 +31,7 @@ _LIMITS = {
     **dict.fromkeys(("--note", "TEXT", "the note"), MAX_NOTE),
     **dict.fromkeys(("--by", "the actor's name", "--owner", "the owner"), MAX_NAME),
     **dict.fromkeys(("--evidence", "the evidence"), MAX_URL),
+    "--into": MAX_PASSAGE,  # a passage quoted from the statement
 }
 
 

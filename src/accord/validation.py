@@ -226,6 +226,10 @@ def _event_problem(record: Article | Target, event: Event, known: set[str]) -> s
         return f"only a commitment has a kind, and {event.new!r} is not one"
     if event.field == "asked_by" and (event.id == record.id or not isinstance(event.new, str | None)):
         return "only a commitment has asked_by, and it is one side or none"
+    if event.field in ("title", "excerpt") and (event.id == record.id or not isinstance(event.new, str)):
+        return f"only a commitment's {event.field} is changed by an event, and it is text"
+    if event.field == "split" and (event.id == record.id or not isinstance(event.new, list)):
+        return "only a commitment is split, into a list of commitments"
     if field_key(event) is None and not (event.note or event.evidence or event.undoes):
         return "an event without a field must carry a note or evidence"
     return None
