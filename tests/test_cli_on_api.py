@@ -163,7 +163,7 @@ THROUGH_THE_API = [
     pytest.param(
         ["side", "4.5", "Korea", "--note", "Korea's own target", "--no-commit"],
         "set_side",
-        (("4.5", "Korea"), {"note": "Korea's own target"}),
+        (("4.5", "Korea"), {"note": "Korea's own target", "kind": UNSET, "asked_by": UNSET}),
         id="side",
     ),
     pytest.param(["export", "--format", "json"], "articles", ((), {"history": True}), id="export"),
