@@ -153,3 +153,11 @@ def test_an_editor_that_does_not_exist_is_named(accord: Accord, records: Path) -
     before = snapshot(records)
     assert_refused(accord("edit", "4.3", "--editor", env={"EDITOR": "no-such-editor-here --wait"}), "no-such-editor")
     assert_untouched(records, before)
+
+
+def test_tags_put_in_another_order_are_no_change(accord: Accord, records: Path, replacing: Path) -> None:
+    before = snapshot(records)
+    env = editor(replacing, "- market-access\n- customs\n", "- customs\n- market-access\n")
+    done = accord("edit", "4.3", "--editor", env=env)
+    assert done.code == 1 and "nothing changed" in done.stderr
+    assert_untouched(records, before)

@@ -305,7 +305,9 @@ def edit_with_form(
     nothing (NothingToDo).
     """
     before, after = _form_values(opened, source), _form_values(edited, source)
-    changed = {name: after[name] for name in ("owner", "due", "tags") if after[name] != before[name]}
+    changed = {name: after[name] for name in ("owner", "due") if after[name] != before[name]}
+    if set(after["tags"]) != set(before["tags"]):  # tags are a set to `edit`: a new order changes nothing
+        changed["tags"] = after["tags"]
     if not changed:
         raise NothingToDo(f"{record_id}: nothing changed in the form; nothing written")
     old_tags, new_tags = before["tags"], changed.get("tags", before["tags"])
