@@ -409,7 +409,7 @@ def test_a_record_file_that_does_not_load_is_named_and_the_others_still_show(bro
     browse(script)
     assert seen["listed"] == others
     [notice] = seen["notices"]
-    assert notice.startswith("left out, it does not load: statement/articles/7.yaml:3: not valid YAML")
+    assert notice.startswith("left out, it does not load: statement/articles/7.yaml:4: not valid YAML")
 
 
 # -- read-only -----------------------------------------------------------------------------------

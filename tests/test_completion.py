@@ -54,7 +54,7 @@ def test_the_table_of_commands_is_the_one_the_command_line_has() -> None:
 
 
 def test_bash_completes_command_names(records: Path) -> None:
-    assert bash(records, ["s"]) == ["schema", "search", "set", "show", "side", "stats"]
+    assert bash(records, ["s"]) == ["schema", "search", "set", "show", "side", "split", "stats"]
     assert "merge-driver" in bash(records, [""]) and "completion" in bash(records, [""])
     assert bash(records, ["merge-driver", ""]) == ["install", "merge"]
 

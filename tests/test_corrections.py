@@ -73,3 +73,51 @@ def test_a_side_event_on_an_article_is_reported_by_validate(accord: Accord, reco
     done = accord("validate")
     assert done.code == 1
     assert "only a commitment has a side" in done.stdout + done.stderr
+
+
+def test_a_draft_becomes_a_request_with_who_asked_and_undo_takes_it_all_back(accord: Accord, records: Path) -> None:
+    before = commitment(records, "4.5")
+    assert (before["kind"], before["side"], before.get("asked_by")) == ("agreed", "both", None)
+    done = accord("side", "4.5", "korea", "--kind", "Requested", "--asked-by", "Vietnam", "--note", "Read again")
+    assert done.stdout.splitlines() == [
+        "4.5 side: both -> korea", "4.5 kind: agreed -> requested", "4.5 asked_by: (none) -> vietnam"
+    ], done.stderr  # fmt: skip
+    after = commitment(records, "4.5")
+    assert (after["kind"], after["side"], after["asked_by"]) == ("requested", "korea", "vietnam")
+    assert accord("validate").code == 0
+    assert "4.5" in accord("list", "--kind", "requested", "--format", "ids").stdout.split()
+    assert accord("undo").code == 0
+    restored = commitment(records, "4.5")
+    assert (restored["kind"], restored["side"], restored.get("asked_by")) == ("agreed", "both", None)
+    assert accord("validate").code == 0
+
+
+def test_a_request_read_wrongly_becomes_an_agreement_by_clearing_who_asked(accord: Accord, records: Path) -> None:
+    assert accord("side", "5.3", "both", "--kind", "agreed", "--asked-by", "").code == 0
+    corrected = commitment(records, "5.3")
+    assert (corrected["kind"], corrected["side"], corrected.get("asked_by")) == ("agreed", "both", None)
+    assert accord("validate").code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["4.5", "korea", "--kind", "requested"], "asked_by must name the side that asked"),
+        (["4.5", "both", "--kind", "hoped", "--asked-by", "korea"], "side must name the side asked"),
+        (["4.5", "korea", "--kind", "requested", "--asked-by", "both"], "asked_by 'both'"),
+        (["4.5", "korea", "--asked-by", "vietnam"], "only a request, proposal or hope has asked_by"),
+        (["5.3", "vietnam", "--kind", "agreed"], "only a request, proposal or hope has asked_by"),
+        (["5.3", "korea", "--asked-by", "korea"], "its side is the side asked"),
+        (["4.5", "korea", "--kind", "begged", "--asked-by", "vietnam"], "unknown kind 'begged'"),
+        (["4.5", "korea", "--kind", "requested", "--asked-by", "japan"], "unknown side 'japan'"),
+    ],
+    ids=["request-without-asker", "request-of-both", "asked-by-both", "agreement-with-asker",
+         "asker-left-on-agreement", "asked-itself", "unknown-kind", "unknown-asker"],
+)  # fmt: skip
+def test_sides_and_kind_that_disagree_are_refused_whole(
+    accord: Accord, records: Path, args: list[str], named: str
+) -> None:
+    before = snapshot(records)
+    done = accord("side", *args)
+    assert done.code == 2 and named in done.stderr, done.stderr
+    assert_untouched(records, before)

@@ -27,7 +27,18 @@ _EXPORTS = {
     "Overview": "tracking",
     "Report": "report",
     **dict.fromkeys(
-        ["Status", "Statement", "Glossary", "Article", "Commitment", "Event", "Target", "Series", "Measurement"],
+        [
+            "Status",
+            "Kind",
+            "Statement",
+            "Glossary",
+            "Article",
+            "Commitment",
+            "Event",
+            "Target",
+            "Series",
+            "Measurement",
+        ],
         "model",
     ),
     **dict.fromkeys(
@@ -78,6 +89,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ below impor
     from .model import Commitment as Commitment
     from .model import Event as Event
     from .model import Glossary as Glossary
+    from .model import Kind as Kind
     from .model import Measurement as Measurement
     from .model import Series as Series
     from .model import Statement as Statement

@@ -21,7 +21,19 @@ from typing import TYPE_CHECKING, Any
 
 from .arguments import UNSET, Actor, Unset
 from .errors import DataError, InvalidValue, UsageError
-from .model import BOTH_SIDES, MAX_TEXT, Article, Commitment, Event, Glossary, Statement, Status, Target, parse_amount
+from .model import (
+    BOTH_SIDES,
+    MAX_TEXT,
+    Article,
+    Commitment,
+    Event,
+    Glossary,
+    Kind,
+    Statement,
+    Status,
+    Target,
+    parse_amount,
+)
 from .storage import ARTICLES, DEFAULT_LOCK_TIMEOUT, TARGETS, Store, find, find_records
 from .text import as_tag, checked_text
 
@@ -344,14 +356,35 @@ class Tracker:
         party: str | None = None,
         review_by: date | Unset | None = UNSET,
         internal: bool | None = None,
+        dry_run: bool = False,
     ) -> Change:
         """Set an article's or a commitment's status; `on` dates a change that happened before today.
-        Setting the status it has already changes nothing, unless a note or evidence comes with it.
-        On a commitment both sides carry, `party` sets that party's status alone; without it, every
-        party's. `party` on anything else is an InvalidValue. `review_by` is the day to review it by
-        (None withdraws the one set before); `internal` keeps the note and evidence out of public
-        output (None: as statement.yaml says)."""
-        self._not_a_target(record_id)
+        The same status again is recorded too (a re-assertion); with `dry_run` the change is checked
+        and returned, not written. On a commitment both sides carry, `party` sets that party's status
+        alone; without it, every party's. `party` on anything else is an InvalidValue. `review_by`
+        is the day to review it by (None withdraws the one set before); `internal` keeps the note and
+        evidence out of public output (None: as statement.yaml says)."""
+        return self.set_status_many(
+            [record_id], status, note=note, evidence=evidence, on=on, party=party, review_by=review_by,
+            internal=internal, dry_run=dry_run,
+        )  # fmt: skip
+
+    def set_status_many(
+        self,
+        record_ids: Sequence[str],
+        status: Status,
+        *,
+        note: str | None = None,
+        evidence: str | None = None,
+        on: date | None = None,
+        party: str | None = None,
+        review_by: date | Unset | None = UNSET,
+        internal: bool | None = None,
+        dry_run: bool = False,
+    ) -> Change:
+        """`set_status` for several records at once: one lock, one commit, one `undo`. An id named
+        twice counts once; one id that names no record or cannot take the status refuses them all."""
+        ids = self._changeable(record_ids)
         if not isinstance(status, Status):
             raise TypeError(f"status must be an accord.Status such as Status.IN_PROGRESS, not {status!r}")
         _extras(note, evidence)
@@ -366,20 +399,44 @@ class Tracker:
         from . import changes
 
         return changes.set_status(
-            self._store, record_id, status, self.actor, self._committer(), note, evidence, on, party,
-            review_by=review_by, internal=internal,
+            self._store, ids, status, self.actor, self._committer(), note, evidence, on, party,
+            review_by=review_by, internal=internal, dry_run=_flag(dry_run, "dry_run"),
         )  # fmt: skip
 
-    def note(self, record_id: str, text: str, *, evidence: str | None = None, internal: bool | None = None) -> Change:
+    def note(
+        self,
+        record_id: str,
+        text: str,
+        *,
+        evidence: str | None = None,
+        internal: bool | None = None,
+        dry_run: bool = False,
+    ) -> Change:
         """Add a note to a record's history without changing anything else; `internal` keeps it out
         of public output (None: as statement.yaml says)."""
         _text(record_id, "the record id")
+        return self.note_many([record_id], text, evidence=evidence, internal=internal, dry_run=dry_run)
+
+    def note_many(
+        self,
+        record_ids: Sequence[str],
+        text: str,
+        *,
+        evidence: str | None = None,
+        internal: bool | None = None,
+        dry_run: bool = False,
+    ) -> Change:
+        """`note` on several records at once, in one commit that one `undo` takes back."""
+        ids = [_text(record_id, "the record id") for record_id in _sequence(record_ids, "record_ids")]
         _extras(text, evidence)
         if internal is not None:
             _flag(internal, "internal")
         from . import changes
 
-        return changes.add_note(self._store, record_id, text, self.actor, self._committer(), evidence, internal)
+        return changes.add_note(
+            self._store, ids, text, self.actor, self._committer(), evidence, internal,
+            dry_run=_flag(dry_run, "dry_run"),
+        )  # fmt: skip
 
     def edit(
         self,
@@ -390,10 +447,28 @@ class Tracker:
         add_tags: Sequence[str] = (),
         remove_tags: Sequence[str] = (),
         note: str | None = None,
+        dry_run: bool = False,
     ) -> Change:
         """Change an article's or a commitment's owner, due date or tags. None clears the owner or
         the due date; an argument left out leaves its field as it is."""
-        self._not_a_target(record_id)
+        return self.edit_many(
+            [record_id], owner=owner, due=due, add_tags=add_tags, remove_tags=remove_tags, note=note, dry_run=dry_run
+        )
+
+    def edit_many(
+        self,
+        record_ids: Sequence[str],
+        *,
+        owner: str | Unset | None = UNSET,
+        due: date | Unset | None = UNSET,
+        add_tags: Sequence[str] = (),
+        remove_tags: Sequence[str] = (),
+        note: str | None = None,
+        dry_run: bool = False,
+    ) -> Change:
+        """`edit` for several records at once, in one commit that one `undo` takes back; a tag to
+        remove that one of them lacks refuses them all."""
+        ids = self._changeable(record_ids)
         if owner is not None and owner is not UNSET:
             _text(owner, "the owner")
         if due is not None and due is not UNSET:
@@ -404,7 +479,7 @@ class Tracker:
 
         return changes.edit(
             self._store,
-            record_id,
+            ids,
             self.actor,
             self._committer(),
             owner=owner,
@@ -412,6 +487,30 @@ class Tracker:
             add_tags=adding,
             remove_tags=removing,
             note=note,
+            dry_run=_flag(dry_run, "dry_run"),
+        )
+
+    def edit_form(self, record_id: str) -> str:
+        """An article's or a commitment's owner, due date and tags as a small YAML form to edit,
+        with a `why` for the note; `edit_with_form` records what was changed in it."""
+        self._not_a_target(record_id)
+        from . import changes
+
+        return changes.edit_form(self._store, record_id)
+
+    def edit_with_form(self, record_id: str, opened: str, edited: str, *, source: str | os.PathLike[str]) -> Change:
+        """Record what changed between `edit_form`'s form (`opened`) and the form as edited, read from
+        `source` (named in errors). Only changed fields are recorded. Raises DataError naming the
+        field for a form that does not read, InvalidValue for a value a record cannot take, and
+        NothingToDo when nothing changed."""
+        self._not_a_target(record_id)
+        _text(opened, "the form")
+        if not isinstance(edited, str):
+            raise TypeError(f"the edited form must be a str, not {type(edited).__name__}")
+        from . import changes
+
+        return changes.edit_with_form(
+            self._store, record_id, opened, edited, Path(source), self.actor, self._committer()
         )
 
     def undo(self) -> Change:
@@ -458,15 +557,85 @@ class Tracker:
             force=force, before_baseline=before_baseline, dry_run=dry_run,
         )  # fmt: skip
 
-    def set_side(self, commitment_id: str, side: str, *, note: str | None = None) -> Change:
-        """Say which side carries a commitment: `both` or one of the statement's sides (any case).
-        An import cannot tell, so it drafts every commitment as `both`."""
+    def set_side(
+        self,
+        commitment_id: str,
+        side: str,
+        *,
+        note: str | None = None,
+        kind: Kind | Unset = UNSET,
+        asked_by: str | Unset | None = UNSET,
+    ) -> Change:
+        """Say which side carries a commitment: `both` or one of the statement's sides (any case);
+        for a request, proposal or hope, also its `kind` and the side that asked (`asked_by`; None
+        clears it). An import cannot tell, so it drafts every commitment as `both`, asked by no one.
+        Raises InvalidValue when the sides and the kind would not agree (a request names two sides)."""
         _text(commitment_id, "the commitment id")
         _text(side, "the side")
         _extras(note, None)
+        if kind is not UNSET and not isinstance(kind, Kind):
+            raise TypeError(f"kind must be an accord Kind such as Kind.REQUESTED, not {kind!r}")
+        if isinstance(asked_by, str):
+            _text(asked_by, "asked_by")
         from . import changes
 
-        return changes.set_side(self._store, commitment_id, side, self.actor, self._committer(), note)
+        return changes.set_side(
+            self._store, commitment_id, side, self.actor, self._committer(), note, kind=kind, asked_by=asked_by
+        )
+
+    def add_target(
+        self,
+        target_id: str,
+        *,
+        title: str,
+        commitment: str,
+        kind: str,
+        unit: str,
+        value: Decimal | int | str,
+        source: str,
+        baseline: date,
+        deadline: date,
+        article: str | None = None,
+        series: str | None = None,
+        label: str | None = None,
+        note: str | None = None,
+    ) -> Target:
+        """Add a numeric target that measures `commitment`: a goal of `value` `unit` by `deadline`,
+        counted from `baseline`, `kind` 'level' (a yearly figure) or 'cumulative' (a running total),
+        with the `source` that states the goal. `series` and `label` name a first series to measure
+        into. One commit. Raises InvalidValue for an id that is taken, a commitment or article that
+        does not exist or disagree, or a value a target cannot hold."""
+        for text, what in ((target_id, "the target id"), (title, "the title"), (commitment, "the commitment"),
+                           (kind, "the kind"), (unit, "the unit"), (source, "the source")):  # fmt: skip
+            _text(text, what)
+        for optional, what in ((article, "the article"), (series, "the series"), (label, "the label")):
+            if optional is not None:
+                _text(optional, what)
+        _extras(note, None)
+        from . import changes
+
+        new = changes.NewTarget(
+            target_id, title, commitment, kind, unit, _amount(value), source, _day(baseline, "baseline"),
+            _day(deadline, "deadline"), article, series, label, note,
+        )  # fmt: skip
+        return changes.add_target(self._store, new, self.actor, self._committer())
+
+    def split(
+        self, commitment_id: str, excerpts: Sequence[str], *, titles: Sequence[str] = (), note: str | None = None
+    ) -> Change:
+        """Split a commitment into one per excerpt, each verbatim in its article's text: the first
+        keeps the id, the others take the article's next unused numbers and the original's side,
+        kind, status, owner, due date and tags. `titles`: one per excerpt, or none to keep the
+        title. One commit, taken back by `undo()`."""
+        _text(commitment_id, "the commitment id")
+        parts = _sequence(excerpts, "excerpts")
+        if not all(isinstance(e, str) for e in parts):
+            raise TypeError("excerpts must be a sequence of str")
+        names = [_text(t, "a title") for t in _sequence(titles, "titles")]
+        _extras(note, None)
+        from . import changes
+
+        return changes.split(self._store, commitment_id, parts, self.actor, self._committer(), names, note)
 
     # -- figures -----------------------------------------------------------------------------
 
@@ -538,6 +707,13 @@ class Tracker:
         if "." in key or "/" in key or self._store.article_path(key).is_file():
             return False
         return self._store.target_path(key).is_file()
+
+    def _changeable(self, record_ids: Sequence[str]) -> list[str]:
+        """The ids of articles and commitments, checked: a target's figures are measured instead."""
+        ids = _sequence(record_ids, "record_ids")
+        for record_id in ids:
+            self._not_a_target(record_id)
+        return ids
 
     def _not_a_target(self, record_id: str) -> None:
         if self._names_target(_text(record_id, "the record id")):
@@ -630,6 +806,12 @@ def _extras(note: Any, evidence: Any) -> None:
     for value, what in ((note, "the note"), (evidence, "the evidence")):
         if value is not None and not isinstance(value, str):
             raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+
+
+def _sequence(values: Sequence[str], what: str) -> list[str]:
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise TypeError(f"{what} must be a sequence of ids such as ['4.1', '4.2'], not {type(values).__name__}")
+    return list(values)
 
 
 def _tags(tags: Iterable[str], what: str) -> list[str]:

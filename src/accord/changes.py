@@ -9,14 +9,16 @@ value a record cannot take is an InvalidValue in the records' own words.
 from __future__ import annotations
 
 import getpass
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from .arguments import UNSET, Actor, Unset
-from .errors import ConflictError, DataError, InvalidValue, NothingToDo
+from .errors import ConflictError, DataError, InvalidValue, NothingToDo, UsageError
 from .history import (
     apply,
     current_value,
@@ -31,19 +33,23 @@ from .model import (
     BOTH_SIDES,
     MAX_NAME,
     MAX_NOTE,
+    MAX_PASSAGE,
     MAX_TEXT,
     NO_REVIEW,
+    Article,
     Commitment,
     Event,
+    Kind,
     Status,
     Target,
     checked_amount,
     checked_url,
+    to_data,
 )
 from .progress import period_problem, vet_figure
-from .storage import Found, Store, all_records, find
-from .text import as_tag, checked_text
-from .transaction import save, writing
+from .storage import Found, Loaded, RecordInvalid, Store, all_records, find, parse_record, present
+from .text import ISO_DATE, SLUG, as_tag, checked_text
+from .transaction import create_record, save_all, writing
 from .vcs import Git
 from .wording import commit_message, describe, show_value
 
@@ -80,20 +86,29 @@ def draft(record_id: str, **values: Any) -> Draft:
     return {"id": record_id, **values}
 
 
-def _write(store: Store, found: Found, drafts: list[Draft], actor: Actor, git: Git | None) -> Change:
+def _write(
+    store: Store, record_id: str, writes: list[tuple[Loaded[Any], list[Draft]]], actor: Actor, git: Git | None
+) -> Change:
+    """Append each file's drafts to its record and write them all in one commit; `record_id` names what changed."""
     # One timestamp for all events of a command: together they are one change, undone together.
     now = datetime.now(UTC)
-    events = [Event(at=now, by=actor.name, **_confidential(store, d)) for d in drafts]
-    change = Change(found.record_id, events)
-    if not events:
-        return change
-    parties = store.statement().sides if any(e.party is not None for e in events) else ()
-    updated = apply(found.loaded.record, events, parties)
-    latest = latest_events(updated.history)
-    change.outranked = [
-        (e, current_value(updated, key)) for e in events if (key := field_key(e)) is not None and latest[key] != e
-    ]
-    change.committed = save(store, found.loaded, updated, git, commit_message(events), actor.name, actor.email)
+    change = Change(record_id)
+    updates = []
+    for loaded, drafts in writes:
+        events = [Event(at=now, by=actor.name, **_confidential(store, d)) for d in drafts]
+        if not events:
+            continue
+        parties = store.statement().sides if any(e.party is not None for e in events) else ()
+        updated = apply(loaded.record, events, parties)
+        latest = latest_events(updated.history)
+        change.events += events
+        change.outranked += [
+            (e, current_value(updated, key)) for e in events if (key := field_key(e)) is not None and latest[key] != e
+        ]
+        updates.append((loaded, updated))
+    if updates:
+        message = commit_message(change.events)
+        change.committed = save_all(store, updates, git, message, actor.name, actor.email)
     return change
 
 
@@ -107,10 +122,69 @@ def _confidential(store: Store, values: Draft) -> Draft:
     return values | {"internal": True} if internal else values
 
 
-def modify(store: Store, record_id: str, actor: Actor, git: Git | None, make: Callable[[Found], list[Draft]]) -> Change:
+def modify(
+    store: Store,
+    record_ids: str | Sequence[str],
+    actor: Actor,
+    git: Git | None,
+    make: Callable[[Found], list[Draft]],
+    dry_run: bool = False,
+) -> Change:
+    """Make the drafts of each record in one transaction, or with `dry_run` return them unwritten.
+
+    A record `make` refuses refuses the whole change, before anything is written.
+    """
+    if dry_run:
+        return _drafted(store, record_ids, actor, make)[0]
     with writing(store, git):
-        found = find(store, record_id)
-        return _write(store, found, make(found), actor, git)
+        planned, writes = _drafted(store, record_ids, actor, make)
+        return _write(store, planned.record_id, writes, actor, git)
+
+
+def _drafted(
+    store: Store, record_ids: str | Sequence[str], actor: Actor, make: Callable[[Found], list[Draft]]
+) -> tuple[Change, list[tuple[Loaded[Any], list[Draft]]]]:
+    """The change `make` drafts for each record (as events, unwritten), and the drafts by file."""
+    ids = [record_ids] if isinstance(record_ids, str) else list(record_ids)
+    if not ids:
+        raise InvalidValue("no record to change: give at least one id")
+    everything = find_all(store, ids)
+    by_file: dict[Path, tuple[Loaded[Any], list[Draft]]] = {}
+    for found in everything:
+        try:
+            drafts = make(found)
+        except UsageError as exc:
+            if len(everything) == 1 or str(exc).startswith(found.record_id):
+                raise
+            raise type(exc)(f"{found.record_id}: {exc}") from None
+        by_file.setdefault(found.loaded.path, (found.loaded, []))[1].extend(drafts)
+    now = datetime.now(UTC)
+    events = [Event(at=now, by=actor.name, **_confidential(store, d)) for _, drafts in by_file.values() for d in drafts]
+    return Change(", ".join(f.record_id for f in everything), events), list(by_file.values())
+
+
+def find_all(store: Store, record_ids: Sequence[str]) -> list[Found]:
+    """Each record once, in the order given; each file read once however many of its records are named."""
+    files: dict[str, Loaded[Any]] = {}
+    found: dict[str, Found] = {}
+    for record_id in record_ids:
+        key = checked_text(record_id, "the record id", MAX_TEXT).strip().lower()
+        if key in found:
+            continue
+        loaded = files.get(key.rsplit(".", 1)[0])
+        if loaded is not None and _holds(loaded.record, key):
+            found[key] = Found(loaded, key)
+            continue
+        one = find(store, key)
+        files[key.rsplit(".", 1)[0]] = one.loaded
+        found[key] = one
+    return list(found.values())
+
+
+def _holds(record: Article | Target, record_id: str) -> bool:
+    if record.id == record_id:
+        return True
+    return isinstance(record, Article) and any(c.id == record_id for c in record.commitments)
 
 
 def _extras(note: str | None, evidence: str | None, on: date | None = None) -> dict[str, Any]:
@@ -128,7 +202,7 @@ def _extras(note: str | None, evidence: str | None, on: date | None = None) -> d
 
 def set_status(
     store: Store,
-    record_id: str,
+    record_id: str | Sequence[str],
     status: Status,
     actor: Actor,
     git: Git | None,
@@ -138,6 +212,7 @@ def set_status(
     party: str | None = None,
     review_by: date | Unset | None = UNSET,
     internal: bool | None = None,
+    dry_run: bool = False,
 ) -> Change:
     """Set a status; on a commitment both sides carry, `party`'s alone, or without `party` every
     party's. `review_by` sets the day the status is to be reviewed by (None withdraws it);
@@ -163,7 +238,7 @@ def set_status(
             for p in parties
         ]
 
-    return modify(store, record_id, actor, git, make)
+    return modify(store, record_id, actor, git, make, dry_run)
 
 
 def _party(party: str | None) -> dict[str, str]:
@@ -199,21 +274,22 @@ def _confidentiality(internal: bool | None, note: str | None, evidence: str | No
 
 def add_note(
     store: Store,
-    record_id: str,
+    record_id: str | Sequence[str],
     note: str,
     actor: Actor,
     git: Git | None,
     evidence: str | None = None,
     internal: bool | None = None,
+    dry_run: bool = False,
 ) -> Change:
     """A note in the record's history; `internal` keeps it out of public output (None: as the statement says)."""
     extras = _extras(note, evidence) | _confidentiality(internal, note, evidence)
-    return modify(store, record_id, actor, git, lambda found: [draft(found.record_id, **extras)])
+    return modify(store, record_id, actor, git, lambda found: [draft(found.record_id, **extras)], dry_run)
 
 
 def edit(
     store: Store,
-    record_id: str,
+    record_id: str | Sequence[str],
     actor: Actor,
     git: Git | None,
     owner: str | Unset | None = UNSET,
@@ -221,6 +297,7 @@ def edit(
     add_tags: Sequence[str] = (),
     remove_tags: Sequence[str] = (),
     note: str | None = None,
+    dry_run: bool = False,
 ) -> Change:
     """Change the owner, due date or tags; None clears the owner or the due date, UNSET leaves it."""
     if owner is UNSET and due is UNSET and not add_tags and not remove_tags:
@@ -253,7 +330,96 @@ def edit(
             events.append(draft(found.record_id, field="tags", old=list(item.tags), new=tags, **extras))
         return events
 
-    return modify(store, record_id, actor, git, make)
+    return modify(store, record_id, actor, git, make, dry_run)
+
+
+# -- the editor's form ---------------------------------------------------------------------------
+
+FORM_FIELDS = ("owner", "due", "tags", "why")
+
+
+def edit_form(store: Store, record_id: str) -> str:
+    """The fields `edit` changes, as a small YAML document for an editor, with how to fill it in."""
+    found = find(store, record_id)
+    item = found.item
+    if isinstance(item, Target):
+        raise InvalidValue(f"{found.record_id} is a target; change its file by hand and commit it")
+    from . import yamlio
+
+    values = {"owner": item.owner, "due": item.due.isoformat() if item.due else None, "tags": item.tags, "why": None}
+    head = (
+        f"# accord edit {found.record_id}: {' '.join(item.title.split())}\n"
+        "# owner: a name or null; due: a date such as '2030-12-31' or null; tags: a list of tags.\n"
+        "# why: a sentence kept in the history with the change (optional).\n"
+        "# Save and quit to record the change; leave it unchanged, or quit with an error, to record nothing.\n"
+    )
+    return head + yamlio.dump(values).decode("utf-8")
+
+
+def edit_with_form(
+    store: Store, record_id: str, opened: str, edited: str, source: Path, actor: Actor, git: Git | None
+) -> Change:
+    """Record what changed between the form `opened` and the form as `edited` (read from `source`).
+
+    Only the fields changed in the form are recorded, each against the record's value now: someone
+    else's change to another field while the form was open stands. A form that does not read,
+    or a value a record cannot take, is refused whole, naming the field; an unchanged one records
+    nothing (NothingToDo).
+    """
+    before, after = _form_values(opened, source), _form_values(edited, source)
+    changed = {name: after[name] for name in ("owner", "due") if after[name] != before[name]}
+    if set(after["tags"]) != set(before["tags"]):  # tags are a set to `edit`: a new order changes nothing
+        changed["tags"] = after["tags"]
+    if not changed:
+        raise NothingToDo(f"{record_id}: nothing changed in the form; nothing written")
+    old_tags, new_tags = before["tags"], changed.get("tags", before["tags"])
+    return edit(
+        store,
+        record_id,
+        actor,
+        git,
+        owner=changed.get("owner", UNSET),
+        due=date.fromisoformat(changed["due"]) if changed.get("due") else changed.get("due", UNSET),
+        add_tags=[t for t in new_tags if t not in old_tags],
+        remove_tags=[t for t in old_tags if t not in new_tags],
+        note=after["why"],
+    )
+
+
+def _form_values(text: str, source: Path) -> dict[str, Any]:
+    """The form's fields checked: owner and why as text or None, due as an ISO date or None, tags as tags."""
+    from . import yamlio
+
+    data = yamlio.load_text(text, source)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise DataError(source, None, f"the form must be the fields {', '.join(FORM_FIELDS)}, one a line")
+    unknown = [str(k) for k in data if k not in FORM_FIELDS]
+    if unknown:
+        raise DataError(source, None, f"{unknown[0]} is not a field here; the fields: {', '.join(FORM_FIELDS)}")
+    values: dict[str, Any] = {name: data.get(name) for name in FORM_FIELDS}
+    for name, limit in (("owner", MAX_NAME), ("why", MAX_NOTE)):
+        value = values[name]
+        if value is not None and not isinstance(value, str):
+            raise DataError(source, None, "must be text, or null", name)
+        values[name] = checked_text(value, name, limit).strip() or None if value is not None else None
+    due = values["due"]
+    if due is not None and (not isinstance(due, str) or not ISO_DATE.fullmatch(due) or not _calendar_day(due)):
+        raise DataError(source, None, f"{due!r} is not a date such as '2030-12-31', or null", "due")
+    tags = values["tags"] if values["tags"] is not None else []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise DataError(source, None, "must be a list of tags, such as [trade, priority]", "tags")
+    values["tags"] = list(dict.fromkeys(as_tag(checked_text(t, "a tag", MAX_TEXT)) for t in tags))
+    return values
+
+
+def _calendar_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def measure(
@@ -303,56 +469,243 @@ def measure(
 
 
 def set_side(
-    store: Store, commitment_id: str, side: str, actor: Actor, git: Git | None, note: str | None = None
+    store: Store,
+    commitment_id: str,
+    side: str,
+    actor: Actor,
+    git: Git | None,
+    note: str | None = None,
+    kind: Kind | Unset = UNSET,
+    asked_by: str | Unset | None = UNSET,
 ) -> Change:
-    """Say which side carries a commitment: `both`, or one of the statement's sides. An import
-    cannot know it, so it drafts every commitment as `both`."""
-    new = store.statement().side_named(checked_text(side, "the side", MAX_TEXT))
+    """Say which side carries a commitment: `both`, or one of the statement's sides; and, for a
+    request, proposal or hope, its `kind` and the side that asked (`asked_by`; None clears it).
+    An import cannot know them, so it drafts every commitment as `both`, and asks of no one."""
+    statement = store.statement()
+    new = statement.side_named(checked_text(side, "the side", MAX_TEXT))
+    asker = asked_by
+    if isinstance(asked_by, str):
+        asker = statement.side_named(checked_text(asked_by, "asked_by", MAX_TEXT))
     extras = _extras(note, None)
 
     def make(found: Found) -> list[Draft]:
         item = found.item
         if not isinstance(item, Commitment):
             raise InvalidValue(f"{found.record_id} is not a commitment: only a commitment has a side")
-        if item.asked_by is not None and new == item.asked_by:
-            raise InvalidValue(
-                f"{found.record_id} is {item.kind.value} by {item.asked_by}: its side is the side asked, not {new}"
-            )
-        return [draft(found.record_id, field="side", old=item.side, new=new, **extras)]
+        values: dict[str, Any] = {"side": new, "kind": item.kind if kind is UNSET else kind}
+        values["asked_by"] = item.asked_by if asker is UNSET else asker
+        if values["asked_by"] is not None and new == values["asked_by"]:
+            what = f"{values['kind'].value} by {values['asked_by']}"
+            raise InvalidValue(f"{found.record_id} is {what}: its side is the side asked, not {new}")
+        from .validation import asking_problem
+
+        problem = asking_problem(item.model_copy(update=values), statement.sides)
+        if problem:
+            raise InvalidValue(problem)
+        drafts = [draft(found.record_id, field="side", old=item.side, new=new, **extras)]
+        if kind is not UNSET:
+            drafts.append(draft(found.record_id, field="kind", old=item.kind.value, new=kind.value, **extras))
+        if asker is not UNSET:
+            drafts.append(draft(found.record_id, field="asked_by", old=item.asked_by, new=asker, **extras))
+        return drafts
 
     return modify(store, commitment_id, actor, git, make)
+
+
+# -- a new target ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewTarget:
+    """A numeric target as `add_target` takes it: every figure with its source."""
+
+    target_id: str
+    title: str
+    commitment: str
+    kind: str  # level or cumulative
+    unit: str
+    value: Decimal
+    source: str
+    baseline: date
+    deadline: date
+    article: str | None = None  # the commitment's, when None
+    series: str | None = None  # a first series to measure into, the primary one
+    label: str | None = None
+    note: str | None = None
+
+
+def add_target(store: Store, new: NewTarget, actor: Actor, git: Git | None) -> Target:
+    """Write a new target's file and commit it. Refused, with nothing written, for an id that is
+    taken, a commitment or article that does not exist or disagree, or a value the model refuses."""
+    from . import schema, yamlio
+
+    if (new.series is None) != (new.label is None):
+        raise InvalidValue("a series needs a name and a label, or neither")
+    with writing(store, git):
+        key = checked_text(new.target_id, "the target id", MAX_TEXT).strip().lower()
+        if not re.fullmatch(SLUG, key):
+            raise InvalidValue(f"the target id {new.target_id!r} may hold only letters, digits and '-': exports")
+        path = store.target_path(key)
+        if present(path) or present(store.article_path(key)):
+            raise InvalidValue(f"a record {key} exists already; choose another id")
+        found = find(store, new.commitment)
+        if not isinstance(found.item, Commitment):
+            raise InvalidValue(f"{found.record_id} is not a commitment; a target measures one commitment")
+        article = found.loaded.record.id
+        if new.article is not None and new.article.strip().lower() != article:
+            raise InvalidValue(f"commitment {found.record_id} is in article {article}, not {new.article.strip()}")
+        if new.deadline <= new.baseline:
+            raise InvalidValue(f"the deadline {new.deadline} is not after the baseline {new.baseline}")
+        data: dict[str, Any] = {
+            "id": key, "title": new.title.strip(), "article": article, "commitment": found.record_id,
+            "kind": new.kind, "unit": new.unit.strip(), "value": checked_amount(new.value, "the goal"),
+            "source": new.source.strip(), "baseline": new.baseline.isoformat(), "deadline": new.deadline.isoformat(),
+            "notes": [checked_text(new.note, "the note", MAX_NOTE)] if new.note is not None else [],
+            "series": [{"name": new.series, "label": new.label, "primary": True}] if new.series else [],
+        }  # fmt: skip
+        try:
+            target = parse_record(Target, data, b"", path)
+        except RecordInvalid as exc:
+            raise InvalidValue(f"the target's {exc.field}: {exc.message}" if exc.field else exc.message) from None
+        body = yamlio.dump(to_data(target))
+        folder = store.root / schema.SCHEMA_DIR
+        written = (schema.comment_line("target", path, folder) if folder.is_dir() else b"") + body
+        goal = f"{show_value(target.value)} {target.unit} by {target.deadline} ({target.source})"
+        message = f"add target {key}: {target.title}\n\n{goal}"
+        create_record(store, path, written, git, message, actor.name, actor.email)
+        return target
+
+
+# -- splitting a commitment ------------------------------------------------------------------------
+
+
+def split(
+    store: Store,
+    commitment_id: str,
+    excerpts: Sequence[str],
+    actor: Actor,
+    git: Git | None,
+    titles: Sequence[str] = (),
+    note: str | None = None,
+) -> Change:
+    """Split a commitment into one per excerpt, each verbatim in its article's text. The first keeps
+    the id (its history, and the targets that measure it, stay with it); the others take the
+    article's next numbers no commitment or event has used, right after it, with its side, kind,
+    status, owner, due date and tags. Without `titles` (one per excerpt) every part keeps the title."""
+    if len(excerpts) < 2:
+        raise InvalidValue("a split needs two excerpts or more, one for each part")
+    if titles and len(titles) != len(excerpts):
+        raise InvalidValue(f"give one title for each of the {len(excerpts)} excerpts, or none")
+    parts = [checked_text(e, "an excerpt", MAX_PASSAGE) for e in excerpts]
+    if len(set(parts)) < len(parts):
+        raise InvalidValue("two of the excerpts are the same")
+    names = [checked_text(t, "a title", MAX_TEXT).strip() for t in titles]
+    with writing(store, git):
+        found = find(store, commitment_id)
+        item, article = found.item, found.loaded.record
+        if not isinstance(item, Commitment) or not isinstance(article, Article):
+            raise InvalidValue(f"{found.record_id} is not a commitment; only a commitment is split")
+        for excerpt in parts:
+            if excerpt not in article.text:
+                raise InvalidValue(f"the excerpt {_shortened(excerpt)!r} is not in the text of article {article.id}")
+        number = _last_number(article)
+        ids = [item.id, *(f"{article.id}.{number + n}" for n in range(1, len(parts)))]
+        titles_now = names or [item.title] * len(parts)
+        added = [
+            item.model_copy(update={"id": new_id, "excerpt": excerpt, "title": title}, deep=True)
+            for new_id, excerpt, title in zip(ids[1:], parts[1:], titles_now[1:], strict=True)
+        ]
+        at = article.commitments.index(item) + 1
+        commitments = [*article.commitments[:at], *added, *article.commitments[at:]]
+        reshaped = article.model_copy(update={"commitments": commitments})
+        said = note if note is not None else f"split into {', '.join(ids)}"
+        extras = _extras(said, None)
+        drafts = [draft(item.id, field="split", old=[item.id], new=ids, **extras)]
+        drafts.append(draft(item.id, field="excerpt", old=item.excerpt, new=parts[0], **extras))
+        if titles_now[0] != item.title:
+            drafts.append(draft(item.id, field="title", old=item.title, new=titles_now[0], **extras))
+        loaded = Loaded(found.loaded.path, reshaped, found.loaded.raw)
+        return _write(store, found.record_id, [(loaded, drafts)], actor, git)
+
+
+def _last_number(article: Article) -> int:
+    """The highest commitment number the article has used: in its commitments, its history and its splits."""
+    used = {c.id for c in article.commitments} | {e.id for e in article.history}
+    used |= {i for e in article.history if e.field == "split" for i in (e.new if isinstance(e.new, list) else [])}
+    prefix = article.id + "."
+    return max((int(i[len(prefix) :]) for i in used if i.startswith(prefix) and i[len(prefix) :].isdigit()), default=0)
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _unsplit(found: Found, events: list[Event]) -> Article | None:
+    """The article without the commitments that a split among `events` added; None when there is none.
+    Refused when one of them has changed since: taking it away would lose that change."""
+    splits = [e for e in events if e.field == "split"]
+    if not splits:
+        return None
+    article = found.loaded.record
+    assert isinstance(article, Article)
+    added: set[str] = set()
+    for event in splits:
+        added |= {i for i in (event.new if isinstance(event.new, list) else []) if i != event.id}
+    changed = sorted({e.id for e in article.history if e.id in added and e.at > events[0].at})
+    if changed:
+        raise ConflictError(f"{', '.join(changed)} changed since the split; nothing undone")
+    return article.model_copy(update={"commitments": [c for c in article.commitments if c.id not in added]})
 
 
 # -- undo ----------------------------------------------------------------------------------
 
 
 def undo(store: Store, actor: Actor, git: Git | None) -> Change:
-    """Take back `actor`'s latest change not yet taken back, by appending events that reverse it."""
+    """Take back `actor`'s latest change not yet taken back, by appending events that reverse it.
+
+    A change that touched several records (a batch) is taken back in all of them, in one commit.
+    """
     with writing(store, git):
         last = _last_change_by(store, actor.name)
         if last is None:
             raise NothingToDo(f"{actor.name} has no change to undo")
-        found = find(store, last.id)
-        change = [e for e in found.loaded.record.history if e.at == last.at and e.by == actor.name and not e.undoes]
-        return _write(store, found, [_reverse(found, event) for event in change], actor, git)
+        at, places = last
+        writes: list[tuple[Loaded[Any], list[Draft]]] = []
+        for model, path, record_id in places:
+            loaded: Loaded[Any] = store.load(model, path)
+            found = Found(loaded, record_id)
+            change = [e for e in found.loaded.record.history if e.at == at and e.by == actor.name and not e.undoes]
+            reversals = [_reverse(found, event) for event in change]
+            unsplit = _unsplit(found, change)
+            writes.append((Loaded(path, unsplit, loaded.raw) if unsplit else loaded, reversals))
+        return _write(store, ", ".join(p[2] for p in places), writes, actor, git)
 
 
-def _last_change_by(store: Store, name: str) -> Event | None:
-    last: Event | None = None
+def _last_change_by(
+    store: Store, name: str
+) -> tuple[datetime, list[tuple[type[Article] | type[Target], Path, str]]] | None:
+    """When `name`'s latest change not yet taken back was made, and the files it is in."""
+    last: datetime | None = None
+    places: list[tuple[type[Article] | type[Target], Path, str]] = []
     errors: list[DataError] = []
-    for record, _ in all_records(store, errors):
+    for record, path in all_records(store, errors):
         undone = {e.undoes for e in record.history if e.undoes is not None}
-        mine = [e for e in record.history if e.by == name and e.undoes is None and e.at not in undone]
-        for event in mine:
-            if last is None or event.at > last.at:
-                last = event
+        mine = [e.at for e in record.history if e.by == name and e.undoes is None and e.at not in undone]
+        latest = max(mine, default=None)
+        if latest is None or (last is not None and latest < last):
+            continue
+        if last is None or latest > last:
+            last, places = latest, []
+        places.append((type(record), path, record.id))
     if errors:
         raise errors[0]
-    return last
+    return (last, places) if last is not None else None
 
 
 def _reverse(found: Found, event: Event) -> Draft:
     note = f"undo of the change of {event.at.strftime('%Y-%m-%d %H:%M:%S')} UTC"
+    if event.field == "split":
+        return draft(event.id, field="split", old=event.new, new=event.old, undoes=event.at, note=note)
     key = field_key(event)
     if key is None:
         return draft(event.id, undoes=event.at, note=note)

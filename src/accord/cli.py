@@ -97,9 +97,11 @@ class _Command(TyperCommand):
     [OPTIONS] ID STATUS`; `--on DATE`), never as typer's `{ID}`, `ID <str>` or `[[ID]]`."""
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
-        return [self.options_metavar or "[OPTIONS]"] + [
-            name if required else f"[{name}]" for name, required, _ in self.arguments(ctx)
-        ]
+        pieces = [self.options_metavar or "[OPTIONS]"]
+        for param, (name, required, _) in zip(self._arguments(ctx), self.arguments(ctx), strict=True):
+            piece = name if required else f"[{name}]"
+            pieces.append(piece + "..." if param.nargs == -1 else piece)
+        return pieces
 
     def format_options(self, ctx: Any, formatter: Any) -> None:
         arguments = [(name, help) for name, _, help in self.arguments(ctx)]
@@ -117,9 +119,11 @@ class _Command(TyperCommand):
         """Each argument's placeholder, whether it is required, and its help."""
         return [
             (param.metavar or (param.name or "").upper(), param.required, getattr(param, "help", None) or "")
-            for param in self.get_params(ctx)
-            if param.param_type_name == "argument"
+            for param in self._arguments(ctx)
         ]
+
+    def _arguments(self, ctx: Any) -> list[Any]:
+        return [param for param in self.get_params(ctx) if param.param_type_name == "argument"]
 
 
 class _Typer(typer.Typer):
@@ -704,12 +708,81 @@ def _report_change(change: "Change") -> None:
         render.chatter("committed\n")
 
 
+IdsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="ID",
+        help="Articles or commitments (4, 4.3); - reads them from standard input, one a line.",
+        show_default=False,
+    ),
+]
+WhereOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--where",
+        metavar="FILTERS",
+        help="Instead of ids, the commitments `accord list` shows with these filters: "
+        "'status=stalled tag=trade' (status, kind, section, side, owner, tag, due-before, overdue).",
+    ),
+]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would change, record by record; write nothing.")]
+
+
+def _chosen(tracker: "Tracker", given: list[str] | None, where: list[str] | None, example: str) -> list[str]:
+    """The ids a change is for: those given (- for standard input's), or the commitments --where matches."""
+    from . import inputs
+    from .errors import DataError, NothingToDo
+
+    if where and given:
+        raise UsageError("give ids or --where, not both")
+    if where:
+        terms = inputs.where(where)
+        first = {name: values[0] for name, values in terms.items()}
+        filters = _query(
+            terms.get("status"), [int(n) for n in terms.get("section", [])], terms.get("side"), first.get("owner"),
+            terms.get("tag"), first.get("due-before"), "overdue" in terms, terms.get("kind"),
+        )  # fmt: skip
+        ids = [row.commitment.id for row in tracker.commitments(filters)]
+        if tracker.skipped:  # a change meant for every match must not miss the records of a broken file
+            problem = tracker.skipped[0]
+            raise DataError(problem.path, problem.line, f"{problem.message}; nothing written", problem.field)
+        if not ids:
+            raise NothingToDo("no commitment matches --where; nothing written")
+        return ids
+    if not given:
+        raise UsageError(f"give one or more ids, - to read them from standard input, or --where: {example}")
+    ids = inputs.record_ids(given, sys.stdin.read)
+    if not ids:
+        raise NothingToDo("no ids on standard input; nothing written")
+    return ids
+
+
+def _report_dry_run(change: "Change") -> None:
+    from .wording import describe
+
+    render.say("".join(f"would record {render.visible(describe(e))}\n" for e in change.events))
+    sys.stderr.write("accord: dry run: nothing written\n")
+
+
+def _report(change: "Change", dry_run: bool) -> None:
+    if dry_run:
+        _report_dry_run(change)
+    else:
+        _report_change(change)
+
+
 @app.command("set")
 def set_(
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="An article (4) or a commitment (4.3).")],
+    record_ids: IdsArgument = None,
     status: Annotated[
-        str, typer.Argument(metavar="STATUS", help="not_started, in_progress, ongoing, completed, stalled or dropped.")
-    ],
+        str | None,
+        typer.Argument(
+            metavar="STATUS",
+            help="not_started, in_progress, ongoing, completed, stalled or dropped.",
+            show_default=False,
+        ),
+    ] = None,
+    where: WhereOption = None,
     note: NoteOption = None,
     evidence: EvidenceOption = None,
     by: ByOption = None,
@@ -723,49 +796,60 @@ def set_(
         typer.Option("--review-by", metavar="DATE|none", help="Review the status by this day; none withdraws it."),
     ] = None,
     internal: InternalOption = None,
+    dry_run: DryRun = False,
     no_commit: NoCommit = False,
     quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
-    """Change the status of an article or a commitment (of both parties, or with --party one)."""
+    """Change the status of articles or commitments: `accord set 4.1 4.2 in_progress` (--party: one party's)."""
     from . import inputs
     from .api import UNSET
 
+    if status is None or not (record_ids or where):  # `accord set 4.3` forgot the status, not the id
+        raise UsageError("give the ids and a STATUS: accord set 4.3 in_progress")
     tracker = _open(directory, by, no_commit, writes=True)
     new = inputs.status(status)
     when = inputs.iso_date(on, "--on") if on else None
     review = UNSET if review_by is None else inputs.date_or_none(review_by, "--review-by")
     note, evidence = _given(note, "--note"), _evidence(evidence)
     chosen = inputs.text(party, "--party") if party is not None else None
-    change = tracker.set_status(
-        inputs.text(record_id, "ID"), new, note=note, evidence=evidence, on=when, party=chosen,
-        review_by=review, internal=internal,
+    ids = _chosen(tracker, record_ids, where, "accord set 4.3 in_progress")
+    change = tracker.set_status_many(
+        ids, new, note=note, evidence=evidence, on=when, party=chosen, review_by=review, internal=internal,
+        dry_run=dry_run,
     )  # fmt: skip
-    _report_change(change)
+    _report(change, dry_run)
 
 
 @app.command()
 def note(
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="An article, a commitment or a target.")],
-    text: Annotated[str, typer.Argument(metavar="NOTE", help="What happened, in a sentence or two.")],
+    record_ids: IdsArgument = None,
+    text: Annotated[
+        str | None, typer.Argument(metavar="NOTE", help="What happened, in a sentence or two.", show_default=False)
+    ] = None,
+    where: WhereOption = None,
     evidence: EvidenceOption = None,
     internal: InternalOption = None,
     by: ByOption = None,
+    dry_run: DryRun = False,
     no_commit: NoCommit = False,
     quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
-    """Add a note to a record's history without changing its status."""
+    """Add a note to the history of records without changing their status: `accord note 4.1 4.2 "Reviewed"`."""
     from . import inputs
 
+    if text is None or not (record_ids or where):
+        raise UsageError('give the ids and the NOTE: accord note 4.3 "Talks held"')
     tracker = _open(directory, by, no_commit, writes=True)
     text, evidence = inputs.text(text, "NOTE"), _evidence(evidence)
-    _report_change(tracker.note(inputs.text(record_id, "ID"), text, evidence=evidence, internal=internal))
+    ids = _chosen(tracker, record_ids, where, 'accord note 4.3 "Talks held"')
+    _report(tracker.note_many(ids, text, evidence=evidence, internal=internal, dry_run=dry_run), dry_run)
 
 
 @app.command()
 def edit(
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="An article (4) or a commitment (4.3).")],
+    record_ids: IdsArgument = None,
     owner: Annotated[
         str | None, typer.Option("--owner", metavar="NAME", help="Who follows it up; '' clears it.")
     ] = None,
@@ -774,28 +858,69 @@ def edit(
     untag: Annotated[
         list[str] | None, typer.Option("--untag", metavar="TAG", help="Remove a tag (repeatable).")
     ] = None,
+    where: WhereOption = None,
+    editor: Annotated[
+        bool, typer.Option("--editor", help="Edit one record's owner, due date and tags in $VISUAL or $EDITOR.")
+    ] = False,
     note: NoteOption = None,
     by: ByOption = None,
+    dry_run: DryRun = False,
     no_commit: NoCommit = False,
     quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
-    """Change the owner, due date or tags of an article or a commitment."""
+    """Change the owner, due date or tags of articles or commitments."""
     from . import inputs
     from .api import UNSET
 
     tracker = _open(directory, by, no_commit, writes=True)
+    if editor:
+        if len(record_ids or []) != 1 or "-" in (record_ids or []) or where or dry_run:
+            raise UsageError("--editor edits one record: give its id alone, such as accord edit 4.3 --editor")
+        if owner is not None or due is not None or tag or untag or note is not None:
+            raise UsageError("--editor takes the owner, due date, tags and note from the editor; leave out the options")
+        _report_change(_edit_in_editor(tracker, inputs.text((record_ids or [""])[0], "ID")))
+        return
     if owner is None and due is None and not tag and not untag:
-        raise UsageError("nothing to edit: give --owner, --due, --tag or --untag")
-    change = tracker.edit(
-        inputs.text(record_id, "ID"),
+        raise UsageError("nothing to edit: give --owner, --due, --tag, --untag or --editor")
+    ids = _chosen(tracker, record_ids, where, "accord edit 4.3 --owner 'Trade desk'")
+    change = tracker.edit_many(
+        ids,
         owner=UNSET if owner is None else inputs.text(owner, "--owner").strip() if owner else None,  # '' clears
         due=UNSET if due is None else inputs.iso_date(due, "--due") if due else None,  # '' clears
         add_tags=[inputs.tag(t) for t in tag or []],
         remove_tags=[inputs.tag(t) for t in untag or []],
         note=_given(note, "--note"),
+        dry_run=dry_run,
     )
-    _report_change(change)
+    _report(change, dry_run)
+
+
+def _edit_in_editor(tracker: "Tracker", record_id: str) -> "Change":
+    """Open the record's form in the user's editor and record what comes back changed."""
+    import subprocess
+    import tempfile
+
+    from . import settings
+    from .errors import NothingToDo
+
+    command = settings.editor()
+    form = tracker.edit_form(record_id)
+    with tempfile.TemporaryDirectory(prefix="accord-edit-") as folder:
+        path = Path(folder) / f"{record_id.strip().lower()}.yaml"
+        path.write_text(form, "utf-8")
+        try:
+            done = subprocess.run([*command, str(path)], check=False)
+        except OSError as exc:
+            why = exc.strerror or exc
+            raise UsageError(f"cannot run the editor {command[0]!r}: {why}; set $VISUAL or $EDITOR") from None
+        if done.returncode != 0:
+            raise NothingToDo(f"the editor exited with status {done.returncode}; nothing written")
+        try:
+            edited = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read what the editor left: {exc}; nothing written") from None
+    return tracker.edit_with_form(record_id, form, edited, source=path.name)
 
 
 @app.command()
@@ -974,6 +1099,84 @@ def browse(
     Browser(_open(directory, by, no_commit, writes=True), read_only=read_only).run()
 
 
+@app.command()
+def split(
+    commitment_id: Annotated[str, typer.Argument(metavar="ID", help="The commitment to split, such as 4.3.")],
+    into: Annotated[
+        list[str],
+        typer.Option("--into", metavar="EXCERPT", help="A part's excerpt, verbatim from the article (twice or more)."),
+    ],
+    title: Annotated[
+        list[str] | None,
+        typer.Option("--title", metavar="TITLE", help="A part's title, one per --into in order; default: the title."),
+    ] = None,
+    note: NoteOption = None,
+    by: ByOption = None,
+    no_commit: NoCommit = False,
+    directory: DirOption = None,
+) -> None:
+    """Split a commitment in two or more: the first part keeps the id, the others take the next free numbers."""
+    from . import inputs
+
+    tracker = _open(directory, by, no_commit, writes=True)
+    excerpts = [inputs.text(e, "--into") for e in into]
+    titles = [inputs.text(t, "--title") for t in title or []]
+    note = _given(note, "--note")
+    _report_change(tracker.split(inputs.text(commitment_id, "ID"), excerpts, titles=titles, note=note))
+
+
+target_app = _Typer(
+    cls=_Group,
+    help="Add numeric targets: a goal, in a unit, by a deadline, with its source.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(target_app, name="target")
+
+
+@target_app.command("add")
+def target_add(
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="The new target's id, such as exports.")],
+    title: Annotated[str, typer.Option("--title", metavar="TITLE", help="What the goal is, in a line.")],
+    commitment: Annotated[str, typer.Option("--commitment", metavar="ID", help="The commitment it measures.")],
+    kind: Annotated[
+        Literal["level", "cumulative"],
+        typer.Option(
+            "--kind", metavar="KIND", help="level: a yearly figure to reach; cumulative: a running total to reach."
+        ),
+    ],
+    unit: Annotated[str, typer.Option("--unit", metavar="UNIT", help="Such as 'billion USD'.")],
+    value: Annotated[str, typer.Option("--value", metavar="NUMBER", help="The goal, in the unit.")],
+    source: Annotated[str, typer.Option("--source", metavar="SOURCE", help="Where the goal is stated.")],
+    baseline: Annotated[str, typer.Option("--baseline", metavar="DATE", help="The day progress counts from.")],
+    deadline: Annotated[str, typer.Option("--deadline", metavar="DATE", help="The day the goal is due.")],
+    article: Annotated[
+        str | None, typer.Option("--article", metavar="ID", help="Default: the commitment's article.")
+    ] = None,
+    series: Annotated[
+        str | None, typer.Option("--series", metavar="NAME", help="A first series to measure into (with --label).")
+    ] = None,
+    label: Annotated[str | None, typer.Option("--label", metavar="LABEL", help="What the series counts.")] = None,
+    note: NoteOption = None,
+    by: ByOption = None,
+    no_commit: NoCommit = False,
+    directory: DirOption = None,
+) -> None:
+    """Add a numeric target that measures a commitment."""
+    from . import inputs
+
+    tracker = _open(directory, by, no_commit, writes=True)
+    target = tracker.add_target(
+        inputs.text(target_id, "ID"), title=inputs.text(title, "--title"),
+        commitment=inputs.text(commitment, "--commitment"), kind=kind, unit=inputs.text(unit, "--unit"),
+        value=inputs.amount(value, "--value"), source=inputs.text(source, "--source"),
+        baseline=inputs.iso_date(baseline, "--baseline"), deadline=inputs.iso_date(deadline, "--deadline"),
+        article=_given(article, "--article"), series=_given(series, "--series"), label=_given(label, "--label"),
+        note=_given(note, "--note"),
+    )  # fmt: skip
+    render.say(render.visible(f"added target {target.id}: {target.title}") + "\n")
+
+
 merge_app = _Typer(
     cls=_Group,
     help="Let git merge record files by joining their histories.",
@@ -1131,18 +1334,31 @@ def export(
 def side(
     commitment_id: Annotated[str, typer.Argument(metavar="ID", help="A commitment, such as 9.3.")],
     value: Annotated[str, typer.Argument(metavar="SIDE", help="both, or one of the statement's sides.")],
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", metavar="KIND", help="What the text makes of it, such as requested, proposed, hoped."),
+    ] = None,
+    asked_by: Annotated[
+        str | None,
+        typer.Option("--asked-by", metavar="SIDE", help="For a request, proposal or hope: who asked; '' clears it."),
+    ] = None,
     note: NoteOption = None,
     by: ByOption = None,
     no_commit: NoCommit = False,
     quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
-    """Say which side carries a commitment (an import drafts every one as both)."""
+    """Say which side carries a commitment and, for a request, who asked (an import drafts every one as both)."""
     from . import inputs
+    from .api import UNSET
 
     tracker = _open(directory, by, no_commit, writes=True)
     value, note = inputs.text(value, "SIDE"), _given(note, "--note")
-    _report_change(tracker.set_side(inputs.text(commitment_id, "ID"), value, note=note))
+    change = tracker.set_side(
+        inputs.text(commitment_id, "ID"), value, note=note, kind=inputs.kind(kind) if kind is not None else UNSET,
+        asked_by=UNSET if asked_by is None else inputs.text(asked_by, "--asked-by") if asked_by else None,  # '' clears
+    )  # fmt: skip
+    _report_change(change)
 
 
 @app.command("help")

@@ -22,7 +22,7 @@ FieldKey = tuple[str, ...]
 
 
 def field_key(event: Event) -> FieldKey | None:
-    if event.field is None:
+    if event.field is None or event.field == "split":  # a split adds commitments: it sets no field
         return None
     if event.field == "measurement":
         return (event.id, "measurement", event.series or "", event.period or "")

@@ -12,7 +12,18 @@ from decimal import Decimal
 from typing import TypeVar
 
 from .errors import InvalidValue
-from .model import MAX_NAME, MAX_NOTE, MAX_TEXT, MAX_URL, Kind, Statement, Status, checked_url, parse_amount
+from .model import (
+    MAX_NAME,
+    MAX_NOTE,
+    MAX_PASSAGE,
+    MAX_TEXT,
+    MAX_URL,
+    Kind,
+    Statement,
+    Status,
+    checked_url,
+    parse_amount,
+)
 from .query import SORT_FIELDS
 from .text import ISO_DATE, as_tag, checked_text
 
@@ -22,6 +33,7 @@ _LIMITS = {
     **dict.fromkeys(("--note", "NOTE", "the note"), MAX_NOTE),
     **dict.fromkeys(("--by", "the actor's name", "--owner", "the owner"), MAX_NAME),
     **dict.fromkeys(("--evidence", "the evidence"), MAX_URL),
+    "--into": MAX_PASSAGE,  # a passage quoted from the statement
 }
 
 
@@ -123,3 +135,55 @@ def sort_field(value: str) -> str:
         choices = ", ".join(SORT_FIELDS)
         raise InvalidValue(f"--sort {value!r}: choose one of {choices}, with - before it for the reverse order")
     return value
+
+
+# The filters of `accord list` that `--where` takes, as `name=value` terms; `overdue` stands alone.
+WHERE_FILTERS = ("status", "kind", "section", "side", "owner", "tag", "due-before", "overdue")
+
+
+def where(clauses: list[str]) -> dict[str, list[str]]:
+    """`--where "status=stalled tag=trade"` as the values of the `accord list` options it stands for.
+
+    Terms are split as a shell splits words, so a value with spaces is quoted: `owner='Trade desk'`.
+    A filter named twice is given twice, as an option repeated on `accord list` is.
+    """
+    import shlex
+
+    chosen: dict[str, list[str]] = {}
+    for clause in clauses:
+        try:
+            terms = shlex.split(text(clause, "--where"))
+        except ValueError as exc:
+            raise InvalidValue(f"--where {clause!r}: {exc}") from None
+        for term in terms:
+            name, equals, value = term.partition("=")
+            name = name.strip().lower()
+            if name not in WHERE_FILTERS:
+                raise InvalidValue(f"--where: unknown filter {name!r}; filters: {', '.join(WHERE_FILTERS)}")
+            if (name == "overdue") == bool(equals):
+                form = "overdue, alone" if name == "overdue" else f"{name}=VALUE"
+                raise InvalidValue(f"--where: {term!r} is not a filter; write it as {form}")
+            if name == "section" and not value.strip().isdigit():
+                raise InvalidValue(f"--where: section {value!r} is not a section number")
+            if name in ("owner", "due-before") and name in chosen:
+                raise InvalidValue(f"--where: {name} is given twice; it takes one value")
+            chosen.setdefault(name, []).append(value)
+    if not chosen:
+        raise InvalidValue("--where names no filter; such as --where 'status=stalled tag=trade'")
+    return chosen
+
+
+def record_ids(given: list[str], stdin: Callable[[], str]) -> list[str]:
+    """The ids typed, `-` standing for those `stdin` gives: one a line, blank lines and `#` comments left out."""
+    if given.count("-") > 1:
+        raise InvalidValue("'-' (the ids on standard input) may be given once")
+    ids: list[str] = []
+    for value in given:
+        if value != "-":
+            ids.append(text(value, "ID"))
+            continue
+        for line in stdin().splitlines():
+            record_id = line.split("#", 1)[0].strip()
+            if record_id:
+                ids.append(text(record_id, "ID"))
+    return ids

@@ -104,10 +104,11 @@ def merge_versions(
     path: Path,
 ) -> tuple[bytes, list[str]]:
     """The merged record's bytes, and a line for each field where one side's latest change overruled the other's."""
-    _refuse_verbatim_changes(to_data(mine), to_data(other))
     history = join_histories(mine.history, other.history)
     parties = _parties(mine, other)
     sides = [_with_history(record, history, parties) for record in (mine, other)]
+    # After the histories are joined: an excerpt changed by a split's event is the same on both sides.
+    _refuse_verbatim_changes(to_data(sides[0]), to_data(sides[1]))
     merged = three_way(
         _without_history(common) if common else None, _without_history(sides[0]), _without_history(sides[1]), ()
     )

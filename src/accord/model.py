@@ -194,7 +194,8 @@ Tag = Slug
 CommitmentId = Annotated[str, Field(pattern=rf"^{SLUG}\.[0-9]+$", max_length=MAX_ID)]
 # Enums are read from their string values; strict mode alone would demand enum instances.
 StatusField = Annotated[Status, Field(strict=False)]
-EventValue = Label | list[Label] | Amount | None
+# Text up to a passage: an excerpt's old and new wording when a commitment is split.
+EventValue = Annotated[str, Field(max_length=MAX_PASSAGE)] | list[Label] | Amount | None
 NO_REVIEW = "none"  # a review date withdrawn
 
 
@@ -224,7 +225,12 @@ class Event(Record):
     at: Timestamp
     by: Person
     id: Text
-    field: Literal["status", "owner", "due", "tags", "side", "measurement"] | None = None
+    field: (
+        Literal[
+            "status", "owner", "due", "tags", "side", "kind", "asked_by", "title", "excerpt", "split", "measurement"
+        ]
+        | None
+    ) = None  # fmt: skip
     # -- per-party status: a status event with a party sets that party's status alone
     party: Slug | None = None
     # --

@@ -68,3 +68,17 @@ def colour(choice: str, environ: Mapping[str, str] = os.environ) -> bool | None:
     if environ.get("NO_COLOR", "") != "" or environ.get("TERM", "") == "dumb":
         return False
     return None
+
+
+def editor(environ: Mapping[str, str] = os.environ) -> list[str]:
+    """VISUAL, else EDITOR, else vi: the editor's command, split as a shell splits words (`code --wait`)."""
+    import shlex
+
+    text = (environ.get("VISUAL") or "").strip() or (environ.get("EDITOR") or "").strip() or "vi"
+    try:
+        command = shlex.split(text)
+    except ValueError as exc:
+        raise UsageError(f"the editor {text!r} ($VISUAL or $EDITOR): {exc}") from None
+    if not command or not command[0]:
+        raise UsageError("$VISUAL or $EDITOR names no command")
+    return command

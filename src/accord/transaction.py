@@ -7,12 +7,14 @@ settled by the next writer: kept if git committed it, else taken back.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from .errors import AccordError, GitError
+from .errors import AccordError, ConflictError, DataError, GitError
 from .model import Record
 from .storage import Journal, Loaded, Store
 from .text import yes_or_no
@@ -96,23 +98,75 @@ def save(
 
     A commit that fails is taken back from the file and the index.
     """
-    path = loaded.path
+    return save_all(store, [(loaded, updated)], git, message, author, email)
+
+
+def save_all(
+    store: Store,
+    writes: Sequence[tuple[Loaded[Any], Record]],
+    git: Git | None,
+    message: str,
+    author: str,
+    email: str | None,
+) -> bool:
+    """Write each record over the file it came from and commit them all in one commit; whether it was committed.
+
+    A write or a commit that fails takes every file back: the change is made whole or not at all.
+    """
     if git is not None:
-        git.check_can_commit(path, author, email, store.lock_timeout)
-    journal = Journal.of(path, store.save(loaded, updated))
+        for loaded, _ in writes:
+            git.check_can_commit(loaded.path, author, email, store.lock_timeout)
+    journals: list[Journal] = []
+    try:
+        for loaded, updated in writes:
+            journals.append(Journal.of(loaded.path, store.save(loaded, updated)))
+    except BaseException:
+        for journal in journals:
+            journal.take_back()
+        raise
     if git is None:
-        journal.close()
+        for journal in journals:
+            journal.close()
         return False
     try:
-        git.commit([path], message, author, email, store.lock_timeout)
+        git.commit([j.record for j in journals], message, author, email, store.lock_timeout)
     except BaseException as exc:
         try:
-            kept = settle(journal, git, store.lock_timeout, orphaned=False) is None
+            kept = all([settle(journal, git, store.lock_timeout, orphaned=False) is None for journal in journals])
         except AccordError as again:
             raise GitError(f"{exc}; and then {again}; the next accord command will settle the change") from None
         if isinstance(exc, GitError):
-            what = "kept: git committed it after all" if kept else "taken back: the record and the index are as before"
+            what = "kept: git committed it after all" if kept else "taken back: the records and the index are as before"
             raise GitError(f"{exc}; the change is {what}") from None
         raise
-    journal.close()
+    for journal in journals:
+        journal.close()
+    return True
+
+
+def create_record(
+    store: Store, path: Path, data: bytes, git: Git | None, message: str, author: str, email: str | None
+) -> bool:
+    """Write a new record file and commit it; whether it was committed. A commit that fails removes the file."""
+    if git is not None:
+        git.check_can_commit(path, author, email, store.lock_timeout)
+    try:
+        with open(path, "xb") as file:  # never over a file that appeared since we looked
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+    except FileExistsError:
+        raise ConflictError(f"{path} appeared while accord was writing it; nothing written") from None
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        raise DataError(path, None, f"cannot write: {exc.strerror}; nothing written") from None
+    if git is None:
+        return False
+    try:
+        git.track(path)
+        git.commit([path], message, author, email, store.lock_timeout)
+    except BaseException:
+        git.forget(path)
+        path.unlink(missing_ok=True)
+        raise
     return True

@@ -10,7 +10,18 @@ from typing import TypeVar
 from . import yamlio
 from .errors import DataError
 from .history import commitment_statuses, current_value, field_key, latest_events
-from .model import ASKING_KINDS, BOTH_SIDES, Article, Commitment, Event, Status, Target, is_http_url, statuses_text
+from .model import (
+    ASKING_KINDS,
+    BOTH_SIDES,
+    Article,
+    Commitment,
+    Event,
+    Kind,
+    Status,
+    Target,
+    is_http_url,
+    statuses_text,
+)
 from .progress import figure_refusal, period_problem
 from .storage import STATEMENT_FILE, TARGETS, Loaded, RecordInvalid, Store
 from .text import ISO_DATE, clean_text, squash
@@ -70,7 +81,7 @@ def validate(store: Store) -> list[DataError]:
                     ("commitments", index, "side"),
                     f"side {commitment.side!r} of {commitment.id} is not one of {', '.join(sorted(sides))}",
                 )
-            asking = _asking_problem(commitment, statement.sides)
+            asking = asking_problem(commitment, statement.sides)
             if asking:
                 report(("commitments", index, "asked_by" if commitment.asked_by else "kind"), asking)
             if commitment.excerpt not in article.text:
@@ -87,7 +98,7 @@ def validate(store: Store) -> list[DataError]:
     return problems
 
 
-def _asking_problem(commitment: Commitment, sides: list[str]) -> str | None:
+def asking_problem(commitment: Commitment, sides: list[str]) -> str | None:
     """A request, proposal or hope names who asked (`asked_by`) and who is asked (`side`): two sides."""
     if commitment.kind not in ASKING_KINDS:
         if commitment.asked_by is not None:
@@ -251,6 +262,14 @@ def _event_problem(record: Article | Target, event: Event, known: set[str]) -> s
         return "tags must be a list"
     if event.field == "side" and (event.id == record.id or not isinstance(event.new, str)):
         return "only a commitment has a side, and a side is one name"
+    if event.field == "kind" and (event.id == record.id or event.new not in {k.value for k in Kind}):
+        return f"only a commitment has a kind, and {event.new!r} is not one"
+    if event.field == "asked_by" and (event.id == record.id or not isinstance(event.new, str | None)):
+        return "only a commitment has asked_by, and it is one side or none"
+    if event.field in ("title", "excerpt") and (event.id == record.id or not isinstance(event.new, str)):
+        return f"only a commitment's {event.field} is changed by an event, and it is text"
+    if event.field == "split" and (event.id == record.id or not isinstance(event.new, list)):
+        return "only a commitment is split, into a list of commitments"
     if field_key(event) is None and not (event.note or event.evidence or event.undoes):
         return "an event without a field must carry a note or evidence"
     return None

@@ -251,6 +251,14 @@ class Git:
                 raise GitError(f"git could not commit the change: {_last_line(done)}{hint}")
             time.sleep(_POLL)
 
+    def track(self, path: Path) -> None:
+        """Let a commit name a new file: `git add --intent-to-add`, which stages none of its content."""
+        self._check(["add", "--intent-to-add", "--", self.relative(path)], f"add {self.relative(path)}")
+
+    def forget(self, path: Path) -> None:
+        """Undo `track` for a file no commit holds; nothing if git does not know it."""
+        _run(["rm", "--cached", "--quiet", "--ignore-unmatch", "--", self.relative(path)], cwd=self.top)
+
     def committed(self, path: Path) -> bytes | None:
         """`path` as the last commit holds it; None when it holds no such file."""
         done = _git(["cat-file", "blob", f"HEAD:{self.relative(path)}"], cwd=self.top)

@@ -53,11 +53,18 @@ def show_value(value: Any) -> str:
 
 
 def commit_message(events: list[Event]) -> str:
-    if len(events) == 1:
+    ids = list(dict.fromkeys(e.id for e in events))
+    if len(events) == 1 or events[0].field == "split":  # a split's excerpts are in the body's note and the file
         head = describe(events[0])
+    elif len(ids) > 1:  # a batch: the head names the records and the change, the body lists each one
+        shown = ", ".join(ids[:4]) + (f" and {len(ids) - 4} more" if len(ids) > 4 else "")
+        changes = {describe(e, with_id=False) for e in events}
+        head = f"{shown}: {changes.pop() if len(changes) == 1 else f'{len(events)} changes'}"
     else:
         head = f"{events[0].id}: " + "; ".join(describe(e, with_id=False) for e in events)
     if events[0].undoes is not None:
         head = f"undo {head}"
-    body = [line for e in events for line in (e.note, e.evidence) if line]
+    body = list(dict.fromkeys(line for e in events for line in (e.note, e.evidence) if line))
+    if len(ids) > 1:
+        body = [describe(e) for e in events] + list(dict.fromkeys(body))
     return "\n\n".join([head, "\n".join(body)]) if body else head
