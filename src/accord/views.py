@@ -12,6 +12,7 @@ from .render import Column
 
 if TYPE_CHECKING:
     from .api import SearchHit, Shown, TargetHit
+    from .changes import Change
     from .model import Article, Commitment, Event, Statement, Target
     from .tracking import Overview
 
@@ -331,7 +332,32 @@ def log_row(event: Event) -> dict[str, Any]:
     }
 
 
-# -- progress ----------------------------------------------------------------------------------
+# -- measure and progress ----------------------------------------------------------------------
+
+
+def measured(change: Change, dry_run: bool) -> None:
+    """Before the change itself: each figure converted from another currency, and with `dry_run`
+    what would be recorded."""
+    from .wording import describe
+
+    for event in change.events:
+        if event.original is not None:
+            render.say(render.visible(f"{event.id} {event.series} {event.period}: {converted_text(event)}") + "\n")
+        if dry_run:
+            render.say(render.visible(f"would record {describe(event)} (source: {event.source})") + "\n")
+
+
+def converted_text(event: Event) -> str:
+    from .wording import show_value
+
+    original = event.original
+    assert original is not None
+    scale = f" {original.unit}" if original.unit else ""
+    return (
+        f"{original.currency} {original.value:f}{scale} at {original.rate:f} {original.currency} per unit of the "
+        f"target's currency is {show_value(event.new)} (rate: {original.rate_source})"
+    )
+
 
 PROGRESS_COLUMNS = [
     Column("target", "target"),
@@ -431,8 +457,9 @@ def progress(overview: Overview, fmt: str) -> None:
     if fmt == "json":
         render.emit_json({"today": overview.today, "targets": data, "upcoming": deadlines})
         return
-    if fmt == "csv":
-        render.emit_rows([Column(k, k) for k in data[0] if k != "values"] if data else [], data, "csv")
+    if fmt == "csv":  # one flat row a target; stages and months are in the json
+        nested = ("values", "stages", "year_to_date", "original")
+        render.emit_rows([Column(k, k) for k in data[0] if k not in nested] if data else [], data, "csv")
         return
     if fmt == "md":
         render.say(progress_markdown(overview, data, deadlines))
@@ -447,6 +474,7 @@ def progress(overview: Overview, fmt: str) -> None:
             render.say("".join(f"{d['target']}: {d['verdict']}: {_why(d)}\n" for d in data))
         else:
             render.blocks(PROGRESS_BLOCK_COLUMNS, [progress_row(d, rich_cells=False) for d in data], title)
+        render.say("".join(render.visible(line) + "\n" for d in data for line in progress_details(d)))
     if deadlines:
         render.emit_rows(DEADLINE_COLUMNS, deadlines, "table", title="Upcoming deadlines")
 
@@ -456,7 +484,42 @@ def _why(data: dict[str, Any]) -> str:
     why = str(data["why"])
     if data["latest"] is None:
         return why
-    return f"{why} (latest: {data['period']}, {data['source']})"
+    converted = f"; {data['original']['text']}" if data["original"] else ""
+    return f"{why} (latest: {data['when']}, {data['source']}{converted})"
+
+
+def progress_details(data: dict[str, Any]) -> list[str]:
+    """Under the verdicts: a fund's stages, each on its own line against the ceiling, and a yearly
+    target's months of the year still running, with the full year they project."""
+    unit = data["unit"]
+    lines = []
+    if data["stages"] and all(stage["latest"] is None for stage in data["stages"]):
+        names = ", ".join(stage["stage"] for stage in data["stages"])
+        lines.append(f"{data['target']}: no data at any stage ({names}); the verdict rests on {data['stage']}")
+    elif data["stages"]:
+        lines.append(f"{data['target']} by stage, against the ceiling of {data['goal']} {unit}:")
+        for stage in data["stages"]:
+            name = stage["stage"]
+            if stage["latest"] is None:
+                line = f"{name}: no data"
+            else:
+                line = f"{name}: {stage['latest']} {unit} ({stage['percent']} % of the ceiling), "
+                line += f"{name} {stage['when']}; {stage['source']}"
+                line += f"; {stage['original']['text']}" if stage["original"] else ""
+            lines.append(f"  {line}{' (the verdict rests on it)' if stage['verdict_rests_on_it'] else ''}")
+    ytd = data["year_to_date"]
+    if ytd:
+        line = f"{data['target']}: {ytd['year']} to date ({ytd['through_text']}): {ytd['value']} {unit}"
+        if ytd["same_months_before"] is not None:
+            line += f"; the same months of {ytd['year'] - 1}: {ytd['same_months_before']} {unit}"
+        lines.append(line)
+        lines.append(
+            f"  projected for {ytd['year']} (a projection, not a figure): {ytd['projection']} {unit}, "
+            f"by {ytd['method']}"
+        )
+        if ytd["year_before"] is not None:
+            lines.append(f"  last complete year, {ytd['year_before_period']}: {ytd['year_before']} {unit}")
+    return lines
 
 
 def progress_markdown(overview: Overview, data: list[dict[str, Any]], deadlines: list[dict[str, Any]]) -> str:
@@ -464,6 +527,9 @@ def progress_markdown(overview: Overview, data: list[dict[str, Any]], deadlines:
     parts.append(render.markdown_table(PROGRESS_COLUMNS, [progress_row(d, rich_cells=False) for d in data]))
     reasons = (f"{d['target']}: {d['verdict']}: {_why(d)}" for d in data)
     parts.append("\n" + "".join(f"- {render.markdown_escape(reason)}\n" for reason in reasons))
+    details = [line for d in data for line in progress_details(d)]
+    if details:
+        parts.append("\n" + "".join(_markdown_item(line) for line in details))
     for d in data:
         if d["other_series"]:
             parts.append(
@@ -472,6 +538,12 @@ def progress_markdown(overview: Overview, data: list[dict[str, Any]], deadlines:
     if deadlines:
         parts += ["\n### Upcoming deadlines\n\n", render.markdown_table(DEADLINE_COLUMNS, deadlines)]
     return "".join(parts)
+
+
+def _markdown_item(line: str) -> str:
+    """A line of `progress_details` as a list item, its indent kept: a stage under its fund."""
+    text = line.lstrip()
+    return f"{line[: len(line) - len(text)]}- {render.markdown_escape(text)}\n"
 
 
 def _time_left(days: int) -> str:
