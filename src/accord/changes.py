@@ -46,7 +46,7 @@ from .model import (
     checked_url,
     parse_amount,
 )
-from .progress import converted, period_problem, verdict_series, vet_figure
+from .progress import converted, doubt_figure, period_problem, refuse_figure, verdict_series
 from .storage import Found, Store, all_records, find
 from .text import ISO_DATE, as_tag, checked_text
 from .transaction import save, writing
@@ -261,13 +261,34 @@ def measure(
     figure = Figure(period, value, source, series, note)
     _check_figure(figure)
 
-    def make(found: Found) -> list[Draft]:
-        return [_measurement(_target(found), figure, force, before_baseline, _no_blame)]
+    def make(target: Target) -> list[Draft]:
+        return [_measurement(target, figure, force, before_baseline, _no_blame)]
+
+    return _measuring(store, target_id, actor, git, make, dry_run, _no_blame)
+
+
+def _measuring(
+    store: Store,
+    target_id: str,
+    actor: Actor,
+    git: Git | None,
+    make: Callable[[Target], list[Draft]],
+    dry_run: bool,
+    blame: Blame,
+) -> Change:
+    """The events `make` drafts for the target, written as one change, or with `dry_run` only returned."""
+
+    def located() -> tuple[Found, Target]:
+        with blame("target"):
+            found = find(store, target_id)
+            return found, _target(found)
 
     if dry_run:
-        found = find(store, target_id)
-        return Change(found.record_id, [Event(at=datetime.now(UTC), by=actor.name, **d) for d in make(found)])
-    return modify(store, target_id, actor, git, make)
+        found, target = located()
+        return Change(found.record_id, [Event(at=datetime.now(UTC), by=actor.name, **d) for d in make(target)])
+    with writing(store, git):
+        found, target = located()
+        return _write(store, found, make(target), actor, git)
 
 
 Blame = Callable[[str], AbstractContextManager[None]]
@@ -305,8 +326,10 @@ def _measurement(target: Target, figure: Figure, force: bool, before_baseline: b
     with blame("series"):
         name = figure.series or verdict_series(target).name
         chosen = series_of(target, name)
+    with blame("period"):
+        refuse_figure(target, chosen, figure.period, amount, datetime.now(UTC).date(), before_baseline)
     with blame("value"):
-        vet_figure(target, chosen, figure.period, amount, datetime.now(UTC).date(), force, before_baseline)
+        doubt_figure(target, chosen, figure.period, amount, force)
     old = measurement_of(target, name, figure.period)  # the same figure again is a re-assertion, recorded too
     previous = {"old": old.value, "old_source": old.source, "old_original": old.original} if old else {}
     values = {"series": name, "period": figure.period, "new": amount, "source": figure.source.strip()}
@@ -333,11 +356,10 @@ def measure_from_csv(
     and a bad row is a DataError naming the file, its line and the field; then nothing is written."""
     target_id, rows = _csv_rows(path)
 
-    def make(found: Found) -> list[Draft]:
-        target = _target(found)
+    def make(target: Target) -> list[Draft]:
         drafts: list[Draft] = []
         seen: dict[tuple[str, str], int] = {}
-        record: Target = target
+        record = target
         for line, figure in rows:
             blame = _blaming(path, line)
             draft_ = _measurement(record, figure, force, before_baseline, blame)
@@ -353,10 +375,7 @@ def measure_from_csv(
             record = updated
         return drafts
 
-    if dry_run:
-        found = find(store, target_id)
-        return Change(found.record_id, [Event(at=datetime.now(UTC), by=actor.name, **d) for d in make(found)])
-    return modify(store, target_id, actor, git, make)
+    return _measuring(store, target_id, actor, git, make, dry_run, _blaming(path, rows[0][0]))
 
 
 def _blaming(path: Path, line: int) -> Blame:
@@ -423,7 +442,7 @@ def _csv_figure(path: Path, line: int, row: dict[str, str]) -> tuple[str, Figure
         with blame("period" if "period" in row else "date"):
             raise InvalidValue("is empty")
     with blame("value"):
-        amount = parse_amount(cells["value"], "value")
+        amount = parse_amount(cells["value"], "the figure")
     value: Decimal | Original = amount
     if "currency" in cells:
         rate_date = None
@@ -433,7 +452,7 @@ def _csv_figure(path: Path, line: int, row: dict[str, str]) -> tuple[str, Figure
                     raise InvalidValue(f"{cells['rate_date']!r} is not a date in the form YYYY-MM-DD")
                 rate_date = date.fromisoformat(cells["rate_date"])
         with blame("rate"):
-            rate = parse_amount(cells["rate"], "rate") if "rate" in cells else None
+            rate = parse_amount(cells["rate"], "the rate") if "rate" in cells else None
         with blame("currency"):
             value = original_figure(
                 amount, cells["currency"], rate, cells.get("rate_source"), cells.get("unit"), rate_date

@@ -19,6 +19,14 @@ Rules (also in the README):
 - verdict: no measurement -> no data; target reached -> on track; deadline passed -> off track;
   one level measurement and so no trend -> at risk; projection at the deadline >= target ->
   on track, >= 90 % of the target -> at risk, else off track.
+- an amount whose day is not known (2024-09, 2024-Q3, 2024, 2024..2025-03-26) counts at the last
+  day it can be.
+- a level's months count toward no verdict: the year to date projects the full year, as
+  year to date x (the year before / the same months of it) when both are measured, else
+  year to date x 12 / months.
+- a fund's verdict rests on one stage of its money (signed unless the target names another).
+- a figure in another currency is value x its scale / rate / the target's scale, rounded once,
+  half to even, to the millionth of the target's unit.
 """
 
 from __future__ import annotations
@@ -222,15 +230,19 @@ def figure_doubts(target: Target, series: Series, period: str, value: Decimal) -
     return doubts
 
 
-def vet_figure(
-    target: Target, series: Series, period: str, value: Decimal, today: date, force: bool, before_baseline: bool
+def refuse_figure(
+    target: Target, series: Series, period: str, value: Decimal, today: date, before_baseline: bool
 ) -> None:
-    """Refuse a figure that cannot be right; one that looks like a slip only with `force`. A figure
-    before the baseline is history: a new one needs `before_baseline`, a correction does not."""
+    """Refuse a figure that cannot be right. A figure before the baseline is history: a new one
+    needs `before_baseline`, a correction does not."""
     correction = any(m.period == period for m in series.measurements)
     refusal = figure_refusal(target, period, value, today, before_baseline or correction)
     if refusal:
         raise UsageError(refusal)
+
+
+def doubt_figure(target: Target, series: Series, period: str, value: Decimal, force: bool) -> None:
+    """Refuse a figure that looks like a slip, unless `force`."""
     doubts = figure_doubts(target, series, period, value)
     if doubts and not force:
         raise DoubtfulFigure(f"{'; '.join(doubts)}: check it, then record it with force")
@@ -271,6 +283,7 @@ class YearToDate:
     projection: Decimal
     method: str
     sources: list[str]
+    unmeasured: int | None = None  # the first month missing before a later one that is measured
 
 
 def year_to_date(target: Target, series: Series, yearly: list[Point]) -> YearToDate | None:
@@ -307,7 +320,8 @@ def year_to_date(target: Target, series: Series, yearly: list[Point]) -> YearToD
             projection = value * 12 / count
             method = f"{year} to date x 12 / {count}"
     sources = sorted({entered[m].source for m in range(1, count + 1)})
-    return YearToDate(year, count, value, same, last, min(projection, PROJECTION_LIMIT), method, sources)
+    gap = count + 1 if max(entered) > count else None
+    return YearToDate(year, count, value, same, last, min(projection, PROJECTION_LIMIT), method, sources, gap)
 
 
 @dataclass

@@ -268,6 +268,8 @@ def _detail_lines(target: dict[str, Any], sources: dict[str, int]) -> list[str]:
         line += f", by {ytd['method']}"
         if ytd["year_before"] is not None:
             line += f"; last complete year, {ytd['year_before_period']}: {plain(ytd['year_before'])} {unit}"
+        if ytd["unmeasured_text"]:
+            line += f"; {ytd['unmeasured_text']}"
         lines.append(line + ".")
     return lines
 

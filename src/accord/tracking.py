@@ -224,6 +224,12 @@ def year_to_date_figures(ytd: YearToDate) -> dict[str, Any]:
         "projection": _q(ytd.projection),
         "method": ytd.method,
         "sources": ytd.sources,
+        "unmeasured": f"{ytd.year}-{ytd.unmeasured:02d}" if ytd.unmeasured else None,
+        "unmeasured_text": (
+            f"{MONTH_NAMES[ytd.unmeasured - 1]} {ytd.year} is not measured: the year to date stops before it"
+            if ytd.unmeasured
+            else None
+        ),
     }
 
 

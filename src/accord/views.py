@@ -519,6 +519,8 @@ def progress_details(data: dict[str, Any]) -> list[str]:
         )
         if ytd["year_before"] is not None:
             lines.append(f"  last complete year, {ytd['year_before_period']}: {ytd['year_before']} {unit}")
+        if ytd["unmeasured_text"]:
+            lines.append(f"  {ytd['unmeasured_text']}")
     return lines
 
 
