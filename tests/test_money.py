@@ -56,7 +56,7 @@ def test_a_krw_measurement_converts_exactly_and_keeps_both_figures(accord: Accor
     expected = converted("261.351", "billion", "1389.315")
     assert expected == D("0.188115")  # 0.18811500...: the quotient is not exact, the rounding is the rule's
     assert f"edpf signed 2025-06-30: (none) -> {expected}\n" in out
-    assert "KRW 261.351 billion at 1389.315 KRW per unit of the target's currency" in out
+    assert f"edpf signed 2025-06-30: {expected} from KRW 261.351 billion at 1389.315 KRW per unit" in out
     measurement = signed(accord, "edpf")["2025-06-30"]
     assert measurement["value"] == str(expected)
     assert measurement["original"] == {
@@ -285,6 +285,8 @@ HEADER = "target,series,period,value,source"
         (f"{HEADER},rate\nedpf,signed,2025-06-30,0.1,EXIM,1400\n", "2: currency: is empty, but the row gives a rate"),
         (f"{HEADER},currency,rate,rate_source,rate_date\nedpf,signed,2025-06-30,1,EXIM,KRW,1400,BOK,June\n",
          "2: rate_date: 'June' is not a date"),
+        (f"{HEADER},currency,rate,rate_source,rate_date\nedpf,signed,2025-06-30,1,EXIM,KRW,1400,BOK,2025-02-30\n",
+         "2: rate_date: '2025-02-30' is not a calendar date"),
         (f"{HEADER}\n", "holds no measurement"),
     ],
 )

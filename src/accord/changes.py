@@ -30,6 +30,7 @@ from .history import (
     latest_events,
     measurement_of,
     series_of,
+    set_from_event,
     value_on,
 )
 from .model import (
@@ -359,7 +360,7 @@ def measure_from_csv(
     def make(target: Target) -> list[Draft]:
         drafts: list[Draft] = []
         seen: dict[tuple[str, str], int] = {}
-        record = target
+        record = target.model_copy(deep=True)  # later rows are checked against the earlier ones
         for line, figure in rows:
             blame = _blaming(path, line)
             draft_ = _measurement(record, figure, force, before_baseline, blame)
@@ -369,10 +370,7 @@ def measure_from_csv(
                     raise InvalidValue(f"{key[1]} of series {key[0]} is given on line {seen[key]} too")
             seen[key] = line
             drafts.append(draft_)
-            # Later rows are checked against the earlier ones, as if each were recorded in turn.
-            updated = apply(record, [Event(at=datetime.now(UTC), by=actor.name, **draft_)])
-            assert isinstance(updated, Target)
-            record = updated
+            set_from_event(record, Event(at=datetime.now(UTC), by=actor.name, **draft_))
         return drafts
 
     return _measuring(store, target_id, actor, git, make, dry_run, _blaming(path, rows[0][0]))
@@ -430,6 +428,15 @@ def _csv_rows(path: Path) -> tuple[str, list[tuple[int, Figure]]]:
     return target_id, rows
 
 
+def _iso_date(text: str) -> date:
+    try:
+        if ISO_DATE.fullmatch(text):
+            return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidValue(f"{text!r} is not a calendar date") from None
+    raise InvalidValue(f"{text!r} is not a date in the form YYYY-MM-DD")
+
+
 def _csv_figure(path: Path, line: int, row: dict[str, str]) -> tuple[str, Figure]:
     blame = _blaming(path, line)
     cells = {k: v.strip() for k, v in row.items() if v.strip()}
@@ -448,9 +455,7 @@ def _csv_figure(path: Path, line: int, row: dict[str, str]) -> tuple[str, Figure
         rate_date = None
         if "rate_date" in cells:
             with blame("rate_date"):
-                if not ISO_DATE.fullmatch(cells["rate_date"]):
-                    raise InvalidValue(f"{cells['rate_date']!r} is not a date in the form YYYY-MM-DD")
-                rate_date = date.fromisoformat(cells["rate_date"])
+                rate_date = _iso_date(cells["rate_date"])
         with blame("rate"):
             rate = parse_amount(cells["rate"], "the rate") if "rate" in cells else None
         with blame("currency"):

@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from functools import lru_cache
 
 from .errors import DoubtfulFigure, InvalidValue, UsageError
 from .model import DEFAULT_VERDICT_STAGE, SCALES, Measurement, Original, Series, Target
@@ -58,6 +59,7 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
                "October", "November", "December")  # fmt: skip
 
 
+@lru_cache(maxsize=4096)  # a series' periods are read again for every figure measured against it
 def _span(text: str) -> tuple[date, date] | None:
     """The first and last day `text` can mean: a date, a month (2024-09), a quarter (2024-Q3) or a
     year (2024); None if it is none of them."""
@@ -108,10 +110,10 @@ def period_problem(target: Target, period: str) -> str | None:
         return None
     first, sep, last = period.partition(_RANGE)
     starts, ends = _span(first), _span(last) if sep else _span(first)
-    impossible = [part for part in (first, last) if _span(part) is None and _shaped(part)]
-    if impossible:
-        return f"period {period!r}: {impossible[0]} is not a calendar date"
     if starts is None or ends is None:
+        impossible = [part for part in (first, last) if _span(part) is None and _shaped(part)]
+        if impossible:
+            return f"period {period!r}: {impossible[0]} is not a calendar date"
         return (
             f"period {period!r} of a cumulative target must be a date such as 2026-06-30; when the day is not "
             "known, a month (2024-09), a quarter (2024-Q3), a year (2024) or a range such as 2024..2025-03-26"
@@ -217,10 +219,11 @@ def figure_doubts(target: Target, series: Series, period: str, value: Decimal) -
         doubts.append(f"{value:f} is more than twice the goal ({target.value:f} {target.unit})")
     # A month is compared with the month before it, a year with the year before; an amount with the one before.
     ends = period_span(target, period)[1]
+    monthly = target.kind == "level" and is_month(period)
     earlier = [
         (period_span(target, m.period)[1], m)
         for m in series.measurements
-        if not period_problem(target, m.period) and is_month(m.period) == is_month(period)
+        if (target.kind != "level" or is_month(m.period) == monthly) and not period_problem(target, m.period)
     ]
     before = max((e for e in earlier if e[0] < ends), key=lambda e: e[0], default=(None, None))[1]
     if before is not None and before.value != 0:

@@ -178,8 +178,6 @@ def point_values(points: list[Point]) -> list[dict[str, Any]]:
 
 def original_figure(original: Original, target: Target) -> dict[str, Any]:
     """A figure as published in another currency, and the rate that converted it."""
-    scale = f" {original.unit}" if original.unit else ""
-    per = target.unit.split()[-1]
     return {
         "value": original.value,
         "currency": original.currency,
@@ -187,10 +185,18 @@ def original_figure(original: Original, target: Target) -> dict[str, Any]:
         "rate": original.rate,
         "rate_date": original.rate_date,
         "rate_source": original.rate_source,
-        "text": f"{original.currency} {original.value:f}{scale} at {original.rate:f} {original.currency} per {per}"
-        + (f" of {original.rate_date.isoformat()}" if original.rate_date else "")
-        + f", rate source: {original.rate_source}",
+        "text": original_text(original, target.unit.split()[-1]),
     }
+
+
+def original_text(original: Original, per: str) -> str:
+    """`KRW 261.351 billion at 1389.315 KRW per USD of 2025-06-30, rate source: ...`"""
+    scale = f" {original.unit}" if original.unit else ""
+    when = f" of {original.rate_date.isoformat()}" if original.rate_date else ""
+    return (
+        f"{original.currency} {original.value:f}{scale} at {original.rate:f} {original.currency} per {per}{when}, "
+        f"rate source: {original.rate_source}"
+    )
 
 
 def stage_figures(result: Progress) -> dict[str, Any]:

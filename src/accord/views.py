@@ -151,6 +151,7 @@ def _article_text(shown: Shown, article: Article) -> list[str]:
 
 def _target_text(target: Target) -> list[str]:
     from .model import jsonable
+    from .tracking import original_text
 
     lines = [f"Target {target.id}  {_one(target.title)}", ""]
     lines += _fields(
@@ -168,12 +169,15 @@ def _target_text(target: Target) -> list[str]:
         lines += ["", *render.wrapped("note", note)]
     for series in target.series:
         primary = " (primary)" if series.primary else ""
-        lines += ["", f"series {series.name}: {_one(series.label)}{primary}"]
+        stage = f" (stage: {series.stage})" if series.stage else ""
+        lines += ["", f"series {series.name}: {_one(series.label)}{primary}{stage}"]
         if not series.measurements:
             lines.append("  no measurement yet")
         for m in series.measurements:
             extra = f" ({_one(m.note)})" if m.note else ""
             lines.append(f"  {_one(m.period):<11}{jsonable(m.value):>10}  {_one(m.source)}{extra}")
+            if m.original:
+                lines.append(f"  {'':<11}{'':>10}  from {_one(original_text(m.original, target.unit.split()[-1]))}")
     return lines
 
 
@@ -338,25 +342,16 @@ def log_row(event: Event) -> dict[str, Any]:
 def measured(change: Change, dry_run: bool) -> None:
     """Before the change itself: each figure converted from another currency, and with `dry_run`
     what would be recorded."""
-    from .wording import describe
+    from .tracking import original_text
+    from .wording import describe, show_value
 
     for event in change.events:
         if event.original is not None:
-            render.say(render.visible(f"{event.id} {event.series} {event.period}: {converted_text(event)}") + "\n")
+            converted = original_text(event.original, "unit of the target's currency")
+            line = f"{event.id} {event.series} {event.period}: {show_value(event.new)} from {converted}"
+            render.say(render.visible(line) + "\n")
         if dry_run:
             render.say(render.visible(f"would record {describe(event)} (source: {event.source})") + "\n")
-
-
-def converted_text(event: Event) -> str:
-    from .wording import show_value
-
-    original = event.original
-    assert original is not None
-    scale = f" {original.unit}" if original.unit else ""
-    return (
-        f"{original.currency} {original.value:f}{scale} at {original.rate:f} {original.currency} per unit of the "
-        f"target's currency is {show_value(event.new)} (rate: {original.rate_source})"
-    )
 
 
 PROGRESS_COLUMNS = [
