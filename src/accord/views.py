@@ -469,7 +469,7 @@ def progress(overview: Overview, fmt: str) -> None:
             render.say("".join(f"{d['target']}: {d['verdict']}: {_why(d)}\n" for d in data))
         else:
             render.blocks(PROGRESS_BLOCK_COLUMNS, [progress_row(d, rich_cells=False) for d in data], title)
-        render.say("".join(render.visible(line) + "\n" for d in data for line in progress_details(d)))
+        render.say("".join(_fitted(line) for d in data for line in progress_details(d)))
     if deadlines:
         render.emit_rows(DEADLINE_COLUMNS, deadlines, "table", title="Upcoming deadlines")
 
@@ -535,6 +535,14 @@ def progress_markdown(overview: Overview, data: list[dict[str, Any]], deadlines:
     if deadlines:
         parts += ["\n### Upcoming deadlines\n\n", render.markdown_table(DEADLINE_COLUMNS, deadlines)]
     return "".join(parts)
+
+
+def _fitted(line: str) -> str:
+    """A line of `progress_details` wrapped to the terminal, its continuation indented under it."""
+    import textwrap
+
+    indent = " " * (len(line) - len(line.lstrip()) + 2)
+    return textwrap.fill(render.visible(line), width=render.console().width, subsequent_indent=indent) + "\n"
 
 
 def _markdown_item(line: str) -> str:
