@@ -353,3 +353,20 @@ def test_the_readme_worked_example_prints_what_the_readme_shows(repo: Path) -> N
         assert words in printed[position:], (line, done.stdout)
         position = printed.index(words, position) + len(words)
     assert "months.csv" not in git(repo, "status", "--porcelain", "statement")
+
+
+def test_the_python_api_converts_the_same_and_refuses_a_float_rate(records: Path, accord: Accord) -> None:
+    import accord as accord_package
+
+    tracker = accord_package.open(records, actor="Le Van A", commit=False)
+    with pytest.raises(TypeError, match="a rate must be a Decimal, an int or a str"):
+        tracker.measure("edpf", "261.351", period="2025-06-30", source="EXIM", currency="KRW", rate=1389.315,
+                        rate_source="BOK")  # fmt: skip
+    change = tracker.measure(
+        "edpf", "261.351", period="2025-06-30", source="EXIM", currency="KRW", unit="billion", rate="1389.315",
+        rate_source="BOK",
+    )  # fmt: skip
+    (event,) = change.events
+    assert event.new == converted("261.351", "billion", "1389.315")
+    assert event.original is not None and event.original.value == D("261.351")
+    assert signed(accord, "edpf")["2025-06-30"]["original"]["rate"] == "1389.315"

@@ -443,7 +443,7 @@ class Tracker:
         figure: Decimal | Original = amount
         if currency is not None:
             figure = changes.original_figure(
-                amount, _text(currency, "the currency"), _amount(rate) if rate is not None else None,
+                amount, _text(currency, "the currency"), _amount(rate, "a rate") if rate is not None else None,
                 _text(rate_source, "the rate's source") if rate_source is not None else None,
                 _text(unit, "the unit") if unit is not None else None,
                 _day(rate_date, "the rate's date") if rate_date is not None else None,
@@ -634,15 +634,15 @@ def _tags(tags: Iterable[str], what: str) -> list[str]:
     return [as_tag(_text(tag, "a tag")) for tag in tags]
 
 
-def _amount(value: Any) -> Decimal:
-    """A measurement as an exact number."""
+def _amount(value: Any, what: str = "a measurement") -> Decimal:
+    """A measurement (or a rate) as an exact number."""
     if isinstance(value, float):
         raise TypeError(
-            f"a measurement must be a Decimal, an int or a str such as '96.1', not the float {value!r}: "
+            f"{what} must be a Decimal, an int or a str such as '96.1', not the float {value!r}: "
             "a float is not the exact figure"
         )
     if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
-        raise TypeError(f"a measurement must be a Decimal, an int or a str such as '96.1', not {type(value).__name__}")
+        raise TypeError(f"{what} must be a Decimal, an int or a str such as '96.1', not {type(value).__name__}")
     if isinstance(value, Decimal) and not value.is_finite():
-        raise InvalidValue(f"a measurement must be a finite number, not {value}")
-    return parse_amount(value, "the measurement") if isinstance(value, str) else Decimal(value)
+        raise InvalidValue(f"{what} must be a finite number, not {value}")
+    return parse_amount(value, f"the {what.split()[-1]}") if isinstance(value, str) else Decimal(value)
