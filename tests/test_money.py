@@ -360,8 +360,8 @@ def test_the_python_api_converts_the_same_and_refuses_a_float_rate(records: Path
 
     tracker = accord_package.open(records, actor="Le Van A", commit=False)
     with pytest.raises(TypeError, match="a rate must be a Decimal, an int or a str"):
-        tracker.measure("edpf", "261.351", period="2025-06-30", source="EXIM", currency="KRW", rate=1389.315,
-                        rate_source="BOK")  # fmt: skip
+        tracker.measure("edpf", "261.351", period="2025-06-30", source="EXIM", currency="KRW",
+                        rate=1389.315, rate_source="BOK")  # type: ignore[arg-type]  # fmt: skip
     change = tracker.measure(
         "edpf", "261.351", period="2025-06-30", source="EXIM", currency="KRW", unit="billion", rate="1389.315",
         rate_source="BOK",
