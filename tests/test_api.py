@@ -110,9 +110,10 @@ def test_typed_values_are_written_exactly(records: Path, accord: Accord) -> None
     tracker.edit("4.5", owner="Trade desk", due=date(2030, 6, 30), add_tags=["Priority"])
     # The command line reads back what the API wrote, decimals exact.
     edcf = parse_json(succeeded(accord("show", "edcf", "--format", "json")))
-    assert edcf["series"][0]["measurements"][-1]["value"] == "0.1881"
+    signed = {s["name"]: s for s in edcf["series"]}["signed"]  # the stage the verdict rests on
+    assert signed["measurements"][-1]["value"] == "0.1881"
     edpf = parse_json(succeeded(accord("show", "edpf", "--format", "json")))
-    assert [m["value"] for m in edpf["series"][0]["measurements"]] == ["1", "1.00050"]
+    assert [m["value"] for m in {s["name"]: s for s in edpf["series"]}["signed"]["measurements"]] == ["1", "1.00050"]
     shown = parse_json(succeeded(accord("show", "4.5", "--format", "json")))
     assert (shown["status"], shown["owner"], shown["due"]) == ("in_progress", "Trade desk", "2030-06-30")
     assert "priority" in shown["tags"]

@@ -127,7 +127,7 @@ def test_progress_json_after_a_measurement_field_by_field(measured: Accord) -> N
     data = progress_json(measured)
     assert [t["target"] for t in data["targets"]] == ["edcf", "edpf", "trade"]
     trade = target_of(data, "trade")
-    assert list(trade) == [*PROGRESS_FIELDS, "values"]
+    assert list(trade) == [*PROGRESS_FIELDS, "values", "when", "original", "stage", "stages", "year_to_date"]
 
     korea = {**KOREA, "2026": "96.1"}
     trend, projection = fit(korea, 2030)
@@ -174,15 +174,16 @@ def test_progress_table_shows_every_target_and_verdict(measured: Accord) -> None
     trade_line = next(line for line in lines if line.strip().startswith("trade"))
     for cell in ("96.1", "2026", "150", "64.1 %", "35.0 %", "11.77 %/yr", "off track"):
         assert cell in trade_line
-    for target_id in ("edcf", "edpf"):
-        line = next(line for line in lines if line.strip().startswith(target_id))
-        assert "no data" in line
+    edpf = next(line for line in lines if line.strip().startswith("edpf"))
+    assert "no data" in edpf
+    edcf = next(line for line in lines if line.strip().startswith("edcf"))  # its first loan, date not exact
+    assert "0.188115 billion USD" in edcf and "2024..2025-03-26" in edcf
     assert "Upcoming deadlines" in out
 
 
 def test_progress_csv_has_a_header_and_one_row_per_target(measured: Accord) -> None:
     reader = csv.DictReader(io.StringIO(succeeded(measured("progress", "--format", "csv", "--today", TODAY))))
-    assert reader.fieldnames == PROGRESS_FIELDS
+    assert reader.fieldnames == [*PROGRESS_FIELDS, "when", "stage"]
     rows = list(reader)
     assert [r["target"] for r in rows] == ["edcf", "edpf", "trade"]
     # the same figures as the json, as text; a list becomes words
@@ -196,8 +197,9 @@ def test_progress_csv_has_a_header_and_one_row_per_target(measured: Accord) -> N
         "verdict": "off track",
     }
     assert {key: rows[2][key] for key in trade} == trade
-    assert rows[0]["verdict"] == rows[1]["verdict"] == "no data"
-    assert rows[0]["latest"] == ""
+    assert rows[1]["verdict"] == "no data"
+    assert rows[1]["latest"] == ""
+    assert rows[0]["when"] == "between 2024-01-01 and 2025-03-26 (date not exact)"
 
 
 def test_progress_markdown_is_a_github_table(measured: Accord) -> None:
@@ -222,7 +224,7 @@ def test_progress_markdown_is_a_github_table(measured: Accord) -> None:
     trade = rows["trade"]
     assert trade[1:7] == ["off track", "korea (also: vietnam)", "96.1 billion USD", "2026", "150 billion USD", "64.1 %"]
     assert trade[-1] == "114.62 billion USD"
-    assert rows["edcf"][1] == "no data"
+    assert rows["edpf"][1] == "no data"
     assert "- trade: off track: needs 11.77 %/yr; the trend gives 114.62 billion USD by 2030, against 150 billion USD" \
         " (latest: 2026, KITA, January 2027)" in lines
     assert "trade: shown in the korea series; also measured: vietnam." in lines
@@ -289,9 +291,9 @@ def test_progress_for_a_series_some_targets_have_shows_it_where_it_exists(accord
     data = progress_json(accord, "--series", "vietnam")
     trade = target_of(data, "trade")
     assert (trade["series"], trade["latest"], trade["period"]) == ("vietnam", "81.5", "2024")
-    edcf = target_of(data, "edcf")
-    assert edcf["series"] is None
-    assert edcf["verdict"] == "no data"
+    edpf = target_of(data, "edpf")
+    assert edpf["series"] is None
+    assert edpf["verdict"] == "no data"
 
 
 # -- corrections and undo --------------------------------------------------------------------------
@@ -377,7 +379,10 @@ def test_undo_of_a_correction_keeps_the_figures_own_note(accord: Accord) -> None
         (("4.5", "96.1", "--period", "2026"), "not a target"),
         (("trade", "96.1", "--period", "2026-01-01"), "must be a year"),
         (("trade", "96.1", "--period", "26"), "must be a year"),
-        (("edcf", "0.5", "--period", "2026"), "must be a date"),
+        (("edcf", "0.5", "--period", "2026-13"), "2026-13 is not a calendar date"),
+        (("edcf", "0.5", "--period", "soon"), "must be a date"),
+        (("edcf", "0.5", "--period", "2025-03..2024"), "ends before it begins"),
+        (("trade", "7.1", "--period", "2026-Q1"), "or a month such as 2026-03"),
         (("edcf", "0.5", "--period", "2026-02-30"), "not a calendar date"),
         (("edcf", "-0.1", "--period", "2026-06-30"), "may not be negative"),
         (("edpf", "-1", "--period", "2026-06-30"), "may not be negative"),
@@ -437,7 +442,8 @@ def test_measured_values_are_kept_exactly_as_typed(accord: Accord, records: Path
 
 
 def test_a_cumulative_measurement_gives_a_verdict_and_the_deadlines_are_listed(accord: Accord) -> None:
-    measure(accord, "edcf", "0.5", "--period", "2026-01-01", "--source", "EXIM annual report")
+    # the shipped first loan (0.188115) is the figure before: 0.5 moves 166 % from it
+    measure(accord, "edcf", "0.5", "--period", "2026-01-01", "--source", "EXIM annual report", "--force")
     data = progress_json(accord)
     edcf = target_of(data, "edcf")
     # 0.5 signed in 731 days since 2024-01-01; 2556 days to the deadline; 1825 days left

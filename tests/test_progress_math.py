@@ -445,8 +445,8 @@ def test_a_year_is_a_period_of_a_level_target(period: str) -> None:
     assert period_problem(level(), period) is None
 
 
-@pytest.mark.parametrize("period", ["2026-01-01", "25", "20255", "2025a", "FY2025", "2025-06", ""])
-def test_anything_but_a_year_is_no_period_of_a_level_target(period: str) -> None:
+@pytest.mark.parametrize("period", ["2026-01-01", "25", "20255", "2025a", "FY2025", "2025-13", "2025-Q2", ""])
+def test_anything_but_a_year_or_month_is_no_period_of_a_level_target(period: str) -> None:
     problem = period_problem(level(), period)
     assert problem is not None
     assert "year" in problem
@@ -457,8 +457,10 @@ def test_a_date_is_a_period_of_a_cumulative_target(period: str) -> None:
     assert period_problem(cumulative(), period) is None
 
 
-@pytest.mark.parametrize("period", ["2026", "2026-6-30", "2026/06/30", "30-06-2026", "2026-06-30T00:00", ""])
-def test_anything_but_a_date_is_no_period_of_a_cumulative_target(period: str) -> None:
+@pytest.mark.parametrize(
+    "period", ["2026-6-30", "2026/06/30", "30-06-2026", "2026-06-30T00:00", "", "2026-Q5", "2024..", "..2025", "26"]
+)
+def test_anything_but_a_date_or_part_of_one_is_no_period_of_a_cumulative_target(period: str) -> None:
     problem = period_problem(cumulative(), period)
     assert problem is not None
     assert "date" in problem
@@ -475,5 +477,5 @@ def test_check_period_raises_a_usage_error() -> None:
     from accord.errors import UsageError
 
     with pytest.raises(UsageError):
-        progress.check_period(cumulative(), "2026")
+        progress.check_period(cumulative(), "2026-6")
     progress.check_period(cumulative(), "2026-06-30")

@@ -146,7 +146,7 @@ def test_markdown_reads_as_plain_text_where_nothing_needs_escaping(history: Path
     assert "\\" not in text.replace("\\<script>", "").replace("\\</script>", "").replace(
         "\\| \\*\\*bold\\*\\* [link\\](", ""
     )  # only the hostile note carries backslashes
-    assert "status: not_started → stalled" in text and "(2026) [3]." in text
+    assert "status: not_started → stalled" in text and "(2026) [4]." in text  # [2]: the first EDCF loan's source
 
 
 class Page(HTMLParser):
@@ -192,8 +192,8 @@ def test_html_report_has_its_sections_and_tables(history: Path, accord: Accord, 
     assert len(page.named("table")) >= 5
     cells = " ".join(page.text_in["td"])
     assert "Upgrade protocol signed" in cells
-    assert "Latest 96.1 billion USD (2026) [3]" in " ".join(page.text_in["li"])
-    assert [a.get("class") for a in page.named("strong")] == ["no-data", "no-data", "off-track"]
+    assert "Latest 96.1 billion USD (2026) [4]" in " ".join(page.text_in["li"])
+    assert [a.get("class") for a in page.named("strong")] == ["off-track", "no-data", "off-track"]
 
 
 def test_html_report_escapes_typed_text(history: Path, accord: Accord, tmp_path: Path) -> None:
@@ -213,7 +213,7 @@ def test_html_report_fetches_nothing(history: Path, accord: Accord, tmp_path: Pa
 def test_html_report_draws_charts_with_matplotlib(history: Path, accord: Accord, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     _, page = html_report(accord, tmp_path)
-    assert len(page.named("svg")) == 2  # the trade series against its path, and the status mix
+    assert len(page.named("svg")) == 3  # edcf's and trade's series against their paths, and the status mix
     assert "note" not in [attrs.get("class") for attrs in page.named("p")]
 
 
@@ -286,7 +286,7 @@ def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
-def test_the_shipped_statement_prints_on_three_a4_pages_with_page_numbers(
+def test_the_shipped_statement_prints_on_four_a4_pages_with_page_numbers(
     records: Path, accord: Accord, tmp_path: Path
 ) -> None:
     out, _ = html_report(accord, tmp_path)
@@ -296,7 +296,7 @@ def test_the_shipped_statement_prints_on_three_a4_pages_with_page_numbers(
     pages = re.findall(rb"/Type\s*/Page(?![s\w])", data)
     sizes = {tuple(round(float(n)) for n in box.split()) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
     assert sizes == {(0, 0, 595, 842)}  # A4 in points, not Letter's 612 x 792
-    assert len(pages) == 3  # it was 5 Letter pages, the first two-thirds empty
+    assert len(pages) == 4  # it was 5 Letter pages, the first two-thirds empty; the EDCF chart takes the fourth
     page = out.read_text("utf-8")
     assert 'counter(page) " of " counter(pages)' in page and f"end of {TODAY}" in page
 
@@ -334,11 +334,11 @@ def test_charts_draw_each_year_at_its_year_the_trend_and_the_path(
 
 def test_a_single_measurement_is_said_so_under_its_chart(history: Path, accord: Accord, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
-    assert accord("measure", "edcf", "0.19", "--period", "2026-03-15", "--source", "Eximbank").code == 0
+    assert accord("measure", "edpf", "0.19", "--period", "2026-03-15", "--source", "Eximbank").code == 0
     out = tmp_path / "now.html"
     assert accord("report", "--format", "html", "-o", str(out)).code == 0  # today: the figure is known
     page = Page()
     page.feed(out.read_text("utf-8"))
     captions = " ".join(page.text_in["figcaption"])
-    assert "EDCF framework of 2 billion USD to 2030" in captions
+    assert "EDPF facility of 2 billion USD to 2030" in captions
     assert "a single measurement: the pace since the baseline rests on it" in captions

@@ -29,6 +29,7 @@ from .model import (
     Event,
     Glossary,
     Kind,
+    Original,
     Statement,
     Status,
     Target,
@@ -532,12 +533,20 @@ class Tracker:
         force: bool = False,
         before_baseline: bool = False,
         dry_run: bool = False,
+        currency: str | None = None,
+        unit: str | None = None,
+        rate: Decimal | int | str | None = None,
+        rate_date: date | None = None,
+        rate_source: str | None = None,
     ) -> Change:
-        """Record a target's figure for a period (a year for a yearly target, an ISO date for a
-        cumulative one) in a series (default: the primary one). The same period again is a
-        correction. A float is refused with TypeError: it is not the exact figure. A figure over
-        twice the goal or one that moves over half needs `force`; a new one of a period before the
-        baseline, `before_baseline`; with `dry_run` the change is checked and returned, not written."""
+        """Record a target's figure for a period (a year or a month of it for a yearly target; a date,
+        or as much of one as is known, for a cumulative one) in a series (default: the one the verdict
+        rests on). The same period again is a correction. A float is refused with TypeError: it is
+        not the exact figure. A figure over twice the goal or one that moves over half needs `force`;
+        a new one of a period before the baseline, `before_baseline`; with `dry_run` the change is
+        checked and returned, not written. With `currency`, `value` is as published in that currency
+        (in `unit`s: thousand, million or billion), converted at `rate` (units of it per unit of the
+        target's currency), which needs `rate_source`; both figures are kept."""
         if not self._names_target(_text(target_id, "the target id")):
             find(self._store, target_id)  # NotFoundError for an id that names no record at all
             targets = ", ".join(self._store.target_ids())
@@ -552,10 +561,35 @@ class Tracker:
             _flag(flag, name)
         from . import changes
 
+        figure: Decimal | Original = amount
+        if currency is not None:
+            figure = changes.original_figure(
+                amount, _text(currency, "the currency"), _amount(rate, "a rate") if rate is not None else None,
+                _text(rate_source, "the rate's source") if rate_source is not None else None,
+                _text(unit, "the unit") if unit is not None else None,
+                _day(rate_date, "the rate's date") if rate_date is not None else None,
+            )  # fmt: skip
+        elif any(v is not None for v in (unit, rate, rate_date, rate_source)):
+            raise InvalidValue("a unit, rate, rate date or rate source needs the currency the figure is in")
         return changes.measure(
-            self._store, target_id, amount, period, source, self.actor, self._committer(), series, note,
+            self._store, target_id, figure, period, source, self.actor, self._committer(), series, note,
             force=force, before_baseline=before_baseline, dry_run=dry_run,
         )  # fmt: skip
+
+    def measure_from_csv(
+        self, path: Path, *, force: bool = False, before_baseline: bool = False, dry_run: bool = False
+    ) -> Change:
+        """Record every row of a CSV file of one target's figures as one change (one commit, one undo).
+        Columns: target, series, period (or date), value, source, note, and for a figure in another
+        currency: currency, unit, rate, rate_date, rate_source. Every row is checked before anything
+        is written; a bad one is a DataError naming the file, line and field."""
+        for name, flag in (("force", force), ("before_baseline", before_baseline), ("dry_run", dry_run)):
+            _flag(flag, name)
+        from . import changes
+
+        return changes.measure_from_csv(
+            self._store, Path(path), self.actor, self._committer(), force, before_baseline, dry_run
+        )
 
     def set_side(
         self,
@@ -820,15 +854,15 @@ def _tags(tags: Iterable[str], what: str) -> list[str]:
     return [as_tag(_text(tag, "a tag")) for tag in tags]
 
 
-def _amount(value: Any) -> Decimal:
-    """A measurement as an exact number."""
+def _amount(value: Any, what: str = "a measurement") -> Decimal:
+    """A measurement (or a rate) as an exact number."""
     if isinstance(value, float):
         raise TypeError(
-            f"a measurement must be a Decimal, an int or a str such as '96.1', not the float {value!r}: "
+            f"{what} must be a Decimal, an int or a str such as '96.1', not the float {value!r}: "
             "a float is not the exact figure"
         )
     if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
-        raise TypeError(f"a measurement must be a Decimal, an int or a str such as '96.1', not {type(value).__name__}")
+        raise TypeError(f"{what} must be a Decimal, an int or a str such as '96.1', not {type(value).__name__}")
     if isinstance(value, Decimal) and not value.is_finite():
-        raise InvalidValue(f"a measurement must be a finite number, not {value}")
-    return parse_amount(value, "the measurement") if isinstance(value, str) else Decimal(value)
+        raise InvalidValue(f"{what} must be a finite number, not {value}")
+    return parse_amount(value, f"the {what.split()[-1]}") if isinstance(value, str) else Decimal(value)

@@ -8,9 +8,12 @@ value a record cannot take is an InvalidValue in the records' own words.
 
 from __future__ import annotations
 
+import csv
 import getpass
+import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -18,15 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from .arguments import UNSET, Actor, Unset
-from .errors import ConflictError, DataError, InvalidValue, NothingToDo, UsageError
+from .errors import AccordError, ConflictError, DataError, InvalidValue, NothingToDo, UsageError
+from .fsio import read_regular
 from .history import (
     apply,
     current_value,
     field_key,
     latest_events,
     measurement_of,
-    primary_series,
     series_of,
+    set_from_event,
     value_on,
 )
 from .model import (
@@ -36,17 +40,20 @@ from .model import (
     MAX_PASSAGE,
     MAX_TEXT,
     NO_REVIEW,
+    SCALES,
     Article,
     Commitment,
     Event,
     Kind,
+    Original,
     Status,
     Target,
     checked_amount,
     checked_url,
+    parse_amount,
     to_data,
 )
-from .progress import period_problem, vet_figure
+from .progress import converted, doubt_figure, period_problem, refuse_figure, verdict_series
 from .storage import Found, Loaded, RecordInvalid, Store, all_records, find, parse_record, present
 from .text import ISO_DATE, SLUG, as_tag, checked_text
 from .transaction import create_record, save_all, writing
@@ -422,10 +429,53 @@ def _calendar_day(text: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A figure to record for a target's period: in the target's unit, or as published in another currency."""
+
+    period: str
+    value: Decimal | Original
+    source: str
+    series: str | None = None
+    note: str | None = None
+
+
+def original_figure(
+    value: Decimal,
+    currency: str,
+    rate: Decimal | None,
+    rate_source: str | None,
+    unit: str | None = None,
+    rate_date: date | None = None,
+) -> Original:
+    """A figure as published in `currency` (in `unit`s of it: thousand, million, billion), with the
+    rate (units of `currency` per unit of the target's currency) that converts it, and its source."""
+    code = checked_text(currency, "the currency", MAX_TEXT).strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise InvalidValue(f"currency {currency!r} is not a three-letter ISO 4217 code such as KRW")
+    if unit is not None and unit.strip().lower() not in SCALES:
+        raise InvalidValue(f"unit {unit!r} is not one of {', '.join(SCALES)} (leave it out for whole {code})")
+    if rate is None or rate_source is None:
+        raise InvalidValue(f"a figure in {code} needs the rate it is converted at and the rate's source")
+    checked_rate = checked_amount(rate, "the rate")
+    if checked_rate <= 0:
+        raise InvalidValue(f"the rate {checked_rate:f} must be above zero")
+    if rate_date is not None and rate_date > datetime.now(UTC).date():
+        raise InvalidValue(f"the rate's date {rate_date.isoformat()} is in the future")
+    return Original(
+        value=checked_amount(value, "the measurement"),
+        currency=code,
+        unit=unit.strip().lower() if unit is not None else None,  # type: ignore[arg-type]  # checked above
+        rate=checked_rate,
+        rate_date=rate_date,
+        rate_source=checked_text(rate_source, "the rate's source", MAX_TEXT).strip(),
+    )
+
+
 def measure(
     store: Store,
     target_id: str,
-    value: Decimal,
+    value: Decimal | Original,
     period: str,
     source: str,
     actor: Actor,
@@ -436,36 +486,222 @@ def measure(
     before_baseline: bool = False,
     dry_run: bool = False,
 ) -> Change:
-    """Record a target's figure for `period` in `series` (default: the primary one); the same period
-    again corrects it. A figure that is likely a slip needs `force`; a new one before the baseline,
-    `before_baseline`; with `dry_run` the change is checked and returned, not written."""
-    amount = checked_amount(value, "the measurement")
-    source_text = checked_text(source, "the source", MAX_TEXT).strip()
-    extras = _extras(note, None)
+    """Record a target's figure for `period` in `series` (default: the one its verdict rests on); the
+    same period again corrects it. A figure in another currency (an Original) is converted at its rate.
+    A figure that is likely a slip needs `force`; a new one before the baseline, `before_baseline`;
+    with `dry_run` the change is checked and returned, not written."""
+    figure = Figure(period, value, source, series, note)
+    _check_figure(figure)
 
-    def make(found: Found) -> list[Draft]:
-        target = found.item
-        if not isinstance(target, Target):
-            raise InvalidValue(f"{found.record_id} is not a target; only a target's figures are measured")
-        problem = period_problem(target, period)
-        if problem:
-            raise InvalidValue(problem)
-        if target.kind == "cumulative" and amount < 0:
-            raise InvalidValue(f"target {target.id} is a cumulative amount: a measurement may not be negative")
-        name = series or primary_series(target).name
-        vet_figure(target, series_of(target, name), period, amount, datetime.now(UTC).date(), force, before_baseline)
-        old = measurement_of(target, name, period)  # the same figure again is a re-assertion, recorded too
-        previous = {"old": old.value, "old_source": old.source} if old else {}
-        return [
-            draft(target.id, field="measurement", series=name, period=period, new=amount, source=source_text)
-            | previous
-            | extras
-        ]
+    def make(target: Target) -> list[Draft]:
+        return [_measurement(target, figure, force, before_baseline, _no_blame)]
+
+    return _measuring(store, target_id, actor, git, make, dry_run, _no_blame)
+
+
+def _measuring(
+    store: Store,
+    target_id: str,
+    actor: Actor,
+    git: Git | None,
+    make: Callable[[Target], list[Draft]],
+    dry_run: bool,
+    blame: Blame,
+) -> Change:
+    """The events `make` drafts for the target, written as one change, or with `dry_run` only returned."""
+
+    def located() -> tuple[Found, Target]:
+        with blame("target"):
+            found = find(store, target_id)
+            return found, _target(found)
 
     if dry_run:
-        found = find(store, target_id)
-        return Change(found.record_id, [Event(at=datetime.now(UTC), by=actor.name, **d) for d in make(found)])
-    return modify(store, target_id, actor, git, make)
+        found, target = located()
+        return Change(found.record_id, [Event(at=datetime.now(UTC), by=actor.name, **d) for d in make(target)])
+    with writing(store, git):
+        found, target = located()
+        return _write(store, found.record_id, [(found.loaded, make(target))], actor, git)
+
+
+Blame = Callable[[str], AbstractContextManager[None]]
+
+
+def _no_blame(field_name: str) -> AbstractContextManager[None]:
+    return nullcontext()
+
+
+def _check_figure(figure: Figure) -> None:
+    if isinstance(figure.value, Decimal):
+        checked_amount(figure.value, "the measurement")
+    checked_text(figure.source, "the source", MAX_TEXT)
+    _extras(figure.note, None)
+
+
+def _target(found: Found) -> Target:
+    if not isinstance(found.item, Target):
+        raise InvalidValue(f"{found.record_id} is not a target; only a target's figures are measured")
+    return found.item
+
+
+def _measurement(target: Target, figure: Figure, force: bool, before_baseline: bool, blame: Blame) -> Draft:
+    """The event that records `figure` in `target`; `blame` names the field a refusal is about."""
+    with blame("period"):
+        problem = period_problem(target, figure.period)
+        if problem:
+            raise InvalidValue(problem)
+    with blame("value"):
+        given = figure.value
+        original = given if isinstance(given, Original) else None
+        amount = converted(target, given) if isinstance(given, Original) else checked_amount(given, "the value")
+        if target.kind == "cumulative" and amount < 0:
+            raise InvalidValue(f"target {target.id} is a cumulative amount: a measurement may not be negative")
+    with blame("series"):
+        name = figure.series or verdict_series(target).name
+        chosen = series_of(target, name)
+    with blame("period"):
+        refuse_figure(target, chosen, figure.period, amount, datetime.now(UTC).date(), before_baseline)
+    with blame("value"):
+        doubt_figure(target, chosen, figure.period, amount, force)
+    old = measurement_of(target, name, figure.period)  # the same figure again is a re-assertion, recorded too
+    previous = {"old": old.value, "old_source": old.source, "old_original": old.original} if old else {}
+    values = {"series": name, "period": figure.period, "new": amount, "source": figure.source.strip()}
+    return draft(target.id, field="measurement", **values, original=original) | previous | _extras(figure.note, None)
+
+
+CSV_LIMIT = 10 * 1024 * 1024
+CSV_COLUMNS = (
+    "target", "series", "period", "date", "value", "source", "note",
+    "currency", "unit", "rate", "rate_date", "rate_source",
+)  # fmt: skip
+
+
+def measure_from_csv(
+    store: Store,
+    path: Path,
+    actor: Actor,
+    git: Git | None,
+    force: bool = False,
+    before_baseline: bool = False,
+    dry_run: bool = False,
+) -> Change:
+    """Record every row of a CSV file, all of one target, as one change: every row is checked first,
+    and a bad row is a DataError naming the file, its line and the field; then nothing is written."""
+    target_id, rows = _csv_rows(path)
+
+    def make(target: Target) -> list[Draft]:
+        drafts: list[Draft] = []
+        seen: dict[tuple[str, str], int] = {}
+        record = target.model_copy(deep=True)  # later rows are checked against the earlier ones
+        for line, figure in rows:
+            blame = _blaming(path, line)
+            draft_ = _measurement(record, figure, force, before_baseline, blame)
+            key = (draft_["series"], draft_["period"])
+            if key in seen:
+                with blame("period"):
+                    raise InvalidValue(f"{key[1]} of series {key[0]} is given on line {seen[key]} too")
+            seen[key] = line
+            drafts.append(draft_)
+            set_from_event(record, Event(at=datetime.now(UTC), by=actor.name, **draft_))
+        return drafts
+
+    return _measuring(store, target_id, actor, git, make, dry_run, _blaming(path, rows[0][0]))
+
+
+def _blaming(path: Path, line: int) -> Blame:
+    @contextmanager
+    def blame(field_name: str) -> Iterator[None]:
+        try:
+            yield
+        except AccordError as exc:
+            raise DataError(path, line, str(exc), field_name) from None
+
+    return blame
+
+
+def _csv_rows(path: Path) -> tuple[str, list[tuple[int, Figure]]]:
+    """The target the file measures, and its rows by line number, each checked as far as it can be
+    without the records."""
+    try:
+        text = read_regular(path, CSV_LIMIT).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(path, None, f"is not UTF-8 text ({exc.reason})") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = reader.fieldnames or []
+        unknown = [c for c in header if c not in CSV_COLUMNS]
+        if unknown:
+            raise DataError(path, 1, f"unknown column {unknown[0]!r}; the columns: {', '.join(CSV_COLUMNS)}")
+        missing = [c for c in ("target", "value", "source") if c not in header]
+        if "period" not in header and "date" not in header:
+            missing.insert(1, "period (or date)")
+        if missing:
+            raise DataError(path, 1, f"missing column {', '.join(missing)}; the columns: {', '.join(CSV_COLUMNS)}")
+        if "period" in header and "date" in header:
+            raise DataError(path, 1, "has both a period and a date column; give one")
+        target_id: str | None = None
+        rows: list[tuple[int, Figure]] = []
+        for row in reader:
+            line = reader.line_num
+            if None in row or any(v is None for v in row.values()):
+                raise DataError(path, line, f"has {len(header)} columns in the header but not on this line")
+            named, figure = _csv_figure(path, line, row)
+            if target_id is None:
+                target_id = named
+            elif named != target_id:
+                raise DataError(
+                    path, line, f"{named}: a file measures one target ({target_id}, on line {rows[0][0]})", "target"
+                )
+            rows.append((line, figure))
+    except csv.Error as exc:
+        raise DataError(path, reader.line_num, f"is not valid CSV: {exc}") from None
+    if target_id is None:
+        raise DataError(path, None, "holds no measurement")
+    return target_id, rows
+
+
+def _iso_date(text: str) -> date:
+    try:
+        if ISO_DATE.fullmatch(text):
+            return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidValue(f"{text!r} is not a calendar date") from None
+    raise InvalidValue(f"{text!r} is not a date in the form YYYY-MM-DD")
+
+
+def _csv_figure(path: Path, line: int, row: dict[str, str]) -> tuple[str, Figure]:
+    blame = _blaming(path, line)
+    cells = {k: v.strip() for k, v in row.items() if v.strip()}
+    for name in ("target", "value", "source"):
+        if name not in cells:
+            with blame(name):
+                raise InvalidValue("is empty")
+    period = cells.get("period") or cells.get("date")
+    if period is None:
+        with blame("period" if "period" in row else "date"):
+            raise InvalidValue("is empty")
+    with blame("value"):
+        amount = parse_amount(cells["value"], "the figure")
+    value: Decimal | Original = amount
+    if "currency" in cells:
+        rate_date = None
+        if "rate_date" in cells:
+            with blame("rate_date"):
+                rate_date = _iso_date(cells["rate_date"])
+        with blame("rate"):
+            rate = parse_amount(cells["rate"], "the rate") if "rate" in cells else None
+        with blame("currency"):
+            value = original_figure(
+                amount, cells["currency"], rate, cells.get("rate_source"), cells.get("unit"), rate_date
+            )
+    elif any(k in cells for k in ("unit", "rate", "rate_date", "rate_source")):
+        with blame("currency"):
+            raise InvalidValue("is empty, but the row gives a rate or unit: say which currency the value is in")
+    with blame("source"):
+        checked_text(cells["source"], "the source", MAX_TEXT)
+    with blame("note"):
+        _extras(cells.get("note"), None)
+    figure = Figure(period, value, cells["source"], cells.get("series"), cells.get("note"))
+    return cells["target"].lower(), figure
 
 
 def set_side(
@@ -725,4 +961,5 @@ def _reverse(found: Found, event: Event) -> Draft:
         values.update(series=event.series, period=event.period)
         if event.old is not None:
             values.update(source=event.old_source, old_source=event.source)
+            values.update(original=event.old_original, old_original=event.original)
     return draft(event.id, note=note, **values)

@@ -99,13 +99,14 @@ def _x(target: dict[str, Any], when: date) -> float:
     return when.year + (when.timetuple().tm_yday - 1) / 365.25
 
 
-def _at(target: dict[str, Any], period: str) -> float:
-    return float(period) if target["kind"] == "level" else _x(target, date.fromisoformat(period))
+def _at(target: dict[str, Any], value: dict[str, Any]) -> float:
+    """Where a figure sits: its year, or the last day its date can be."""
+    return float(value["period"]) if target["kind"] == "level" else _x(target, value["when"])
 
 
 def _line(target: dict[str, Any], values: list[dict[str, Any]]) -> tuple[list[float], list[float]]:
     """A series' points in order; for a yearly target, a missing year breaks the line (NaN)."""
-    points = sorted((_at(target, v["period"]), float(v["value"])) for v in values)
+    points = sorted((_at(target, v), float(v["value"])) for v in values)
     if target["kind"] != "level" or not points:
         return [x for x, _ in points], [y for _, y in points]
     known = dict(points)
@@ -123,7 +124,7 @@ def _trend(target: dict[str, Any]) -> tuple[list[float], list[float]] | None:
     if target["kind"] == "cumulative":
         return [_x(target, target["baseline"]), end], [0.0, float(projection)]
     growth = 1 + float(target["trend"]) / 100
-    first = min(_at(target, v["period"]) for v in target["values"])
+    first = min(_at(target, v) for v in target["values"])
     years = [first + i for i in range(int(end - first) + 1)]
     return years, [float(projection) / growth ** (end - year) for year in years]
 
@@ -135,7 +136,7 @@ def _path_start(target: dict[str, Any], series: list[dict[str, Any]]) -> tuple[f
     if target["kind"] == "cumulative":
         return _x(target, baseline), 0.0
     primary = next((s for s in series if s["primary"]), series[0] if series else None)
-    known = sorted((_at(target, p["period"]), float(Decimal(p["value"]))) for p in (primary or {}).get("values", []))
+    known = sorted((_at(target, p), float(Decimal(p["value"]))) for p in (primary or {}).get("values", []))
     before = [k for k in known if k[0] <= baseline.year] or known[:1]
     return before[-1] if before else (float(baseline.year), 0.0)
 

@@ -962,17 +962,48 @@ def log(
 
 @app.command(context_settings={"ignore_unknown_options": True})  # VALUE may be negative: -1.5
 def measure(
-    target: Annotated[str, typer.Argument(metavar="TARGET", help="A target, such as trade.")],
-    value: Annotated[str, typer.Argument(metavar="VALUE", help="In the target's unit, e.g. 94.5.")],
+    target: Annotated[str | None, typer.Argument(metavar="TARGET", help="A target, such as trade.")] = None,
+    value: Annotated[
+        str | None, typer.Argument(metavar="VALUE", help="In the target's unit (94.5), or as published in --currency.")
+    ] = None,
     period: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--period", metavar="PERIOD", help="A year (2025) for a yearly target, a date for a cumulative one."
+            "--period",
+            "--date",
+            metavar="PERIOD",
+            help="A yearly target: a year (2025) or a month (2026-03). A cumulative one: a date (2026-06-30), "
+            "or as much as is known: 2024-09, 2024-Q3, 2024, or FROM..TO (2024..2025-03-26).",
         ),
-    ],
-    source: Annotated[str, typer.Option("--source", metavar="SOURCE", help="Where the figure was published.")],
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", metavar="SOURCE", help="Where the figure was published.")
+    ] = None,
     series: Annotated[
-        str | None, typer.Option("--series", metavar="NAME", help="Default: the target's primary series.")
+        str | None, typer.Option("--series", metavar="NAME", help="Default: the series the verdict rests on.")
+    ] = None,
+    currency: Annotated[
+        str | None, typer.Option("--currency", metavar="CODE", help="VALUE is in this currency (KRW); needs --rate.")
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", metavar="SCALE", help="With --currency: thousand, million or billion.")
+    ] = None,
+    rate: Annotated[
+        str | None,
+        typer.Option("--rate", metavar="RATE", help="Units of --currency per unit of the target's currency (KRW/USD)."),
+    ] = None,
+    rate_date: Annotated[str | None, typer.Option("--rate-date", metavar="DATE", help="The day of the rate.")] = None,
+    rate_source: Annotated[
+        str | None, typer.Option("--rate-source", metavar="SOURCE", help="Where the rate was published.")
+    ] = None,
+    from_csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-csv",
+            metavar="FILE",
+            help="Record every row of this file (columns: target, series, period or date, value, source, note, "
+            "currency, unit, rate, rate_date, rate_source) as one change, or none if a row is bad.",
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Record a figure over twice the goal, or one that moves over 50 %.")
@@ -990,19 +1021,32 @@ def measure(
     directory: DirOption = None,
 ) -> None:
     """Record a measurement of a target; the same period again is a correction."""
-    from . import inputs
-    from .wording import describe
+    from . import inputs, views
 
     tracker = _open(directory, by, no_commit, writes=True)
-    amount, source, note = inputs.amount(value), inputs.text(source, "--source"), _given(note, "--note")
-    change = tracker.measure(
-        inputs.text(target, "TARGET"), amount, period=inputs.text(period, "--period"), source=source,
-        series=_given(series, "--series"), note=note, force=force, before_baseline=before_baseline, dry_run=dry_run,
-    )  # fmt: skip
-    if dry_run:
-        render.say("".join(f"would record {describe(e)} (source: {e.source})\n" for e in change.events))
-        return
-    _report_change(change)
+    if from_csv is not None:
+        given = [name for name, v in (("TARGET", target), ("--period", period), ("--source", source),
+                 ("--currency", currency), ("--series", series), ("--note", note)) if v is not None]  # fmt: skip
+        if given:
+            raise UsageError(f"--from-csv takes its figures from the file: give no {', '.join(given)}")
+        change = tracker.measure_from_csv(from_csv, force=force, before_baseline=before_baseline, dry_run=dry_run)
+    else:
+        missing = [n for n, v in (("TARGET", target), ("VALUE", value), ("--period", period), ("--source", source))
+                   if v is None]  # fmt: skip
+        if missing or target is None or value is None or period is None or source is None:
+            raise UsageError(f"measure needs {', '.join(missing)} (or --from-csv FILE)")
+        change = tracker.measure(
+            inputs.text(target, "TARGET"), inputs.amount(value), period=inputs.text(period, "--period"),
+            source=inputs.text(source, "--source"), series=_given(series, "--series"), note=_given(note, "--note"),
+            force=force, before_baseline=before_baseline, dry_run=dry_run,
+            currency=_given(currency, "--currency"), unit=_given(unit, "--unit"),
+            rate=inputs.amount(rate, "--rate") if rate is not None else None,
+            rate_date=inputs.iso_date(rate_date, "--rate-date") if rate_date is not None else None,
+            rate_source=_given(rate_source, "--rate-source"),
+        )  # fmt: skip
+    views.measured(change, dry_run)
+    if not dry_run:
+        _report_change(change)
 
 
 @app.command()

@@ -173,7 +173,11 @@ def set_from_event(record: Article | Target, event: Event, parties: Sequence[str
             # The event's note explains the change and stays in the history; a note on the figure itself stays.
             before = next((m for m in series.measurements if m.period == event.period), None)
             note = before.note if before else None
-            kept.append(Measurement(period=event.period, value=event.new, source=event.source, note=note))
+            kept.append(
+                Measurement(
+                    period=event.period, value=event.new, source=event.source, note=note, original=event.original
+                )
+            )
         series.measurements = sorted(kept, key=lambda m: m.period)
         return
     item = _item(record, event.id)

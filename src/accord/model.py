@@ -219,6 +219,27 @@ class Record(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", validate_assignment=True)
 
 
+# How many of a currency a figure counts: `billion` in "261.351 billion KRW".
+SCALES = {"thousand": Decimal(10) ** 3, "million": Decimal(10) ** 6, "billion": Decimal(10) ** 9}
+Scale = Literal["thousand", "million", "billion"]
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]  # ISO 4217
+# The stages a fund's money passes, in order; the ceiling agreed is the target's value.
+STAGES = ("approved", "signed", "disbursed")
+Stage = Literal["approved", "signed", "disbursed"]
+DEFAULT_VERDICT_STAGE: Stage = "signed"
+
+
+class Original(Record):
+    """A figure as it was published, in another currency, and the rate that turned it into the target's unit."""
+
+    value: Amount
+    currency: CurrencyCode
+    unit: Scale | None = None  # None: whole units of the currency
+    rate: Amount  # units of `currency` per one unit of the target's currency (KRW per USD)
+    rate_date: IsoDate | None = None
+    rate_source: Text
+
+
 class Event(Record):
     """One change, as it was made. Events are appended and never rewritten."""
 
@@ -248,6 +269,8 @@ class Event(Record):
     # the note and evidence link are for the officers only, kept out of public output.
     review_by: ReviewDate | None = None
     internal: bool | None = None
+    original: Original | None = None  # of a measurement's new value, when it was published in another currency
+    old_original: Original | None = None
 
     def effective(self) -> tuple[date, datetime]:
         """Order of events: when it happened (`on`, else the day it was recorded), then when recorded."""
@@ -341,15 +364,17 @@ class Article(Record):
 
 class Measurement(Record):
     period: Text
-    value: Amount
+    value: Amount  # in the target's unit; converted from `original` when there is one
     source: Text
     note: Note | None = None
+    original: Original | None = None
 
 
 class Series(Record):
     name: RecordId
     label: Text
     primary: bool = False
+    stage: Stage | None = None  # of a fund's money: what the series counts
     measurements: list[Measurement] = []
 
 
@@ -364,9 +389,13 @@ class Target(Record):
     source: Text
     baseline: IsoDate
     deadline: IsoDate
+    verdict_stage: Stage | None = None  # of a fund with staged series: the stage the verdict rests on; default signed
     notes: list[Note] = []
     series: list[Series] = []
     history: list[Event] = []
+
+    def staged(self) -> bool:
+        return any(s.stage is not None for s in self.series)
 
 
 class Section(Record):

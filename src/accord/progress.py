@@ -19,17 +19,26 @@ Rules (also in the README):
 - verdict: no measurement -> no data; target reached -> on track; deadline passed -> off track;
   one level measurement and so no trend -> at risk; projection at the deadline >= target ->
   on track, >= 90 % of the target -> at risk, else off track.
+- an amount whose day is not known (2024-09, 2024-Q3, 2024, 2024..2025-03-26) counts at the last
+  day it can be.
+- a level's months count toward no verdict: the year to date projects the full year, as
+  year to date x (the year before / the same months of it) when both are measured, else
+  year to date x 12 / months.
+- a fund's verdict rests on one stage of its money (signed unless the target names another).
+- a figure in another currency is value x its scale / rate / the target's scale, rounded once,
+  half to even, to the millionth of the target's unit.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal, localcontext
+from datetime import date, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from functools import lru_cache
 
-from .errors import DoubtfulFigure, UsageError
-from .model import Series, Target
+from .errors import DoubtfulFigure, InvalidValue, UsageError
+from .model import DEFAULT_VERDICT_STAGE, SCALES, Measurement, Original, Series, Target
 from .text import ISO_DATE
 
 AT_RISK_SHARE = Decimal("0.9")
@@ -42,19 +51,135 @@ OFF_TRACK = "off track"
 NO_DATA = "no data"
 
 
-def period_problem(target: Target, period: str) -> str | None:
-    """Why `period` is no period for `target`, or None: a year for a level, a date for a cumulative."""
-    if target.kind == "level":
-        if not re.fullmatch(r"\d{4}", period) or period == "0000":
-            return f"period {period!r} of a yearly target must be a year such as 2025"
-        return None
-    if not ISO_DATE.fullmatch(period):
-        return f"period {period!r} of a cumulative target must be a date such as 2026-06-30"
+_YEAR = re.compile(r"(\d{4})")
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_RANGE = ".."
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")  # fmt: skip
+
+
+@lru_cache(maxsize=4096)  # a series' periods are read again for every figure measured against it
+def _span(text: str) -> tuple[date, date] | None:
+    """The first and last day `text` can mean: a date, a month (2024-09), a quarter (2024-Q3) or a
+    year (2024); None if it is none of them."""
     try:
-        date.fromisoformat(period)
-    except ValueError:
-        return f"period {period!r} is not a calendar date"
+        if ISO_DATE.fullmatch(text):
+            day = date.fromisoformat(text)
+            return day, day
+        if match := _MONTH.fullmatch(text):
+            year, month = int(match[1]), int(match[2])
+            return date(year, month, 1), _month_end(year, month)
+        if match := _QUARTER.fullmatch(text):
+            year, last = int(match[1]), int(match[2]) * 3
+            return date(year, last - 2, 1), _month_end(year, last)
+        if _YEAR.fullmatch(text):
+            return date(int(text), 1, 1), date(int(text), 12, 31)
+    except ValueError:  # year 0, month 13, 30 February
+        return None
     return None
+
+
+def _shaped(text: str) -> bool:
+    """Whether `text` has the shape of a date, month, quarter or year, possible or not (2026-02-30)."""
+    return any(p.fullmatch(text) for p in (ISO_DATE, _MONTH, _QUARTER, _YEAR))
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def is_month(period: str) -> bool:
+    """A month's figure toward a yearly target: 2026-03."""
+    return _MONTH.fullmatch(period) is not None
+
+
+def period_span(target: Target, period: str) -> tuple[date, date]:
+    """The first and last day of a period `period_problem` accepts."""
+    first, _, last = period.partition(_RANGE)
+    starts, ends = _span(first) or (date.min, date.min)
+    return starts, (_span(last) or (date.min, date.min))[1] if last else ends
+
+
+def period_problem(target: Target, period: str) -> str | None:
+    """Why `period` is no period for `target`, or None. For a level: a year, or a month of one. For a
+    cumulative amount: a date, or as much of one as is known (2024-09, 2024-Q3, 2024), or FROM..TO."""
+    if target.kind == "level":
+        if not (_YEAR.fullmatch(period) or _MONTH.fullmatch(period)) or _span(period) is None:
+            return f"period {period!r} of a yearly target must be a year such as 2025, or a month such as 2026-03"
+        return None
+    first, sep, last = period.partition(_RANGE)
+    starts, ends = _span(first), _span(last) if sep else _span(first)
+    if starts is None or ends is None:
+        impossible = [part for part in (first, last) if _span(part) is None and _shaped(part)]
+        if impossible:
+            return f"period {period!r}: {impossible[0]} is not a calendar date"
+        return (
+            f"period {period!r} of a cumulative target must be a date such as 2026-06-30; when the day is not "
+            "known, a month (2024-09), a quarter (2024-Q3), a year (2024) or a range such as 2024..2025-03-26"
+        )
+    if starts[0] > ends[1]:
+        return f"period {period!r} ends before it begins"
+    return None
+
+
+def period_text(target: Target, period: str) -> str:
+    """A period as a reader wants it, saying when a date is not exact: `in September 2024 (date not exact)`."""
+    if target.kind == "level":
+        return f"{MONTH_NAMES[int(period[5:]) - 1]} {period[:4]}" if is_month(period) else period
+    first, _, last = period.partition(_RANGE)
+    if not last and ISO_DATE.fullmatch(first):
+        return first
+    if not last:
+        return f"in {_vague(first)} (date not exact)"
+    starts, ends = period_span(target, period)
+    return f"between {starts.isoformat()} and {ends.isoformat()} (date not exact)"
+
+
+def _vague(text: str) -> str:
+    if match := _MONTH.fullmatch(text):
+        return f"{MONTH_NAMES[int(match[2]) - 1]} {match[1]}"
+    if match := _QUARTER.fullmatch(text):
+        return f"the {('first', 'second', 'third', 'fourth')[int(match[2]) - 1]} quarter of {match[1]}"
+    return text
+
+
+CONVERTED_PLACES = Decimal("0.000001")
+
+
+def target_currency(target: Target) -> tuple[Decimal, str]:
+    """How many of which currency one unit of `target` counts: `billion USD` is (10^9, USD)."""
+    words = target.unit.split()
+    if len(words) == 2 and words[0] in SCALES and re.fullmatch(r"[A-Z]{3}", words[1]):
+        return SCALES[words[0]], words[1]
+    if len(words) == 1 and re.fullmatch(r"[A-Z]{3}", words[0]):
+        return Decimal(1), words[0]
+    raise InvalidValue(f"target {target.id} is measured in {target.unit!r}, which names no currency to convert to")
+
+
+def converted(target: Target, original: Original) -> Decimal:
+    """`original` in the target's unit: value x its scale / rate / the target's scale, rounded once,
+    half to even, to the millionth of the target's unit (for billion USD: to the thousand dollars)."""
+    scale, currency = target_currency(target)
+    if original.currency == currency:
+        raise InvalidValue(f"the figure is already in {currency}, the currency of target {target.id}: give no rate")
+    if original.rate <= 0:
+        raise InvalidValue(f"the rate {original.rate:f} must be above zero")
+    with localcontext() as ctx:
+        ctx.prec = 80  # exact for any product of two record amounts; the division is the one rounding before the last
+        amount = original.value * SCALES.get(original.unit or "", Decimal(1)) / (original.rate * scale)
+        ctx.rounding = ROUND_HALF_EVEN
+        return amount.quantize(CONVERTED_PLACES)
+
+
+def verdict_series(target: Target) -> Series:
+    """The series a target's verdict rests on: for a fund's staged series, the stage the target
+    names (signed unless it says otherwise); else the primary series."""
+    if not target.series:
+        raise InvalidValue(f"target {target.id} has no series to record into")
+    stage = target.verdict_stage or DEFAULT_VERDICT_STAGE
+    staged = next((s for s in target.series if s.stage == stage), None) if target.staged() else None
+    return staged or next((s for s in target.series if s.primary), target.series[0])
 
 
 def check_period(target: Target, period: str) -> None:
@@ -75,10 +200,7 @@ def figure_refusal(target: Target, period: str, value: Decimal, today: date, bef
         return None
     if not value.is_finite():
         return f"value {value} is not a finite number"
-    if target.kind == "level":
-        starts, ends = date(int(period), 1, 1), date(int(period), 12, 31)
-    else:
-        starts = ends = date.fromisoformat(period)
+    starts, ends = period_span(target, period)
     if starts > today:
         return f"period {period} has not begun yet (today is {today.isoformat()})"
     if ends < target.baseline and not before_baseline:
@@ -95,8 +217,15 @@ def figure_doubts(target: Target, series: Series, period: str, value: Decimal) -
     doubts = []
     if target.value > 0 and value > target.value * DOUBT_GOAL_MULTIPLE:
         doubts.append(f"{value:f} is more than twice the goal ({target.value:f} {target.unit})")
-    earlier = [m for m in series.measurements if not period_problem(target, m.period) and m.period < period]
-    before = max(earlier, key=lambda m: m.period) if earlier else None
+    # A month is compared with the month before it, a year with the year before; an amount with the one before.
+    ends = period_span(target, period)[1]
+    monthly = target.kind == "level" and is_month(period)
+    earlier = [
+        (period_span(target, m.period)[1], m)
+        for m in series.measurements
+        if (target.kind != "level" or is_month(m.period) == monthly) and not period_problem(target, m.period)
+    ]
+    before = max((e for e in earlier if e[0] < ends), key=lambda e: e[0], default=(None, None))[1]
     if before is not None and before.value != 0:
         move = (value - before.value) / abs(before.value)
         if abs(move) > DOUBT_JUMP_SHARE:
@@ -104,15 +233,19 @@ def figure_doubts(target: Target, series: Series, period: str, value: Decimal) -
     return doubts
 
 
-def vet_figure(
-    target: Target, series: Series, period: str, value: Decimal, today: date, force: bool, before_baseline: bool
+def refuse_figure(
+    target: Target, series: Series, period: str, value: Decimal, today: date, before_baseline: bool
 ) -> None:
-    """Refuse a figure that cannot be right; one that looks like a slip only with `force`. A figure
-    before the baseline is history: a new one needs `before_baseline`, a correction does not."""
+    """Refuse a figure that cannot be right. A figure before the baseline is history: a new one
+    needs `before_baseline`, a correction does not."""
     correction = any(m.period == period for m in series.measurements)
     refusal = figure_refusal(target, period, value, today, before_baseline or correction)
     if refusal:
         raise UsageError(refusal)
+
+
+def doubt_figure(target: Target, series: Series, period: str, value: Decimal, force: bool) -> None:
+    """Refuse a figure that looks like a slip, unless `force`."""
     doubts = figure_doubts(target, series, period, value)
     if doubts and not force:
         raise DoubtfulFigure(f"{'; '.join(doubts)}: check it, then record it with force")
@@ -121,19 +254,77 @@ def vet_figure(
 @dataclass(frozen=True)
 class Point:
     period: str
-    when: date  # the end of the period: 31 December for a year
+    when: date  # the last day of the period: 31 December for a year; for an inexact date, the last it can be
     value: Decimal
     source: str = field(default="", compare=False)
+    original: Original | None = field(default=None, compare=False)
 
 
 def points_of(target: Target, series: Series) -> list[Point]:
+    """The figures the verdict rests on: a level's yearly figures (not its months), an amount's figures."""
     points = []
     for m in series.measurements:
-        if period_problem(target, m.period):
+        if period_problem(target, m.period) or (is_month(m.period) and target.kind == "level"):
             continue
-        when = date(int(m.period), 12, 31) if target.kind == "level" else date.fromisoformat(m.period)
-        points.append(Point(m.period, when, m.value, m.source))
+        points.append(Point(m.period, period_span(target, m.period)[1], m.value, m.source, m.original))
     return sorted(points, key=lambda p: p.when)
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    """A yearly target's months of a year not yet complete, and the full year they point to.
+
+    The projection is year to date x (the year before / the same months of the year before) when
+    the year before is measured in full and month by month; else year to date x 12 / months.
+    """
+
+    year: int
+    months: int  # January to this month are measured
+    value: Decimal
+    same_months_before: Decimal | None
+    year_before: Point | None  # the last complete year
+    projection: Decimal
+    method: str
+    sources: list[str]
+    unmeasured: int | None = None  # the first month missing before a later one that is measured
+
+
+def year_to_date(target: Target, series: Series, yearly: list[Point]) -> YearToDate | None:
+    """The latest year with months measured and no figure for the whole year, from January on."""
+    months: dict[int, dict[int, Measurement]] = {}
+    for m in series.measurements:
+        if target.kind == "level" and is_month(m.period) and not period_problem(target, m.period):
+            months.setdefault(int(m.period[:4]), {})[int(m.period[5:])] = m
+    complete = {p.when.year: p for p in yearly}
+    open_years = [y for y in months if y not in complete]
+    if not open_years:
+        return None
+    year = max(open_years)
+    entered = months[year]
+    count = 0
+    while count + 1 in entered:  # January on, without a gap
+        count += 1
+    if count == 0:
+        return None
+    value = sum((entered[m].value for m in range(1, count + 1)), Decimal(0))
+    before = months.get(year - 1, {})
+    same = (
+        sum((before[m].value for m in range(1, count + 1)), Decimal(0))
+        if all(m in before for m in range(1, count + 1))
+        else None
+    )
+    last = max((p for p in yearly if p.when.year < year), key=lambda p: p.when, default=None)
+    with localcontext() as ctx:
+        ctx.prec = 28
+        if same and last is not None and last.when.year == year - 1:
+            projection = value * last.value / same
+            method = f"{year} to date x ({year - 1} / the same months of {year - 1})"
+        else:
+            projection = value * 12 / count
+            method = f"{year} to date x 12 / {count}"
+    sources = sorted({entered[m].source for m in range(1, count + 1)})
+    gap = count + 1 if max(entered) > count else None
+    return YearToDate(year, count, value, same, last, min(projection, PROJECTION_LIMIT), method, sources, gap)
 
 
 @dataclass
@@ -152,6 +343,8 @@ class Progress:
     verdict: str = NO_DATA
     reason: str = "no measurement yet"
     other_series: list[str] = field(default_factory=list)
+    year_to_date: YearToDate | None = None
+    stages: list[Progress] = field(default_factory=list)  # a fund's other stages, each on its own
 
 
 def compute(target: Target, series: Series | None, today: date) -> Progress:
@@ -159,6 +352,8 @@ def compute(target: Target, series: Series | None, today: date) -> Progress:
     result = Progress(target, series, points, today)
     result.other_series = [s.name for s in target.series if series is None or s.name != series.name]
     result.elapsed = elapsed_share(target.baseline, target.deadline, today)
+    if series is not None and target.kind == "level":
+        result.year_to_date = year_to_date(target, series, points)
     if not points:
         return result
     latest = points[-1]

@@ -116,6 +116,9 @@ def outline(report: Report, with_charts: bool) -> list[Block]:
                     f"also measured: {', '.join(target['other_series'])} (never mixed with it)."
                 )
             )
+        details = _detail_lines(target, sources)
+        if details:
+            blocks.append(Items(details))
     if with_charts:
         for target in report.targets:
             if any(s["values"] for s in target["all_series"]):
@@ -211,7 +214,8 @@ def _sources(report: Report) -> dict[str, int]:
     """Each source the report cites, numbered in the order it is first cited."""
     cited: dict[str, int] = {}
     for target in report.targets:
-        for source in (target["goal_source"], target["source"]):
+        later = [s["source"] for s in target["stages"]] + (target["year_to_date"] or {}).get("sources", [])
+        for source in (target["goal_source"], target["source"], *later):
             if source and source not in cited:
                 cited[source] = len(cited) + 1
     return cited
@@ -225,7 +229,9 @@ def _verdict_line(target: dict[str, Any], sources: dict[str, int]) -> str:
     head = f"{target['target']} ({target['title']}): {target['verdict'].upper()}."
     if target["latest"] is None:
         return f"{head} No measurement yet; {goal}."
-    parts = [head, f"Latest {plain(target['latest'])} {unit} ({target['period']}) [{sources[target['source']]}]."]
+    when = f" ({target['when']})" if target["when"] == target["period"] else f", {target['when']}"
+    latest = f"Latest {plain(target['latest'])} {unit}{when} [{sources[target['source']]}]"
+    parts = [head, latest + (f", from {target['original']['text']}." if target["original"] else ".")]
     if target["projection"] is not None:
         parts.append(f"Projected {plain(target['projection'])} {unit} by {year}, against the {goal}.")
     else:
@@ -237,10 +243,56 @@ def _verdict_line(target: dict[str, Any], sources: dict[str, int]) -> str:
         which = "Level" if target["kind"] == "level" else "Amount"
         parts.append(
             f"{which} reached: {target['on_path_percent']} % of the {plain(target['on_path'])} {unit} "
-            f"the path to the goal asks for in {target['period']}."
+            f"the path to the goal asks for {_path_day(target)}."
         )
     parts.append(f"Why: {target['reason']}.")
     return " ".join(parts)
+
+
+def _path_day(target: dict[str, Any]) -> str:
+    """When the path is read: the latest figure's year, or the last day its date can be."""
+    if target["kind"] == "level":
+        return f"in {target['period']}"
+    return f"by {target['values'][-1]['when'].isoformat()}"
+
+
+def _detail_lines(target: dict[str, Any], sources: dict[str, int]) -> list[str]:
+    """A fund's stages, each on its own line against the ceiling; a yearly target's months of the
+    year still running, and the full year they project, marked as a projection."""
+    unit = target["unit"]
+    lines = []
+    stages = target["stages"]
+    if stages and all(stage["latest"] is None for stage in stages):
+        names = ", ".join(stage["stage"] for stage in stages)
+        lines.append(f"{target['target']}: no data at any stage ({names}); the verdict rests on {target['stage']}.")
+        stages = []
+    for stage in stages:
+        head = f"{target['target']}, {stage['stage']}"
+        rests = " The verdict rests on this stage." if stage["verdict_rests_on_it"] else ""
+        if stage["latest"] is None:
+            lines.append(f"{head}: no data.{rests}")
+            continue
+        original = f", from {stage['original']['text']}" if stage["original"] else ""
+        lines.append(
+            f"{head}: {plain(stage['latest'])} {unit}, {stage['percent']} % of the ceiling of "
+            f"{plain(target['goal'])} {unit}; {stage['stage']} {stage['when']} [{sources[stage['source']]}]"
+            f"{original}.{rests}"
+        )
+    ytd = target["year_to_date"]
+    if ytd:
+        cited = ", ".join(f"[{sources[s]}]" for s in ytd["sources"])
+        line = f"{target['target']}, {ytd['year']} to date ({ytd['through_text']}): {plain(ytd['value'])} {unit}"
+        line += f" {cited}"
+        if ytd["same_months_before"] is not None:
+            line += f"; the same months of {ytd['year'] - 1}: {plain(ytd['same_months_before'])} {unit}"
+        line += f". Projected for {ytd['year']} (a projection, not a figure): {plain(ytd['projection'])} {unit}"
+        line += f", by {ytd['method']}"
+        if ytd["year_before"] is not None:
+            line += f"; last complete year, {ytd['year_before_period']}: {plain(ytd['year_before'])} {unit}"
+        if ytd["unmeasured_text"]:
+            line += f"; {ytd['unmeasured_text']}"
+        lines.append(line + ".")
+    return lines
 
 
 def _chart_caption(target: dict[str, Any]) -> str:

@@ -18,9 +18,10 @@ from .errors import DataError, UsageError
 from .fsio import atomic_write
 from .history import field_key
 from .model import CLOSED_STATUSES, Article, Commitment, Event, Kind, Status, Target
+from .progress import points_of
 from .query import is_overdue, is_stale, review_date
 from .storage import Store
-from .tracking import as_known, figures, overview
+from .tracking import as_known, figures, overview, point_values
 from .wording import show_value, what_changed
 
 STALE_AFTER_DAYS = 90
@@ -290,7 +291,8 @@ def _all_series(target: Target) -> list[dict[str, Any]]:
             "name": s.name,
             "label": s.label,
             "primary": s.primary,
-            "values": [{"period": m.period, "value": m.value, "source": m.source} for m in s.measurements],
+            "stage": s.stage,
+            "values": point_values(points_of(target, s)),
         }
         for s in target.series
     ]

@@ -9,9 +9,9 @@ from decimal import Decimal, localcontext
 from typing import Any, TypeVar
 
 from .errors import DataError, UsageError
-from .history import field_key, primary_series, set_from_event
-from .model import CLOSED_STATUSES, Article, Commitment, Event, Target
-from .progress import NO_DATA, Progress, compute
+from .history import field_key, set_from_event
+from .model import CLOSED_STATUSES, STAGES, Article, Commitment, Event, Original, Series, Target
+from .progress import MONTH_NAMES, NO_DATA, Point, Progress, YearToDate, compute, period_text, verdict_series
 from .storage import Store, find
 
 Known = TypeVar("Known", Article, Target)
@@ -37,7 +37,9 @@ def as_known(record: Known, day: date) -> Known:
         key = field_key(event)
         if key is None or key in touched:
             continue
-        touched[key] = event.model_copy(update={"new": event.old, "source": event.old_source or event.source})
+        touched[key] = event.model_copy(
+            update={"new": event.old, "source": event.old_source or event.source, "original": event.old_original}
+        )
     for event in touched.values():
         set_from_event(known, event)
     return known
@@ -92,8 +94,12 @@ def overview(
                 names = ", ".join(s.name for s in target.series)
                 raise UsageError(f"target {target.id} has no series {series_name!r}; its series: {names}")
         elif target.series:
-            series = primary_series(target)
-        results.append(compute(target, series, today))
+            series = verdict_series(target)
+        result = compute(target, series, today)
+        if series_name is None and target.staged():  # every stage of a fund on its own, the verdict's first
+            result.stages = [compute(target, s, today) for s in _by_stage(target) if s is not series]
+            result.other_series = [s.name for s in target.series if s is not series and not s.stage]
+        results.append(result)
     deadlines: list[Deadline] = []
     if target_id is None:
         linked = {p.target.commitment for p in results}
@@ -103,6 +109,14 @@ def overview(
                     deadlines.append(Deadline(article, commitment, (commitment.due - today).days))
         deadlines.sort(key=lambda d: (d.commitment.due, d.commitment.id))
     return Overview(today, results, deadlines)
+
+
+def _by_stage(target: Target) -> list[Series]:
+    return sorted((s for s in target.series if s.stage), key=lambda s: STAGES.index(s.stage or ""))
+
+
+def _in_stage_order(results: list[Progress]) -> list[Progress]:
+    return sorted(results, key=lambda r: STAGES.index(r.series.stage or "") if r.series else 0)
 
 
 def _q(value: Decimal | None, places: str = "0.01") -> Decimal | None:
@@ -148,7 +162,80 @@ def figures(result: Progress) -> dict[str, Any]:
         "verdict": result.verdict,
         "reason": result.reason,
         "why": why(result, _q(needed), _q(result.projection)),
-        "values": [{"period": p.period, "value": p.value, "source": p.source} for p in result.points],
+        "values": point_values(result.points),
+        "when": period_text(target, latest.period) if latest else None,
+        "original": original_figure(latest.original, result.target) if latest and latest.original else None,
+        "stage": result.series.stage if result.series else None,
+        "stages": [stage_figures(s) for s in _in_stage_order([result, *result.stages])] if result.stages else [],
+        "year_to_date": year_to_date_figures(result.year_to_date) if result.year_to_date else None,
+    }
+
+
+def point_values(points: list[Point]) -> list[dict[str, Any]]:
+    """The figures of a series that a verdict can rest on; `when` is the last day a figure's period can be."""
+    return [{"period": p.period, "when": p.when, "value": p.value, "source": p.source} for p in points]
+
+
+def original_figure(original: Original, target: Target) -> dict[str, Any]:
+    """A figure as published in another currency, and the rate that converted it."""
+    return {
+        "value": original.value,
+        "currency": original.currency,
+        "unit": original.unit,
+        "rate": original.rate,
+        "rate_date": original.rate_date,
+        "rate_source": original.rate_source,
+        "text": original_text(original, target.unit.split()[-1]),
+    }
+
+
+def original_text(original: Original, per: str) -> str:
+    """`KRW 261.351 billion at 1389.315 KRW per USD of 2025-06-30, rate source: ...`"""
+    scale = f" {original.unit}" if original.unit else ""
+    when = f" of {original.rate_date.isoformat()}" if original.rate_date else ""
+    return (
+        f"{original.currency} {original.value:f}{scale} at {original.rate:f} {original.currency} per {per}{when}, "
+        f"rate source: {original.rate_source}"
+    )
+
+
+def stage_figures(result: Progress) -> dict[str, Any]:
+    """One stage of a fund's money against the ceiling: a line of its own."""
+    latest: Point | None = result.latest
+    return {
+        "stage": result.series.stage if result.series else None,
+        "series": result.series.name if result.series else None,
+        "latest": latest.value if latest else None,
+        "period": latest.period if latest else None,
+        "when": period_text(result.target, latest.period) if latest else None,
+        "percent": _q(result.percent, "0.1"),
+        "source": latest.source if latest else None,
+        "original": original_figure(latest.original, result.target) if latest and latest.original else None,
+        "verdict_rests_on_it": result.series is not None
+        and result.series.name == verdict_series(result.target).name,
+    }
+
+
+def year_to_date_figures(ytd: YearToDate) -> dict[str, Any]:
+    """The months of a year still running, and the full year they project (a projection, not a figure)."""
+    return {
+        "year": ytd.year,
+        "months": ytd.months,
+        "through": f"{ytd.year}-{ytd.months:02d}",
+        "through_text": f"January to {MONTH_NAMES[ytd.months - 1]}" if ytd.months > 1 else "January",
+        "value": ytd.value,
+        "same_months_before": ytd.same_months_before,
+        "year_before": ytd.year_before.value if ytd.year_before else None,
+        "year_before_period": ytd.year_before.period if ytd.year_before else None,
+        "projection": _q(ytd.projection),
+        "method": ytd.method,
+        "sources": ytd.sources,
+        "unmeasured": f"{ytd.year}-{ytd.unmeasured:02d}" if ytd.unmeasured else None,
+        "unmeasured_text": (
+            f"{MONTH_NAMES[ytd.unmeasured - 1]} {ytd.year} is not measured: the year to date stops before it"
+            if ytd.unmeasured
+            else None
+        ),
     }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from . import yamlio
-from .errors import DataError
+from .errors import DataError, InvalidValue
 from .history import commitment_statuses, current_value, field_key, latest_events
 from .model import (
     ASKING_KINDS,
@@ -17,12 +17,13 @@ from .model import (
     Commitment,
     Event,
     Kind,
+    Measurement,
     Status,
     Target,
     is_http_url,
     statuses_text,
 )
-from .progress import figure_refusal, period_problem
+from .progress import converted, figure_refusal, period_problem
 from .storage import STATEMENT_FILE, TARGETS, Loaded, RecordInvalid, Store
 from .text import ISO_DATE, clean_text, squash
 from .vcs import Git, GitUnusable, refuse_unmerged
@@ -185,6 +186,32 @@ def _check_target(target: Target, target_id: str, commitments: dict[str, Path], 
                 report((*loc, "period"), f"period {measurement.period} is measured twice in series {series.name}")
             if target.kind == "cumulative" and measurement.value < 0:
                 report((*loc, "value"), "a cumulative amount cannot be negative")
+            problem = _conversion_problem(target, measurement)
+            if problem:
+                report((*loc, "value"), problem)
+    _check_stages(target, report)
+
+
+def _conversion_problem(target: Target, measurement: Measurement) -> str | None:
+    """A figure converted from another currency must be what its original comes to at its rate."""
+    if measurement.original is None:
+        return None
+    try:
+        expected = converted(target, measurement.original)
+    except InvalidValue as exc:
+        return str(exc)
+    if measurement.value != expected:
+        return f"value {measurement.value:f} is not what the original comes to at its rate ({expected:f})"
+    return None
+
+
+def _check_stages(target: Target, report: Reporter) -> None:
+    stages = [s.stage for s in target.series if s.stage]
+    for index, series in enumerate(target.series):
+        if series.stage and stages.count(series.stage) > 1:
+            report(("series", index, "stage"), f"stage {series.stage} is counted by more than one series")
+    if target.verdict_stage and target.verdict_stage not in stages:
+        report(("verdict_stage",), f"no series counts the stage {target.verdict_stage} the verdict rests on")
 
 
 def _check_history(record: Article | Target, report: Reporter) -> None:

@@ -12,6 +12,7 @@ from .render import Column
 
 if TYPE_CHECKING:
     from .api import CommitmentRow, SearchHit, Shown, TargetHit
+    from .changes import Change
     from .model import Article, Commitment, Event, Statement, Target
     from .tracking import Overview
 
@@ -167,6 +168,7 @@ def _article_text(shown: Shown, article: Article) -> list[str]:
 
 def _target_text(target: Target) -> list[str]:
     from .model import jsonable
+    from .tracking import original_text
 
     lines = [f"Target {target.id}  {_one(target.title)}", ""]
     lines += _fields(
@@ -184,12 +186,15 @@ def _target_text(target: Target) -> list[str]:
         lines += ["", *render.wrapped("note", note)]
     for series in target.series:
         primary = " (primary)" if series.primary else ""
-        lines += ["", f"series {series.name}: {_one(series.label)}{primary}"]
+        stage = f" (stage: {series.stage})" if series.stage else ""
+        lines += ["", f"series {series.name}: {_one(series.label)}{primary}{stage}"]
         if not series.measurements:
             lines.append("  no measurement yet")
         for m in series.measurements:
             extra = f" ({_one(m.note)})" if m.note else ""
             lines.append(f"  {_one(m.period):<11}{jsonable(m.value):>10}  {_one(m.source)}{extra}")
+            if m.original:
+                lines.append(f"  {'':<11}{'':>10}  from {_one(original_text(m.original, target.unit.split()[-1]))}")
     return lines
 
 
@@ -350,7 +355,23 @@ def log_row(event: Event) -> dict[str, Any]:
     }
 
 
-# -- progress ----------------------------------------------------------------------------------
+# -- measure and progress ----------------------------------------------------------------------
+
+
+def measured(change: Change, dry_run: bool) -> None:
+    """Before the change itself: each figure converted from another currency, and with `dry_run`
+    what would be recorded."""
+    from .tracking import original_text
+    from .wording import describe, show_value
+
+    for event in change.events:
+        if event.original is not None:
+            converted = original_text(event.original, "unit of the target's currency")
+            line = f"{event.id} {event.series} {event.period}: {show_value(event.new)} from {converted}"
+            render.say(render.visible(line) + "\n")
+        if dry_run:
+            render.say(render.visible(f"would record {describe(event)} (source: {event.source})") + "\n")
+
 
 PROGRESS_COLUMNS = [
     Column("target", "target"),
@@ -452,8 +473,9 @@ def progress(overview: Overview, fmt: str) -> None:
     if fmt == "json":
         render.emit_json({"today": overview.today, "targets": data, "upcoming": deadlines})
         return
-    if fmt == "csv":
-        render.emit_rows([Column(k, k) for k in data[0] if k != "values"] if data else [], data, "csv")
+    if fmt == "csv":  # one flat row a target; stages and months are in the json
+        nested = ("values", "stages", "year_to_date", "original")
+        render.emit_rows([Column(k, k) for k in data[0] if k not in nested] if data else [], data, "csv")
         return
     if fmt == "md":
         render.say(progress_markdown(overview, data, render.statuses_shown(deadlines)))
@@ -468,6 +490,7 @@ def progress(overview: Overview, fmt: str) -> None:
             render.say("".join(f"{d['target']}: {d['verdict']}: {_why(d)}\n" for d in data))
         else:
             render.blocks(PROGRESS_BLOCK_COLUMNS, [progress_row(d, rich_cells=False) for d in data], title)
+        render.say("".join(_fitted(line) for d in data for line in progress_details(d)))
     if deadlines:
         render.emit_rows(DEADLINE_COLUMNS, render.statuses_shown(deadlines), "table", title="Upcoming deadlines")
 
@@ -477,7 +500,44 @@ def _why(data: dict[str, Any]) -> str:
     why = str(data["why"])
     if data["latest"] is None:
         return why
-    return f"{why} (latest: {data['period']}, {data['source']})"
+    converted = f"; {data['original']['text']}" if data["original"] else ""
+    return f"{why} (latest: {data['when']}, {data['source']}{converted})"
+
+
+def progress_details(data: dict[str, Any]) -> list[str]:
+    """Under the verdicts: a fund's stages, each on its own line against the ceiling, and a yearly
+    target's months of the year still running, with the full year they project."""
+    unit = data["unit"]
+    lines = []
+    if data["stages"] and all(stage["latest"] is None for stage in data["stages"]):
+        names = ", ".join(stage["stage"] for stage in data["stages"])
+        lines.append(f"{data['target']}: no data at any stage ({names}); the verdict rests on {data['stage']}")
+    elif data["stages"]:
+        lines.append(f"{data['target']} by stage, against the ceiling of {data['goal']} {unit}:")
+        for stage in data["stages"]:
+            name = stage["stage"]
+            if stage["latest"] is None:
+                line = f"{name}: no data"
+            else:
+                line = f"{name}: {stage['latest']} {unit} ({stage['percent']} % of the ceiling), "
+                line += f"{name} {stage['when']}; {stage['source']}"
+                line += f"; {stage['original']['text']}" if stage["original"] else ""
+            lines.append(f"  {line}{' (the verdict rests on it)' if stage['verdict_rests_on_it'] else ''}")
+    ytd = data["year_to_date"]
+    if ytd:
+        line = f"{data['target']}: {ytd['year']} to date ({ytd['through_text']}): {ytd['value']} {unit}"
+        if ytd["same_months_before"] is not None:
+            line += f"; the same months of {ytd['year'] - 1}: {ytd['same_months_before']} {unit}"
+        lines.append(line)
+        lines.append(
+            f"  projected for {ytd['year']} (a projection, not a figure): {ytd['projection']} {unit}, "
+            f"by {ytd['method']}"
+        )
+        if ytd["year_before"] is not None:
+            lines.append(f"  last complete year, {ytd['year_before_period']}: {ytd['year_before']} {unit}")
+        if ytd["unmeasured_text"]:
+            lines.append(f"  {ytd['unmeasured_text']}")
+    return lines
 
 
 def progress_markdown(overview: Overview, data: list[dict[str, Any]], deadlines: list[dict[str, Any]]) -> str:
@@ -485,6 +545,9 @@ def progress_markdown(overview: Overview, data: list[dict[str, Any]], deadlines:
     parts.append(render.markdown_table(PROGRESS_COLUMNS, [progress_row(d, rich_cells=False) for d in data]))
     reasons = (f"{d['target']}: {d['verdict']}: {_why(d)}" for d in data)
     parts.append("\n" + "".join(f"- {render.markdown_escape(reason)}\n" for reason in reasons))
+    details = [line for d in data for line in progress_details(d)]
+    if details:
+        parts.append("\n" + "".join(_markdown_item(line) for line in details))
     for d in data:
         if d["other_series"]:
             parts.append(
@@ -493,6 +556,20 @@ def progress_markdown(overview: Overview, data: list[dict[str, Any]], deadlines:
     if deadlines:
         parts += ["\n### Upcoming deadlines\n\n", render.markdown_table(DEADLINE_COLUMNS, deadlines)]
     return "".join(parts)
+
+
+def _fitted(line: str) -> str:
+    """A line of `progress_details` wrapped to the terminal, its continuation indented under it."""
+    import textwrap
+
+    indent = " " * (len(line) - len(line.lstrip()) + 2)
+    return textwrap.fill(render.visible(line), width=render.console().width, subsequent_indent=indent) + "\n"
+
+
+def _markdown_item(line: str) -> str:
+    """A line of `progress_details` as a list item, its indent kept: a stage under its fund."""
+    text = line.lstrip()
+    return f"{line[: len(line) - len(text)]}- {render.markdown_escape(text)}\n"
 
 
 def _time_left(days: int) -> str:
