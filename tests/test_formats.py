@@ -8,8 +8,6 @@ import csv
 import io
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +16,8 @@ import yaml
 
 from accord import errors
 from conftest import REPO, Accord
-from helpers import assert_refused, leftovers, parse_json, succeeded
+from helpers import assert_refused, into_a_closed_pipe, leftovers, parse_json, succeeded
 
-ACCORD = [sys.executable, "-m", "accord"]
 README = (REPO / "README.md").read_text("utf-8")
 
 # Every read command with a records-bearing argument where it needs one, and each format it takes
@@ -288,11 +285,5 @@ def test_the_formats_page_lists_each_format_with_its_commands(accord: Accord) ->
      ("progress", "-f", "md", "-o", "-")],
 )  # fmt: skip
 def test_a_closed_pipe_is_silent_for_the_new_formats(args: tuple[str, ...], records: Path) -> None:
-    reader, writer = os.pipe()
-    os.close(reader)
-    try:
-        done = subprocess.run([*ACCORD, *args], stdout=writer, stderr=subprocess.PIPE, text=True,
-                              env={**os.environ, "ACCORD_DIR": str(records)})  # fmt: skip
-    finally:
-        os.close(writer)
-    assert (done.returncode, done.stderr) == (errors.EXIT_BROKEN_PIPE, "")
+    done = into_a_closed_pipe(records, *args)
+    assert (done.code, done.stderr) == (errors.EXIT_BROKEN_PIPE, "")
