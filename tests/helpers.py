@@ -72,6 +72,18 @@ def terminal_output(*args: str, environ: dict[str, str]) -> str:
     return seen.decode("utf-8")
 
 
+def into_a_closed_pipe(records: Path, *args: str) -> Outcome:
+    """Run `accord ARGS` with stdout a pipe whose reader has gone, as `accord ... | head -1` leaves it."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        done = subprocess.run([sys.executable, "-m", "accord", *args], stdout=writer, stderr=subprocess.PIPE,
+                              text=True, env={**os.environ, "ACCORD_DIR": str(records)})  # fmt: skip
+    finally:
+        os.close(writer)
+    return Outcome(done.returncode, "", done.stderr)
+
+
 def outcome(done: subprocess.CompletedProcess[str]) -> Outcome:
     return Outcome(done.returncode, done.stdout, done.stderr)
 

@@ -17,7 +17,7 @@ import pytest
 from accord import errors
 from accord.model import Status
 from conftest import REPO, Accord, Outcome
-from helpers import ANSI, assert_refused, history, parse_json, succeeded, terminal_output
+from helpers import ANSI, assert_refused, history, into_a_closed_pipe, parse_json, succeeded, terminal_output
 from support import commitments
 
 README = (REPO / "README.md").read_text("utf-8")
@@ -255,14 +255,8 @@ def test_edit_tag_adds_and_untag_removes(accord: Accord) -> None:
              ("--color", "always", "search", "handel")],
 )  # fmt: skip
 def test_a_closed_pipe_is_silent_for_these_commands_too(args: tuple[str, ...], records: Path) -> None:
-    reader, writer = os.pipe()
-    os.close(reader)
-    try:
-        done = subprocess.run([*ACCORD, *args], stdout=writer, stderr=subprocess.PIPE, text=True,
-                              env={**os.environ, "ACCORD_DIR": str(records)})  # fmt: skip
-    finally:
-        os.close(writer)
-    assert (done.returncode, done.stderr) == (errors.EXIT_BROKEN_PIPE, "")
+    done = into_a_closed_pipe(records, *args)
+    assert (done.code, done.stderr) == (errors.EXIT_BROKEN_PIPE, "")
 
 
 # -- help topics ----------------------------------------------------------------------------------

@@ -201,10 +201,23 @@ def _drop_output() -> None:
 ListFormat = Literal["table", "text", "json", "csv", "ids"]
 StatsBy = Literal["status", "kind"]
 TableFormat = Literal["table", "text", "json", "csv"]
+StatsFormat = Literal["table", "text", "json", "csv", "md"]
 ProgressFormat = Literal["table", "text", "json", "csv", "md"]
 ShowFormat = Literal["text", "table", "json", "yaml"]
-SearchFormat = Literal["text", "table", "json"]
+SearchFormat = Literal["text", "table", "json", "csv", "ids"]
+ValidateFormat = Literal["text", "table", "json"]
 ReportFormat = Literal["md", "html", "json"]
+# Every command's -f help names its formats in this order, the default first.
+_FORMAT_ORDER = ("table", "text", "json", "csv", "ids", "md", "yaml", "html", "xlsx")
+
+
+def _formats(choices: Any) -> str:
+    """`-f`'s help from a format Literal: `table, json, csv or ids.`, its synonym left out."""
+    from typing import get_args
+
+    default, *rest = get_args(choices)
+    named = [default, *sorted((f for f in rest if {f, default} != {"table", "text"}), key=_FORMAT_ORDER.index)]
+    return f"{', '.join(named[:-1])} or {named[-1]}."
 
 
 app = _Typer(
@@ -335,6 +348,9 @@ PublicOption = Annotated[
     bool, typer.Option("--public", help="Leave out internal notes and evidence, and officers' names.")
 ]
 EvidenceOption = Annotated[str | None, typer.Option("--evidence", metavar="URL", help="A link that shows it.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this regular file; - for stdout.")
+]
 
 
 def _records(directory: Path | None) -> Path:
@@ -465,8 +481,9 @@ def list_(
     limit: Annotated[int | None, typer.Option("--limit", metavar="N", min=0, help="Only the first N rows.")] = None,
     fmt: Annotated[
         ListFormat,
-        typer.Option("--format", "-f", metavar="FORMAT", help="table, json, csv or ids.", callback=_as_table),
+        typer.Option("--format", "-f", metavar="FORMAT", help=_formats(ListFormat), callback=_as_table),
     ] = "table",
+    output: OutputOption = None,
     no_pager: NoPager = False,
     directory: DirOption = None,
 ) -> None:
@@ -490,7 +507,7 @@ def list_(
     # Reading order streams; another order needs every row first.
     ordered = iter(rows if field == "id" else sort_rows(list(rows), field))
     columns = views.LIST_TABLE_COLUMNS if fmt == "table" else views.LIST_COLUMNS
-    with render.paged(_pager(no_pager) if fmt == "table" else None):
+    with _written_to(output), render.paged(_pager(no_pager) if fmt == "table" else None):
         count = render.emit_rows(columns, islice(ordered, limit), fmt, empty_table=False)
         if fmt == "table":
             matching = count + sum(1 for _ in ordered) if limit is not None else None
@@ -506,14 +523,17 @@ def show(
         str, typer.Argument(metavar="ID", help="An article (4), a commitment (4.3) or a target (trade).")
     ],
     fmt: Annotated[
-        ShowFormat, typer.Option("--format", "-f", metavar="FORMAT", help="text, json or yaml.", callback=_as_text)
+        ShowFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_formats(ShowFormat), callback=_as_text)
     ] = "text",
+    output: OutputOption = None,
     directory: DirOption = None,
 ) -> None:
     """Show everything known of an article, a commitment or a target."""
     from . import inputs, views
 
-    views.show(_open(directory).show(inputs.text(record_id, "ID")), fmt)
+    shown = _open(directory).show(inputs.text(record_id, "ID"))
+    with _written_to(output):
+        views.show(shown, fmt)
 
 
 @app.command()
@@ -538,8 +558,9 @@ def search(
     due_before: DueBefore = None,
     overdue: Overdue = False,
     fmt: Annotated[
-        SearchFormat, typer.Option("--format", "-f", metavar="FORMAT", help="text or json.", callback=_as_text)
+        SearchFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_formats(SearchFormat), callback=_as_text)
     ] = "text",
+    output: OutputOption = None,
     directory: DirOption = None,
 ) -> None:
     """Find commitments and targets that mention a text. Exit 0 on a match, 1 on none, 2 on error."""
@@ -555,7 +576,8 @@ def search(
     if filters == Filters():  # a filter narrows the search to commitments
         hits += tracker.search_targets(pattern, **how)
         skipped = skipped + tracker.skipped
-    views.search_results(hits, fmt="count" if count else "ids" if ids else fmt)
+    with _written_to(output):
+        views.search_results(hits, fmt="count" if count else "ids" if ids else fmt)
     render.problems(skipped)
     if skipped:
         _exit(EXIT_ERROR)
@@ -564,9 +586,20 @@ def search(
 
 
 @app.command()
-def validate(quiet: Quiet = False, directory: DirOption = None) -> None:
-    """Check every record; print each problem as file:line: message. Exit 1 if any."""
-    from . import render
+def validate(
+    fmt: Annotated[
+        ValidateFormat,
+        typer.Option("--format", "-f", metavar="FORMAT", help=_formats(ValidateFormat), callback=_as_text),
+    ] = "text",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the problems to this regular file, not stderr."),
+    ] = None,
+    quiet: Quiet = False,
+    directory: DirOption = None,
+) -> None:
+    """Check every record; print each problem as file:line: message (on stderr), or as json. Exit 1 if any."""
+    from . import render, views
     from .merge import missing_driver
 
     tracker = _open(directory)
@@ -575,11 +608,15 @@ def validate(quiet: Quiet = False, directory: DirOption = None) -> None:
     if warning:
         _error(f"note: {warning}")
     found = tracker.validate()
-    render.problems(found)
+    if fmt == "json" or (output is not None and str(output) != "-"):
+        with _written_to(output):
+            views.problems(found, fmt)
+    else:
+        render.problems(found)
     if found:
         sys.stderr.write(f"{len(found)} problem{'s' if len(found) != 1 else ''} found\n")
         _exit(EXIT_NOTHING)
-    render.chatter(f"{render.visible(_relative(tracker.root))}: all records valid\n")
+    render.chatter(f"{render.visible(_relative(tracker.root))}: all records valid\n", stderr=fmt == "json")
 
 
 def _relative(path: Path) -> str:
@@ -596,8 +633,9 @@ def stats(
         StatsBy, typer.Option("--by", metavar="FIELD", help="Count by status, or by kind (agreed, requested, …).")
     ] = "status",
     fmt: Annotated[
-        TableFormat, typer.Option("--format", "-f", metavar="FORMAT", help="table, json or csv.", callback=_as_table)
+        StatsFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_formats(StatsFormat), callback=_as_table)
     ] = "table",
+    output: OutputOption = None,
     no_pager: NoPager = False,
     directory: DirOption = None,
 ) -> None:
@@ -606,7 +644,7 @@ def stats(
 
     tracker = _open(directory)
     columns, rows = views.stats_rows(tracker.statement, tracker.articles(), by)
-    with render.paged(_pager(no_pager) if fmt == "table" else None):
+    with _written_to(output), render.paged(_pager(no_pager) if fmt == "table" else None):
         render.emit_rows(columns, rows, fmt, title=f"Commitments by {by}")
     render.problems(tracker.skipped)
     if tracker.skipped:
@@ -937,11 +975,9 @@ def log(
     since: SinceOption = None,
     by: Annotated[str | None, typer.Option("--by", metavar="NAME", help="Only changes by this person.")] = None,
     fmt: Annotated[
-        TableFormat, typer.Option("--format", "-f", metavar="FORMAT", help="table, json or csv.", callback=_as_table)
+        TableFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_formats(TableFormat), callback=_as_table)
     ] = "table",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this regular file; - for stdout.")
-    ] = None,
+    output: OutputOption = None,
     quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
@@ -1057,8 +1093,9 @@ def progress(
     ] = None,
     fmt: Annotated[
         ProgressFormat,
-        typer.Option("--format", "-f", metavar="FORMAT", help="table, json, csv or md.", callback=_as_table),
+        typer.Option("--format", "-f", metavar="FORMAT", help=_formats(ProgressFormat), callback=_as_table),
     ] = "table",
+    output: OutputOption = None,
     no_pager: NoPager = False,
     today: Annotated[
         str | None,
@@ -1074,7 +1111,7 @@ def progress(
     result = tracker.progress(
         day, target=inputs.text(target, "TARGET") if target is not None else None, series=_given(series, "--series")
     )
-    with render.paged(_pager(no_pager) if fmt == "table" else None):
+    with _written_to(output), render.paged(_pager(no_pager) if fmt == "table" else None):
         views.progress(result, fmt)
     render.problems(tracker.skipped)
     if tracker.skipped:
@@ -1088,10 +1125,8 @@ def report(
     ] = None,
     since: SinceOption = None,
     week: Annotated[bool, typer.Option("--week", help="One ISO week: the current one, or YYYY-Www.")] = False,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", metavar="FORMAT", help="md, html or json.")] = "md",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this regular file; - for stdout.")
-    ] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_formats(ReportFormat))] = "md",
+    output: OutputOption = None,
     today: Annotated[
         str | None,
         typer.Option("--today", metavar="DATE", help="As known at the end of this day: the same bytes made again."),
@@ -1340,7 +1375,7 @@ def schema(
 
 @app.command()
 def export(
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", metavar="FORMAT", help="csv, xlsx or json.")] = "csv",
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_formats(ExportFormat))] = "csv",
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write to this regular file; - for stdout (not xlsx)."),
@@ -1416,7 +1451,7 @@ def help_(
         bool, typer.Option("--man", help="Print the manual page (roff): accord help --man > accord.1; man -l accord.1")
     ] = False,
 ) -> None:
-    """Help on a topic (records, statuses, exit-codes, options) or a command; alone, the topics."""
+    """Help on a topic (records, statuses, exit-codes, options, formats) or a command; alone, the topics."""
     from . import __version__, topics
 
     top = ctx.find_root()
@@ -1460,6 +1495,7 @@ def _documented(group: Any, ctx: Any, prefix: str = "") -> "list[CommandDoc]":
                 help=command.help or "",
                 options=[record for p in params if (record := p.get_help_record(sub))],
                 long_names=[o for p in params if p.param_type_name == "option" for o in p.opts if o.startswith("--")],
+                formats=_format_choices(command.callback),
             )
         )
     return found
@@ -1472,6 +1508,15 @@ def completion(shell: Annotated[Shell, typer.Argument(metavar="SHELL", help="bas
     from .completion import script
 
     sys.stdout.write(script(shell))
+
+
+def _format_choices(callback: Any) -> list[str]:
+    """The values a command's `-f` takes, as its Literal names them; none without -f."""
+    import inspect
+    from typing import get_args
+
+    fmt = inspect.signature(callback).parameters.get("fmt") if callback else None
+    return list(get_args(get_args(fmt.annotation)[0])) if fmt is not None else []
 
 
 def _only_the_command_asked_for(argv: list[str]) -> None:

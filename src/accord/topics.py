@@ -6,7 +6,7 @@ statuses from model.Status, the codes from errors.py); README.md quotes each pag
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import errors
 from .model import CLOSED_STATUSES, Status
@@ -45,6 +45,19 @@ SHARED_OPTIONS = {
     "--note": "why, in a sentence",
     "--no-commit": "write the record but do not commit it",
     "--no-pager": "never page long output",
+}
+
+# What each value of `-f` writes, in the order every command's help lists them.
+FORMATS = {
+    ("table", "text"): "for people: a table, or text where the output is not one (`show`, `search`, `validate`); "
+    "coloured (and paged, when long) only on a terminal",
+    ("json",): "for tools: exact values, a list of objects wherever the others show rows",
+    ("csv",): "a header row, then one row per record; a cell a spreadsheet would run as a formula starts with `'`",
+    ("ids",): "the ids only, one a line, for pipes: `accord list --overdue -f ids \\| xargs ...`",
+    ("md",): "Markdown: pipe tables, headings",
+    ("yaml",): "the record as it is stored",
+    ("html",): "one self-contained page",
+    ("xlsx",): "a workbook, to a file (`-o FILE`)",
 }
 
 
@@ -91,6 +104,7 @@ class CommandDoc:
     help: str
     options: list[tuple[str, str]]  # (`--on DATE`, what it does), arguments first
     long_names: list[str]  # `--on`, `--dir`, ...
+    formats: list[str] = field(default_factory=list)  # what its -f takes
 
 
 def options(commands: Sequence[CommandDoc]) -> str:
@@ -102,18 +116,30 @@ def options(commands: Sequence[CommandDoc]) -> str:
     return "| option | meaning | commands |\n|---|---|---|\n" + "\n".join(rows) + "\n"
 
 
+def formats(commands: Sequence[CommandDoc]) -> str:
+    """The values of `-f`: for each, what it writes and which commands take it."""
+    rows = []
+    for names, meaning in FORMATS.items():
+        taking = [command.name for command in commands if set(names) & set(command.formats)]
+        rows.append(f"| {', '.join(f'`{name}`' for name in names)} | {meaning} | {', '.join(taking)} |")
+    return "| format | what it writes | commands |\n|---|---|---|\n" + "\n".join(rows) + "\n"
+
+
 TOPICS = {
     "records": "the records folder and its files",
     "statuses": "the statuses a record can have",
     "exit-codes": "what accord's exit status means",
     "options": "the options the commands share",
+    "formats": "the output formats, and which commands write each",
 }
 
 
 def page(topic: str, commands: Sequence[CommandDoc]) -> str:
-    """One topic's page; `commands` for the options page."""
+    """One topic's page; `commands` for the options and formats pages."""
     if topic == "options":
         return options(commands)
+    if topic == "formats":
+        return formats(commands)
     return {"records": records, "statuses": statuses, "exit-codes": exit_codes}[topic]()
 
 
@@ -139,7 +165,7 @@ def manual(
         lines += [f'.SS "accord {_roff(command.name)} {_roff(command.usage)}"', _roff(command.help)]
         lines += _definitions(command.options)
     for title, text in (("FILES", records()), ("STATUSES", statuses()), ("EXIT STATUS", exit_codes()),
-                        ("SHARED OPTIONS", options(commands))):  # fmt: skip
+                        ("SHARED OPTIONS", options(commands)), ("OUTPUT FORMATS", formats(commands))):  # fmt: skip
         lines += [f'.SH "{title}"', ".nf", _roff(text), ".fi"]
     lines += [".SH SEE ALSO", r"\fBgit\fR(1)"]
     return "\n".join(lines) + "\n"

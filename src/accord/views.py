@@ -11,7 +11,7 @@ from . import render
 from .render import Column
 
 if TYPE_CHECKING:
-    from .api import CommitmentRow, SearchHit, Shown, TargetHit
+    from .api import CommitmentRow, Problem, SearchHit, Shown, TargetHit
     from .changes import Change
     from .model import Article, Commitment, Event, Statement, Target
     from .tracking import Overview
@@ -96,7 +96,12 @@ def show(shown: Shown, fmt: str) -> None:
     else:
         from . import yamlio
 
-        sys.stdout.buffer.write(yamlio.dump(data))
+        text = yamlio.dump(data)
+        out = getattr(sys.stdout, "buffer", None)
+        if out is None:  # held in memory for `-o FILE`
+            render.write(text.decode("utf-8"))
+        else:
+            out.write(text)
 
 
 def show_lines(shown: Shown) -> list[str]:
@@ -224,6 +229,8 @@ def search_results(hits: Sequence[SearchHit | TargetHit], fmt: str) -> None:
         render.say("".join(f"{render.visible(_found(hit).id)}\n" for hit in hits))
     elif fmt == "json":
         render.emit_json([_hit_data(hit) for hit in hits])
+    elif fmt == "csv":
+        render.write(render.csv_text(SEARCH_COLUMNS, [search_row(hit) for hit in hits]))
     elif render.styled():
         from rich.text import Text
 
@@ -252,17 +259,40 @@ def _hit_data(hit: SearchHit | TargetHit) -> dict[str, Any]:
 
     if isinstance(hit, TargetHit):
         record: Article | Commitment | Target = hit.target
-        article_id, status = hit.target.article, None
+        article_id, status, what, kind = hit.target.article, None, "target", None
     else:
         record = hit.commitment or hit.article
         article_id, status = hit.article.id, record.status
+        what, kind = ("commitment", hit.commitment.kind) if hit.commitment else ("article", None)
     return {
         "id": record.id,
+        "record": what,
+        "kind": kind,
         "article": article_id,
         "status": status,
         "title": record.title,
         "matches": [{"field": m.field, "text": m.line, "spans": [list(span) for span in m.spans]} for m in hit.matches],
     }
+
+
+# `search -f csv`: one row per record found; `fields` names every field that matched, `text` is
+# the first one's text, as the text format shows it.
+SEARCH_COLUMNS = [
+    Column("id", "id"),
+    Column("record", "record"),
+    Column("kind", "kind"),
+    Column("article", "article"),
+    Column("status", "status"),
+    Column("title", "title"),
+    Column("fields", "fields"),
+    Column("text", "text"),
+]
+
+
+def search_row(hit: SearchHit | TargetHit) -> dict[str, Any]:
+    data = _hit_data(hit)
+    matches = data.pop("matches")
+    return {**data, "fields": [m["field"] for m in matches], "text": matches[0]["text"]}
 
 
 def _highlighted(text: str, spans: Sequence[tuple[int, int]]) -> Any:
@@ -275,6 +305,17 @@ def _highlighted(text: str, spans: Sequence[tuple[int, int]]) -> Any:
         out.append(part, style="bold reverse" if inside else None)
         inside = not inside
     return out
+
+
+# -- validate ----------------------------------------------------------------------------------
+
+
+def problems(found: Sequence[Problem], fmt: str) -> None:
+    """`validate`'s problems on stdout: json objects, or `file:line: message` lines as on stderr."""
+    if fmt == "json":
+        render.emit_json([{"file": str(p.path), "line": p.line, "field": p.field, "message": p.message} for p in found])
+    else:
+        render.write("".join(render.one_line(str(p)) + "\n" for p in found))
 
 
 # -- stats -------------------------------------------------------------------------------------
