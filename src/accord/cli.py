@@ -770,6 +770,10 @@ def report(
         typer.Option("--today", metavar="DATE", help="As known at the end of this day: the same bytes made again."),
     ] = None,
     public: PublicOption = False,
+    stale: Annotated[
+        str | None,
+        typer.Option("--stale", metavar="10d|8w|3m", help="Attention: open, and no change or note in this long."),
+    ] = None,
     directory: DirOption = None,
 ) -> None:
     """The weekly progress report, by default over the last seven days. Exit 2 if a record could not be read."""
@@ -783,7 +787,11 @@ def report(
         week = True
     start = inputs.since(since, as_of) if since else None
     built = tracker.report(
-        today=as_of, since=start, week=inputs.text(week_value or "current", "--week") if week else None, public=public
+        today=as_of,
+        since=start,
+        week=inputs.text(week_value or "current", "--week") if week else None,
+        public=public,
+        stale_since=inputs.ago(stale, as_of, "--stale") if stale is not None else None,
     )
     text = "".join(PUBLISHERS[fmt]().lines(built))
     if output is None or str(output) == "-":

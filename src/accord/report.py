@@ -87,6 +87,7 @@ class Report:
     overdue: list[dict[str, Any]]
     stalled: list[dict[str, Any]]
     stale: list[dict[str, Any]]
+    stale_after_days: int  # the span of `stale`: no event in so many days
     never_updated: int
     upcoming: list[dict[str, Any]]
     sections: list[dict[str, Any]]
@@ -119,7 +120,7 @@ class Report:
                 "overdue": self.overdue,
                 "stalled": self.stalled,
                 "unchanged": self.stale,
-                "stale_after_days": STALE_AFTER_DAYS,
+                "stale_after_days": self.stale_after_days,
                 "never_updated": self.never_updated,
                 "due_review": self.due_review,
                 "without_evidence": self.unevidenced,
@@ -130,7 +131,9 @@ class Report:
         }
 
 
-def build(store: Store, today: date, period: Period) -> Report:
+def build(store: Store, today: date, period: Period, stale_since: date | None = None) -> Report:
+    """The report as known at the end of `today`; `stale_since` (default: 90 days back) is the
+    first day an event must fall on for an open commitment not to count as unchanged."""
     errors: list[DataError] = []
     statement = store.statement()
     articles = [as_known(a, today) for a in store.articles(errors)]
@@ -141,7 +144,8 @@ def build(store: Store, today: date, period: Period) -> Report:
     previous: Counter[str] = Counter()
     per_section: dict[int, Counter[str]] = {s.number: Counter() for s in statement.sections}
     overdue, stalled, stale, events, due_review = [], [], [], [], []
-    stale_since = today - timedelta(days=STALE_AFTER_DAYS)
+    if stale_since is None:
+        stale_since = today - timedelta(days=STALE_AFTER_DAYS)
     changes: list[dict[str, Any]] = []
     never_updated = 0
     for article in articles:
@@ -204,6 +208,7 @@ def build(store: Store, today: date, period: Period) -> Report:
         overdue=overdue,
         stalled=stalled,
         stale=stale,
+        stale_after_days=(today - stale_since).days,
         never_updated=never_updated,
         upcoming=upcoming,
         sections=sections,
