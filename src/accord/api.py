@@ -514,7 +514,7 @@ class Tracker:
                 raise
             raise InvalidValue(f"week {week!r} is not an ISO week such as 2026-W47") from None
         if stale_since is not None and _day(stale_since, "stale_since") > as_of:
-            raise InvalidValue(f"stale since {stale_since.isoformat()} is after the report's today ({as_of.isoformat()})")
+            raise InvalidValue(f"stale since {stale_since.isoformat()} is after the report's today {as_of.isoformat()}")
         built = reporting.build(self._store, as_of, period, stale_since)
         return reporting.public_view(built) if _flag(public, "public") else built
 

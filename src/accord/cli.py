@@ -665,6 +665,7 @@ def log(
     since: Annotated[str | None, typer.Option("--since", metavar="DATE|7d|2w")] = None,
     by: Annotated[str | None, typer.Option("--by", metavar="NAME", help="Only changes by this person.")] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = "table",
+    public: PublicOption = False,
     directory: DirOption = None,
 ) -> None:
     """Every change, newest first."""
@@ -674,8 +675,7 @@ def log(
     start = inputs.since(since, inputs.today()) if since else None
     wanted = inputs.text(record_id, "ID") if record_id is not None else None
     events = tracker.log(wanted, since=start, by=inputs.text(by, "--by") if by is not None else None)
-    columns = views.LOG_TABLE_COLUMNS if fmt == "table" else views.LOG_COLUMNS
-    render.emit_rows(columns, [views.log_row(event) for event in events], fmt)
+    views.log(events, fmt, public)
     render.problems(tracker.skipped)
     if tracker.skipped:
         _exit(EXIT_ERROR)
@@ -944,6 +944,7 @@ def export(
 ) -> None:
     """One flat row per commitment, for spreadsheets: csv, xlsx (needs accord[xlsx]) or json."""
     from . import export as exporting
+    from . import views
     from .errors import UsageError
     from .report import write_file
 
@@ -957,10 +958,8 @@ def export(
     else:
         write_file(output, data)
         sys.stderr.write(f"wrote {render.visible(str(output))}\n")
-    if public and fmt == "csv":  # a CSV file has no place to say it
-        from .report import LEFT_OUT
-
-        sys.stderr.write(f"{LEFT_OUT}\n")
+    if public and fmt == "csv":
+        views.left_out_on_stderr()
     render.problems(tracker.skipped)
     if tracker.skipped:
         _exit(EXIT_ERROR)

@@ -20,7 +20,7 @@ from . import render
 from .errors import UsageError
 from .model import Article, Commitment, Event, Statement
 from .render import Column
-from .report import LEFT_OUT
+from .report import LEFT_OUT, PUBLIC_FIELDS
 
 COLUMNS = [
     Column("article", "article"),
@@ -85,7 +85,7 @@ def encode(found: list[dict[str, Any]], fmt: str, bom: bool = False, public: boo
     columns = PUBLIC_COLUMNS if public else COLUMNS
     if fmt == "json":
         listed = [{c.key: row[c.key] for c in columns} for row in found]
-        data: Any = {"public": True, "left_out": LEFT_OUT, "commitments": listed} if public else listed
+        data: Any = {**PUBLIC_FIELDS, "commitments": listed} if public else listed
         return render.json_text(data).encode("utf-8")
     if fmt == "xlsx":
         return _workbook(found, columns, LEFT_OUT if public else None)

@@ -26,6 +26,8 @@ from .wording import show_value, what_changed
 STALE_AFTER_DAYS = 90
 UPCOMING_DAYS = 365
 LEFT_OUT = "Internal notes and officers' names are left out."
+# what public json says at its top, beside the data
+PUBLIC_FIELDS = {"public": True, "left_out": LEFT_OUT}
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ class Report:
 
     def as_data(self) -> dict[str, Any]:
         return {
-            **({"public": True, "left_out": LEFT_OUT} if self.public else {}),
+            **(PUBLIC_FIELDS if self.public else {}),
             "title": self.title,
             "today": self.today,
             "period": {"start": self.period.start, "end": self.period.end},
@@ -222,20 +224,22 @@ def build(store: Store, today: date, period: Period, stale_since: date | None = 
 
 def public_view(report: Report) -> Report:
     """The report for readers outside the ministry: internal notes and their evidence links, and
-    who made each change, left out. A change stays; a note that is internal goes entirely."""
-
-    def public(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        kept = [r for r in rows if not (r["internal"] and r["what"] == "note")]
-        hidden = dict.fromkeys(("note", "evidence"))
-        return [{k: v for k, v in (r | (hidden if r["internal"] else {})).items() if k != "by"} for r in kept]
-
+    who made each change, left out."""
     return replace(
         report,
-        changes=public(report.changes),
-        events=public(report.events),
-        unevidenced=public(report.unevidenced),
+        changes=public_rows(report.changes),
+        events=public_rows(report.events),
+        unevidenced=public_rows(report.unevidenced),
         public=True,
     )
+
+
+def public_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of events (`what`, `internal`, `note`, `evidence`, `by`) fit to publish: a change stays
+    without its internal note and evidence link; a note that is internal goes entirely; `by` goes."""
+    kept = [r for r in rows if not (r["internal"] and r["what"] == "note")]
+    hidden = dict.fromkeys(("note", "evidence"))
+    return [{k: v for k, v in (r | (hidden if r["internal"] else {})).items() if k != "by"} for r in kept]
 
 
 def net_changes(events: list[Event]) -> list[Event]:
