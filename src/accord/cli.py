@@ -950,7 +950,8 @@ def export(
 
     tracker = _open(directory)
     rows = exporting.rows(tracker.statement, tracker.articles(history=True), public)
-    data = exporting.encode(rows, fmt, bom=bom, public=public)
+    columns = exporting.columns(tracker.statement.sides, public)
+    data = exporting.encode(rows, fmt, columns, bom=bom, public=public)
     if output is None or str(output) == "-":
         if fmt == "xlsx":
             raise UsageError("an xlsx workbook goes to a file: give -o FILE")
