@@ -197,3 +197,22 @@ def test_the_report_lists_status_changes_of_the_period_without_evidence(accord: 
     attention = json.loads(succeeded(accord("report", "--format", "json")))["attention"]
     assert [row["id"] for row in attention["without_evidence"]] == ["4.5"]
     assert "### Status changes in the period without evidence (1)" in succeeded(accord("report"))
+
+
+def test_validate_names_a_review_date_written_by_hand_on_an_event_that_sets_no_status(
+    accord: Accord, records: Path
+) -> None:
+    path = records / "articles" / "4.yaml"
+    event = "- at: '2026-01-05T10:00:00.000000Z'\n  by: Desk\n  id: '4.5'\n  note: Asked\n  review_by: '2027-01-05'"
+    path.write_text(path.read_text("utf-8").replace("history: []", f"history:\n{event}"), "utf-8")
+    line = path.read_text("utf-8").splitlines().index("  review_by: '2027-01-05'") + 1
+    done = accord("validate")
+    assert done.code == 1
+    assert done.stderr.splitlines() == [
+        f"{path}:{line}: review_by on an event that changes no field, not a status",
+        "1 problem found",
+    ]
+    succeeded(accord("set", "4.2", "stalled", "--review-by", "2027-01-05", "--no-commit"))
+    succeeded(accord("set", "4.2", "stalled", "--review-by", "none", "--no-commit"))
+    succeeded(accord("undo", "--no-commit"))
+    assert accord("validate").stderr == done.stderr  # what accord writes passes
