@@ -40,7 +40,7 @@ def columns(sides: Iterable[str], public: bool = False) -> list[Column]:
         Column("kind", "kind"),
         Column("asked_by", "asked by"),
         Column("status", "status"),
-        *(Column(party_key(side), f"status {side}") for side in sides),
+        *(Column(_party_key(side), f"status {side}") for side in sides),
         Column("owner", "owner"),
         Column("due", "due"),
         Column("review_by", "review by"),
@@ -52,7 +52,7 @@ def columns(sides: Iterable[str], public: bool = False) -> list[Column]:
     ]
 
 
-def party_key(side: str) -> str:
+def _party_key(side: str) -> str:
     return f"status_{side}"
 
 
@@ -75,7 +75,7 @@ def _row(
     evidence = next((e.evidence for e in reversed(own) if e.evidence and not (public and e.internal)), None)
     parties = commitment.differing_parties() or {}
     return {
-        **{party_key(side): parties.get(side) for side in sides},
+        **{_party_key(side): parties.get(side) for side in sides},
         "review_by": review_date(article, commitment),
         "article": article.id,
         "id": commitment.id,
