@@ -175,6 +175,12 @@ REFUSED: list[tuple[str, Call, type[Exception], str]] = [
     ("bad week", lambda t: t.report(week="2026-47"), accord.InvalidValue, "ISO week"),
     ("since and week", lambda t: t.report(since=date(2026, 1, 1), week="current"), accord.InvalidValue, "not both"),
     ("late start", lambda t: t.report(today=date(2026, 1, 1), since=date(2026, 2, 1)), accord.InvalidValue, "after"),
+    (
+        "stale span after today",
+        lambda t: t.report(today=date(2026, 1, 1), stale_since=date(2026, 1, 2)),
+        accord.InvalidValue,
+        "after the report's today",
+    ),
     ("nothing to undo", lambda t: t.undo(), accord.NothingToDo, "Officer One"),
 ]
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 from textual.widgets._toast import Toast
 
 import accord
@@ -114,13 +114,23 @@ async def pause_typing(pilot: Pilot[object]) -> None:
     await pilot.pause(SEARCH_PAUSE * 2)
 
 
+async def saved(pilot: Pilot[object]) -> None:
+    """Wait until the change being written (in a worker thread) is made or refused, and shown."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def next_status_with(pilot: Pilot[object], note: str, evidence: str) -> None:
-    """Press s, pick the status after the current one, type the note and the evidence, press enter."""
+    """Press s, pick the status after the current one (for every party), type the note and the
+    evidence, press enter and wait for the change to be made."""
     await pilot.press("s", "down", "tab")
+    if pilot.app.focused is not None and pilot.app.focused.id == "party":
+        await pilot.press("tab")
     await type_text(pilot, note)
     await pilot.press("tab")
     await type_text(pilot, evidence)
     await pilot.press("enter")
+    await saved(pilot)
 
 
 async def choose(pilot: Pilot[object], record_id: str) -> None:
@@ -168,6 +178,7 @@ def test_filter_open_set_status_with_note_then_undo_is_logged_and_committed(
         seen["detail after set"] = detail(app)
         seen["notices after set"] = notices(app)
         await pilot.press("u")
+        await saved(pilot)
         seen["notices after undo"] = notices(app)
 
     browse_repo(script)
@@ -288,6 +299,7 @@ def test_a_note_with_evidence_and_an_edit_of_owner_due_and_tags(browse: Browsing
         await pilot.press("tab")
         await type_text(pilot, "https://example.org/customs")
         await pilot.press("enter")
+        await saved(pilot)
         await pilot.press("e")
         await type_text(pilot, "Ministry of Finance")
         await pilot.press("tab")
@@ -295,6 +307,7 @@ def test_a_note_with_evidence_and_an_edit_of_owner_due_and_tags(browse: Browsing
         await pilot.press("tab")  # the tags, all selected: typing replaces them
         await type_text(pilot, "Market-Access, customs customs-pilot")  # any case, commas or spaces
         await pilot.press("enter")
+        await saved(pilot)
 
     tags_before = next(c["tags"] for c in read_yaml(records / "articles" / "4.yaml")["commitments"] if c["id"] == "4.3")
     browse(script)
@@ -345,6 +358,7 @@ def test_undo_with_nothing_to_undo_says_so_and_changes_nothing(browse: Browsing,
 
     async def script(pilot: Pilot[object]) -> None:
         await pilot.press("u")
+        await saved(pilot)
         assert isinstance(pilot.app, Browser)
         seen.extend(notices(pilot.app))
 
@@ -386,6 +400,7 @@ def test_a_writer_holding_the_lock_gives_a_notice_not_a_traceback(
     async def script(pilot: Pilot[object]) -> None:
         await choose(pilot, "4.5")
         await pilot.press("s", "down", "enter")
+        await saved(pilot)
         assert isinstance(pilot.app, Browser)
         seen.extend(notices(pilot.app))
 
@@ -393,6 +408,83 @@ def test_a_writer_holding_the_lock_gives_a_notice_not_a_traceback(
     [notice] = seen
     assert notice.startswith("not done") and "lock" in notice
     assert_untouched(records, before)
+
+
+def test_a_write_waiting_for_the_lock_leaves_the_screen_answering_keys_then_says_why_not(
+    browse: Browsing, records: Path, lock_held: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACCORD_LOCK_TIMEOUT", "3")
+    before = snapshot(records)
+    seen: dict[str, Any] = {}
+
+    async def script(pilot: Pilot[object]) -> None:
+        app = pilot.app
+        assert isinstance(app, Browser)
+        await choose(pilot, "4.5")
+        await pilot.press("s", "down", "enter")  # the write starts, and waits for the lock
+        seen["hint while saving"] = str(app.screen.query_one("#hint", Static).content)
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "Waiting")  # keys go on being handled meanwhile
+        seen["typed while saving"] = app.screen.query_one("#note", Input).value
+        seen["still writing"] = app.writing and any(w.is_running for w in app.workers)
+        await pilot.press("enter")  # saving again before the first is done: not a second write
+        seen["notices while saving"] = notices(app)
+        await saved(pilot)
+        seen["notices"] = notices(app)
+        seen["dialog"] = type(app.screen).__name__
+        seen["typed"] = app.screen.query_one("#note", Input).value
+        seen["hint"] = str(app.screen.query_one("#hint", Static).content)
+
+    browse(script)
+    assert seen["hint while saving"] == "saving..."
+    assert seen["typed while saving"] == "Waiting" and seen["still writing"]
+    assert seen["notices while saving"] == ["The last change is still being saved."]
+    assert seen["notices"][0] == "The last change is still being saved."
+    [refusal] = seen["notices"][1:]
+    assert refusal.startswith("not done") and "lock" in refusal
+    assert (seen["dialog"], seen["typed"], seen["hint"]) == ("StatusDialog", "Waiting", "enter: save   esc: cancel")
+    assert_untouched(records, before)
+
+
+def test_the_status_dialog_sets_one_partys_status_or_every_partys(browse: Browsing, records: Path) -> None:
+    seen: dict[str, Any] = {}
+
+    async def script(pilot: Pilot[object]) -> None:
+        app = pilot.app
+        assert isinstance(app, Browser)
+        await choose(pilot, "10.4")  # Korea's alone: no party to choose
+        await pilot.press("s")
+        seen["one side"] = len(app.screen.query("#party"))
+        await pilot.press("escape")
+        await choose(pilot, "1.1")  # both carry it
+        await pilot.press("s")
+        seen["dialog"] = on_screen(app)
+        await pilot.press("down", "down", "down", "tab", "down", "down", "enter")  # completed, korea
+        await saved(pilot)
+        seen["after korea"] = commitment(records, "1", "1.1")
+        seen["notices"] = notices(app)
+        await pilot.press("s")
+        seen["dialog again"] = on_screen(app)
+        await pilot.press("down", "enter")  # from in_progress, the overall status, to ongoing; every party
+        await saved(pilot)
+        seen["after every"] = commitment(records, "1", "1.1")
+        seen["detail"] = detail(app)
+
+    browse(script)
+    assert seen["one side"] == 0
+    assert "every party" in seen["dialog"] and "korea (now not_started)" in seen["dialog"]
+    assert "korea (now completed)" in seen["dialog again"]
+    first, *each = history(records, "1")
+    assert (first["id"], first["party"], first["old"], first["new"]) == ("1.1", "korea", "not_started", "completed")
+    assert seen["after korea"]["parties"] == {"vietnam": "not_started", "korea": "completed"}
+    assert seen["after korea"]["status"] == "in_progress"
+    assert seen["notices"] == ["1.1 status (korea): not_started -> completed"]
+    # every party's, now that they are set apart: one event each, so that undo gives each its own back
+    assert sorted((e["party"], e["old"], e["new"]) for e in each) == [
+        ("korea", "completed", "ongoing"), ("vietnam", "not_started", "ongoing")
+    ]
+    assert seen["after every"]["status"] == "ongoing"
+    assert "status   ongoing" in seen["detail"]
 
 
 def test_a_record_file_that_does_not_load_is_named_and_the_others_still_show(browse: Browsing, records: Path) -> None:

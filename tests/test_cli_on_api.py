@@ -171,20 +171,44 @@ THROUGH_THE_API = [
     pytest.param(
         ["report", "--week", "2026-W47", "--today", "2026-11-29"],
         "report",
-        ((), {"today": date(2026, 11, 29), "since": None, "week": "2026-W47", "public": False}),
+        ((), {"today": date(2026, 11, 29), "since": None, "week": "2026-W47", "public": False, "stale_since": None}),
         id="report",
     ),
     pytest.param(
         ["report", "--since", "2026-11-01", "--today", "2026-11-29"],
         "report",
-        ((), {"today": date(2026, 11, 29), "since": date(2026, 11, 1), "week": None, "public": False}),
+        (
+            (),
+            {
+                "today": date(2026, 11, 29),
+                "since": date(2026, 11, 1),
+                "week": None,
+                "public": False,
+                "stale_since": None,
+            },
+        ),
         id="report-since",
     ),
     pytest.param(
         ["report", "--public", "--today", "2026-11-29"],
         "report",
-        ((), {"today": date(2026, 11, 29), "since": None, "week": None, "public": True}),
+        ((), {"today": date(2026, 11, 29), "since": None, "week": None, "public": True, "stale_since": None}),
         id="report-public",
+    ),
+    pytest.param(
+        ["report", "--stale", "8w", "--today", "2026-11-29"],
+        "report",
+        (
+            (),
+            {
+                "today": date(2026, 11, 29),
+                "since": None,
+                "week": None,
+                "public": False,
+                "stale_since": date(2026, 10, 4),  # eight weeks back
+            },
+        ),
+        id="report-stale",
     ),
     pytest.param(
         [

@@ -18,9 +18,10 @@ from conftest import Accord, run_accord
 from support import commitments
 
 HEADER = [
-    "article", "id", "section", "section_title", "side", "kind", "asked_by", "status", "owner", "due", "tags",
-    "last_change", "changed_by", "evidence", "title",
+    "article", "id", "section", "section_title", "side", "kind", "asked_by", "status", "status_vietnam",
+    "status_korea", "owner", "due", "review_by", "tags", "last_change", "changed_by", "evidence", "title",
 ]  # fmt: skip
+OWNER, DUE = HEADER.index("owner"), HEADER.index("due")
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 
 
@@ -81,7 +82,7 @@ def test_a_formula_never_runs_in_csv_or_xlsx(accord: Accord, tmp_path: Path) -> 
     out = tmp_path / "c.xlsx"
     assert accord("export", "-f", "xlsx", "-o", str(out)).code == 0
     sheet = first_sheet(out)
-    owners = {row[1].value: row[8] for row in sheet.iter_rows(min_row=2)}
+    owners = {row[1].value: row[OWNER] for row in sheet.iter_rows(min_row=2)}
     assert owners["4.5"].value == FORMULA and owners["4.5"].data_type == "s"  # the text exactly, as text
     assert owners["4.4"].value == "@SUM(1+1)" and owners["4.4"].data_type == "s"
 
@@ -96,14 +97,87 @@ def test_xlsx_has_a_header_real_dates_filters_and_frozen_panes(accord: Accord, t
     assert len(header) == len(HEADER) and header[:2] == ["article", "id"] and header[-1] == "title"
     assert all(c.font.b for c in sheet[1])
     assert sheet.freeze_panes == "C2"
-    assert sheet.auto_filter.ref == f"A1:O{sheet.max_row}"
+    assert sheet.auto_filter.ref == f"A1:R{sheet.max_row}"
     assert sheet.max_row == 124
     rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
-    assert rows["4.5"][9].value == datetime(2030, 12, 31)  # a date cell, not text
-    due = rows["4.5"][9]
+    assert rows["4.5"][DUE].value == datetime(2030, 12, 31)  # a date cell, not text
+    due = rows["4.5"][DUE]
     assert isinstance(due, Cell) and due.is_date
-    assert rows["4.5"][8].value == "Trade\\x1bdesk"  # a control character, spelled out
+    assert rows["4.5"][OWNER].value == "Trade\\x1bdesk"  # a control character, spelled out
     assert rows["4.5"][2].value == 2  # the section as a number
+
+
+BOTH = "1.1"  # side: both
+KOREA_ALONE = "9.3"
+
+
+def exported(accord: Accord, tmp_path: Path, *args: str) -> dict[str, dict[str, dict[str, str]]]:
+    """Each format's rows by id, cells as text ('' for none, dates ISO); the workbook read back,
+    its headers (`status korea`) taken as the keys csv and json use (`status_korea`)."""
+    made: dict[str, dict[str, dict[str, str]]] = {}
+    for fmt in ("csv", "json"):
+        done = accord("export", "-f", fmt, *args)
+        assert done.code == 0, done.stderr
+        found = csv_rows(done.stdout) if fmt == "csv" else json.loads(done.stdout)
+        listed = found["commitments"] if isinstance(found, dict) else found
+        made[fmt] = {r["id"]: {k: "" if v is None else str(v) for k, v in r.items()} for r in listed}
+    out = tmp_path / "e.xlsx"
+    assert accord("export", "-f", "xlsx", "-o", str(out), *args).code == 0
+    sheet = first_sheet(out)
+    keys = [str(c.value).replace(" ", "_") for c in sheet[1]]
+
+    def text(value: object) -> str:
+        return "" if value is None else value.date().isoformat() if isinstance(value, datetime) else str(value)
+
+    made["xlsx"] = {
+        str(row[1].value): {k: text(c.value) for k, c in zip(keys, row, strict=True)}
+        for row in sheet.iter_rows(min_row=2)
+    }
+    return made
+
+
+def test_each_partys_status_and_the_review_date_in_every_format(accord: Accord, tmp_path: Path) -> None:
+    assert accord("set", BOTH, "completed", "--party", "vietnam").code == 0
+    assert accord("set", BOTH, "in_progress", "--party", "korea", "--review-by", "2027-01-15").code == 0
+    assert accord("set", KOREA_ALONE, "stalled", "--review-by", "2027-02-01").code == 0
+    for fmt, rows in exported(accord, tmp_path).items():
+        both = rows[BOTH]
+        parties = (both["status"], both["status_vietnam"], both["status_korea"])
+        assert parties == ("in_progress", "completed", "in_progress"), fmt
+        assert both["review_by"] == "2027-01-15", fmt  # set with one party's status, it is the commitment's
+        alone = rows[KOREA_ALONE]
+        assert (alone["status"], alone["status_vietnam"], alone["status_korea"]) == ("stalled", "", ""), fmt
+        assert alone["review_by"] == "2027-02-01", fmt
+        assert (rows["4.5"]["status_vietnam"], rows["4.5"]["status_korea"], rows["4.5"]["review_by"]) == ("", "", "")
+    review = {row[1].value: row[HEADER.index("review_by")] for row in first_sheet(tmp_path / "e.xlsx").iter_rows()}
+    cell = review[BOTH]
+    assert isinstance(cell, Cell) and cell.is_date  # a real date in the workbook
+
+
+def test_party_cells_empty_once_the_parties_agree_and_a_withdrawn_review_date_goes(
+    accord: Accord, tmp_path: Path
+) -> None:
+    assert accord("set", BOTH, "completed", "--party", "korea", "--review-by", "2027-01-15").code == 0
+    assert accord("set", BOTH, "ongoing", "--review-by", "none").code == 0  # every party's, the date withdrawn
+    for fmt, rows in exported(accord, tmp_path).items():
+        both = rows[BOTH]
+        assert (both["status"], both["status_vietnam"], both["status_korea"], both["review_by"]) == (
+            "ongoing", "", "", ""
+        ), fmt
+
+
+def test_a_public_export_keeps_statuses_and_review_dates_but_no_officers_name(
+    accord: Accord, tmp_path: Path
+) -> None:
+    assert accord("set", BOTH, "stalled", "--party", "korea", "--review-by", "2027-03-01", "--by", "Le Van A").code == 0
+    for fmt, rows in exported(accord, tmp_path, "--public").items():
+        both = rows[BOTH]
+        parties = (both["status_korea"], both["status_vietnam"], both["review_by"])
+        assert parties == ("stalled", "not_started", "2027-03-01"), fmt
+        assert "changed_by" not in both and "Le Van A" not in str(rows), fmt
+        assert both["last_change"] == date.today().isoformat(), fmt  # when stays; who goes
+    about = openpyxl.load_workbook(tmp_path / "e.xlsx")["about"]
+    assert about["A1"].value == "Internal notes and officers' names are left out."
 
 
 def test_xlsx_is_not_written_to_a_terminal(accord: Accord) -> None:

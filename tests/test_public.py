@@ -132,3 +132,35 @@ def test_a_withdrawn_internal_note_leaves_no_trace_in_the_public_report(accord: 
     for fmt in ("md", "json"):
         public = succeeded(accord("report", "--public", "--format", fmt))
         assert SECRET not in public and not re.search("quillfeather", public, re.IGNORECASE)
+
+
+def hand_written(records: Path, *event: str) -> tuple[Path, list[str]]:
+    """Article 4 with one event written into its history by hand; the file and its lines."""
+    path = records / "articles" / "4.yaml"
+    lines = ["history:", "- at: '2026-01-05T10:00:00.000000Z'", "  by: Desk", "  id: '4.5'", *(f"  {e}" for e in event)]
+    path.write_text(path.read_text("utf-8").replace("history: []", "\n".join(lines)), "utf-8")
+    return path, path.read_text("utf-8").splitlines()
+
+
+def test_validate_names_a_hand_written_internal_flag_on_an_event_with_nothing_internal(
+    accord: Accord, records: Path
+) -> None:
+    path, lines = hand_written(
+        records, "field: status", "old: not_started", "new: not_started", "internal: true"
+    )  # a status re-asserted: nothing else is wrong with it
+    done = accord("validate")
+    line = lines.index("  internal: true") + 1
+    assert done.code == 1
+    assert done.stderr.splitlines() == [
+        f"{path}:{line}: internal: true on an event with neither a note nor evidence",
+        "1 problem found",
+    ]
+
+
+def test_validate_accepts_every_internal_flag_accord_itself_writes(accord: Accord) -> None:
+    change(accord, "set", "1.1", "completed", "--party", "korea", "--note", "Signed", "--internal")
+    change(accord, "set", "1.1", "stalled", "--evidence", "https://example.org/x", "--internal")  # one event per party
+    change(accord, "note", "4.3", "Budget line", "--internal")
+    change(accord, "edit", "4.3", "--owner", "Trade desk")
+    done = accord("validate")
+    assert done.code == 0, done.stdout + done.stderr

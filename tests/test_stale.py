@@ -94,6 +94,33 @@ def test_the_report_counts_as_unchanged_what_list_counts_as_stale(
     assert attention["never_updated"] == len(never)  # the rest never had a change: counted, not listed
 
 
+def test_report_stale_sets_the_span_of_its_unchanged_list_as_list_stale_does(
+    accord: Accord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at(accord, monkeypatch, ago(20), "note", "4.5", "Asked the ministry")
+    at(accord, monkeypatch, ago(14), "note", "4.2", "Met")  # the span's first day: not unchanged
+    at(accord, monkeypatch, ago(15), "note", "4.3", "Met again")  # the day before it: unchanged
+    attention = json.loads(succeeded(accord("report", "--stale", "2w", "--format", "json")))["attention"]
+    unchanged = [row["id"] for row in attention["unchanged"]]
+    assert unchanged == ["4.3", "4.5"]
+    assert attention["stale_after_days"] == 14
+    assert "### No update in 14 days (2)" in succeeded(accord("report", "--stale", "14d"))
+    default = json.loads(succeeded(accord("report", "--format", "json")))["attention"]
+    assert default["unchanged"] == [] and default["stale_after_days"] == 90
+
+
+def test_report_stale_counts_months_back_from_the_reports_today(accord: Accord) -> None:
+    out = succeeded(accord("report", "--today", "2026-05-31", "--stale", "3m", "--format", "json"))
+    assert json.loads(out)["attention"]["stale_after_days"] == (date(2026, 5, 31) - date(2026, 2, 28)).days
+
+
+@pytest.mark.parametrize("span", ["8", "0w", "1.5w", "1000000m"])
+def test_report_refuses_a_stale_span_that_is_not_one(accord: Accord, records: Path, span: str) -> None:
+    before = snapshot(records)
+    assert_refused(accord("report", "--stale", span), "--stale")
+    assert_untouched(records, before)
+
+
 # -- review dates ----------------------------------------------------------------------------
 
 
@@ -170,3 +197,22 @@ def test_the_report_lists_status_changes_of_the_period_without_evidence(accord: 
     attention = json.loads(succeeded(accord("report", "--format", "json")))["attention"]
     assert [row["id"] for row in attention["without_evidence"]] == ["4.5"]
     assert "### Status changes in the period without evidence (1)" in succeeded(accord("report"))
+
+
+def test_validate_names_a_review_date_written_by_hand_on_an_event_that_sets_no_status(
+    accord: Accord, records: Path
+) -> None:
+    path = records / "articles" / "4.yaml"
+    event = "- at: '2026-01-05T10:00:00.000000Z'\n  by: Desk\n  id: '4.5'\n  note: Asked\n  review_by: '2027-01-05'"
+    path.write_text(path.read_text("utf-8").replace("history: []", f"history:\n{event}"), "utf-8")
+    line = path.read_text("utf-8").splitlines().index("  review_by: '2027-01-05'") + 1
+    done = accord("validate")
+    assert done.code == 1
+    assert done.stderr.splitlines() == [
+        f"{path}:{line}: review_by on an event that changes no field, not a status",
+        "1 problem found",
+    ]
+    succeeded(accord("set", "4.2", "stalled", "--review-by", "2027-01-05", "--no-commit"))
+    succeeded(accord("set", "4.2", "stalled", "--review-by", "none", "--no-commit"))
+    succeeded(accord("undo", "--no-commit"))
+    assert accord("validate").stderr == done.stderr  # what accord writes passes

@@ -689,11 +689,18 @@ class Tracker:
             return tracking.overview(self._store, given or self.today, target, series, errors, as_of=given is not None)
 
     def report(
-        self, *, today: date | None = None, since: date | None = None, week: str | None = None, public: bool = False
+        self,
+        *,
+        today: date | None = None,
+        since: date | None = None,
+        week: str | None = None,
+        public: bool = False,
+        stale_since: date | None = None,
     ) -> Report:
         """The weekly report: by default over the seven days up to `today` (default: the tracker's);
         from `since`; or over one ISO week, `week` such as '2026-W47' or 'current'. A `public` one
-        leaves out internal notes and officers' names."""
+        leaves out internal notes and officers' names. An open commitment with no event on or after
+        `stale_since` (default: 90 days before `today`) is listed as unchanged."""
         from . import report as reporting
 
         as_of = _day(today, "today") if today is not None else self.today
@@ -709,7 +716,9 @@ class Tracker:
             if week is None:  # a period that reaches out of the calendar: its own message says so
                 raise
             raise InvalidValue(f"week {week!r} is not an ISO week such as 2026-W47") from None
-        built = reporting.build(self._store, as_of, period)
+        if stale_since is not None and _day(stale_since, "stale_since") > as_of:
+            raise InvalidValue(f"stale since {stale_since.isoformat()} is after the report's today {as_of.isoformat()}")
+        built = reporting.build(self._store, as_of, period, stale_since)
         return reporting.public_view(built) if _flag(public, "public") else built
 
     def validate(self) -> list[Problem]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -239,7 +240,8 @@ class Dialog(ModalScreen[bool]):
     """A form over the browser: enter saves through the API, escape leaves everything as it was.
 
     The dialog closes only when the change was made; when the API refuses it, the refusal is shown
-    in one line and what was typed stays, to be corrected or cancelled."""
+    in one line and what was typed stays, to be corrected or cancelled. While the change is being
+    written (another writer may hold the records' lock) the screen goes on answering keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
@@ -259,21 +261,35 @@ class Dialog(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Static(self.heading, classes="heading")
             yield from self.fields()
-            yield Static(Text("enter: save   esc: cancel", style="dim"), classes="hint")
+            yield Static(HINT, classes="hint", id="hint")
         yield Footer()
 
     def fields(self) -> ComposeResult:
         raise NotImplementedError
 
-    def make_change(self) -> Change:
+    def make_change(self) -> Callable[[], Change]:
+        """The change as typed, to be made away from the screen; raises what the API refuses of it."""
         raise NotImplementedError
 
     def action_cancel(self) -> None:
         self.dismiss(False)
 
     def action_save(self) -> None:
-        if self.browser.attempt(self.make_change):
+        try:
+            change = self.make_change()
+        except AccordError as exc:
+            self.browser.fail(exc)
+            return
+        if self.browser.attempt(change, self.saved):
+            self.query_one("#hint", Static).update(Text("saving...", style="dim"))
+
+    def saved(self, made: bool) -> None:
+        if self is not self.app.screen:
+            return  # left with escape while the change was being made: it was made or refused all the same
+        if made:
             self.dismiss(True)
+        else:
+            self.query_one("#hint", Static).update(HINT)
 
     def on_input_submitted(self) -> None:
         self.action_save()
@@ -283,11 +299,19 @@ class Dialog(ModalScreen[bool]):
         return value if value.strip() else None
 
 
+HINT = Text("enter: save   esc: cancel", style="dim")
+
+
 class StatusDialog(Dialog):
-    def __init__(self, record_id: str, current: Status, title: Text) -> None:
-        super().__init__(Text.assemble(f"Status of {record_id}  ", title))
-        self.record_id = record_id
-        self.current = current
+    """The status, and for a commitment both sides carry, whose: every party's (the default) or one's."""
+
+    def __init__(self, item: Article | Commitment, title: Text, sides: list[str]) -> None:
+        super().__init__(Text.assemble(f"Status of {item.id}  ", title))
+        self.record_id = item.id
+        self.current = item.status
+        self.parties: dict[str, Status] = {}
+        if isinstance(item, Commitment) and item.side == BOTH_SIDES:
+            self.parties = dict(item.parties or dict.fromkeys(sides, item.status))
 
     def fields(self) -> ComposeResult:
         options = [
@@ -295,19 +319,32 @@ class StatusDialog(Dialog):
         ]
         statuses = OptionList(*options, id="status")
         statuses.highlighted = list(Status).index(self.current)
-        yield statuses
+        if not self.parties:
+            yield statuses
+        else:
+            with Horizontal(classes="choices"):
+                yield statuses
+                each = [Option(plain(f"{p} (now {s.value})"), id=p) for p, s in self.parties.items()]
+                parties = OptionList(Option(Text("every party"), id=""), *each, id="party")
+                parties.border_title = "whose"
+                parties.highlighted = 0
+                yield parties
         yield Input(placeholder="note: why, in a sentence (optional)", id="note")
         yield Input(placeholder="evidence: a link that shows it (optional)", id="evidence")
 
     def on_option_list_option_selected(self) -> None:
         self.action_save()
 
-    def make_change(self) -> Change:
+    def make_change(self) -> Callable[[], Change]:
         index = self.query_one("#status", OptionList).highlighted
         status = list(Status)[index if index is not None else list(Status).index(self.current)]
-        return self.browser.tracker.set_status(
-            self.record_id, status, note=self.text_of("note"), evidence=self.text_of("evidence")
-        )
+        party = None
+        if self.parties:
+            chosen = self.query_one("#party", OptionList).highlighted
+            party = list(self.parties)[chosen - 1] if chosen else None  # 0: every party
+        tracker, record_id = self.browser.tracker, self.record_id
+        note, evidence = self.text_of("note"), self.text_of("evidence")
+        return lambda: tracker.set_status(record_id, status, note=note, evidence=evidence, party=party)
 
 
 class NoteDialog(Dialog):
@@ -319,10 +356,10 @@ class NoteDialog(Dialog):
         yield Input(placeholder="note: what happened", id="note")
         yield Input(placeholder="evidence: a link that shows it (optional)", id="evidence")
 
-    def make_change(self) -> Change:
-        return self.browser.tracker.note(
-            self.record_id, self.query_one("#note", Input).value, evidence=self.text_of("evidence")
-        )
+    def make_change(self) -> Callable[[], Change]:
+        tracker, record_id = self.browser.tracker, self.record_id
+        text, evidence = self.query_one("#note", Input).value, self.text_of("evidence")
+        return lambda: tracker.note(record_id, text, evidence=evidence)
 
 
 def typed_tags(typed: str) -> list[str]:
@@ -352,7 +389,7 @@ class EditDialog(Dialog):
         yield Input(" ".join(self.item.tags), placeholder="tags, separated by spaces", id="tags")
         yield Input(placeholder="note: why (optional)", id="note")
 
-    def make_change(self) -> Change:
+    def make_change(self) -> Callable[[], Change]:
         from .inputs import iso_date
 
         item = self.item
@@ -360,13 +397,14 @@ class EditDialog(Dialog):
         due_text = _changed_text(item.due.isoformat() if item.due else None, self.query_one("#due", Input).value)
         due = iso_date(due_text, "due") if isinstance(due_text, str) else due_text
         tags = typed_tags(self.query_one("#tags", Input).value)
-        return self.browser.tracker.edit(
-            self.record_id,
+        tracker, record_id, note = self.browser.tracker, self.record_id, self.text_of("note")
+        return lambda: tracker.edit(
+            record_id,
             owner=owner,
             due=due,
             add_tags=[t for t in tags if t not in item.tags],
             remove_tags=[t for t in item.tags if t not in tags],
-            note=self.text_of("note"),
+            note=note,
         )
 
 
@@ -646,7 +684,7 @@ class Commitments(Screen[None]):
     def action_set_status(self) -> None:
         item = self._current()
         if item is not None:
-            self.app.push_screen(StatusDialog(item.id, item.status, plain(item.title)))
+            self.app.push_screen(StatusDialog(item, plain(item.title), self.tracker.statement.sides))
 
     def action_note(self) -> None:
         item = self._current()
@@ -712,6 +750,8 @@ class Browser(App[None]):
     .dialog .hint { height: 1; margin-top: 1; }
     .dialog OptionList { height: auto; max-height: 8; }
     .dialog SelectionList { height: auto; max-height: 8; }
+    StatusDialog .choices { height: auto; }
+    StatusDialog #party { width: 32; }
     FilterDialog .dialog Horizontal { height: auto; }
     FilterDialog .dialog Vertical { height: auto; width: 1fr; }
     """
@@ -722,6 +762,7 @@ class Browser(App[None]):
         super().__init__()
         self.tracker = tracker
         self.main = Commitments(tracker, read_only=read_only or not tracker.writable)
+        self.writing = False  # a change is being made in a worker thread
 
     def get_default_screen(self) -> Screen[None]:
         return self.main
@@ -729,14 +770,32 @@ class Browser(App[None]):
     def fail(self, exc: AccordError) -> None:
         self.notify(one_line_error(exc), title="not done", severity="error", markup=False)
 
-    def attempt(self, change: Callable[[], Change]) -> bool:
-        """Make one change through the API; on refusal show why in one line. True when made."""
-        try:
-            done = change()
-        except AccordError as exc:
-            self.fail(exc)
+    def attempt(self, change: Callable[[], Change], then: Callable[[bool], object] | None = None) -> bool:
+        """Make one change through the API in a worker thread, so that the screen answers keys while
+        the change waits for the records' lock; then say how it went (a refusal in one line) and
+        call `then` with whether it was made. False when another change is still being made."""
+        if self.writing:
+            self.notify("The last change is still being saved.", severity="warning")
             return False
-        said = "; ".join(describe(e) for e in done.events) or f"{done.record_id}: nothing changed"
-        self.notify(one_line(said + (" (committed)" if done.committed else "")), markup=False)
-        self.main.reload()
+        self.writing = True
+        self.run_worker(partial(self._write, change, then), name="write", group="write", thread=True)
         return True
+
+    def _write(self, change: Callable[[], Change], then: Callable[[bool], object] | None) -> None:
+        """In the worker's thread: the change; what came of it goes back to the screen's thread."""
+        try:
+            outcome: Change | AccordError = change()
+        except AccordError as exc:
+            outcome = exc
+        self.call_from_thread(self._written, outcome, then)
+
+    def _written(self, outcome: Change | AccordError, then: Callable[[bool], object] | None) -> None:
+        self.writing = False
+        if isinstance(outcome, AccordError):
+            self.fail(outcome)
+        else:
+            said = "; ".join(describe(e) for e in outcome.events) or f"{outcome.record_id}: nothing changed"
+            self.notify(one_line(said + (" (committed)" if outcome.committed else "")), markup=False)
+            self.main.reload()
+        if then is not None:
+            then(not isinstance(outcome, AccordError))

@@ -977,6 +977,7 @@ def log(
     fmt: Annotated[
         TableFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_formats(TableFormat), callback=_as_table)
     ] = "table",
+    public: PublicOption = False,
     output: OutputOption = None,
     quiet: Quiet = False,
     directory: DirOption = None,
@@ -988,9 +989,8 @@ def log(
     start = inputs.since(since, inputs.today()) if since else None
     wanted = inputs.text(record_id, "ID") if record_id is not None else None
     events = tracker.log(wanted, since=start, by=inputs.text(by, "--by") if by is not None else None)
-    columns = views.LOG_TABLE_COLUMNS if fmt == "table" else views.LOG_COLUMNS
     with _written_to(output):
-        render.emit_rows(columns, [views.log_row(event) for event in events], fmt)
+        views.log(events, fmt, public)
     render.problems(tracker.skipped)
     if tracker.skipped:
         _exit(EXIT_ERROR)
@@ -1133,6 +1133,10 @@ def report(
     ] = None,
     public: PublicOption = False,
     quiet: Quiet = False,
+    stale: Annotated[
+        str | None,
+        typer.Option("--stale", metavar="10d|8w|3m", help="Attention: open, and no change or note in this long."),
+    ] = None,
     directory: DirOption = None,
 ) -> None:
     """The weekly progress report, by default over the last seven days. Exit 2 if a record could not be read."""
@@ -1146,7 +1150,11 @@ def report(
         week = True
     start = inputs.since(since, as_of) if since else None
     built = tracker.report(
-        today=as_of, since=start, week=inputs.text(week_value or "current", "--week") if week else None, public=public
+        today=as_of,
+        since=start,
+        week=inputs.text(week_value or "current", "--week") if week else None,
+        public=public,
+        stale_since=inputs.ago(stale, as_of, "--stale") if stale is not None else None,
     )
     text = "".join(PUBLISHERS[fmt]().lines(built))
     if output is None or str(output) == "-":
@@ -1387,12 +1395,14 @@ def export(
 ) -> None:
     """One flat row per commitment, for spreadsheets: csv, xlsx (needs accord[xlsx]) or json."""
     from . import export as exporting
+    from . import views
     from .errors import UsageError
     from .report import write_file
 
     tracker = _open(directory)
     rows = exporting.rows(tracker.statement, tracker.articles(history=True), public)
-    data = exporting.encode(rows, fmt, bom=bom, public=public)
+    columns = exporting.columns(tracker.statement.sides, public)
+    data = exporting.encode(rows, fmt, columns, bom=bom, public=public)
     if output is None or str(output) == "-":
         if fmt == "xlsx":
             raise UsageError("an xlsx workbook goes to a file: give -o FILE")
@@ -1401,9 +1411,7 @@ def export(
         write_file(output, data)
         render.chatter(f"wrote {render.visible(str(output))}\n", stderr=True)
     if public and fmt == "csv":  # a CSV file has no place to say it
-        from .report import LEFT_OUT
-
-        sys.stderr.write(f"{LEFT_OUT}\n")
+        views.left_out_on_stderr()
     render.problems(tracker.skipped)
     if tracker.skipped:
         _exit(EXIT_ERROR)

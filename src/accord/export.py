@@ -19,50 +19,64 @@ from typing import Any
 from . import render
 from .errors import UsageError
 from .model import Article, Commitment, Event, Statement
+from .query import review_date
 from .render import Column
-from .report import LEFT_OUT
+from .report import LEFT_OUT, PUBLIC_FIELDS
 
-COLUMNS = [
-    Column("article", "article"),
-    Column("id", "id"),
-    Column("section", "section"),
-    Column("section_title", "section title"),
-    Column("side", "side"),
-    Column("kind", "kind"),
-    Column("asked_by", "asked by"),
-    Column("status", "status"),
-    Column("owner", "owner"),
-    Column("due", "due"),
-    Column("tags", "tags"),
-    Column("last_change", "last change"),
-    Column("changed_by", "changed by"),
-    Column("evidence", "evidence"),
-    Column("title", "title"),
-]
-DATE_COLUMNS = frozenset({"due", "last_change"})
+DATE_COLUMNS = frozenset({"due", "review_by", "last_change"})
 # What XML 1.0, and so a workbook, cannot hold; such characters are spelled out as `\x1b`.
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-PUBLIC_COLUMNS = [c for c in COLUMNS if c.key != "changed_by"]
+def columns(sides: Iterable[str], public: bool = False) -> list[Column]:
+    """The columns, with a status for each of the statement's `sides` (filled where the parties'
+    statuses of a commitment both carry differ); a `public` export has no `changed by`."""
+    return [
+        Column("article", "article"),
+        Column("id", "id"),
+        Column("section", "section"),
+        Column("section_title", "section title"),
+        Column("side", "side"),
+        Column("kind", "kind"),
+        Column("asked_by", "asked by"),
+        Column("status", "status"),
+        *(Column(_party_key(side), f"status {side}") for side in sides),
+        Column("owner", "owner"),
+        Column("due", "due"),
+        Column("review_by", "review by"),
+        Column("tags", "tags"),
+        Column("last_change", "last change"),
+        *([] if public else [Column("changed_by", "changed by")]),
+        Column("evidence", "evidence"),
+        Column("title", "title"),
+    ]
+
+
+def _party_key(side: str) -> str:
+    return f"status_{side}"
 
 
 def rows(statement: Statement, articles: Iterable[Article], public: bool = False) -> list[dict[str, Any]]:
-    """One row per commitment; `articles` with their history, which dates each one's last change.
-    `public` leaves out who changed it and internal evidence links."""
+    """One row per commitment; `articles` with their history, which dates each one's last change
+    and holds its review date. `public` leaves out who changed it and internal evidence links."""
     titles = {section.number: section.title for section in statement.sections}
     return [
-        _row(article, commitment, titles.get(article.section), public)
+        _row(article, commitment, titles.get(article.section), statement.sides, public)
         for article in articles
         for commitment in article.commitments
     ]
 
 
-def _row(article: Article, commitment: Commitment, section_title: str | None, public: bool) -> dict[str, Any]:
+def _row(
+    article: Article, commitment: Commitment, section_title: str | None, sides: list[str], public: bool
+) -> dict[str, Any]:
     own = sorted((e for e in article.history if e.id == commitment.id), key=Event.effective)
     last = own[-1] if own else None
     evidence = next((e.evidence for e in reversed(own) if e.evidence and not (public and e.internal)), None)
+    parties = commitment.differing_parties() or {}
     return {
+        **{_party_key(side): parties.get(side) for side in sides},
+        "review_by": review_date(article, commitment),
         "article": article.id,
         "id": commitment.id,
         "section": article.section,
@@ -81,11 +95,12 @@ def _row(article: Article, commitment: Commitment, section_title: str | None, pu
     }
 
 
-def encode(found: list[dict[str, Any]], fmt: str, bom: bool = False, public: bool = False) -> bytes:
-    columns = PUBLIC_COLUMNS if public else COLUMNS
+def encode(
+    found: list[dict[str, Any]], fmt: str, columns: list[Column], bom: bool = False, public: bool = False
+) -> bytes:
     if fmt == "json":
         listed = [{c.key: row[c.key] for c in columns} for row in found]
-        data: Any = {"public": True, "left_out": LEFT_OUT, "commitments": listed} if public else listed
+        data: Any = {**PUBLIC_FIELDS, "commitments": listed} if public else listed
         return render.json_text(data).encode("utf-8")
     if fmt == "xlsx":
         return _workbook(found, columns, LEFT_OUT if public else None)

@@ -25,7 +25,7 @@ from .render import (
     statuses_shown,
     visible,
 )
-from .report import LEFT_OUT, STALE_AFTER_DAYS, UPCOMING_DAYS, Report
+from .report import LEFT_OUT, UPCOMING_DAYS, Report
 from .wording import marked
 
 
@@ -129,7 +129,7 @@ def outline(report: Report, with_charts: bool) -> list[Block]:
     blocks.append(Table(ITEM_COLUMNS, statuses_shown(report.overdue)) if report.overdue else Paragraph("None."))
     blocks.append(Heading(3, f"Stalled ({len(report.stalled)})"))
     blocks.append(Table(ITEM_COLUMNS, statuses_shown(report.stalled)) if report.stalled else Paragraph("None."))
-    blocks.append(Heading(3, f"No update in {STALE_AFTER_DAYS} days ({len(report.stale)})"))
+    blocks.append(Heading(3, f"No update in {report.stale_after_days} days ({len(report.stale)})"))
     blocks.append(Table(ITEM_COLUMNS, statuses_shown(report.stale)) if report.stale else Paragraph("None."))
     if report.never_updated:
         blocks.append(Paragraph(f"{report.never_updated} open commitments have never been updated."))

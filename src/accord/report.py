@@ -27,6 +27,8 @@ from .wording import show_value, what_changed
 STALE_AFTER_DAYS = 90
 UPCOMING_DAYS = 365
 LEFT_OUT = "Internal notes and officers' names are left out."
+# what public json says at its top, beside the data
+PUBLIC_FIELDS = {"public": True, "left_out": LEFT_OUT}
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Report:
     overdue: list[dict[str, Any]]
     stalled: list[dict[str, Any]]
     stale: list[dict[str, Any]]
+    stale_after_days: int  # the span of `stale`: no event in so many days
     never_updated: int
     upcoming: list[dict[str, Any]]
     sections: list[dict[str, Any]]
@@ -104,7 +107,7 @@ class Report:
 
     def as_data(self) -> dict[str, Any]:
         return {
-            **({"public": True, "left_out": LEFT_OUT} if self.public else {}),
+            **(PUBLIC_FIELDS if self.public else {}),
             "title": self.title,
             "today": self.today,
             "period": {"start": self.period.start, "end": self.period.end},
@@ -120,7 +123,7 @@ class Report:
                 "overdue": self.overdue,
                 "stalled": self.stalled,
                 "unchanged": self.stale,
-                "stale_after_days": STALE_AFTER_DAYS,
+                "stale_after_days": self.stale_after_days,
                 "never_updated": self.never_updated,
                 "due_review": self.due_review,
                 "without_evidence": self.unevidenced,
@@ -131,7 +134,9 @@ class Report:
         }
 
 
-def build(store: Store, today: date, period: Period) -> Report:
+def build(store: Store, today: date, period: Period, stale_since: date | None = None) -> Report:
+    """The report as known at the end of `today`; `stale_since` (default: 90 days back) is the
+    first day an event must fall on for an open commitment not to count as unchanged."""
     errors: list[DataError] = []
     statement = store.statement()
     articles = [as_known(a, today) for a in store.articles(errors)]
@@ -142,7 +147,8 @@ def build(store: Store, today: date, period: Period) -> Report:
     previous: Counter[str] = Counter()
     per_section: dict[int, Counter[str]] = {s.number: Counter() for s in statement.sections}
     overdue, stalled, stale, events, due_review = [], [], [], [], []
-    stale_since = today - timedelta(days=STALE_AFTER_DAYS)
+    if stale_since is None:
+        stale_since = today - timedelta(days=STALE_AFTER_DAYS)
     changes: list[dict[str, Any]] = []
     never_updated = 0
     for article in articles:
@@ -205,6 +211,7 @@ def build(store: Store, today: date, period: Period) -> Report:
         overdue=overdue,
         stalled=stalled,
         stale=stale,
+        stale_after_days=(today - stale_since).days,
         never_updated=never_updated,
         upcoming=upcoming,
         sections=sections,
@@ -218,20 +225,22 @@ def build(store: Store, today: date, period: Period) -> Report:
 
 def public_view(report: Report) -> Report:
     """The report for readers outside the ministry: internal notes and their evidence links, and
-    who made each change, left out. A change stays; a note that is internal goes entirely."""
-
-    def public(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        kept = [r for r in rows if not (r["internal"] and r["what"] == "note")]
-        hidden = dict.fromkeys(("note", "evidence"))
-        return [{k: v for k, v in (r | (hidden if r["internal"] else {})).items() if k != "by"} for r in kept]
-
+    who made each change, left out."""
     return replace(
         report,
-        changes=public(report.changes),
-        events=public(report.events),
-        unevidenced=public(report.unevidenced),
+        changes=public_rows(report.changes),
+        events=public_rows(report.events),
+        unevidenced=public_rows(report.unevidenced),
         public=True,
     )
+
+
+def public_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of events (`what`, `internal`, `note`, `evidence`, `by`) fit to publish: a change stays
+    without its internal note and evidence link; a note that is internal goes entirely; `by` goes."""
+    kept = [r for r in rows if not (r["internal"] and r["what"] == "note")]
+    hidden = dict.fromkeys(("note", "evidence"))
+    return [{k: v for k, v in (r | (hidden if r["internal"] else {})).items() if k != "by"} for r in kept]
 
 
 def net_changes(events: list[Event]) -> list[Event]:

@@ -225,6 +225,7 @@ def _check_history(record: Article | Target, report: Reporter) -> None:
             valid.append(event)
         if event.evidence is not None and not is_http_url(event.evidence):
             report(("history", index, "evidence"), f"evidence {event.evidence!r} is not an http(s) link")
+    _check_event_flags(record, report)
     for key, event in latest_events(valid).items():
         if isinstance(record, Article) and key[1] == "status" and key[0] != record.id:
             continue  # a commitment's status is replayed with its parties' (_check_party_statuses)
@@ -235,6 +236,17 @@ def _check_history(record: Article | Target, report: Reporter) -> None:
                 ("history",),
                 f"{key[0]} {what} is {now!r} but its latest event ({event.at:%Y-%m-%d %H:%M}) says {event.new!r}",
             )
+
+
+def _check_event_flags(record: Article | Target, report: Reporter) -> None:
+    """`internal` marks a note or an evidence link, and a review date comes with a status: written
+    by hand elsewhere, either would mean nothing and mislead the next reader."""
+    for index, event in enumerate(record.history):
+        if event.internal and not (event.note or event.evidence):
+            report(("history", index, "internal"), "internal: true on an event with neither a note nor evidence")
+        if event.review_by is not None and event.field != "status":
+            what = event.field or "no field"
+            report(("history", index, "review_by"), f"review_by on an event that changes {what}, not a status")
 
 
 def _check_party_statuses(article: Article, sides: list[str], report: Reporter) -> None:

@@ -376,6 +376,35 @@ LOG_TABLE_COLUMNS = [
 ]
 
 
+def log(events: Sequence[Event], fmt: str, public: bool = False) -> None:
+    """The log; a `public` one leaves out internal notes and officers' names, and says so: in
+    the json, above the table, and for csv, which has no place for it, on stderr."""
+    from .report import LEFT_OUT, PUBLIC_FIELDS, public_rows
+
+    columns = LOG_TABLE_COLUMNS if fmt == "table" else LOG_COLUMNS
+    rows = [log_row(event) for event in events]
+    if not public:
+        render.emit_rows(columns, rows, fmt)
+        return
+    columns = [c for c in columns if c.key != "by"]
+    rows = public_rows(rows)
+    if fmt == "json":
+        render.emit_json({**PUBLIC_FIELDS, "events": [{c.key: row.get(c.key) for c in columns} for row in rows]})
+        return
+    if fmt == "csv":
+        left_out_on_stderr()
+    else:
+        render.say(f"{LEFT_OUT}\n")
+    render.emit_rows(columns, rows, fmt)
+
+
+def left_out_on_stderr() -> None:
+    """What public csv leaves out, said where a csv file has no place for it."""
+    from .report import LEFT_OUT
+
+    sys.stderr.write(f"{LEFT_OUT}\n")
+
+
 def log_row(event: Event) -> dict[str, Any]:
     from .wording import describe, marked, what_changed
 
@@ -385,6 +414,8 @@ def log_row(event: Event) -> dict[str, Any]:
         "by": event.by,
         "id": event.id,
         "field": what,
+        "what": what,  # as the report's rows name it (`public_rows`)
+        "internal": bool(event.internal),
         "party": event.party,
         "old": event.old,
         "new": event.new,
