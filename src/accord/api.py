@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .arguments import UNSET, Actor, Unset
 from .errors import DataError, InvalidValue, UsageError
+from .index import ArticleEntry, CommitmentEntry
 from .model import MAX_TEXT, Article, Commitment, Event, Glossary, Statement, Status, Target, parse_amount
 from .storage import ARTICLES, DEFAULT_LOCK_TIMEOUT, TARGETS, Store, find, find_records
 from .text import as_tag, checked_text
@@ -34,7 +35,10 @@ if TYPE_CHECKING:  # filters, search, figures and the write path load when asked
 
 __all__ = [
     "UNSET",
+    "ArticleEntry",
+    "CommitmentEntry",
     "CommitmentRow",
+    "Listed",
     "Problem",
     "SearchHit",
     "Shown",
@@ -52,6 +56,14 @@ class CommitmentRow:
 
     article: Article
     commitment: Commitment
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A commitment with the article it belongs to, as plain values: no model is loaded."""
+
+    article: ArticleEntry
+    commitment: CommitmentEntry
 
 
 @dataclass(frozen=True)
@@ -122,6 +134,7 @@ def open(
     today: date | None = None,
     email: str | None = None,
     notify: Callable[[str], None] | None = None,
+    index: bool = True,
 ) -> Tracker:
     """Open a records folder.
 
@@ -136,6 +149,8 @@ def open(
         actor is git's user.name.
     notify: called with what a person should hear of that is not an error, such as a change a
         killed writer left half done and that was taken back before the next one.
+    index: read many records through the index in the folder's .accord-cache/ (kept up to date
+        with the files by every read); False reads every file and leaves the index alone.
 
     Raises RecordsNotFound when there is no records folder, TypeError for an argument of the
     wrong type and InvalidValue for an empty actor name or a negative lock timeout.
@@ -159,7 +174,9 @@ def open(
     if notify is not None and not callable(notify):
         raise TypeError(f"notify must be a function of one str, not {type(notify).__name__}")
     root = find_records(Path(path) if path is not None else None)
+    _flag(index, "index")
     store = Store(root, float(lock_timeout))
+    store.indexed = index
     if notify is not None:
         store.notify = notify
     return Tracker(store, actor, commit, today, email)
@@ -240,6 +257,16 @@ class Tracker:
                 return list(found)
             return [row.article for row in select(found, chosen, articles_only=True)]
 
+    def iter_articles(self, filters: Filters | None = None) -> Iterator[ArticleEntry]:
+        """The articles that pass `filters`, in reading order, one at a time, as plain values (their
+        `commitments` are all of them); `skipped` is set once the last one is read."""
+        from .query import select
+
+        chosen = self._filters(filters)
+        with self._reading() as errors:
+            for row in select(self._store.entries(errors), chosen, articles_only=True):
+                yield row.article
+
     def targets(self) -> list[Target]:
         """Every numeric target, with its series and history."""
         with self._reading() as errors:
@@ -247,12 +274,32 @@ class Tracker:
 
     def commitments(self, filters: Filters | None = None) -> list[CommitmentRow]:
         """The commitments that pass `filters` (all of them without), in reading order."""
+        rows = []
+        article: Article | None = None
+        for entry in self.iter_commitments(filters):
+            if article is None or article.id != entry.article.id:
+                article = _model(entry.article)
+            rows.append(CommitmentRow(article, entry.commitment.model()))
+        return rows
+
+    def iter_commitments(self, filters: Filters | None = None) -> Iterator[Listed]:
+        """The commitments that pass `filters`, in reading order, one at a time, as plain values
+        (no model is loaded: fit for long listings); `skipped` is set once the last one is read."""
         from .query import select
 
         chosen = self._filters(filters)
+        narrowing = {"status": chosen.statuses, "kind": chosen.kinds, "side": chosen.sides, "section": chosen.sections}
+        only: dict[str, frozenset[Any]] = {name: values for name, values in narrowing.items() if values}
         with self._reading() as errors:
-            rows = select(self._store.articles(errors, history=False), chosen)
-            return [CommitmentRow(row.article, row.item) for row in rows if isinstance(row.item, Commitment)]
+            for row in select(self._store.entries(errors, only), chosen):
+                yield Listed(row.article, row.item)
+
+    def counts(self, by: str = "status") -> dict[int, dict[str, int]]:
+        """The number of commitments per section (every section that has an article), by `status` or by `kind`."""
+        if by not in ("status", "kind"):
+            raise InvalidValue(f"commitments are counted by status or by kind, not {by!r}")
+        with self._reading() as errors:
+            return self._store.counts(errors, by)
 
     def search(
         self,
@@ -273,14 +320,16 @@ class Tracker:
         chosen = self._filters(filters)
         pattern = self._pattern(query, regex=regex, word=word, case_sensitive=case_sensitive, literal=literal)
         with self._reading() as errors:
-            hits = search(self._store.articles(errors, history=False), pattern, chosen)
             found = []
-            for hit in hits:
-                assert hit.article is not None and not isinstance(hit.item, Target)  # no targets were given
+            article: Article | None = None
+            for hit in search(self._store.entries(errors), pattern, chosen):
+                assert isinstance(hit.article, ArticleEntry)  # no targets were given
+                if article is None or article.id != hit.article.id:
+                    article = _model(hit.article)
                 matches = _text_matches(hit)
-                commitment = hit.item if isinstance(hit.item, Commitment) else None
+                commitment = hit.item.model() if isinstance(hit.item, CommitmentEntry) else None
                 first = matches[0]
-                found.append(SearchHit(hit.article, commitment, first.field, first.line, first.spans, matches))
+                found.append(SearchHit(article, commitment, first.field, first.line, first.spans, matches))
             return found
 
     def search_targets(
@@ -564,6 +613,10 @@ class Tracker:
 
 
 # -- checking what callers pass in -------------------------------------------------------------
+
+
+def _model(entry: ArticleEntry) -> Article:
+    return Article.model_validate(entry.data_with(history=False))
 
 
 def _text_matches(hit: Hit) -> tuple[TextMatch, ...]:

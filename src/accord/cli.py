@@ -167,8 +167,17 @@ def _options(
         bool,
         typer.Option("--version", "-V", help="Print the version and exit.", callback=_print_version, is_eager=True),
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option("--no-cache", help="Read every record file; neither use nor update the index in .accord-cache/."),
+    ] = False,
 ) -> None:
-    """Options that come before the command: only --version."""
+    """Options that come before the command."""
+    global _indexed
+    _indexed = not no_cache
+
+
+_indexed = True  # whether reads go through the records' index (the --no-cache option)
 
 
 DirOption = Annotated[
@@ -243,9 +252,10 @@ def _open(directory: Path | None, by: str | None = None, no_commit: bool = False
 
     root = _records(directory)
     if not writes:
-        return api.open(root)
+        return api.open(root, index=_indexed)
     return api.open(
         root,
+        index=_indexed,
         actor=inputs.text(by, "--by").strip() if by is not None else settings.user(),
         email=settings.email(),
         commit=not no_commit and settings.commit_wanted(),
@@ -316,9 +326,9 @@ def list_(
     tracker = _open(directory)
     filters = _query(status, section, side, owner, tag, due_before, overdue, kind)
     if articles:
-        rows = [views.list_row(article, article) for article in tracker.articles(filters=filters)]
+        rows = [views.list_row(article, article) for article in tracker.iter_articles(filters)]
     else:
-        rows = [views.list_row(row.article, row.commitment) for row in tracker.commitments(filters)]
+        rows = [views.list_row(row.article, row.commitment) for row in tracker.iter_commitments(filters)]
     columns = views.LIST_TABLE_COLUMNS if fmt == "table" else views.LIST_COLUMNS
     with render.paged(_pager(no_pager) if fmt == "table" else None):
         if rows or fmt != "table":
@@ -427,7 +437,7 @@ def stats(
     from . import render, views
 
     tracker = _open(directory)
-    columns, rows = views.stats_rows(tracker.statement, tracker.articles(), by)
+    columns, rows = views.stats_rows(tracker.statement, tracker.counts(by), by)
     with render.paged(_pager(no_pager) if fmt == "table" else None):
         render.emit_rows(columns, rows, fmt, title=f"Commitments by {by}")
     render.problems(tracker.skipped)

@@ -6,10 +6,15 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .errors import InvalidValue
+from .index import ArticleEntry, CommitmentEntry
 from .model import CLOSED_STATUSES, Article, Commitment, Glossary, Kind, Status, Target
 from .text import fold_accents
+
+AnyArticle = Article | ArticleEntry
+AnyCommitment = Commitment | CommitmentEntry
 
 
 @dataclass(frozen=True)
@@ -24,14 +29,17 @@ class Filters:
     overdue_on: date | None = None  # due before this day and not closed
     overdue: bool = False  # overdue as of the reader's today, which sets `overdue_on` (accord.Tracker does)
 
-    def accepts(self, article: Article, item: Article | Commitment) -> bool:
+    def accepts(self, article: AnyArticle, item: AnyArticle | AnyCommitment) -> bool:
+        """Whether `item`, one of `article`'s commitments or the article itself, passes; models and
+        index entries alike (an entry's status and kind are their values)."""
         if self.statuses and item.status not in self.statuses:
             return False
-        if self.kinds and (not isinstance(item, Commitment) or item.kind not in self.kinds):
+        kind, side = getattr(item, "kind", None), getattr(item, "side", None)  # an article has neither
+        if self.kinds and (kind is None or kind not in self.kinds):
             return False
         if self.sections and article.section not in self.sections:
             return False
-        if self.sides and (not isinstance(item, Commitment) or item.side not in self.sides):
+        if self.sides and (side is None or side not in self.sides):
             return False
         if self.owner is not None and (item.owner or "").casefold() != self.owner.casefold():
             return False
@@ -42,7 +50,7 @@ class Filters:
         return self.overdue_on is None or is_overdue(item, self.overdue_on)
 
 
-def is_overdue(item: Article | Commitment, today: date) -> bool:
+def is_overdue(item: AnyArticle | AnyCommitment, today: date) -> bool:
     return item.due is not None and item.due < today and item.status not in CLOSED_STATUSES
 
 
@@ -50,13 +58,14 @@ def is_overdue(item: Article | Commitment, today: date) -> bool:
 class Row:
     """One line of `list`: a commitment (or an article) with the article it belongs to."""
 
-    article: Article
-    item: Article | Commitment
+    article: Any  # an Article, or an ArticleEntry when `select` was given those
+    item: Any  # a Commitment or a CommitmentEntry; the article itself for a list of articles
 
 
-def select(articles: Iterable[Article], filters: Filters, articles_only: bool = False) -> Iterator[Row]:
+def select(articles: Iterable[AnyArticle], filters: Filters, articles_only: bool = False) -> Iterator[Row]:
+    """The commitments (or articles) that pass `filters`; of models or of index entries alike."""
     for article in articles:
-        items: list[Article | Commitment] = [article] if articles_only else list(article.commitments)
+        items: list[Any] = [article] if articles_only else list(article.commitments)
         for item in items:
             if filters.accepts(article, item):
                 yield Row(article, item)
@@ -182,20 +191,9 @@ def _fold_key(text: str) -> str:
 class Hit:
     """A record whose text matched: the field that matched and where. A target has no article."""
 
-    article: Article | None
-    item: Article | Commitment | Target
+    article: AnyArticle | None
+    item: AnyArticle | AnyCommitment | Target
     matches: list[tuple[str, str, list[tuple[int, int]]]] = field(default_factory=list)  # (field, text, spans)
-
-    @property
-    def article_id(self) -> str:
-        if isinstance(self.item, Target):
-            return self.item.article
-        assert self.article is not None
-        return self.article.id
-
-    @property
-    def status(self) -> Status | None:
-        return None if isinstance(self.item, Target) else self.item.status
 
 
 def _match_fields(pattern: Pattern, fields: list[tuple[str, str]]) -> list[tuple[str, str, list[tuple[int, int]]]]:
@@ -208,7 +206,7 @@ def _match_fields(pattern: Pattern, fields: list[tuple[str, str]]) -> list[tuple
 
 
 def search(
-    articles: Iterable[Article], pattern: Pattern, filters: Filters, targets: Iterable[Target] = ()
+    articles: Iterable[AnyArticle], pattern: Pattern, filters: Filters, targets: Iterable[Target] = ()
 ) -> Iterator[Hit]:
     """The most specific records that mention the pattern: commitments first; an article only
     when none of its commitments matched but its own title or text did; then the targets (their

@@ -17,17 +17,19 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from .cache import CACHE_DIR, ParseCache
 from .errors import ConflictError, DataError, LockTimeout, NotFoundError, RecordsNotFound
 from .fsio import MAX_FILE_BYTES, TMP_SUFFIX, fsync_folder, read_file, sync_folder, temporary
+from .index import CACHE_DIR, ArticleEntry, Index, Stamp, digest, entry_of
 from .model import MAX_TEXT, Article, Commitment, Glossary, Record, Statement, Target, to_data
 from .text import SLUG, checked_text
 
@@ -110,16 +112,34 @@ def parse_record(model: type[M], data: object, raw: bytes | None, path: Path) ->
         raise RecordInvalid(problems) from None
 
 
-def _from_cache(cache: ParseCache, article_id: str, raw: bytes, path: Path, history: bool) -> Article | None:
-    """The article as cached for exactly these bytes, or None."""
-    data = cache.get(article_id, raw, history)
-    if data is None:
+# The top-level `history:` key of a record file, and a line after it that is not part of its list.
+_HISTORY_KEY = re.compile(rb"^history:", re.MULTILINE)
+_TOP_LEVEL_LINE = re.compile(rb"\n[^ \-\n]")
+
+
+def head_of(raw: bytes) -> tuple[bytes, bool] | None:
+    """The part of a record file before its top-level `history:` key, and whether that is all of it;
+    None when the history is not the last key, as it is in a file accord wrote (then parse all)."""
+    key = _HISTORY_KEY.search(raw)
+    if key is None:
+        return raw, True
+    if _TOP_LEVEL_LINE.search(raw, key.end()):
         return None
-    try:
-        return parse_record(Article, data, raw, path)
-    except DataError:
-        cache.drop(article_id)  # not what the file holds: parse the file itself
-        return None
+    return raw[: key.start()], False
+
+
+def read_article(raw: bytes, path: Path, history: bool) -> tuple[Article, bool]:
+    """The article in `raw` and whether its history was read: without `history`, only the part
+    before its history is parsed when the file is laid out as accord writes it."""
+    from . import yamlio  # YAML only when a file must be parsed: an indexed scan needs none
+
+    head = None if history else head_of(raw)
+    if head is not None:
+        try:
+            return parse_record(Article, yamlio.load_bytes(head[0], path), raw, path), head[1]
+        except DataError:
+            pass  # the whole file says what is wrong, and where
+    return parse_record(Article, yamlio.load_bytes(raw, path), raw, path), True
 
 
 class Store:
@@ -129,6 +149,7 @@ class Store:
         self.root = root
         self.notify: Callable[[str], None] = lambda message: None  # what a user should hear of, not an error
         self.lock_timeout = lock_timeout  # seconds to wait for another writer
+        self.indexed = True  # read many records through the index in .accord-cache/; False: every file
 
     # -- paths -------------------------------------------------------------------------------
 
@@ -193,44 +214,118 @@ class Store:
         return self.load(Target, self.target_path(target_id))
 
     def articles(self, errors: list[DataError], history: bool = True) -> Iterator[Article]:
-        """Every article that loads; a broken file is added to `errors` and skipped."""
-        for loaded in self.scan_articles(errors, history):
-            yield loaded.record
+        """Every article that loads; a broken file is added to `errors` and skipped. Without
+        `history`, an article's events are neither read nor kept."""
+        index = self.index(errors, history)
+        if index is None:
+            for loaded in self.scan_articles(errors, history):
+                yield loaded.record
+            return
+        try:
+            for entry in index.articles():
+                yield Article.model_validate(entry.data_with(history))
+        finally:
+            index.close()
 
-    def scan_articles(
-        self, errors: list[DataError], history: bool = True, cached: bool = True
-    ) -> Iterator[Loaded[Article]]:
-        """Every article that loads, with its file; a broken file or a stray one is added to `errors`.
+    def entries(self, errors: list[DataError], only: dict[str, frozenset[Any]] | None = None) -> Iterator[ArticleEntry]:
+        """Every article that loads as plain values, its commitments narrowed by `only` (see
+        Index.articles); a broken file is added to `errors` and skipped."""
+        index = self.index(errors, history=False)
+        if index is None:
+            for loaded in self.scan_articles(errors, history=False):
+                yield entry_of(loaded.record.model_dump(mode="json", exclude_none=True))
+            return
+        try:
+            yield from index.articles(only)
+        finally:
+            index.close()
 
-        Files whose bytes are unchanged since the last scan come from the parse cache (unless not
-        `cached`): a full scan costs a read and a hash per file, not a parse. An article parsed
-        afresh is validated in full; without `history`, one from the cache (validated in full when
-        it was stored) has its events, most of a long-kept record, neither validated nor kept.
-        """
-        cache = ParseCache(self.root, ARTICLES) if cached else None
+    def counts(self, errors: list[DataError], by: str) -> dict[int, dict[str, int]]:
+        """Commitments per section, counted by `by` (status or kind)."""
+        index = self.index(errors, history=False)
+        if index is None:
+            counts: dict[int, dict[str, int]] = {}
+            for loaded in self.scan_articles(errors, history=False):
+                counter = counts.setdefault(loaded.record.section, {})
+                for commitment in loaded.record.commitments:
+                    value = getattr(commitment, by).value
+                    counter[value] = counter.get(value, 0) + 1
+            return counts
+        try:
+            return index.counts(by)
+        finally:
+            index.close()
+
+    def index(self, errors: list[DataError], history: bool) -> Index | None:
+        """The index, brought up to date with the article files (with each article's history if
+        `history`); the files that do not load are added to `errors`. None when there is none to
+        use (`indexed` is off, or it cannot be opened or written): then read the files."""
+        if not self.indexed:
+            return None
+        index = Index.open(self.root)
+        if index is None:
+            return None
+        found = len(errors)
+        try:
+            self._refresh(index, errors, history)
+        except sqlite3.Error:
+            del errors[found:]
+            with suppress(sqlite3.Error):
+                index.db.rollback()
+            index.db.close()
+            return None
+        return index
+
+    def _refresh(self, index: Index, errors: list[DataError], history: bool) -> None:
+        """Read again each article file that changed since it was indexed; see index.py for how a
+        file is known to be unchanged without reading it."""
+        names = []
+        errors += self.strays(ARTICLES)
+        for article_id in self.article_ids():
+            path = self.article_path(article_id)
+            names.append(path.name)
+            now = time.time_ns()
+            try:
+                status = os.lstat(path)
+            except FileNotFoundError:
+                continue  # removed while we were reading
+            except OSError:
+                status = None
+            known = index.known(path.name)
+            complete = known is not None and (known[2] or not history)
+            if known is not None and status is not None and complete and known[1].vouches_for(status):
+                continue
+            try:
+                raw = read_file(path)
+                if status is None:
+                    raise DataError(path, None, "cannot read the file's status")
+                stamp = Stamp.of(status, now)
+                raw_digest = digest(raw)
+                if known is not None and complete and known[0] == raw_digest:
+                    index.restamp(path.name, stamp)
+                    continue
+                article, whole = read_article(raw, path, history)
+            except DataError as exc:
+                index.drop(path.name)
+                if present(path):  # else removed while we were reading
+                    errors.append(exc)
+                continue
+            index.put(path.name, raw_digest, stamp, article.model_dump(mode="json", exclude_none=True), whole)
+        index.keep_only(names)
+        index.commit()
+
+    def scan_articles(self, errors: list[DataError], history: bool = True) -> Iterator[Loaded[Article]]:
+        """Every article file that loads, read and parsed now; a broken file or a stray one is added to `errors`."""
         ids = self.article_ids()
         errors += self.strays(ARTICLES)
-        try:
-            for article_id in ids:
-                path = self.article_path(article_id)
-                try:
-                    raw = read_file(path)
-                    article = _from_cache(cache, article_id, raw, path, history) if cache is not None else None
-                    if article is None:
-                        from . import yamlio  # YAML only when a file must be parsed: a cached scan needs none
-
-                        data = yamlio.load_bytes(raw, path)
-                        article = parse_record(Article, data, raw, path)
-                        if cache is not None:
-                            cache.put(article_id, raw, data)
-                    yield Loaded(path, article, raw)
-                except DataError as exc:
-                    if present(path):  # else removed while we were reading
-                        errors.append(exc)
-        finally:
-            if cache is not None:
-                cache.keep_only(set(ids))
-                cache.save()
+        for article_id in ids:
+            path = self.article_path(article_id)
+            try:
+                raw = read_file(path)
+                yield Loaded(path, read_article(raw, path, history)[0], raw)
+            except DataError as exc:
+                if present(path):  # else removed while we were reading
+                    errors.append(exc)
 
     def targets(self, errors: list[DataError]) -> Iterator[Target]:
         errors += self.strays(TARGETS)

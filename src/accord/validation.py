@@ -47,7 +47,7 @@ def validate(store: Store) -> list[DataError]:
     source_text = _source_text(store, statement.source.file, problems)
     commitment_ids: dict[str, Path] = {}
     unreadable: list[DataError] = []
-    for scanned in store.scan_articles(unreadable, cached=False):  # what validate vouches for, it reads
+    for scanned in store.scan_articles(unreadable):  # what validate vouches for, it reads
         path, article = scanned.path, scanned.record
         _check_comments(scanned, problems)
         report = _reporter(path, problems)

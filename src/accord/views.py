@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import render
@@ -12,6 +12,7 @@ from .render import Column
 
 if TYPE_CHECKING:
     from .api import SearchHit, Shown, TargetHit
+    from .index import ArticleEntry, CommitmentEntry
     from .model import Article, Commitment, Event, Statement, Target
     from .tracking import Overview
 
@@ -33,7 +34,9 @@ LIST_COLUMNS = [
 LIST_TABLE_COLUMNS = [c for c in LIST_COLUMNS if c.key not in ("section", "tags", "asked_by")]
 
 
-def list_row(article: Article, item: Article | Commitment) -> dict[str, Any]:
+def list_row(
+    article: Article | ArticleEntry, item: Article | Commitment | ArticleEntry | CommitmentEntry
+) -> dict[str, Any]:
     """One line of `list`: a commitment (or an article itself) with the article it belongs to."""
     return {
         "id": item.id,
@@ -259,17 +262,15 @@ def _highlighted(text: str, spans: Sequence[tuple[int, int]]) -> Any:
 
 
 def stats_rows(
-    statement: Statement, articles: Iterable[Article], by: str = "status"
+    statement: Statement, per_section: dict[int, dict[str, int]], by: str = "status"
 ) -> tuple[list[Column], list[dict[str, Any]]]:
     """Commitments per section, counted by status or by kind (what the text makes of them)."""
     from .model import Kind, Status
 
     values = [m.value for m in (Kind if by == "kind" else Status)]
     counts: dict[int, Counter[str]] = {s.number: Counter() for s in statement.sections}
-    for article in articles:
-        counter = counts.setdefault(article.section, Counter())
-        for commitment in article.commitments:
-            counter[getattr(commitment, by).value] += 1
+    for section, counted in per_section.items():
+        counts.setdefault(section, Counter()).update(counted)
     titles = {s.number: s.title for s in statement.sections}
     columns = [Column("section", "section"), Column("title", "title", wrap=True)]
     columns += [Column(v, v.replace("_", " "), justify="right") for v in values]

@@ -1,0 +1,461 @@
+"""A local index of the article files, so that a read of every commitment parses no YAML.
+
+The index is an SQLite file, `.accord-cache/index.sqlite` in the records folder (ignored by
+git, never committed). It is derived from the files and only from them: it holds, per article
+file, the digest of the bytes it was read from, the file's status (size, times, inode) when it
+was read, the article's current fields and its commitments' (a few columns that filters use,
+and each record's fields as JSON), and the history as JSON once a command has needed it.
+
+A file's rows are used only while the file is what was read:
+
+- when its status (size, modification and change times, inode, device) is the one recorded and
+  its change time was over `SETTLED_NS` older than the moment it was read, its bytes are not
+  read again. Writing a file, renaming another over it or setting its times back (touch,
+  `cp -p`, an editor that keeps the modification time) sets its change time to the present,
+  which no process can set back; a change made in the same clock tick as the reading cannot
+  hide either, since a file changed that recently is never taken on its status.
+- else its bytes are read and hashed, and it is parsed again only if the digest differs.
+
+The index is rebuilt, never trusted, when it is missing, is not an SQLite file, is another
+application's or another format's (PRAGMA application_id, user_version and accord's version),
+or is a link or anything but a regular file. A new or rebuilt index is made in a temporary
+file and renamed into place; updates are SQLite transactions, so readers building it at once
+cannot corrupt it. An index that cannot be opened or written (read-only folder, a lock held
+too long) is skipped: every command still reads the files. `validate` never vouches for the
+index; see validation.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import stat
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .fsio import TMP_SUFFIX
+
+CACHE_DIR = ".accord-cache"
+INDEX_FILE = "index.sqlite"
+APPLICATION_ID = 0x61636364  # "accd"
+FORMAT = 1  # user_version: a change to the rows below (or to the records' model) changes this
+SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
+BUSY_MS = 3000  # how long to wait for another process that writes the index before doing without it
+_LEGACY = ("articles.json",)  # the parse cache of earlier releases
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files(
+    name TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER, mtime INTEGER, ctime INTEGER,
+    inode INTEGER, device INTEGER, checked INTEGER
+);
+CREATE TABLE articles(
+    file TEXT PRIMARY KEY, id TEXT NOT NULL, sortkey TEXT NOT NULL, section INTEGER NOT NULL,
+    status TEXT NOT NULL, owner TEXT, due TEXT, tags TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
+    data TEXT NOT NULL, history TEXT
+);
+CREATE INDEX articles_order ON articles(sortkey);
+CREATE TABLE commitments(
+    file TEXT NOT NULL, pos INTEGER NOT NULL, id TEXT NOT NULL, status TEXT NOT NULL, kind TEXT NOT NULL,
+    side TEXT NOT NULL, asked_by TEXT, owner TEXT, due TEXT, tags TEXT NOT NULL, title TEXT NOT NULL,
+    excerpt TEXT NOT NULL, note TEXT, data TEXT NOT NULL, PRIMARY KEY(file, pos)
+);
+CREATE INDEX commitments_id ON commitments(id);
+"""
+
+
+# The columns a list can be narrowed by in SQL before the filters check each row.
+NARROWING = {"status": "c.status", "kind": "c.kind", "side": "c.side", "section": "a.section"}
+
+
+def digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+def sortkey(record_id: str) -> str:
+    """A text that sorts as storage.natural_key sorts: `2` before `10`, `17` before `17a`."""
+    import re
+
+    parts = []
+    for part in re.findall(r"\d+|[^\d.]+", record_id):
+        if part.isdigit():
+            digits = part.lstrip("0") or "0"
+            parts.append(f"0{len(digits):04d}{digits}")
+        else:
+            parts.append(f"1{part}")
+    return "\x00".join(parts)
+
+
+# -- rows without the records' model: what list, search and stats print ----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CommitmentEntry:
+    """A commitment's current fields, as plain values."""
+
+    id: str
+    title: str
+    side: str
+    kind: str
+    asked_by: str | None
+    excerpt: str
+    note: str | None
+    status: str
+    owner: str | None
+    due: date | None
+    tags: tuple[str, ...]
+    data: str  # every field, as JSON
+
+    def model(self) -> Any:
+        from .model import Commitment
+
+        return Commitment.model_validate(json.loads(self.data))
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleEntry:
+    """An article's current fields and its commitments, as plain values."""
+
+    id: str
+    section: int
+    title: str
+    text: str
+    status: str
+    owner: str | None
+    due: date | None
+    tags: tuple[str, ...]
+    data: str  # every field but the commitments and the history, as JSON
+    history: str | None  # the events as JSON; None when not yet read
+    commitments: list[CommitmentEntry] = field(default_factory=list)
+
+    def data_with(self, history: bool) -> dict[str, Any]:
+        """The article as the model reads it; with `history` (which must be known), its events."""
+        data: dict[str, Any] = json.loads(self.data)
+        data["commitments"] = [json.loads(c.data) for c in self.commitments]
+        if history and self.history is not None:
+            data["history"] = json.loads(self.history)
+        return data
+
+
+def entry_of(article: dict[str, Any]) -> ArticleEntry:
+    """The plain values of an article given as the model's JSON data, history left out."""
+    head = {k: v for k, v in article.items() if k not in ("commitments", "history")}
+    commitments = [
+        CommitmentEntry(
+            c["id"],
+            c["title"],
+            c["side"],
+            c["kind"],
+            c.get("asked_by"),
+            c["excerpt"],
+            c.get("note"),
+            c["status"],
+            c.get("owner"),
+            _date(c.get("due")),
+            tuple(c.get("tags", [])),
+            _dumps(c),
+        )
+        for c in article.get("commitments", [])
+    ]
+    return ArticleEntry(
+        head["id"],
+        head["section"],
+        head["title"],
+        head["text"],
+        head["status"],
+        head.get("owner"),
+        _date(head.get("due")),
+        tuple(head.get("tags", [])),
+        _dumps(head),
+        None,
+        commitments,
+    )
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A file's status when it was read, and when that was."""
+
+    size: int
+    mtime: int
+    ctime: int
+    inode: int
+    device: int
+    checked: int
+
+    @classmethod
+    def of(cls, status: os.stat_result, checked: int) -> Stamp:
+        return cls(status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev, checked)
+
+    def vouches_for(self, status: os.stat_result) -> bool:
+        """Whether a file with `status` is unchanged since it was read (see the module's docstring)."""
+        return (
+            stat.S_ISREG(status.st_mode)
+            and (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
+            == (self.size, self.mtime, self.ctime, self.inode, self.device)
+            and self.ctime + SETTLED_NS < self.checked
+        )
+
+
+class IndexUnusable(Exception):
+    """The index cannot be read or written now: the caller reads the files."""
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+class Index:
+    """The open index of one records folder."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        self._files: dict[str, tuple[str, Stamp, bool]] | None = None
+        self._pending = 0
+
+    @classmethod
+    def open(cls, root: Path) -> Index | None:
+        """The records folder's index, made or rebuilt as needed; None when there can be none."""
+        folder = root / CACHE_DIR
+        try:
+            folder.mkdir(exist_ok=True)
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                return None  # a link to somewhere else: nothing of ours is written through it
+            for legacy in _LEGACY:
+                (folder / legacy).unlink(missing_ok=True)
+        except OSError:
+            return None
+        path = folder / INDEX_FILE
+        for _ in range(2):
+            try:
+                if not os.path.lexists(path) or not stat.S_ISREG(os.lstat(path).st_mode):
+                    _create(path)
+                db = sqlite3.connect(
+                    f"{path.absolute().as_uri()}?nofollow=1", uri=True, timeout=BUSY_MS / 1000, isolation_level=None
+                )
+                if _is_ours(db):
+                    return cls(db)
+                db.close()
+                path.unlink(missing_ok=True)  # another format, version or application: made afresh
+            except (sqlite3.Error, OSError):
+                try:
+                    path.unlink(missing_ok=True)  # not an index (garbage, truncated): made afresh
+                except OSError:
+                    return None
+        return None
+
+    # -- what is known of each file ------------------------------------------------------------
+
+    def known(self, name: str) -> tuple[str, Stamp, bool] | None:
+        """The digest and status a file had when it was read, and whether its history is known."""
+        if self._files is None:
+            rows = self.db.execute(
+                "SELECT f.name, f.digest, f.size, f.mtime, f.ctime, f.inode, f.device, f.checked, "
+                "a.history IS NOT NULL FROM files f LEFT JOIN articles a ON a.file = f.name"
+            )
+            self._files = {r[0]: (r[1], Stamp(*r[2:8]), bool(r[8])) for r in rows}
+        return self._files.get(name)
+
+    def begin(self) -> None:
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN IMMEDIATE")
+
+    def restamp(self, name: str, stamp: Stamp) -> None:
+        """The file was read again and found unchanged."""
+        self.begin()
+        self.db.execute(
+            "UPDATE files SET size=?, mtime=?, ctime=?, inode=?, device=?, checked=? WHERE name=?",
+            (stamp.size, stamp.mtime, stamp.ctime, stamp.inode, stamp.device, stamp.checked, name),
+        )
+        self._written()
+
+    def put(self, name: str, raw_digest: str, stamp: Stamp, article: dict[str, Any], history: bool) -> None:
+        """Keep what a file holds: `article` is the model's JSON data of it; its history if `history`."""
+        self.begin()
+        self._delete(name)
+        self.db.execute(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (name, raw_digest, stamp.size, stamp.mtime, stamp.ctime, stamp.inode, stamp.device, stamp.checked),
+        )
+        commitments = article.pop("commitments", [])
+        events = article.pop("history", [])
+        article_id = article["id"]  # which may differ from the file's name: validate says so
+        self.db.execute(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                name,
+                article_id,
+                sortkey(name.removesuffix(".yaml")),
+                article["section"],
+                article["status"],
+                article.get("owner"),
+                article.get("due"),
+                _dumps(article.get("tags", [])),
+                article["title"],
+                article["text"],
+                _dumps(article),
+                _dumps(events) if history else None,
+            ),
+        )
+        self.db.executemany(
+            "INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    name,
+                    pos,
+                    c["id"],
+                    c["status"],
+                    c["kind"],
+                    c["side"],
+                    c.get("asked_by"),
+                    c.get("owner"),
+                    c.get("due"),
+                    _dumps(c.get("tags", [])),
+                    c["title"],
+                    c["excerpt"],
+                    c.get("note"),
+                    _dumps(c),
+                )
+                for pos, c in enumerate(commitments)
+            ],
+        )
+        self._written()
+
+    def drop(self, name: str) -> None:
+        if self.known(name) is not None:
+            self.begin()
+            self._delete(name)
+            self._written()
+
+    def keep_only(self, names: Iterable[str]) -> None:
+        known = self._files if self._files is not None else {}
+        for name in set(known) - set(names):
+            self.drop(name)
+
+    def _delete(self, name: str) -> None:
+        self.db.execute("DELETE FROM commitments WHERE file = ?", (name,))
+        self.db.execute("DELETE FROM articles WHERE file = ?", (name,))
+        self.db.execute("DELETE FROM files WHERE name = ?", (name,))
+
+    def _written(self) -> None:
+        self._pending += 1
+        if self._pending >= 500:  # a long first build keeps what it has done in steps
+            self.commit()
+
+    def commit(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+        self._pending = 0
+
+    def close(self) -> None:
+        try:
+            self.commit()
+        except sqlite3.Error:
+            self.db.rollback()
+        finally:
+            self.db.close()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def articles(self, only: dict[str, frozenset[Any]] | None = None) -> Iterator[ArticleEntry]:
+        """Every article in reading order with its commitments; with `only`, just the commitments
+        whose columns (of NARROWING) hold one of the values given, and the articles that hold one."""
+        clauses, args = [], []
+        for column, values in (only or {}).items():
+            clauses.append(f"{NARROWING[column]} IN ({', '.join('?' * len(values))})")
+            args += [str(v) if isinstance(v, str) else v for v in values]
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        query = (
+            "SELECT a.id, a.section, a.title, a.text, a.status, a.owner, a.due, a.tags, a.data, a.history, "
+            "c.id, c.title, c.side, c.kind, c.asked_by, c.excerpt, c.note, c.status, c.owner, c.due, c.tags, c.data, a.file "
+            f"FROM articles a LEFT JOIN commitments c ON c.file = a.file {where} ORDER BY a.sortkey, a.file, c.pos"
+        )
+        current: ArticleEntry | None = None
+        current_file = None
+        for row in self.db.execute(query, tuple(args)):
+            if current is None or current_file != row[22]:
+                if current is not None:
+                    yield current
+                current = ArticleEntry(
+                    row[0],
+                    row[1],
+                    row[2],
+                    row[3],
+                    row[4],
+                    row[5],
+                    _date(row[6]),
+                    tuple(json.loads(row[7])),
+                    row[8],
+                    row[9],
+                )
+                current_file = row[22]
+            if row[10] is not None:
+                current.commitments.append(
+                    CommitmentEntry(
+                        row[10],
+                        row[11],
+                        row[12],
+                        row[13],
+                        row[14],
+                        row[15],
+                        row[16],
+                        row[17],
+                        row[18],
+                        _date(row[19]),
+                        tuple(json.loads(row[20])),
+                        row[21],
+                    )
+                )
+        if current is not None:
+            yield current
+
+    def counts(self, by: str) -> dict[int, dict[str, int]]:
+        """Commitments per section, counted by `by` (status or kind)."""
+        column = {"status": "c.status", "kind": "c.kind"}[by]
+        counts: dict[int, dict[str, int]] = {}
+        query = (
+            f"SELECT a.section, {column}, count(*) FROM commitments c JOIN articles a ON c.file = a.file "
+            f"GROUP BY a.section, {column}"
+        )
+        for section, value, number in self.db.execute(query):
+            counts.setdefault(section, {})[value] = number
+        for (section,) in self.db.execute("SELECT DISTINCT section FROM articles"):
+            counts.setdefault(section, {})
+        return counts
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _create(path: Path) -> None:
+    """An empty index, made aside and renamed into place: no reader ever sees half a schema."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}{TMP_SUFFIX}")
+    try:
+        db = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            db.executescript(_SCHEMA)
+            db.execute("INSERT INTO meta VALUES ('accord', ?)", (__version__,))
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute(f"PRAGMA user_version = {FORMAT}")
+        finally:
+            db.close()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _is_ours(db: sqlite3.Connection) -> bool:
+    (application,) = db.execute("PRAGMA application_id").fetchone()
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if (application, version) != (APPLICATION_ID, FORMAT):
+        return False
+    made_by = db.execute("SELECT value FROM meta WHERE key = 'accord'").fetchone()
+    return bool(made_by == (__version__,))
