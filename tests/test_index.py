@@ -1,0 +1,216 @@
+"""The index in .accord-cache/ can never change what accord prints: whatever happens to the record
+files or to the index behind accord's back, every command shows what the files say, as
+`--no-cache` (which reads every file) shows it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from accord import index as index_module
+from accord.index import APPLICATION_ID, INDEX_FILE
+from accord.storage import head_of, read_article
+from conftest import Accord, Outcome, run_accord
+
+CACHE = ".accord-cache"
+COMMANDS = [
+    ("list", "--format", "json"),
+    ("list", "--articles", "--format", "ids"),
+    ("list", "--status", "ongoing", "--section", "2", "--format", "csv"),
+    ("search", "samenwerking"),
+    ("search", "-c", "150 miljard"),
+    ("stats", "--format", "json"),
+    ("stats", "--by", "kind", "--format", "csv"),
+    ("show", "4.5", "--format", "json"),
+    ("report", "--format", "json", "--today", "2026-11-25"),
+]
+
+
+def outputs(accord: Accord, *options: str) -> list[tuple[int, str, str]]:
+    results = []
+    for args in COMMANDS:
+        out: Outcome = accord(*options, *args)
+        assert "Traceback" not in out.stderr
+        results.append((out.code, out.stdout, out.stderr))
+    return results
+
+
+def assert_truth(accord: Accord) -> list[tuple[int, str, str]]:
+    """Every command prints through the index what it prints from the files alone."""
+    truth = outputs(accord, "--no-cache")
+    assert outputs(accord) == truth
+    assert outputs(accord) == truth  # and again, from a warm index
+    return truth
+
+
+def index_of(records: Path) -> Path:
+    return records / CACHE / INDEX_FILE
+
+
+def set_status_in_place(path: Path, old: str, new: str, keep_times: bool = False) -> None:
+    """Change one commitment's status by hand; with `keep_times`, the file keeps its size and its times."""
+    before = os.stat(path)
+    text = path.read_text("utf-8")
+    assert len(old) == len(new) and f"  status: {old}" in text
+    path.write_text(text.replace(f"  status: {old}", f"  status: {new}", 1), "utf-8")
+    if keep_times:
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert os.stat(path).st_size == before.st_size
+
+
+def test_the_index_is_made_by_a_read_and_gives_the_same_output(accord: Accord, records: Path) -> None:
+    assert_truth(accord)
+    with sqlite3.connect(index_of(records)) as db:
+        assert db.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
+        assert db.execute("SELECT count(*) FROM commitments").fetchone()[0] > 0
+
+
+def test_no_cache_neither_makes_nor_reads_the_index(accord: Accord, records: Path) -> None:
+    accord("--no-cache", "list")
+    assert not index_of(records).exists()
+    accord("list")
+    with sqlite3.connect(index_of(records)) as db:  # a forged row: only --no-cache shows the files' truth
+        db.execute("UPDATE commitments SET title = 'forged' WHERE id = '4.5'")
+    assert "4.5" in accord("--no-cache", "list", "--format", "csv").stdout
+    assert "forged" not in accord("--no-cache", "list", "--format", "csv").stdout
+
+
+@pytest.mark.parametrize("change", ["edit", "delete", "add", "swap", "truncate", "corrupt", "rename id"])
+def test_a_changed_record_file_is_read_again(accord: Accord, records: Path, change: str) -> None:
+    before = assert_truth(accord)
+    four, five = records / "articles" / "4.yaml", records / "articles" / "5.yaml"
+    if change == "edit":
+        set_status_in_place(four, "not_started", "stalled    ")  # even a change a YAML reader trims
+    elif change == "delete":
+        four.unlink()
+    elif change == "add":
+        shutil.copy(four, records / "articles" / "99.yaml")
+    elif change == "swap":
+        four_bytes = four.read_bytes()
+        four.write_bytes(five.read_bytes())
+        five.write_bytes(four_bytes)
+    elif change == "truncate":
+        four.write_bytes(four.read_bytes()[:200])
+    elif change == "corrupt":
+        four.write_bytes(b"\xff\xfe not yaml: [")
+    else:
+        four.write_text(four.read_text("utf-8").replace("id: '4'", "id: '5'", 1), "utf-8")
+    after = assert_truth(accord)
+    assert after != before
+
+
+def test_a_file_changed_without_its_size_or_times_changing_is_read_again(
+    accord: Accord, records: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The change time, which no program can set back, tells; here every file is taken as settled
+    at once, as it would be a few seconds after it was written."""
+    monkeypatch.setattr(index_module, "SETTLED_NS", 0)
+    accord("list")
+    path = records / "articles" / "4.yaml"
+    listed = accord("list", "--status", "in_progress", "--format", "ids").stdout
+    set_status_in_place(path, "not_started", "in_progress", keep_times=True)
+    truth = accord("--no-cache", "list", "--status", "in_progress", "--format", "ids").stdout
+    assert truth != listed
+    assert accord("list", "--status", "in_progress", "--format", "ids").stdout == truth
+
+
+def _garbage(path: Path) -> None:
+    path.write_bytes(b"not an index at all" * 100)
+
+
+def _foreign(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE commitments(id TEXT)")
+        db.execute("INSERT INTO commitments VALUES ('forged')")
+
+
+def _other_format(path: Path) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version = 999")
+        db.execute("UPDATE commitments SET title = 'forged'")
+
+
+def _truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:1500])
+
+
+@pytest.mark.parametrize("damage", [_garbage, _foreign, _other_format, _truncated])
+def test_a_damaged_or_foreign_index_is_rebuilt(accord: Accord, records: Path, damage: object) -> None:
+    truth = assert_truth(accord)
+    assert callable(damage)
+    damage(index_of(records))
+    assert outputs(accord) == truth
+    with sqlite3.connect(index_of(records)) as db:
+        assert db.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
+        assert db.execute("SELECT count(*) FROM commitments WHERE title = 'forged'").fetchone() == (0,)
+
+
+def test_an_index_that_is_a_link_is_never_followed(accord: Accord, records: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "precious.sqlite"
+    _foreign(elsewhere)
+    precious = elsewhere.read_bytes()
+    truth = outputs(accord, "--no-cache")
+    (records / CACHE).mkdir()
+    index_of(records).symlink_to(elsewhere)
+    assert outputs(accord) == truth
+    assert elsewhere.read_bytes() == precious
+    assert not index_of(records).is_symlink()
+
+
+def test_a_cache_folder_that_is_a_link_is_left_alone(accord: Accord, records: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    truth = outputs(accord, "--no-cache")
+    (records / CACHE).symlink_to(elsewhere)
+    assert outputs(accord) == truth
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_readers_building_the_index_at_once_agree(records: Path) -> None:
+    truth = run_accord("--no-cache", "list", "--format", "json", "--dir", str(records), cwd=records).stdout
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "accord", "list", "--format", "json", "--dir", str(records)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    for reader in readers:
+        out, err = reader.communicate(timeout=60)
+        assert (reader.returncode, out, err) == (0, truth, "")
+    assert run_accord("list", "--format", "json", "--dir", str(records), cwd=records).stdout == truth
+
+
+def test_reading_a_file_up_to_its_history_agrees_with_reading_it_all(records: Path, tmp_path: Path) -> None:
+    """What a first build reads of each record (its current fields) is what a full parse reads."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from generate import generate
+
+    generate(tmp_path / "generated", 300, per_article=7, events=4)
+    files = sorted((records / "articles").glob("*.yaml")) + sorted((tmp_path / "generated" / "articles").glob("*.yaml"))
+    assert len(files) > 60
+    for path in files:
+        raw = path.read_bytes()
+        head = head_of(raw)
+        assert (head is not None and head[0] != raw) or b"\nhistory:" not in raw, path
+        fast, complete = read_article(raw, path, history=False)
+        full, _ = read_article(raw, path, history=True)
+        assert fast == full.model_copy(update={"history": []} if not complete else {}), path
+
+
+def test_a_history_that_is_not_last_is_read_with_the_whole_file(accord: Accord, records: Path) -> None:
+    path = records / "articles" / "4.yaml"
+    text = path.read_text("utf-8")
+    head, _, history = text.partition("\nhistory:")
+    path.write_text(f"{head}\nhistory:{history}owner: Someone Else\n", "utf-8")
+    assert head_of(path.read_bytes()) is None
+    assert outputs(accord) == outputs(accord, "--no-cache")
