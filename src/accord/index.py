@@ -374,7 +374,8 @@ class Index:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         query = (
             "SELECT a.id, a.section, a.title, a.text, a.status, a.owner, a.due, a.tags, a.data, a.history, "
-            "c.id, c.title, c.side, c.kind, c.asked_by, c.excerpt, c.note, c.status, c.owner, c.due, c.tags, c.data, a.file "
+            "c.id, c.title, c.side, c.kind, c.asked_by, c.excerpt, c.note, c.status, c.owner, c.due, c.tags, c.data, "
+            "a.file "
             f"FROM articles a LEFT JOIN commitments c ON c.file = a.file {where} ORDER BY a.sortkey, a.file, c.pos"
         )
         current: ArticleEntry | None = None
