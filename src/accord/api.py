@@ -135,6 +135,7 @@ def open(
     email: str | None = None,
     notify: Callable[[str], None] | None = None,
     index: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Tracker:
     """Open a records folder.
 
@@ -151,6 +152,8 @@ def open(
         killed writer left half done and that was taken back before the next one.
     index: read many records through the index in the folder's .accord-cache/ (kept up to date
         with the files by every read); False reads every file and leaves the index alone.
+    progress: called as `progress(done, total)` while a read parses files to bring the index up
+        to date (`done` of the `total` article files looked at), last with done == total.
 
     Raises RecordsNotFound when there is no records folder, TypeError for an argument of the
     wrong type and InvalidValue for an empty actor name or a negative lock timeout.
@@ -177,6 +180,10 @@ def open(
     _flag(index, "index")
     store = Store(root, float(lock_timeout))
     store.indexed = index
+    if progress is not None:
+        if not callable(progress):
+            raise TypeError(f"progress must be a function of two ints, not {type(progress).__name__}")
+        store.progress = progress
     if notify is not None:
         store.notify = notify
     return Tracker(store, actor, commit, today, email)

@@ -252,7 +252,7 @@ def _open(directory: Path | None, by: str | None = None, no_commit: bool = False
 
     root = _records(directory)
     if not writes:
-        return api.open(root, index=_indexed)
+        return api.open(root, index=_indexed, progress=_IndexingBar() if sys.stderr.isatty() else None)
     return api.open(
         root,
         index=_indexed,
@@ -262,6 +262,34 @@ def _open(directory: Path | None, by: str | None = None, no_commit: bool = False
         lock_timeout=settings.lock_timeout(),
         notify=_note,
     )
+
+
+class _IndexingBar:
+    """A bar on stderr while a read parses many files to build the index (after a fresh clone);
+    nothing for a read that takes less than half a second."""
+
+    def __init__(self) -> None:
+        self.started: float | None = None
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        now = time.monotonic()
+        self.started = self.started if self.started is not None else now
+        if self.bar is None:
+            if done >= total or now - self.started < 0.5:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("indexing the records", total=total)
+        self.bar.update(self.task, completed=done)
+        if done >= total:
+            self.bar.stop()
+            self.bar = None
 
 
 def _query(

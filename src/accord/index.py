@@ -243,10 +243,10 @@ class Index:
                 if _is_ours(db):
                     return cls(db)
                 db.close()
-                path.unlink(missing_ok=True)  # another format, version or application: made afresh
+                _remove(path)  # another format, version or application: made afresh
             except (sqlite3.Error, OSError):
                 try:
-                    path.unlink(missing_ok=True)  # not an index (garbage, truncated): made afresh
+                    _remove(path)  # not an index (garbage, truncated): made afresh
                 except OSError:
                     return None
         return None
@@ -451,6 +451,12 @@ def _create(path: Path) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _remove(path: Path) -> None:
+    """Remove an index that is not ours, and its journal, which must never be played into the next one."""
+    path.unlink(missing_ok=True)
+    path.with_name(f"{path.name}-journal").unlink(missing_ok=True)
 
 
 def _is_ours(db: sqlite3.Connection) -> bool:

@@ -150,6 +150,7 @@ class Store:
         self.notify: Callable[[str], None] = lambda message: None  # what a user should hear of, not an error
         self.lock_timeout = lock_timeout  # seconds to wait for another writer
         self.indexed = True  # read many records through the index in .accord-cache/; False: every file
+        self.progress: Callable[[int, int], None] = lambda done, total: None  # files indexed so far, of all
 
     # -- paths -------------------------------------------------------------------------------
 
@@ -278,41 +279,54 @@ class Store:
 
     def _refresh(self, index: Index, errors: list[DataError], history: bool) -> None:
         """Read again each article file that changed since it was indexed; see index.py for how a
-        file is known to be unchanged without reading it."""
+        file is known to be unchanged without reading it. `progress` hears of each file parsed."""
         names = []
         errors += self.strays(ARTICLES)
-        for article_id in self.article_ids():
-            path = self.article_path(article_id)
-            names.append(path.name)
-            now = time.time_ns()
-            try:
-                status = os.lstat(path)
-            except FileNotFoundError:
-                continue  # removed while we were reading
-            except OSError:
-                status = None
-            known = index.known(path.name)
-            complete = known is not None and (known[2] or not history)
-            if known is not None and status is not None and complete and known[1].vouches_for(status):
-                continue
-            try:
-                raw = read_file(path)
-                if status is None:
-                    raise DataError(path, None, "cannot read the file's status")
-                stamp = Stamp.of(status, now)
-                raw_digest = digest(raw)
-                if known is not None and complete and known[0] == raw_digest:
-                    index.restamp(path.name, stamp)
-                    continue
-                article, whole = read_article(raw, path, history)
-            except DataError as exc:
-                index.drop(path.name)
-                if present(path):  # else removed while we were reading
-                    errors.append(exc)
-                continue
-            index.put(path.name, raw_digest, stamp, article.model_dump(mode="json", exclude_none=True), whole)
+        ids = self.article_ids()
+        parsed = False
+        try:
+            for position, article_id in enumerate(ids):
+                path = self.article_path(article_id)
+                names.append(path.name)
+                if self._reindex(index, path, history, errors):
+                    parsed = True
+                    self.progress(position, len(ids))
+        finally:
+            if parsed:
+                self.progress(len(ids), len(ids))
         index.keep_only(names)
         index.commit()
+
+    def _reindex(self, index: Index, path: Path, history: bool, errors: list[DataError]) -> bool:
+        """Bring one file's rows up to date; whether it had to be parsed."""
+        now = time.time_ns()
+        try:
+            status: os.stat_result | None = os.lstat(path)
+        except FileNotFoundError:
+            return False  # removed while we were reading
+        except OSError:
+            status = None
+        known = index.known(path.name)
+        complete = known is not None and (known[2] or not history)
+        if known is not None and status is not None and complete and known[1].vouches_for(status):
+            return False
+        try:
+            raw = read_file(path)
+            if status is None:
+                raise DataError(path, None, "cannot read the file's status")
+            stamp = Stamp.of(status, now)
+            raw_digest = digest(raw)
+            if known is not None and complete and known[0] == raw_digest:
+                index.restamp(path.name, stamp)
+                return False
+            article, whole = read_article(raw, path, history)
+        except DataError as exc:
+            index.drop(path.name)
+            if present(path):  # else removed while we were reading
+                errors.append(exc)
+            return True
+        index.put(path.name, raw_digest, stamp, article.model_dump(mode="json", exclude_none=True), whole)
+        return True
 
     def scan_articles(self, errors: list[DataError], history: bool = True) -> Iterator[Loaded[Article]]:
         """Every article file that loads, read and parsed now; a broken file or a stray one is added to `errors`."""
