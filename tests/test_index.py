@@ -214,3 +214,25 @@ def test_a_history_that_is_not_last_is_read_with_the_whole_file(accord: Accord, 
     path.write_text(f"{head}\nhistory:{history}owner: Someone Else\n", "utf-8")
     assert head_of(path.read_bytes()) is None
     assert outputs(accord) == outputs(accord, "--no-cache")
+
+
+def test_validate_remembers_only_what_it_found_in_the_same_bytes(accord: Accord, records: Path) -> None:
+    """validate reads every file; what it found in a file is reused only for the very same bytes
+    in the same statement, and the checks across files always run."""
+    shutil.copy(records / "articles" / "4.yaml", records / "articles" / "99.yaml")  # ids used twice
+    truth = accord("--no-cache", "validate")
+    assert truth.code == 1 and "is used twice" in truth.stderr
+    first, again = accord("validate"), accord("validate")
+    assert (first.code, first.stderr) == (again.code, again.stderr) == (truth.code, truth.stderr)
+    with sqlite3.connect(index_of(records)) as db:
+        assert db.execute("SELECT count(*) FROM validated").fetchone()[0] > 0
+    (records / "articles" / "99.yaml").unlink()
+    assert accord("validate").code == 0  # the other files' findings reused, the duplicate gone
+    seven = records / "articles" / "7.yaml"
+    seven.write_text(seven.read_text("utf-8").replace("section: 2", "section: 99"), "utf-8")
+    assert "section 99 is not in statement.yaml" in accord("validate").stderr
+    seven.write_text(seven.read_text("utf-8").replace("section: 99", "section: 2"), "utf-8")
+    statement = records / "statement.yaml"
+    statement.write_text(statement.read_text("utf-8").replace("number: 2\n", "number: 222\n", 1), "utf-8")
+    assert accord("validate").stderr == accord("--no-cache", "validate").stderr
+    assert "section 2 is not in statement.yaml" in accord("validate").stderr

@@ -251,11 +251,14 @@ def _open(directory: Path | None, by: str | None = None, no_commit: bool = False
     from . import api, inputs, settings
 
     root = _records(directory)
+    reading: dict[str, Any] = {} if _indexed else {"index": False}
     if not writes:
-        return api.open(root, index=_indexed, progress=_IndexingBar() if sys.stderr.isatty() else None)
+        if sys.stderr.isatty():
+            reading["progress"] = _IndexingBar()
+        return api.open(root, **reading)
     return api.open(
         root,
-        index=_indexed,
+        **reading,
         actor=inputs.text(by, "--by").strip() if by is not None else settings.user(),
         email=settings.email(),
         commit=not no_commit and settings.commit_wanted(),

@@ -45,7 +45,7 @@ from .fsio import TMP_SUFFIX
 CACHE_DIR = ".accord-cache"
 INDEX_FILE = "index.sqlite"
 APPLICATION_ID = 0x61636364  # "accd"
-FORMAT = 1  # user_version: a change to the rows below (or to the records' model) changes this
+FORMAT = 2  # user_version: a change to the rows below (or to the records' model) changes this
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
 BUSY_MS = 3000  # how long to wait for another process that writes the index before doing without it
 _LEGACY = ("articles.json",)  # the parse cache of earlier releases
@@ -68,6 +68,9 @@ CREATE TABLE commitments(
     excerpt TEXT NOT NULL, note TEXT, data TEXT NOT NULL, PRIMARY KEY(file, pos)
 );
 CREATE INDEX commitments_id ON commitments(id);
+CREATE TABLE validated(
+    name TEXT PRIMARY KEY, digest TEXT NOT NULL, context TEXT NOT NULL, findings TEXT NOT NULL
+);
 """
 
 
@@ -361,6 +364,27 @@ class Index:
             self.db.rollback()
         finally:
             self.db.close()
+
+    # -- what validate found in a file -----------------------------------------------------------
+
+    def findings(self, name: str, raw_digest: str, context: str) -> list[list[Any]] | None:
+        """What validate found in the file `name` when it held the bytes of `raw_digest`, in `context`."""
+        row = self.db.execute(
+            "SELECT findings FROM validated WHERE name = ? AND digest = ? AND context = ?", (name, raw_digest, context)
+        ).fetchone()
+        if row is None:
+            return None
+        found = json.loads(row[0])
+        if not isinstance(found, list) or not all(isinstance(f, list) and f for f in found):
+            return None
+        return found
+
+    def keep_findings(self, name: str, raw_digest: str, context: str, findings: list[list[Any]]) -> None:
+        self.begin()
+        self.db.execute(
+            "INSERT OR REPLACE INTO validated VALUES (?, ?, ?, ?)", (name, raw_digest, context, _dumps(findings))
+        )
+        self._written()
 
     # -- reading -------------------------------------------------------------------------------
 

@@ -11,8 +11,7 @@ from . import render
 from .render import Column
 
 if TYPE_CHECKING:
-    from .api import SearchHit, Shown, TargetHit
-    from .index import ArticleEntry, CommitmentEntry
+    from .api import ArticleEntry, CommitmentEntry, SearchHit, Shown, TargetHit
     from .model import Article, Commitment, Event, Statement, Target
     from .tracking import Overview
 
