@@ -282,7 +282,10 @@ class Index:
     def put(self, name: str, raw_digest: str, stamp: Stamp, article: dict[str, Any], history: bool) -> None:
         """Keep what a file holds: `article` is the model's JSON data of it; its history if `history`."""
         self.begin()
-        self._delete(name)
+        if self.known(name) is not None:
+            self._delete(name)
+        assert self._files is not None  # loaded by known()
+        self._files[name] = (raw_digest, stamp, history)
         self.db.execute(
             "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (name, raw_digest, stamp.size, stamp.mtime, stamp.ctime, stamp.inode, stamp.device, stamp.checked),
@@ -335,11 +338,13 @@ class Index:
         if self.known(name) is not None:
             self.begin()
             self._delete(name)
+            assert self._files is not None  # loaded by known()
+            del self._files[name]
             self._written()
 
     def keep_only(self, names: Iterable[str]) -> None:
         known = self._files if self._files is not None else {}
-        for name in set(known) - set(names):
+        for name in set(known) - set(names):  # a copy: drop() changes `known`
             self.drop(name)
 
     def _delete(self, name: str) -> None:
