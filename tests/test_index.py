@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from accord import index as index_module
 from accord.index import APPLICATION_ID, INDEX_FILE
@@ -32,9 +34,9 @@ COMMANDS = [
 ]
 
 
-def outputs(accord: Accord, *options: str) -> list[tuple[int, str, str]]:
+def outputs(accord: Accord, *options: str, commands: list[tuple[str, ...]] = COMMANDS) -> list[tuple[int, str, str]]:
     results = []
-    for args in COMMANDS:
+    for args in commands:
         out: Outcome = accord(*options, *args)
         assert "Traceback" not in out.stderr
         results.append((out.code, out.stdout, out.stderr))
@@ -236,3 +238,15 @@ def test_validate_remembers_only_what_it_found_in_the_same_bytes(accord: Accord,
     statement.write_text(statement.read_text("utf-8").replace("number: 2\n", "number: 222\n", 1), "utf-8")
     assert accord("validate").stderr == accord("--no-cache", "validate").stderr
     assert "section 2 is not in statement.yaml" in accord("validate").stderr
+
+
+@pytest.mark.slow
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.binary(max_size=8192), header=st.booleans())
+def test_any_bytes_in_the_index_change_nothing(accord: Accord, records: Path, body: bytes, header: bool) -> None:
+    """Random bytes, bare or behind SQLite's own header so that SQLite tries to read them."""
+    commands = COMMANDS[:4]
+    truth = outputs(accord, "--no-cache", commands=commands)
+    (records / CACHE).mkdir(exist_ok=True)
+    index_of(records).write_bytes((b"SQLite format 3\x00" if header else b"") + body)
+    assert outputs(accord, commands=commands) == truth
