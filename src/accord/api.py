@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,14 +78,42 @@ class TextMatch:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """A record whose text matched: a commitment, or an article none of whose commitments matched."""
+    """A record whose text matched: a commitment, or an article none of whose commitments matched.
 
-    article: Article
-    commitment: Commitment | None  # None when the article's own text or title matched
+    Its id, title and status are plain values; `article` and `commitment`, the records' models,
+    are made when first asked for, so that counting or listing many hits makes none."""
+
+    found_in: ArticleEntry  # the article, as plain values
+    found: CommitmentEntry | None  # the commitment that matched, as plain values; None for the article
     field: str  # the first field that matched: excerpt, title or tags; an article's text or title
     line: str  # that field's text
     spans: tuple[tuple[int, int], ...]  # where the query matched in `line`, as (start, end)
     matches: tuple[TextMatch, ...] = ()  # every field that matched, the first one first
+
+    @property
+    def id(self) -> str:
+        return (self.found or self.found_in).id
+
+    @property
+    def article_id(self) -> str:
+        return self.found_in.id
+
+    @property
+    def title(self) -> str:
+        return (self.found or self.found_in).title
+
+    @property
+    def status(self) -> str:
+        return (self.found or self.found_in).status
+
+    @cached_property
+    def article(self) -> Article:
+        return _model(self.found_in)
+
+    @cached_property
+    def commitment(self) -> Commitment | None:
+        """None when the article's own text or title matched."""
+        return self.found.model() if self.found is not None else None
 
 
 @dataclass(frozen=True)
@@ -93,6 +122,22 @@ class TargetHit:
 
     target: Target
     matches: tuple[TextMatch, ...]  # every field that matched, the first one first
+
+    @property
+    def id(self) -> str:
+        return self.target.id
+
+    @property
+    def article_id(self) -> str:
+        return self.target.article
+
+    @property
+    def title(self) -> str:
+        return self.target.title
+
+    @property
+    def status(self) -> None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -328,15 +373,12 @@ class Tracker:
         pattern = self._pattern(query, regex=regex, word=word, case_sensitive=case_sensitive, literal=literal)
         with self._reading() as errors:
             found = []
-            article: Article | None = None
             for hit in search(self._store.entries(errors), pattern, chosen):
                 assert isinstance(hit.article, ArticleEntry)  # no targets were given
-                if article is None or article.id != hit.article.id:
-                    article = _model(hit.article)
                 matches = _text_matches(hit)
-                commitment = hit.item.model() if isinstance(hit.item, CommitmentEntry) else None
+                commitment = hit.item if isinstance(hit.item, CommitmentEntry) else None
                 first = matches[0]
-                found.append(SearchHit(article, commitment, first.field, first.line, first.spans, matches))
+                found.append(SearchHit(hit.article, commitment, first.field, first.line, first.spans, matches))
             return found
 
     def search_targets(

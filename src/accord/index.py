@@ -45,7 +45,7 @@ from .fsio import TMP_SUFFIX
 CACHE_DIR = ".accord-cache"
 INDEX_FILE = "index.sqlite"
 APPLICATION_ID = 0x61636364  # "accd"
-FORMAT = 2  # user_version: a change to the rows below (or to the records' model) changes this
+FORMAT = 3  # user_version: a change to the rows below (or to the records' model) changes this
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
 BUSY_MS = 3000  # how long to wait for another process that writes the index before doing without it
 _LEGACY = ("articles.json",)  # the parse cache of earlier releases
@@ -211,6 +211,14 @@ class IndexUnusable(Exception):
     """The index cannot be read or written now: the caller reads the files."""
 
 
+def _tags_text(tags: list[str]) -> str:
+    return "\n".join(tags)  # a tag is a slug: no line breaks
+
+
+def _tags(text: str) -> tuple[str, ...]:
+    return tuple(text.split("\n")) if text else ()
+
+
 def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
@@ -303,7 +311,7 @@ class Index:
                 article["status"],
                 article.get("owner"),
                 article.get("due"),
-                _dumps(article.get("tags", [])),
+                _tags_text(article.get("tags", [])),
                 article["title"],
                 article["text"],
                 _dumps(article),
@@ -323,7 +331,7 @@ class Index:
                     c.get("asked_by"),
                     c.get("owner"),
                     c.get("due"),
-                    _dumps(c.get("tags", [])),
+                    _tags_text(c.get("tags", [])),
                     c["title"],
                     c["excerpt"],
                     c.get("note"),
@@ -421,7 +429,7 @@ class Index:
                     row[4],
                     row[5],
                     _date(row[6]),
-                    tuple(json.loads(row[7])),
+                    _tags(row[7]),
                     row[8],
                     row[9],
                 )
@@ -439,7 +447,7 @@ class Index:
                         row[17],
                         row[18],
                         _date(row[19]),
-                        tuple(json.loads(row[20])),
+                        _tags(row[20]),
                         row[21],
                     )
                 )

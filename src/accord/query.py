@@ -90,15 +90,31 @@ class Pattern:
     regex: re.Pattern[str]
     fold: bool  # match against accent-folded text
     tags_regex: re.Pattern[str] | None = None  # for tags, which are lower case: acronyms in any case
+    # Small-letter words one of which any match holds; () when there is no such quick test.
+    needles: tuple[str, ...] = ()
+
+    def may_match(self, text: str) -> bool:
+        """False only when `text`, as the regex sees it, cannot match: it is ASCII and holds no needle.
+        Finding a word in small letters is many times faster than a case-blind regular expression."""
+        if not self.needles or not text.isascii():
+            return True
+        lowered = text.lower()
+        return any(needle in lowered for needle in self.needles)
 
     def tag_spans(self, tags: str) -> list[tuple[int, int]]:
+        if not self.may_match(tags):
+            return []
         return [m.span() for m in (self.tags_regex or self.regex).finditer(tags) if m.end() > m.start()]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Matches in `text` as (start, end) in the original text's indices."""
         if not self.fold:
+            if not self.may_match(text):
+                return []
             return [m.span() for m in self.regex.finditer(text) if m.end() > m.start()]
         folded = fold_accents(text)
+        if not self.may_match(folded):
+            return []
         if folded is text:
             return [m.span() for m in self.regex.finditer(text) if m.end() > m.start()]
         if self.regex.search(folded) is None:
@@ -173,7 +189,14 @@ def compile_pattern(
     pairs = [(n, len(names) > 1 and is_acronym(n)) for n in names]
     body = "|".join(alternative(n, fold=fold, whole=word or a, capitals=a) for n, a in pairs)
     tags = "|".join(alternative(n, fold=fold, whole=word or a, capitals=case_sensitive) for n, a in pairs)
-    return Pattern(_compiled(body, flags, pattern), fold, _compiled(tags, flags, pattern))
+    return Pattern(_compiled(body, flags, pattern), fold, _compiled(tags, flags, pattern), _needles(names, fold))
+
+
+def _needles(names: list[str], fold: bool) -> tuple[str, ...]:
+    """The first word of each name as `alternative` writes it, in small letters: every match holds
+    one. None when a word is not ASCII: then case-blind matching is more than small letters."""
+    firsts = [_JOINERS.split((fold_accents(n) if fold else n).strip())[0].lower() for n in names]
+    return tuple(firsts) if all(f and f.isascii() for f in firsts) else ()
 
 
 def _compiled(body: str, flags: int, pattern: str) -> re.Pattern[str]:

@@ -201,7 +201,7 @@ def search_results(hits: Sequence[SearchHit | TargetHit], fmt: str) -> None:
     if fmt == "count":
         render.write(f"{len(hits)}\n")
     elif fmt == "ids":
-        render.say("".join(f"{render.visible(_found(hit).id)}\n" for hit in hits))
+        render.say("".join(f"{render.visible(hit.id)}\n" for hit in hits))
     elif fmt == "json":
         render.emit_json([_hit_data(hit) for hit in hits])
     elif sys.stdout.isatty():
@@ -211,36 +211,21 @@ def search_results(hits: Sequence[SearchHit | TargetHit], fmt: str) -> None:
         for hit in hits:
             first = hit.matches[0]
             line = Text()
-            line.append(f"{render.visible(_found(hit).id)}: ", style="bold")
+            line.append(f"{render.visible(hit.id)}: ", style="bold")
             line.append_text(_highlighted(first.line, first.spans))
             out.print(line)
     else:
         for hit in hits:
             first = hit.matches[0]
-            render.say(f"{render.visible(_found(hit).id)}: {render.snippet(first.line, first.spans, ('«', '»'))}\n")
-
-
-def _found(hit: SearchHit | TargetHit) -> Article | Commitment | Target:
-    """The record a search hit names."""
-    from .api import TargetHit
-
-    return hit.target if isinstance(hit, TargetHit) else hit.commitment or hit.article
+            render.say(f"{render.visible(hit.id)}: {render.snippet(first.line, first.spans, ('«', '»'))}\n")
 
 
 def _hit_data(hit: SearchHit | TargetHit) -> dict[str, Any]:
-    from .api import TargetHit
-
-    if isinstance(hit, TargetHit):
-        record: Article | Commitment | Target = hit.target
-        article_id, status = hit.target.article, None
-    else:
-        record = hit.commitment or hit.article
-        article_id, status = hit.article.id, record.status
     return {
-        "id": record.id,
-        "article": article_id,
-        "status": status,
-        "title": record.title,
+        "id": hit.id,
+        "article": hit.article_id,
+        "status": hit.status,
+        "title": hit.title,
         "matches": [{"field": m.field, "text": m.line, "spans": [list(span) for span in m.spans]} for m in hit.matches],
     }
 
