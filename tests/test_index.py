@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from accord import index as index_module
 from accord.index import APPLICATION_ID, INDEX_FILE
-from accord.storage import head_of, read_article
+from accord.storage import HEADS_ONLY_FROM, head_of, read_article
 from conftest import Accord, Outcome, run_accord
 
 CACHE = ".accord-cache"
@@ -204,8 +204,8 @@ def test_reading_a_file_up_to_its_history_agrees_with_reading_it_all(records: Pa
         raw = path.read_bytes()
         head = head_of(raw)
         assert (head is not None and head[0] != raw) or b"\nhistory:" not in raw, path
-        fast, complete = read_article(raw, path, history=False)
-        full, _ = read_article(raw, path, history=True)
+        fast, complete = read_article(raw, path, whole=False)
+        full, _ = read_article(raw, path)
         assert fast == full.model_copy(update={"history": []} if not complete else {}), path
 
 
@@ -250,3 +250,23 @@ def test_any_bytes_in_the_index_change_nothing(accord: Accord, records: Path, bo
     (records / CACHE).mkdir(exist_ok=True)
     index_of(records).write_bytes((b"SQLite format 3\x00" if header else b"") + body)
     assert outputs(accord, commands=commands) == truth
+
+
+def test_a_first_build_of_many_files_reads_their_heads_and_the_history_when_asked(tmp_path: Path) -> None:
+    """After a clone of a large folder each file is read up to its history; log and report, which
+    need the history, read the rest, and every output is what reading every file gives."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from generate import generate
+
+    records = tmp_path / "statement"
+    generate(records, HEADS_ONLY_FROM, per_article=1, events=2)
+    accord = Accord(records)
+    commands = [("list", "--format", "json"), ("log", "--since", "2025-01-01"), ("report", "--format", "json")]
+    truth = outputs(accord, "--no-cache", commands=commands)
+    assert all(code == 0 for code, _, _ in truth)
+    assert outputs(accord, commands=commands[:1]) == truth[:1]
+    with sqlite3.connect(index_of(records)) as db:  # the first build read no history
+        assert db.execute("SELECT count(*) FROM articles WHERE history IS NULL").fetchone() == (HEADS_ONLY_FROM,)
+    assert outputs(accord, commands=commands) == truth
+    with sqlite3.connect(index_of(records)) as db:  # report asked for it: now it is known
+        assert db.execute("SELECT count(*) FROM articles WHERE history IS NULL").fetchone() == (0,)

@@ -274,6 +274,11 @@ class Index:
             self._files = {r[0]: (r[1], Stamp(*r[2:8]), bool(r[8])) for r in rows}
         return self._files.get(name)
 
+    def empty(self) -> bool:
+        """Whether no file is indexed yet: a first build."""
+        self.known("")
+        return not self._files
+
     def begin(self) -> None:
         if not self.db.in_transaction:
             self.db.execute("BEGIN IMMEDIATE")

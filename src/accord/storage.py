@@ -39,6 +39,7 @@ ARTICLES = "articles"
 TARGETS = "targets"
 LOCK_FILE = ".accord.lock"
 DEFAULT_LOCK_TIMEOUT = 10.0
+HEADS_ONLY_FROM = 500  # article files a first reading must parse before it reads only their current fields
 JOURNAL_SUFFIX = ".accord-journal"
 _DIGEST = re.compile(r"[0-9a-f]{32}")
 _ID = re.compile(rf"{SLUG}(\.[0-9]+)?")
@@ -128,12 +129,12 @@ def head_of(raw: bytes) -> tuple[bytes, bool] | None:
     return raw[: key.start()], False
 
 
-def read_article(raw: bytes, path: Path, history: bool) -> tuple[Article, bool]:
-    """The article in `raw` and whether its history was read: without `history`, only the part
+def read_article(raw: bytes, path: Path, whole: bool = True) -> tuple[Article, bool]:
+    """The article in `raw` and whether its history was read: unless `whole`, only the part
     before its history is parsed when the file is laid out as accord writes it."""
     from . import yamlio  # YAML only when a file must be parsed: an indexed scan needs none
 
-    head = None if history else head_of(raw)
+    head = None if whole else head_of(raw)
     if head is not None:
         try:
             return parse_record(Article, yamlio.load_bytes(head[0], path), raw, path), head[1]
@@ -216,11 +217,11 @@ class Store:
 
     def articles(self, errors: list[DataError], history: bool = True) -> Iterator[Article]:
         """Every article that loads; a broken file is added to `errors` and skipped. Without
-        `history`, an article's events are neither read nor kept."""
+        `history`, an article's events are left out."""
         index = self.index(errors, history)
         if index is None:
-            for loaded in self.scan_articles(errors, history):
-                yield loaded.record
+            for loaded in self.scan_articles(errors):
+                yield loaded.record if history else loaded.record.model_copy(update={"history": []})
             return
         try:
             for entry in index.articles():
@@ -233,7 +234,7 @@ class Store:
         Index.articles); a broken file is added to `errors` and skipped."""
         index = self.index(errors, history=False)
         if index is None:
-            for loaded in self.scan_articles(errors, history=False):
+            for loaded in self.scan_articles(errors):
                 yield entry_of(loaded.record.model_dump(mode="json", exclude_none=True))
             return
         try:
@@ -246,7 +247,7 @@ class Store:
         index = self.index(errors, history=False)
         if index is None:
             counts: dict[int, dict[str, int]] = {}
-            for loaded in self.scan_articles(errors, history=False):
+            for loaded in self.scan_articles(errors):
                 counter = counts.setdefault(loaded.record.section, {})
                 for commitment in loaded.record.commitments:
                     value = getattr(commitment, by).value
@@ -283,12 +284,15 @@ class Store:
         names = []
         errors += self.strays(ARTICLES)
         ids = self.article_ids()
+        # A first reading of many files (after a clone) reads each up to its history, a fraction of
+        # the bytes; a command that needs the history reads the rest then.
+        whole = history or len(ids) < HEADS_ONLY_FROM or not index.empty()
         parsed = False
         try:
             for position, article_id in enumerate(ids):
                 path = self.article_path(article_id)
                 names.append(path.name)
-                if self._reindex(index, path, history, errors):
+                if self._reindex(index, path, history, whole, errors):
                     parsed = True
                     self.progress(position, len(ids))
         finally:
@@ -297,8 +301,8 @@ class Store:
         index.keep_only(names)
         index.commit()
 
-    def _reindex(self, index: Index, path: Path, history: bool, errors: list[DataError]) -> bool:
-        """Bring one file's rows up to date; whether it had to be parsed."""
+    def _reindex(self, index: Index, path: Path, history: bool, whole: bool, errors: list[DataError]) -> bool:
+        """Bring one file's rows up to date (parsing all of it if `whole`); whether it had to be parsed."""
         now = time.time_ns()
         try:
             status: os.stat_result | None = os.lstat(path)
@@ -319,16 +323,16 @@ class Store:
             if known is not None and complete and known[0] == raw_digest:
                 index.restamp(path.name, stamp)
                 return False
-            article, whole = read_article(raw, path, history)
+            article, complete = read_article(raw, path, whole)
         except DataError as exc:
             index.drop(path.name)
             if present(path):  # else removed while we were reading
                 errors.append(exc)
             return True
-        index.put(path.name, raw_digest, stamp, article.model_dump(mode="json", exclude_none=True), whole)
+        index.put(path.name, raw_digest, stamp, article.model_dump(mode="json", exclude_none=True), complete)
         return True
 
-    def scan_articles(self, errors: list[DataError], history: bool = True) -> Iterator[Loaded[Article]]:
+    def scan_articles(self, errors: list[DataError]) -> Iterator[Loaded[Article]]:
         """Every article file that loads, read and parsed now; a broken file or a stray one is added to `errors`."""
         ids = self.article_ids()
         errors += self.strays(ARTICLES)
@@ -336,7 +340,7 @@ class Store:
             path = self.article_path(article_id)
             try:
                 raw = read_file(path)
-                yield Loaded(path, read_article(raw, path, history)[0], raw)
+                yield Loaded(path, read_article(raw, path)[0], raw)
             except DataError as exc:
                 if present(path):  # else removed while we were reading
                     errors.append(exc)

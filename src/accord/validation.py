@@ -91,7 +91,7 @@ def _article_findings(
     raw: bytes, path: Path, statement: Statement, sections: set[int], sides: set[str], source_text: str | None
 ) -> Findings:
     try:
-        article = read_article(raw, path, history=True)[0]
+        article = read_article(raw, path)[0]
     except DataError as exc:
         return [["unreadable", e.line, e.message, e.field] for e in _problems_of(exc)]
     found: list[DataError] = []
