@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,12 @@ COMMANDS = [
 ]
 
 
-def outputs(accord: Accord, *options: str, commands: list[tuple[str, ...]] = COMMANDS) -> list[tuple[int, str, str]]:
+Output = tuple[int, str, str]
+
+
+def outputs(
+    accord: Accord, *options: str, commands: Sequence[tuple[str, ...]] = COMMANDS
+) -> list[tuple[int, str, str]]:
     results = []
     for args in commands:
         out: Outcome = accord(*options, *args)

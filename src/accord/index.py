@@ -426,35 +426,14 @@ class Index:
             if current is None or current_file != row[22]:
                 if current is not None:
                     yield current
-                current = ArticleEntry(
-                    row[0],
-                    row[1],
-                    row[2],
-                    row[3],
-                    row[4],
-                    row[5],
-                    _date(row[6]),
-                    _tags(row[7]),
-                    row[8],
-                    row[9],
-                )
+                a = row
+                current = ArticleEntry(a[0], a[1], a[2], a[3], a[4], a[5], _date(a[6]), _tags(a[7]), a[8], a[9])
                 current_file = row[22]
             if row[10] is not None:
+                c = row[10:]
+                c_date, c_tags = _date(c[9]), _tags(c[10])
                 current.commitments.append(
-                    CommitmentEntry(
-                        row[10],
-                        row[11],
-                        row[12],
-                        row[13],
-                        row[14],
-                        row[15],
-                        row[16],
-                        row[17],
-                        row[18],
-                        _date(row[19]),
-                        _tags(row[20]),
-                        row[21],
-                    )
+                    CommitmentEntry(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c_date, c_tags, c[11])
                 )
         if current is not None:
             yield current
