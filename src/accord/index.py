@@ -406,37 +406,37 @@ class Index:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def articles(self, only: dict[str, frozenset[Any]] | None = None) -> Iterator[ArticleEntry]:
-        """Every article in reading order with its commitments; with `only`, just the commitments
-        whose columns (of NARROWING) hold one of the values given, and the articles that hold one."""
+    def articles(self, only: dict[str, frozenset[Any]] | None = None, history: bool = False) -> Iterator[ArticleEntry]:
+        """Every article in reading order with its commitments, with its history (when known) if
+        `history`; with `only`, just the commitments whose columns (of NARROWING) hold one of the
+        values given."""
         clauses, args = [], []
         for column, values in (only or {}).items():
             clauses.append(f"{NARROWING[column]} IN ({', '.join('?' * len(values))})")
             args += [str(v) if isinstance(v, str) else v for v in values]
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        query = (
-            "SELECT a.id, a.section, a.title, a.text, a.status, a.owner, a.due, a.tags, a.data, a.history, "
-            "c.id, c.title, c.side, c.kind, c.asked_by, c.excerpt, c.note, c.status, c.owner, c.due, c.tags, c.data, "
-            "a.file "
-            f"FROM articles a LEFT JOIN commitments c ON c.file = a.file {where} ORDER BY a.sortkey, a.file, c.pos"
+        # Two cursors in the same order, so that each article's text is read once, not once per commitment.
+        heads = self.db.execute(
+            "SELECT file, id, section, title, text, status, owner, due, tags, data, "
+            f"{'history' if history else 'NULL'} FROM articles ORDER BY sortkey, file"
         )
-        current: ArticleEntry | None = None
-        current_file = None
-        for row in self.db.execute(query, tuple(args)):
-            if current is None or current_file != row[22]:
-                if current is not None:
-                    yield current
-                a = row
-                current = ArticleEntry(a[0], a[1], a[2], a[3], a[4], a[5], _date(a[6]), _tags(a[7]), a[8], a[9])
-                current_file = row[22]
-            if row[10] is not None:
-                c = row[10:]
-                c_date, c_tags = _date(c[9]), _tags(c[10])
-                current.commitments.append(
-                    CommitmentEntry(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c_date, c_tags, c[11])
+        rows = self.db.execute(
+            "SELECT c.file, c.id, c.title, c.side, c.kind, c.asked_by, c.excerpt, c.note, c.status, c.owner, c.due, "
+            f"c.tags, c.data FROM commitments c JOIN articles a ON c.file = a.file {where} "
+            "ORDER BY a.sortkey, a.file, c.pos",
+            tuple(args),
+        )
+        row = rows.fetchone()
+        for h in heads:
+            article = ArticleEntry(h[1], h[2], h[3], h[4], h[5], h[6], _date(h[7]), _tags(h[8]), h[9], h[10])
+            while row is not None and row[0] == h[0]:
+                c = row
+                entry = CommitmentEntry(
+                    c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], _date(c[10]), _tags(c[11]), c[12]
                 )
-        if current is not None:
-            yield current
+                article.commitments.append(entry)
+                row = rows.fetchone()
+            yield article
 
     def counts(self, by: str) -> dict[int, dict[str, int]]:
         """Commitments per section, counted by `by` (status or kind)."""

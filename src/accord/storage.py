@@ -224,7 +224,7 @@ class Store:
                 yield loaded.record if history else loaded.record.model_copy(update={"history": []})
             return
         try:
-            for entry in index.articles():
+            for entry in index.articles(history=history):
                 yield Article.model_validate(entry.data_with(history))
         finally:
             index.close()
