@@ -149,7 +149,13 @@ def _truncated(path: Path) -> None:
     path.write_bytes(path.read_bytes()[:1500])
 
 
-@pytest.mark.parametrize("damage", [_garbage, _foreign, _other_format, _truncated])
+def _pages_overwritten(path: Path) -> None:
+    """SQLite's header intact, the pages after the first ones garbage: found out only while reading."""
+    data = path.read_bytes()
+    path.write_bytes(data[:8192] + bytes((i * 7) % 251 for i in range(len(data) - 8192)))
+
+
+@pytest.mark.parametrize("damage", [_garbage, _foreign, _other_format, _truncated, _pages_overwritten])
 def test_a_damaged_or_foreign_index_is_rebuilt(accord: Accord, records: Path, damage: object) -> None:
     truth = assert_truth(accord)
     assert callable(damage)

@@ -34,6 +34,7 @@ import sqlite3
 import stat
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -226,10 +227,12 @@ def _date(text: str | None) -> date | None:
 class Index:
     """The open index of one records folder."""
 
-    def __init__(self, db: sqlite3.Connection):
+    def __init__(self, db: sqlite3.Connection, path: Path):
         self.db = db
+        self.path = path
         self._files: dict[str, tuple[str, Stamp, bool]] | None = None
         self._pending = 0
+        self._closed = False
 
     @classmethod
     def open(cls, root: Path) -> Index | None:
@@ -252,7 +255,7 @@ class Index:
                     f"{path.absolute().as_uri()}?nofollow=1", uri=True, timeout=BUSY_MS / 1000, isolation_level=None
                 )
                 if _is_ours(db):
-                    return cls(db)
+                    return cls(db, path)
                 db.close()
                 _remove(path)  # another format, version or application: made afresh
             except (sqlite3.Error, OSError):
@@ -376,12 +379,27 @@ class Index:
         self._pending = 0
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         try:
             self.commit()
         except sqlite3.Error:
-            self.db.rollback()
+            with suppress(sqlite3.Error):
+                self.db.rollback()
         finally:
             self.db.close()
+
+    def give_up(self, exc: sqlite3.Error) -> None:
+        """Close after `exc` without keeping anything; an index found damaged is removed, for the next
+        read to rebuild (one that was only busy is left as it is)."""
+        self._closed = True
+        with suppress(sqlite3.Error):
+            self.db.rollback()
+        self.db.close()
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+            with suppress(OSError):
+                _remove(self.path)
 
     # -- what validate found in a file -----------------------------------------------------------
 

@@ -20,7 +20,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -45,6 +45,7 @@ _DIGEST = re.compile(r"[0-9a-f]{32}")
 _ID = re.compile(rf"{SLUG}(\.[0-9]+)?")
 
 M = TypeVar("M", bound=Record)
+R = TypeVar("R")
 
 
 class RecordInvalid(DataError):
@@ -218,45 +219,75 @@ class Store:
     def articles(self, errors: list[DataError], history: bool = True) -> Iterator[Article]:
         """Every article that loads; a broken file is added to `errors` and skipped. Without
         `history`, an article's events are left out."""
-        index = self.index(errors, history)
-        if index is None:
-            for loaded in self.scan_articles(errors):
-                yield loaded.record if history else loaded.record.model_copy(update={"history": []})
-            return
-        try:
-            for entry in index.articles(history=history):
-                yield Article.model_validate(entry.data_with(history))
-        finally:
-            index.close()
+        return self._through_index(
+            errors,
+            history,
+            lambda index: (Article.model_validate(e.data_with(history)) for e in index.articles(history=history)),
+            lambda: (
+                loaded.record if history else loaded.record.model_copy(update={"history": []})
+                for loaded in self.scan_articles(errors)
+            ),
+        )
 
     def entries(self, errors: list[DataError], only: dict[str, frozenset[Any]] | None = None) -> Iterator[ArticleEntry]:
         """Every article that loads as plain values, its commitments narrowed by `only` (see
         Index.articles); a broken file is added to `errors` and skipped."""
-        index = self.index(errors, history=False)
-        if index is None:
-            for loaded in self.scan_articles(errors):
-                yield entry_of(loaded.record.model_dump(mode="json", exclude_none=True))
-            return
-        try:
-            yield from index.articles(only)
-        finally:
-            index.close()
+        return self._through_index(
+            errors,
+            False,
+            lambda index: index.articles(only),
+            lambda: (
+                entry_of(loaded.record.model_dump(mode="json", exclude_none=True))
+                for loaded in self.scan_articles(errors)
+            ),
+        )
 
     def counts(self, errors: list[DataError], by: str) -> dict[int, dict[str, int]]:
         """Commitments per section, counted by `by` (status or kind)."""
-        index = self.index(errors, history=False)
-        if index is None:
+
+        def from_files() -> Iterator[dict[int, dict[str, int]]]:
             counts: dict[int, dict[str, int]] = {}
             for loaded in self.scan_articles(errors):
                 counter = counts.setdefault(loaded.record.section, {})
                 for commitment in loaded.record.commitments:
                     value = getattr(commitment, by).value
                     counter[value] = counter.get(value, 0) + 1
-            return counts
-        try:
-            return index.counts(by)
-        finally:
-            index.close()
+            yield counts
+
+        [counts] = self._through_index(errors, False, lambda index: iter([index.counts(by)]), from_files)
+        return counts
+
+    def _through_index(
+        self,
+        errors: list[DataError],
+        history: bool,
+        read: Callable[[Index], Iterator[R]],
+        from_files: Callable[[], Iterator[R]],
+    ) -> Iterator[R]:
+        """What `read` gets from the index once it is up to date; else what `from_files` reads. An
+        index found damaged while it is read is removed and, if nothing was passed on yet, the
+        files are read instead."""
+        before = len(errors)
+        index = self.index(errors, history)
+        if index is not None:
+            passed_on = False
+            try:
+                for item in read(index):
+                    passed_on = True
+                    yield item
+                return
+            except sqlite3.Error as exc:
+                index.give_up(exc)
+                if passed_on:
+                    raise DataError(
+                        index.path,
+                        None,
+                        "the index was damaged while it was read and is removed; run the command again",
+                    ) from None
+                del errors[before:]
+            finally:
+                index.close()
+        yield from from_files()
 
     def index(self, errors: list[DataError], history: bool) -> Index | None:
         """The index, brought up to date with the article files (with each article's history if
@@ -270,11 +301,9 @@ class Store:
         found = len(errors)
         try:
             self._refresh(index, errors, history)
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
             del errors[found:]
-            with suppress(sqlite3.Error):
-                index.db.rollback()
-            index.db.close()
+            index.give_up(exc)
             return None
         return index
 
