@@ -114,9 +114,8 @@ def parse_record(model: type[M], data: object, raw: bytes | None, path: Path) ->
         raise RecordInvalid(problems) from None
 
 
-# The top-level `history:` key of a record file, and a line after it that is not part of its list.
+# The top-level `history:` key of a record file.
 _HISTORY_KEY = re.compile(rb"^history:", re.MULTILINE)
-_TOP_LEVEL_LINE = re.compile(rb"\n[^ \-\n]")
 
 
 def head_of(raw: bytes) -> tuple[bytes, bool] | None:
@@ -125,7 +124,10 @@ def head_of(raw: bytes) -> tuple[bytes, bool] | None:
     key = _HISTORY_KEY.search(raw)
     if key is None:
         return raw, True
-    if _TOP_LEVEL_LINE.search(raw, key.end()):
+    # Every line after it is an item of its list or inside one: it starts with `-` or a space.
+    start = key.end()
+    inside = raw.count(b"\n-", start) + raw.count(b"\n ", start) + raw.endswith(b"\n")
+    if raw.count(b"\n", start) != inside:
         return None
     return raw[: key.start()], False
 
