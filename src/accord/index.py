@@ -298,19 +298,20 @@ class Index:
     def put(self, name: str, raw_digest: str, stamp: Stamp, article: dict[str, Any], history: bool) -> None:
         """Keep what a file holds: `article` is the model's JSON data of it; its history if `history`."""
         self.begin()
-        if self.known(name) is not None:
-            self._delete(name)
+        self.known(name)
         assert self._files is not None  # loaded by known()
         self._files[name] = (raw_digest, stamp, history)
+        # Another reader may have indexed the file since this one looked: replace whatever is there.
+        self.db.execute("DELETE FROM commitments WHERE file = ?", (name,))
         self.db.execute(
-            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (name, raw_digest, stamp.size, stamp.mtime, stamp.ctime, stamp.inode, stamp.device, stamp.checked),
         )
         commitments = article.pop("commitments", [])
         events = article.pop("history", [])
         article_id = article["id"]  # which may differ from the file's name: validate says so
         self.db.execute(
-            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 name,
                 article_id,
@@ -353,7 +354,8 @@ class Index:
     def drop(self, name: str) -> None:
         if self.known(name) is not None:
             self.begin()
-            self._delete(name)
+            for table, column in (("commitments", "file"), ("articles", "file"), ("files", "name")):
+                self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (name,))
             assert self._files is not None  # loaded by known()
             del self._files[name]
             self._written()
@@ -362,11 +364,6 @@ class Index:
         known = self._files if self._files is not None else {}
         for name in set(known) - set(names):  # a copy: drop() changes `known`
             self.drop(name)
-
-    def _delete(self, name: str) -> None:
-        self.db.execute("DELETE FROM commitments WHERE file = ?", (name,))
-        self.db.execute("DELETE FROM articles WHERE file = ?", (name,))
-        self.db.execute("DELETE FROM files WHERE name = ?", (name,))
 
     def _written(self) -> None:
         self._pending += 1
