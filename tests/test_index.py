@@ -282,3 +282,10 @@ def test_a_first_build_of_many_files_reads_their_heads_and_the_history_when_aske
     assert outputs(accord, commands=commands) == truth
     with sqlite3.connect(index_of(records)) as db:  # report asked for it: now it is known
         assert db.execute("SELECT count(*) FROM articles WHERE history IS NULL").fetchone() == (0,)
+
+
+def test_without_a_place_for_the_index_every_command_reads_the_files(accord: Accord, records: Path) -> None:
+    truth = outputs(accord, "--no-cache")
+    (records / CACHE).write_text("a file where the index folder would be\n", "utf-8")
+    assert outputs(accord) == truth
+    assert (records / CACHE).read_text("utf-8") == "a file where the index folder would be\n"
