@@ -332,7 +332,11 @@ def corpus_for(
     keep: Path | None, scratch: Path, commitments: int, per_article: int, events: int, peers: bool
 ) -> Corpus:
     """A generated corpus: from `keep` if it was built there before, else built now (and kept there)."""
-    corpus = Corpus((keep or scratch) / f"c{commitments}-{per_article}-{events}{'-peers' if peers else ''}")
+    name = f"c{commitments}-{per_article}-{events}"
+    with_peers = Corpus((keep or scratch) / f"{name}-peers")
+    if not peers and (with_peers.root / "complete").exists():
+        return with_peers  # the same records, with the peers' copies beside them
+    corpus = with_peers if peers else Corpus((keep or scratch) / name)
     done = corpus.root / "complete"
     if not done.exists():
         started = time.perf_counter()
