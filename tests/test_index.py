@@ -289,3 +289,16 @@ def test_without_a_place_for_the_index_every_command_reads_the_files(accord: Acc
     (records / CACHE).write_text("a file where the index folder would be\n", "utf-8")
     assert outputs(accord) == truth
     assert (records / CACHE).read_text("utf-8") == "a file where the index folder would be\n"
+
+
+def test_every_search_finds_through_the_index_what_it_finds_in_the_files(accord: Accord) -> None:
+    """The index passes on only the commitments whose words can match: never one fewer."""
+    import yaml
+
+    queries = yaml.safe_load((Path(__file__).parent / "search_queries.yaml").read_text("utf-8"))["queries"]
+    asked = [("search", "-f", "json", q["query"]) for q in queries]
+    asked += [("search", "-s", "-l", q["query"]) for q in queries[:10]] + [
+        ("search", "-w", "-l", "EU"),
+        ("search", "-E", "-l", "ha.del"),
+    ]
+    assert outputs(accord, commands=asked) == outputs(accord, "--no-cache", commands=asked)

@@ -373,7 +373,9 @@ class Tracker:
         pattern = self._pattern(query, regex=regex, word=word, case_sensitive=case_sensitive, literal=literal)
         with self._reading() as errors:
             found = []
-            for hit in search(self._store.entries(errors), pattern, chosen):
+            # The index passes on only the commitments that can match; the matcher decides.
+            needles = pattern.needles if pattern.fold else ()
+            for hit in search(self._store.entries(errors, needles=needles), pattern, chosen):
                 assert isinstance(hit.article, ArticleEntry)  # no targets were given
                 matches = _text_matches(hit)
                 commitment = hit.item if isinstance(hit.item, CommitmentEntry) else None

@@ -42,11 +42,12 @@ from typing import Any
 
 from . import __version__
 from .fsio import TMP_SUFFIX
+from .text import fold_accents
 
 CACHE_DIR = ".accord-cache"
 INDEX_FILE = "index.sqlite"
 APPLICATION_ID = 0x61636364  # "accd"
-FORMAT = 3  # user_version: a change to the rows below (or to the records' model) changes this
+FORMAT = 4  # user_version: a change to the rows below (or to the records' model) changes this
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
 BUSY_MS = 3000  # how long to wait for another process that writes the index before doing without it
 _LEGACY = ("articles.json",)  # the parse cache of earlier releases
@@ -66,7 +67,7 @@ CREATE INDEX articles_order ON articles(sortkey);
 CREATE TABLE commitments(
     file TEXT NOT NULL, pos INTEGER NOT NULL, id TEXT NOT NULL, status TEXT NOT NULL, kind TEXT NOT NULL,
     side TEXT NOT NULL, asked_by TEXT, owner TEXT, due TEXT, tags TEXT NOT NULL, title TEXT NOT NULL,
-    excerpt TEXT NOT NULL, note TEXT, data TEXT NOT NULL, PRIMARY KEY(file, pos)
+    excerpt TEXT NOT NULL, note TEXT, data TEXT NOT NULL, words TEXT, PRIMARY KEY(file, pos)
 );
 CREATE INDEX commitments_id ON commitments(id);
 CREATE TABLE validated(
@@ -212,6 +213,13 @@ class IndexUnusable(Exception):
     """The index cannot be read or written now: the caller reads the files."""
 
 
+def words(*fields: str) -> str | None:
+    """The fields as a search sees them, accents folded, in small letters; None when that is not
+    ASCII (then a small-letter test is not the whole truth and the search reads the fields)."""
+    folded = fold_accents("\n".join(fields))
+    return folded.lower() if folded.isascii() else None
+
+
 def _tags_text(tags: list[str]) -> str:
     return "\n".join(tags)  # a tag is a slug: no line breaks
 
@@ -328,7 +336,7 @@ class Index:
             ),
         )
         self.db.executemany(
-            "INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     name,
@@ -345,6 +353,7 @@ class Index:
                     c["excerpt"],
                     c.get("note"),
                     _dumps(c),
+                    words(c["excerpt"], c["title"], " ".join(c.get("tags", [])), c.get("note") or ""),
                 )
                 for pos, c in enumerate(commitments)
             ],
@@ -421,14 +430,19 @@ class Index:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def articles(self, only: dict[str, frozenset[Any]] | None = None, history: bool = False) -> Iterator[ArticleEntry]:
+    def articles(
+        self, only: dict[str, frozenset[Any]] | None = None, history: bool = False, needles: tuple[str, ...] = ()
+    ) -> Iterator[ArticleEntry]:
         """Every article in reading order with its commitments, with its history (when known) if
         `history`; with `only`, just the commitments whose columns (of NARROWING) hold one of the
-        values given."""
+        values given; with `needles`, just those whose `words` hold one or are not ASCII."""
         clauses, args = [], []
         for column, values in (only or {}).items():
             clauses.append(f"{NARROWING[column]} IN ({', '.join('?' * len(values))})")
             args += [str(v) if isinstance(v, str) else v for v in values]
+        if needles:
+            clauses.append(f"(c.words IS NULL OR {' OR '.join('instr(c.words, ?) > 0' for _ in needles)})")
+            args += needles
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         # Two cursors in the same order, so that each article's text is read once, not once per commitment.
         heads = self.db.execute(

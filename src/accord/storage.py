@@ -231,13 +231,15 @@ class Store:
             ),
         )
 
-    def entries(self, errors: list[DataError], only: dict[str, frozenset[Any]] | None = None) -> Iterator[ArticleEntry]:
-        """Every article that loads as plain values, its commitments narrowed by `only` (see
-        Index.articles); a broken file is added to `errors` and skipped."""
+    def entries(
+        self, errors: list[DataError], only: dict[str, frozenset[Any]] | None = None, needles: tuple[str, ...] = ()
+    ) -> Iterator[ArticleEntry]:
+        """Every article that loads as plain values, its commitments narrowed by `only` and `needles`
+        (see Index.articles; only the index narrows by needles); a broken file is added to `errors`."""
         return self._through_index(
             errors,
             False,
-            lambda index: index.articles(only),
+            lambda index: index.articles(only, needles=needles),
             lambda: (
                 entry_of(loaded.record.model_dump(mode="json", exclude_none=True))
                 for loaded in self.scan_articles(errors)
