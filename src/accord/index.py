@@ -16,9 +16,14 @@ A file's rows are used only while the file is what was read:
   hide either, since a file changed that recently is never taken on its status.
 - else its bytes are read and hashed, and it is parsed again only if the digest differs.
 
+Besides, each commitment's searched fields are kept accent-folded in small letters, so that a
+search is handed only the commitments that can match, and `validate` keeps what it found in
+each file's bytes (see validation.py).
+
 The index is rebuilt, never trusted, when it is missing, is not an SQLite file, is another
-application's or another format's (PRAGMA application_id, user_version and accord's version),
-or is a link or anything but a regular file. A new or rebuilt index is made in a temporary
+application's or another format's (PRAGMA application_id, user_version, accord's version and a
+digest of the code that shapes its rows: the records' model and this module), or is a link or
+anything but a regular file. A new or rebuilt index is made in a temporary
 file and renamed into place; updates are SQLite transactions, so readers building it at once
 cannot corrupt it. An index that cannot be opened or written (read-only folder, a lock held
 too long) is skipped: every command still reads the files. `validate` never vouches for the
@@ -30,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import stat
 import time
@@ -47,7 +53,7 @@ from .text import fold_accents
 CACHE_DIR = ".accord-cache"
 INDEX_FILE = "index.sqlite"
 APPLICATION_ID = 0x61636364  # "accd"
-FORMAT = 4  # user_version: a change to the rows below (or to the records' model) changes this
+FORMAT = 4  # user_version: a change to the tables below changes this
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
 BUSY_MS = 3000  # how long to wait for another process that writes the index before doing without it
 _LEGACY = ("articles.json",)  # the parse cache of earlier releases
@@ -86,8 +92,6 @@ def digest(raw: bytes) -> str:
 
 def sortkey(record_id: str) -> str:
     """A text that sorts as storage.natural_key sorts: `2` before `10`, `17` before `17a`."""
-    import re
-
     parts = []
     for part in re.findall(r"\d+|[^\d.]+", record_id):
         if part.isdigit():
@@ -493,7 +497,7 @@ def _create(path: Path) -> None:
         db = sqlite3.connect(tmp, isolation_level=None)
         try:
             db.executescript(_SCHEMA)
-            db.execute("INSERT INTO meta VALUES ('accord', ?)", (__version__,))
+            db.execute("INSERT INTO meta VALUES ('accord', ?)", (_made_by(),))
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             db.execute(f"PRAGMA user_version = {FORMAT}")
         finally:
@@ -515,4 +519,15 @@ def _is_ours(db: sqlite3.Connection) -> bool:
     if (application, version) != (APPLICATION_ID, FORMAT):
         return False
     made_by = db.execute("SELECT value FROM meta WHERE key = 'accord'").fetchone()
-    return bool(made_by == (__version__,))
+    return bool(made_by == (_made_by(),))
+
+
+def _made_by() -> str:
+    """accord's version and a digest of the code the rows depend on: a new field in the model, or
+    a change here, rebuilds the index even within one version."""
+    here = Path(__file__)
+    try:
+        code = here.read_bytes() + here.with_name("model.py").read_bytes()
+    except OSError:
+        code = b""  # not installed as files: the version alone tells
+    return f"{__version__} {digest(code)}"
