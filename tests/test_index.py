@@ -145,6 +145,13 @@ def _other_format(path: Path) -> None:
         db.execute("UPDATE commitments SET title = 'forged'")
 
 
+def _older_code(path: Path) -> None:
+    """Made by another release, or before a field was added to the model."""
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '0.0.9 0000' WHERE key = 'accord'")
+        db.execute("UPDATE commitments SET title = 'forged'")
+
+
 def _truncated(path: Path) -> None:
     path.write_bytes(path.read_bytes()[:1500])
 
@@ -155,7 +162,7 @@ def _pages_overwritten(path: Path) -> None:
     path.write_bytes(data[:8192] + bytes((i * 7) % 251 for i in range(len(data) - 8192)))
 
 
-@pytest.mark.parametrize("damage", [_garbage, _foreign, _other_format, _truncated, _pages_overwritten])
+@pytest.mark.parametrize("damage", [_garbage, _foreign, _other_format, _older_code, _truncated, _pages_overwritten])
 def test_a_damaged_or_foreign_index_is_rebuilt(accord: Accord, records: Path, damage: object) -> None:
     truth = assert_truth(accord)
     assert callable(damage)
