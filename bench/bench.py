@@ -4,7 +4,7 @@
 
 It copies the shipped statement and generates a large one (see generate.py) in a temporary
 folder, then times single-record commands (show, set) and full scans (list, search, stats,
-progress, report) on both, cold (no parse cache) and warm, and runs a contention test: N writers
+progress, report) on both, cold (no index) and warm, and runs a contention test: N writers
 adding notes to the same record at once, and show/set on one record with years of history.
 Changes are made with --no-commit so that git's own cost is not counted; the last figure times
 `set` with its commit in a git work tree.
@@ -69,7 +69,7 @@ def full_scans(records: Path, runs: int) -> None:
         ["report", "-f", "md", "--today", "2026-11-25"],
     ):
         name = " ".join(args)
-        row(f"{name} (cold: no parse cache)", median_of([args] * runs, records, before="cold"))
+        row(f"{name} (cold: no index)", median_of([args] * runs, records, before="cold"))
         row(f"{name} (warm)", median_of([args] * runs, records))
 
 

@@ -6,7 +6,7 @@ Each run starts `accord browse --read-only` in a pseudo-terminal of 80x24, reads
 until the detail of the first commitment is on screen, then presses q. The figure is the median time from the
 start of the process to that first screen: Python, the imports, reading the records and drawing.
 It is taken on the shipped statement and on a generated one (see generate.py), the second time
-with a warm parse cache.
+with a warm index.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         shipped, large, _ = shipped_and_generated(Path(folder), args.commitments, events=args.events)
         for label, records in (("shipped statement", shipped), (f"{args.commitments} commitments", large)):
-            first_screen(records)  # fills the parse cache
+            first_screen(records)  # builds the index
             seconds = median_first_screen(records, args.runs)
             print(f"  accord browse to first screen, {label:<20} {seconds * 1000:8.0f} ms")
 

@@ -2,12 +2,15 @@
 
     python bench/scale.py [--commitments 25000] [--runs 5] [--keep DIR] [--only queries,tables,...]
     python bench/scale.py --smoke        # 200 commitments, one run, no peers: a few seconds
+    python bench/scale.py --only growth --growth 2500,25000,100000   # the same queries at each size
 
 It generates a statement (see generate.py) and the same commitments for Taskwarrior (`task`,
 imported into a scratch TASKDATA) and Doorstop (one item per article), then runs each accord
 command and its peer's nearest equivalent one after the other, `--runs` times, and prints a
 Markdown table: each side's median wall time, the median of the per-pair ratios, and accord's
-peak memory (max RSS). "first run" means without accord's parse cache, as after a checkout.
+peak memory (max RSS). "first run" means without accord's index (.accord-cache/), as after a
+checkout. The growth table runs queries whose output does not grow with the corpus at several
+sizes: their time should not grow with it either.
 Further tables compare commands on the shipped statement with the bare cost of starting Python
 and importing accord's libraries, and set/note on a record with years of history with the same
 on a fresh record. A peer that is not installed is skipped with a note. Exit status is non-zero
@@ -34,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 ACCORD = [sys.executable, "-m", "accord"]
 GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
 TODAY = "2026-11-25"
-GROUPS = ("queries", "checks", "tables", "single", "startup", "history")
+GROUPS = ("queries", "checks", "tables", "single", "startup", "history", "growth")
 # Taskwarrior as a scripting user runs it: no prompts, no colour, no hooks, no nagging.
 TASKRC = "confirmation=off\nverbose=nothing\ncolor=off\nhooks=off\nnews.version=2.6.2\n"
 
@@ -205,6 +208,7 @@ def scans(bench: Bench, groups: set[str], published: Path) -> list[Pair]:
         "queries": [
             (["list", "--status", "stalled", "-f", "ids"], bench.taskwarrior(["+stalled", "count"])),
             (["search", "-c", "halfgeleiders"], bench.taskwarrior(["/halfgeleiders/", "count"])),
+            (["stats"], bench.taskwarrior(["status:pending", "count"])),
         ],
         "checks": [
             (["validate"], bench.doorstop_side(["-F"])),
@@ -225,7 +229,7 @@ def scans(bench: Bench, groups: set[str], published: Path) -> list[Pair]:
     if "tables" in groups:
         pairs += [
             Pair(bench.accord(["list"]), bench.taskwarrior(["list"])),
-            Pair(bench.accord(["stats"]), bench.taskwarrior(["status:pending", "count"])),
+            Pair(bench.accord(["list", "-f", "json"]), bench.taskwarrior(["export"])),
         ]
     return pairs
 
@@ -285,11 +289,54 @@ def history(scratch: Path, events: int) -> list[Pair]:
     return pairs
 
 
+GROWTH_QUERIES = (
+    ["list", "--status", "stalled", "--section", "1", "--tag", "trade", "-f", "ids"],
+    ["search", "-c", "halfgeleiders"],
+    ["stats"],
+)
+
+
+def growth(keep: Path | None, scratch: Path, sizes: list[int], per_article: int, events: int, runs: int) -> list[str]:
+    """The same queries at each size, warm: the median time and the peak memory of each."""
+    header = " | ".join(f"{size:,} commitments" for size in sizes)
+    lines = [
+        "### Queries whose output does not grow, as the corpus grows (warm; median, max RSS)",
+        "",
+        f"| operation | {header} |",
+        "|---|" + "---:|" * len(sizes),
+    ]
+    cells: dict[str, list[str]] = {" ".join(args): [] for args in GROWTH_QUERIES}
+    shown: list[str] = []
+    for size in sizes:
+        corpus = corpus_for(keep, scratch, size, per_article, events, peers=False)
+        records = scratch / f"growth-{size}" / "statement"
+        shutil.copytree(corpus.records, records)
+        env = {**os.environ, "ACCORD_DIR": str(records)}
+        middle = f"{-(-size // per_article) // 2}.1"
+        for args in [*GROWTH_QUERIES, ["show", middle]]:
+            side = Side("", [*ACCORD, *args], env, records)
+            measure(side.argv, env, records)  # the first run builds the index
+            for _ in range(runs):
+                if side.run().returncode != 0:
+                    raise Failed(f"accord {' '.join(args)} failed: {side.samples[-1].stderr.strip()}")
+            peaks = [s.max_rss_kb for s in side.samples if s.max_rss_kb is not None]
+            rss = f", {max(peaks) / 1024:.0f} MB" if peaks else ""
+            key = " ".join(args) if args[0] != "show" else "show ID"
+            cells.setdefault(key, []).append(f"{side.median():.2f} s{rss}")
+        shutil.rmtree(records.parent)
+    shown = [f"| `accord {key}` | {' | '.join(values)} |" for key, values in cells.items()]
+    return [*lines, *shown, ""]
+
+
 def corpus_for(
     keep: Path | None, scratch: Path, commitments: int, per_article: int, events: int, peers: bool
 ) -> Corpus:
     """A generated corpus: from `keep` if it was built there before, else built now (and kept there)."""
-    corpus = Corpus((keep or scratch) / f"c{commitments}-{per_article}-{events}{'-peers' if peers else ''}")
+    name = f"c{commitments}-{per_article}-{events}"
+    with_peers = Corpus((keep or scratch) / f"{name}-peers")
+    if not peers and (with_peers.root / "complete").exists():
+        return with_peers  # the same records, with the peers' copies beside them
+    corpus = with_peers if peers else Corpus((keep or scratch) / name)
     done = corpus.root / "complete"
     if not done.exists():
         started = time.perf_counter()
@@ -310,9 +357,12 @@ def main() -> int:
     parser.add_argument("--no-peers", action="store_true", help="measure accord alone")
     parser.add_argument("--long-history", type=int, default=2000, help="events on the record set and note change")
     parser.add_argument("--smoke", action="store_true", help="200 commitments, one run, no peers")
+    parser.add_argument(
+        "--growth", default="2500,25000,100000", help="corpus sizes (commitments) of the growth table, comma-separated"
+    )
     args = parser.parse_args()
     if args.smoke:
-        args.commitments, args.runs, args.no_peers, args.long_history = 200, 1, True, 100
+        args.commitments, args.runs, args.no_peers, args.long_history, args.growth = 200, 1, True, 100, "200"
     groups = set(args.only.split(","))
     unknown = groups - set(GROUPS)
     if unknown:
@@ -347,6 +397,9 @@ def main() -> int:
                 out += run_pairs(
                     "Shipped statement against Python's start-up", startup(scratch), args.runs, "floor", args.smoke
                 )
+            if "growth" in groups:
+                sizes = [int(size) for size in args.growth.split(",")]
+                out += growth(args.keep, scratch, sizes, args.per_article, args.events, args.runs)
             if "history" in groups:
                 title = f"A record with {args.long_history} events against one with none"
                 out += run_pairs(title, history(scratch, args.long_history), args.runs, "fresh record", args.smoke)

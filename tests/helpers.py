@@ -24,7 +24,7 @@ ANSI = "\x1b["
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder`, by relative path, with its exact bytes.
 
-    accord's own parse cache is left out: it is rebuilt from the records by any read.
+    accord's own index is left out: it is rebuilt from the records by any read.
     """
     return {
         str(p.relative_to(folder)): p.read_bytes()

@@ -149,18 +149,18 @@ THROUGH_THE_API = [
     pytest.param(["validate"], "validate", ((), {}), id="validate"),
     pytest.param(
         ["list", "--status", "Stalled", "--tag", "Trade", "--overdue"],
-        "commitments",
+        "iter_commitments",
         ((Filters(statuses=frozenset({Status.STALLED}), tags=frozenset({"trade"}), overdue=True),), {}),
         id="list",
     ),
-    pytest.param(["list", "--due-review"], "commitments", ((Filters(due_review=True),), {}), id="list-due-review"),
+    pytest.param(["list", "--due-review"], "iter_commitments", ((Filters(due_review=True),), {}), id="list-due-review"),
     pytest.param(
         ["list", "--articles", "--section", "4", "--format", "ids"],
-        "articles",
-        ((), {"filters": Filters(sections=frozenset({4}))}),
+        "iter_articles",
+        ((Filters(sections=frozenset({4})),), {}),
         id="list-articles",
     ),
-    pytest.param(["stats", "--by", "kind"], "articles", ((), {}), id="stats"),
+    pytest.param(["stats", "--by", "kind"], "counts", (("kind",), {}), id="stats"),
     pytest.param(
         ["progress", "trade", "--series", "korea", "--today", "2026-11-20"],
         "progress",
@@ -317,7 +317,7 @@ def test_the_settings_of_a_change_reach_the_tracker(accord: Accord, monkeypatch:
 
 
 PRESENTATION = ["views", "render", "publishers"]
-CORE_STORE = {"accord.storage", "accord.cache", "accord.vcs"}
+CORE_STORE = {"accord.storage", "accord.index", "accord.vcs"}
 
 
 def imported(module: ast.Module) -> set[str]:

@@ -46,7 +46,7 @@ def test_a_clone_works_at_once_and_its_first_change_commits_cleanly(tmp_path: Pa
     # the change is one article on top of a commit that already holds the statement; the lock and cache stay out
     assert git(clone, "show", "--name-only", "--format=", "HEAD").split() == ["statement/articles/1.yaml"]
     assert "statement/statement.yaml" in git(clone, "ls-tree", "-r", "--name-only", "HEAD~1")
-    assert run_accord("list", cwd=clone).returncode == 0  # builds the parse cache
+    assert run_accord("list", cwd=clone).returncode == 0  # builds the index
     assert git(clone, "status", "--porcelain", "--ignored").splitlines() == [
         "!! statement/.accord-cache/",
         "!! statement/.accord.lock",

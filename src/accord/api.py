@@ -16,11 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .arguments import UNSET, Actor, Unset
 from .errors import DataError, InvalidValue, UsageError
+from .index import ArticleEntry, CommitmentEntry
 from .model import (
     BOTH_SIDES,
     MAX_TEXT,
@@ -47,7 +49,10 @@ if TYPE_CHECKING:  # filters, search, figures and the write path load when asked
 
 __all__ = [
     "UNSET",
+    "ArticleEntry",
+    "CommitmentEntry",
     "CommitmentRow",
+    "Listed",
     "Problem",
     "SearchHit",
     "Shown",
@@ -68,6 +73,14 @@ class CommitmentRow:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """A commitment with the article it belongs to, as plain values: no model is loaded."""
+
+    article: ArticleEntry | Article  # models where a filter read the history
+    commitment: CommitmentEntry | Commitment
+
+
+@dataclass(frozen=True)
 class TextMatch:
     """One field of a record that a search matched."""
 
@@ -78,14 +91,42 @@ class TextMatch:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """A record whose text matched: a commitment, or an article none of whose commitments matched."""
+    """A record whose text matched: a commitment, or an article none of whose commitments matched.
 
-    article: Article
-    commitment: Commitment | None  # None when the article's own text or title matched
+    Its id, title and status are plain values; `article` and `commitment`, the records' models,
+    are made when first asked for, so that counting or listing many hits makes none."""
+
+    found_in: ArticleEntry  # the article, as plain values
+    found: CommitmentEntry | None  # the commitment that matched, as plain values; None for the article
     field: str  # the first field that matched: excerpt, title or tags; an article's text or title
     line: str  # that field's text
     spans: tuple[tuple[int, int], ...]  # where the query matched in `line`, as (start, end)
     matches: tuple[TextMatch, ...] = ()  # every field that matched, the first one first
+
+    @property
+    def id(self) -> str:
+        return (self.found or self.found_in).id
+
+    @property
+    def article_id(self) -> str:
+        return self.found_in.id
+
+    @property
+    def title(self) -> str:
+        return (self.found or self.found_in).title
+
+    @property
+    def status(self) -> str:
+        return (self.found or self.found_in).status
+
+    @cached_property
+    def article(self) -> Article:
+        return _model(self.found_in)
+
+    @cached_property
+    def commitment(self) -> Commitment | None:
+        """None when the article's own text or title matched."""
+        return self.found.model() if self.found is not None else None
 
 
 @dataclass(frozen=True)
@@ -94,6 +135,22 @@ class TargetHit:
 
     target: Target
     matches: tuple[TextMatch, ...]  # every field that matched, the first one first
+
+    @property
+    def id(self) -> str:
+        return self.target.id
+
+    @property
+    def article_id(self) -> str:
+        return self.target.article
+
+    @property
+    def title(self) -> str:
+        return self.target.title
+
+    @property
+    def status(self) -> None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -135,6 +192,8 @@ def open(
     today: date | None = None,
     email: str | None = None,
     notify: Callable[[str], None] | None = None,
+    index: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Tracker:
     """Open a records folder.
 
@@ -149,6 +208,10 @@ def open(
         actor is git's user.name.
     notify: called with what a person should hear of that is not an error, such as a change a
         killed writer left half done and that was taken back before the next one.
+    index: read many records through the index in the folder's .accord-cache/ (kept up to date
+        with the files by every read); False reads every file and leaves the index alone.
+    progress: called as `progress(done, total)` while a read parses files to bring the index up
+        to date (`done` of the `total` article files looked at), last with done == total.
 
     Raises RecordsNotFound when there is no records folder, TypeError for an argument of the
     wrong type and InvalidValue for an empty actor name or a negative lock timeout.
@@ -172,7 +235,13 @@ def open(
     if notify is not None and not callable(notify):
         raise TypeError(f"notify must be a function of one str, not {type(notify).__name__}")
     root = find_records(Path(path) if path is not None else None)
+    _flag(index, "index")
     store = Store(root, float(lock_timeout))
+    store.indexed = index
+    if progress is not None:
+        if not callable(progress):
+            raise TypeError(f"progress must be a function of two ints, not {type(progress).__name__}")
+        store.progress = progress
     if notify is not None:
         store.notify = notify
     return Tracker(store, actor, commit, today, email)
@@ -255,6 +324,20 @@ class Tracker:
                 return list(found)
             return [row.article for row in select(found, chosen, articles_only=True)]
 
+    def iter_articles(self, filters: Filters | None = None) -> Iterator[ArticleEntry | Article]:
+        """The articles that pass `filters`, in reading order, one at a time, as plain values (their
+        `commitments` are all of them; models where a filter reads the history); `skipped` is set
+        once the last one is read."""
+        if filters is not None and (self._filters(filters).reads_history or filters.party is not None):
+            yield from self.articles(filters=filters)
+            return
+        from .query import select
+
+        chosen = self._filters(filters)
+        with self._reading() as errors:
+            for row in select(self._store.entries(errors), chosen, articles_only=True):
+                yield row.article
+
     def targets(self) -> list[Target]:
         """Every numeric target, with its series and history."""
         with self._reading() as errors:
@@ -262,12 +345,41 @@ class Tracker:
 
     def commitments(self, filters: Filters | None = None) -> list[CommitmentRow]:
         """The commitments that pass `filters` (all of them without), in reading order."""
+        rows = []
+        article: Article | None = None
+        for entry in self.iter_commitments(filters):
+            if article is None or article.id != entry.article.id:
+                article = entry.article if isinstance(entry.article, Article) else _model(entry.article)
+            commitment = entry.commitment
+            model = commitment if isinstance(commitment, Commitment) else commitment.model()
+            rows.append(CommitmentRow(article, model))
+        return rows
+
+    def iter_commitments(self, filters: Filters | None = None) -> Iterator[Listed]:
+        """The commitments that pass `filters`, in reading order, one at a time, as plain values
+        (no model is loaded: fit for long listings); `skipped` is set once the last one is read."""
         from .query import select
 
         chosen = self._filters(filters)
+        # With a party, `statuses` are that party's, not the status the index holds.
+        statuses = chosen.statuses if chosen.party is None else frozenset()
+        narrowing = {"status": statuses, "kind": chosen.kinds, "side": chosen.sides, "section": chosen.sections}
+        only: dict[str, frozenset[Any]] = {name: values for name, values in narrowing.items() if values}
         with self._reading() as errors:
-            rows = select(self._store.articles(errors, history=chosen.reads_history), chosen)
-            return [CommitmentRow(row.article, row.item) for row in rows if isinstance(row.item, Commitment)]
+            if chosen.reads_history:  # the history is read into models
+                for row in select(self._store.articles(errors, history=True), chosen):
+                    if isinstance(row.item, Commitment):
+                        yield Listed(row.article, row.item)
+                return
+            for row in select(self._store.entries(errors, only), chosen):
+                yield Listed(row.article, row.item)
+
+    def counts(self, by: str = "status") -> dict[int, dict[str, int]]:
+        """The number of commitments per section (every section that has an article), by `status` or by `kind`."""
+        if by not in ("status", "kind"):
+            raise InvalidValue(f"commitments are counted by status or by kind, not {by!r}")
+        with self._reading() as errors:
+            return self._store.counts(errors, by)
 
     def search(
         self,
@@ -288,12 +400,13 @@ class Tracker:
         chosen = self._filters(filters)
         pattern = self._pattern(query, regex=regex, word=word, case_sensitive=case_sensitive, literal=literal)
         with self._reading() as errors:
-            hits = search(self._store.articles(errors, history=False), pattern, chosen)
             found = []
-            for hit in hits:
-                assert hit.article is not None and not isinstance(hit.item, Target)  # no targets were given
+            # The index passes on only the commitments that can match; the matcher decides.
+            needles = pattern.needles if pattern.fold else ()
+            for hit in search(self._store.entries(errors, needles=needles), pattern, chosen):
+                assert isinstance(hit.article, ArticleEntry)  # no targets were given
                 matches = _text_matches(hit)
-                commitment = hit.item if isinstance(hit.item, Commitment) else None
+                commitment = hit.item if isinstance(hit.item, CommitmentEntry) else None
                 first = matches[0]
                 found.append(SearchHit(hit.article, commitment, first.field, first.line, first.spans, matches))
             return found
@@ -820,6 +933,10 @@ class Tracker:
 
 
 # -- checking what callers pass in -------------------------------------------------------------
+
+
+def _model(entry: ArticleEntry) -> Article:
+    return Article.model_validate(entry.data_with(history=False))
 
 
 def _text_matches(hit: Hit) -> tuple[TextMatch, ...]:

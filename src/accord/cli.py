@@ -274,14 +274,22 @@ def _options(
         ),
     ] = "auto",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_QUIET_HELP)] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option("--no-cache", help="Read every record file; neither use nor update the index in .accord-cache/."),
+    ] = False,
 ) -> None:
     """Options that come before the command."""
     from . import settings
 
-    global _dir_before_command
+    global _dir_before_command, _indexed
     _dir_before_command = directory
+    _indexed = not no_cache
     render.set_colour(settings.colour(colour))
     render.set_quiet(quiet)
+
+
+_indexed = True  # whether reads go through the records' index (the --no-cache option)
 
 
 DirOption = Annotated[
@@ -377,16 +385,48 @@ def _open(directory: Path | None, by: str | None = None, no_commit: bool = False
     from . import api, inputs, settings
 
     root = _records(directory)
+    reading: dict[str, Any] = {} if _indexed else {"index": False}
     if not writes:
-        return api.open(root)
+        if sys.stderr.isatty():
+            reading["progress"] = _IndexingBar()
+        return api.open(root, **reading)
     return api.open(
         root,
+        **reading,
         actor=inputs.text(by, "--by").strip() if by is not None else settings.user(),
         email=settings.email(),
         commit=not no_commit and settings.commit_wanted(),
         lock_timeout=settings.lock_timeout(),
         notify=_note,
     )
+
+
+class _IndexingBar:
+    """A bar on stderr while a read parses many files to build the index (after a fresh clone);
+    nothing for a read that takes less than half a second."""
+
+    def __init__(self) -> None:
+        self.started: float | None = None
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        now = time.monotonic()
+        self.started = self.started if self.started is not None else now
+        if self.bar is None:
+            if done >= total or now - self.started < 0.5:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("indexing the records", total=total)
+        self.bar.update(self.task, completed=done)
+        if done >= total:
+            self.bar.stop()
+            self.bar = None
 
 
 def _query(
@@ -499,9 +539,9 @@ def list_(
     if party is not None:
         filters = replace(filters, party=inputs.text(party, "--party"))
     rows = (
-        (views.list_row(article, article) for article in tracker.articles(filters=filters))
+        (views.list_row(article, article) for article in tracker.iter_articles(filters))
         if articles
-        else views.commitment_rows(tracker.commitments(filters))
+        else (views.list_row(row.article, row.commitment) for row in tracker.iter_commitments(filters))
     )
     field = inputs.sort_field(sort)
     # Reading order streams; another order needs every row first.
@@ -643,7 +683,7 @@ def stats(
     from . import render, views
 
     tracker = _open(directory)
-    columns, rows = views.stats_rows(tracker.statement, tracker.articles(), by)
+    columns, rows = views.stats_rows(tracker.statement, tracker.counts(by), by)
     with _written_to(output), render.paged(_pager(no_pager) if fmt == "table" else None):
         render.emit_rows(columns, rows, fmt, title=f"Commitments by {by}")
     render.problems(tracker.skipped)

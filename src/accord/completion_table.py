@@ -12,6 +12,7 @@ KINDS = ('agreed', 'pledged', 'requested', 'proposed', 'hoped', 'welcomed', 'vie
 GLOBAL_OPTIONS: dict[str, str] = {'--color': 'text',
  '--dir': 'dir',
  '--help': '',
+ '--no-cache': '',
  '--quiet': '',
  '--version': '',
  '-V': '',

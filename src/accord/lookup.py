@@ -39,17 +39,22 @@ class RecordIds:
 
 def record_ids(root: Path) -> RecordIds:
     """The ids in the records folder `root`: file names give articles and targets; commitments
-    come from the parse cache where it holds a file's current bytes, else from parsing the file.
+    come from the index where it holds a file's current bytes, else from parsing the file.
     A file that cannot be read or parsed adds nothing: this serves suggestions, not checks."""
-    from .cache import ParseCache
+    from .index import commitment_ids, digest
 
     found = RecordIds(articles=_names(root / ARTICLES), targets=_names(root / TARGETS))
-    cache = ParseCache(root, ARTICLES)
+    indexed = commitment_ids(root)
     for article_id in found.articles:
-        raw = _read(root / ARTICLES / f"{article_id}.yaml")
-        data = cache.get(article_id, raw, history=False) if raw is not None else None
-        data = data if data is not None else _parsed(raw)
-        found.commitments += [str(c["id"]) for c in _listed(data, "commitments") if "id" in c]
+        name = f"{article_id}.yaml"
+        raw = _read(root / ARTICLES / name)
+        if raw is None:
+            continue
+        known = indexed.get(name)
+        if known is not None and known[0] == digest(raw):
+            found.commitments += known[1]
+        else:
+            found.commitments += [str(c["id"]) for c in _listed(_parsed(raw), "commitments") if "id" in c]
     return found
 
 

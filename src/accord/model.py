@@ -9,7 +9,7 @@ can hold a value that later output or arithmetic cannot handle.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
@@ -293,12 +293,12 @@ class Kind(StrEnum):
         return _choice(cls, text.strip().lower(), text, "kind")
 
 
-def statuses_text(statuses: dict[str, Status]) -> str:
+def statuses_text(statuses: Mapping[str, Status | str]) -> str:
     """`vietnam completed, korea in_progress`."""
     return ", ".join(f"{party} {Status(status).value}" for party, status in statuses.items())
 
 
-def status_text(status: Status, parties: dict[str, Status] | None) -> str:
+def status_text(status: Status | str, parties: Mapping[str, Status | str] | None) -> str:
     """`in_progress`, or with each party's: `in_progress (vietnam completed, korea in_progress)`."""
     return Status(status).value if not parties else f"{Status(status).value} ({statuses_text(parties)})"
 

@@ -9,8 +9,12 @@ from datetime import date
 from typing import Any, TypeVar
 
 from .errors import InvalidValue
+from .index import ArticleEntry, CommitmentEntry
 from .model import CLOSED_STATUSES, Article, Commitment, Event, Glossary, Kind, Status, Target
 from .text import fold_accents
+
+AnyArticle = Article | ArticleEntry
+AnyCommitment = Commitment | CommitmentEntry
 
 
 @dataclass(frozen=True)
@@ -34,19 +38,23 @@ class Filters:
     def reads_history(self) -> bool:
         return self.unchanged_since is not None or self.review_on is not None
 
-    def accepts(self, article: Article, item: Article | Commitment) -> bool:
-        status: Status | None = item.status
+    def accepts(self, article: AnyArticle, item: AnyArticle | AnyCommitment) -> bool:
+        """Whether `item`, one of `article`'s commitments or the article itself, passes; models and
+        index entries alike (an entry's status and kind are their values). The filters that read the
+        history (`reads_history`) take models."""
+        status: Status | str | None = item.status
         if self.party is not None:
-            status = item.party_status(self.party) if isinstance(item, Commitment) else None
+            status = item.party_status(self.party) if isinstance(item, (Commitment, CommitmentEntry)) else None
             if status is None:
                 return False
         if self.statuses and status not in self.statuses:
             return False
-        if self.kinds and (not isinstance(item, Commitment) or item.kind not in self.kinds):
+        kind, side = getattr(item, "kind", None), getattr(item, "side", None)  # an article has neither
+        if self.kinds and (kind is None or kind not in self.kinds):
             return False
         if self.sections and article.section not in self.sections:
             return False
-        if self.sides and (not isinstance(item, Commitment) or item.side not in self.sides):
+        if self.sides and (side is None or side not in self.sides):
             return False
         if self.owner is not None and (item.owner or "").casefold() != self.owner.casefold():
             return False
@@ -56,6 +64,9 @@ class Filters:
             return False
         if self.overdue_on is not None and not is_overdue(item, self.overdue_on):
             return False
+        if not self.reads_history:
+            return True
+        assert isinstance(article, Article) and isinstance(item, (Article, Commitment)), "history filters take models"
         if self.unchanged_since is not None and not is_stale(article, item, self.unchanged_since):
             return False
         if self.review_on is None:
@@ -64,7 +75,7 @@ class Filters:
         return review is not None and review <= self.review_on
 
 
-def is_overdue(item: Article | Commitment, today: date) -> bool:
+def is_overdue(item: AnyArticle | AnyCommitment, today: date) -> bool:
     return item.due is not None and item.due < today and item.status not in CLOSED_STATUSES
 
 
@@ -102,13 +113,14 @@ def review_date(article: Article, item: Article | Commitment) -> date | None:
 class Row:
     """One line of `list`: a commitment (or an article) with the article it belongs to."""
 
-    article: Article
-    item: Article | Commitment
+    article: Any  # an Article, or an ArticleEntry when `select` was given those
+    item: Any  # a Commitment or a CommitmentEntry; the article itself for a list of articles
 
 
-def select(articles: Iterable[Article], filters: Filters, articles_only: bool = False) -> Iterator[Row]:
+def select(articles: Iterable[AnyArticle], filters: Filters, articles_only: bool = False) -> Iterator[Row]:
+    """The commitments (or articles) that pass `filters`; of models or of index entries alike."""
     for article in articles:
-        items: list[Article | Commitment] = [article] if articles_only else list(article.commitments)
+        items: list[Any] = [article] if articles_only else list(article.commitments)
         for item in items:
             if filters.accepts(article, item):
                 yield Row(article, item)
@@ -160,15 +172,31 @@ class Pattern:
     regex: re.Pattern[str]
     fold: bool  # match against accent-folded text
     tags_regex: re.Pattern[str] | None = None  # for tags, which are lower case: acronyms in any case
+    # Small-letter words one of which any match holds; () when there is no such quick test.
+    needles: tuple[str, ...] = ()
+
+    def may_match(self, text: str) -> bool:
+        """False only when `text`, as the regex sees it, cannot match: it is ASCII and holds no needle.
+        Finding a word in small letters is many times faster than a case-blind regular expression."""
+        if not self.needles or not text.isascii():
+            return True
+        lowered = text.lower()
+        return any(needle in lowered for needle in self.needles)
 
     def tag_spans(self, tags: str) -> list[tuple[int, int]]:
+        if not self.may_match(tags):
+            return []
         return [m.span() for m in (self.tags_regex or self.regex).finditer(tags) if m.end() > m.start()]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Matches in `text` as (start, end) in the original text's indices."""
         if not self.fold:
+            if not self.may_match(text):
+                return []
             return [m.span() for m in self.regex.finditer(text) if m.end() > m.start()]
         folded = fold_accents(text)
+        if not self.may_match(folded):
+            return []
         if folded is text:
             return [m.span() for m in self.regex.finditer(text) if m.end() > m.start()]
         if self.regex.search(folded) is None:
@@ -243,7 +271,14 @@ def compile_pattern(
     pairs = [(n, len(names) > 1 and is_acronym(n)) for n in names]
     body = "|".join(alternative(n, fold=fold, whole=word or a, capitals=a) for n, a in pairs)
     tags = "|".join(alternative(n, fold=fold, whole=word or a, capitals=case_sensitive) for n, a in pairs)
-    return Pattern(_compiled(body, flags, pattern), fold, _compiled(tags, flags, pattern))
+    return Pattern(_compiled(body, flags, pattern), fold, _compiled(tags, flags, pattern), _needles(names, fold))
+
+
+def _needles(names: list[str], fold: bool) -> tuple[str, ...]:
+    """The first word of each name as `alternative` writes it, in small letters: every match holds
+    one. None when a word is not ASCII: then case-blind matching is more than small letters."""
+    firsts = [_JOINERS.split((fold_accents(n) if fold else n).strip())[0].lower() for n in names]
+    return tuple(firsts) if all(f and f.isascii() for f in firsts) else ()
 
 
 def _compiled(body: str, flags: int, pattern: str) -> re.Pattern[str]:
@@ -261,20 +296,9 @@ def _fold_key(text: str) -> str:
 class Hit:
     """A record whose text matched: the field that matched and where. A target has no article."""
 
-    article: Article | None
-    item: Article | Commitment | Target
+    article: AnyArticle | None
+    item: AnyArticle | AnyCommitment | Target
     matches: list[tuple[str, str, list[tuple[int, int]]]] = field(default_factory=list)  # (field, text, spans)
-
-    @property
-    def article_id(self) -> str:
-        if isinstance(self.item, Target):
-            return self.item.article
-        assert self.article is not None
-        return self.article.id
-
-    @property
-    def status(self) -> Status | None:
-        return None if isinstance(self.item, Target) else self.item.status
 
 
 def _match_fields(pattern: Pattern, fields: list[tuple[str, str]]) -> list[tuple[str, str, list[tuple[int, int]]]]:
@@ -287,7 +311,7 @@ def _match_fields(pattern: Pattern, fields: list[tuple[str, str]]) -> list[tuple
 
 
 def search(
-    articles: Iterable[Article], pattern: Pattern, filters: Filters, targets: Iterable[Target] = ()
+    articles: Iterable[AnyArticle], pattern: Pattern, filters: Filters, targets: Iterable[Target] = ()
 ) -> Iterator[Hit]:
     """The most specific records that mention the pattern: commitments first; an article only
     when none of its commitments matched but its own title or text did; then the targets (their

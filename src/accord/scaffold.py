@@ -25,9 +25,9 @@ from .vcs import Git
 
 RECORDS = "statement"
 REPORT_FILE = "accord-report.md"
-# accord's lock, the leftovers of an interrupted write and the parse cache: local, never committed.
+# accord's lock, the leftovers of an interrupted write and the index: local, never committed.
 GITIGNORE = """\
-# accord: the lock, leftovers of an interrupted write, the parse cache
+# accord: the lock, leftovers of an interrupted write, the index
 .accord.lock
 .*.accord-tmp
 .*.accord-journal

@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,9 +27,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from .cache import CACHE_DIR, ParseCache
 from .errors import ConflictError, DataError, LockTimeout, NotFoundError
 from .fsio import MAX_FILE_BYTES, TMP_SUFFIX, fsync_folder, read_file, sync_folder, temporary
+from .index import CACHE_DIR, ArticleEntry, Index, Stamp, digest, entry_of
 from .lookup import ARTICLES as ARTICLES
 from .lookup import STATEMENT_FILE as STATEMENT_FILE
 from .lookup import TARGETS as TARGETS
@@ -38,11 +40,13 @@ from .text import SLUG, checked_text
 GLOSSARY_FILE = "glossary.yaml"
 LOCK_FILE = ".accord.lock"
 DEFAULT_LOCK_TIMEOUT = 10.0
+HEADS_ONLY_FROM = 500  # article files a first reading must parse before it reads only their current fields
 JOURNAL_SUFFIX = ".accord-journal"
 _DIGEST = re.compile(r"[0-9a-f]{32}")
 _ID = re.compile(rf"{SLUG}(\.[0-9]+)?")
 
 M = TypeVar("M", bound=Record)
+R = TypeVar("R")
 
 
 class RecordInvalid(DataError):
@@ -97,16 +101,36 @@ def parse_record(model: type[M], data: object, raw: bytes | None, path: Path) ->
         raise RecordInvalid(problems) from None
 
 
-def _from_cache(cache: ParseCache, article_id: str, raw: bytes, path: Path, history: bool) -> Article | None:
-    """The article as cached for exactly these bytes, or None."""
-    data = cache.get(article_id, raw, history)
-    if data is None:
+# The top-level `history:` key of a record file.
+_HISTORY_KEY = re.compile(rb"^history:", re.MULTILINE)
+
+
+def head_of(raw: bytes) -> tuple[bytes, bool] | None:
+    """The part of a record file before its top-level `history:` key, and whether that is all of it;
+    None when the history is not the last key, as it is in a file accord wrote (then parse all)."""
+    key = _HISTORY_KEY.search(raw)
+    if key is None:
+        return raw, True
+    # Every line after it is an item of its list or inside one: it starts with `-` or a space.
+    start = key.end()
+    inside = raw.count(b"\n-", start) + raw.count(b"\n ", start) + raw.endswith(b"\n")
+    if raw.count(b"\n", start) != inside:
         return None
-    try:
-        return parse_record(Article, data, raw, path)
-    except DataError:
-        cache.drop(article_id)  # not what the file holds: parse the file itself
-        return None
+    return raw[: key.start()], False
+
+
+def read_article(raw: bytes, path: Path, whole: bool = True) -> tuple[Article, bool]:
+    """The article in `raw` and whether its history was read: unless `whole`, only the part
+    before its history is parsed when the file is laid out as accord writes it."""
+    from . import yamlio  # YAML only when a file must be parsed: an indexed scan needs none
+
+    head = None if whole else head_of(raw)
+    if head is not None:
+        try:
+            return parse_record(Article, yamlio.load_bytes(head[0], path), raw, path), head[1]
+        except DataError:
+            pass  # the whole file says what is wrong, and where
+    return parse_record(Article, yamlio.load_bytes(raw, path), raw, path), True
 
 
 class Store:
@@ -116,6 +140,8 @@ class Store:
         self.root = root
         self.notify: Callable[[str], None] = lambda message: None  # what a user should hear of, not an error
         self.lock_timeout = lock_timeout  # seconds to wait for another writer
+        self.indexed = True  # read many records through the index in .accord-cache/; False: every file
+        self.progress: Callable[[int, int], None] = lambda done, total: None  # files indexed so far, of all
 
     # -- paths -------------------------------------------------------------------------------
 
@@ -180,44 +206,164 @@ class Store:
         return self.load(Target, self.target_path(target_id))
 
     def articles(self, errors: list[DataError], history: bool = True) -> Iterator[Article]:
-        """Every article that loads; a broken file is added to `errors` and skipped."""
-        for loaded in self.scan_articles(errors, history):
-            yield loaded.record
+        """Every article that loads; a broken file is added to `errors` and skipped. Without
+        `history`, an article's events are left out."""
+        return self._through_index(
+            errors,
+            history,
+            lambda index: (Article.model_validate(e.data_with(history)) for e in index.articles(history=history)),
+            lambda: (
+                loaded.record if history else loaded.record.model_copy(update={"history": []})
+                for loaded in self.scan_articles(errors)
+            ),
+        )
 
-    def scan_articles(
-        self, errors: list[DataError], history: bool = True, cached: bool = True
-    ) -> Iterator[Loaded[Article]]:
-        """Every article that loads, with its file; a broken file or a stray one is added to `errors`.
+    def entries(
+        self, errors: list[DataError], only: dict[str, frozenset[Any]] | None = None, needles: tuple[str, ...] = ()
+    ) -> Iterator[ArticleEntry]:
+        """Every article that loads as plain values, its commitments narrowed by `only` and `needles`
+        (see Index.articles; only the index narrows by needles); a broken file is added to `errors`."""
+        return self._through_index(
+            errors,
+            False,
+            lambda index: index.articles(only, needles=needles),
+            lambda: (
+                entry_of(loaded.record.model_dump(mode="json", exclude_none=True))
+                for loaded in self.scan_articles(errors)
+            ),
+        )
 
-        Files whose bytes are unchanged since the last scan come from the parse cache (unless not
-        `cached`): a full scan costs a read and a hash per file, not a parse. An article parsed
-        afresh is validated in full; without `history`, one from the cache (validated in full when
-        it was stored) has its events, most of a long-kept record, neither validated nor kept.
-        """
-        cache = ParseCache(self.root, ARTICLES) if cached else None
+    def counts(self, errors: list[DataError], by: str) -> dict[int, dict[str, int]]:
+        """Commitments per section, counted by `by` (status or kind)."""
+
+        def from_files() -> Iterator[dict[int, dict[str, int]]]:
+            counts: dict[int, dict[str, int]] = {}
+            for loaded in self.scan_articles(errors):
+                counter = counts.setdefault(loaded.record.section, {})
+                for commitment in loaded.record.commitments:
+                    value = getattr(commitment, by).value
+                    counter[value] = counter.get(value, 0) + 1
+            yield counts
+
+        [counts] = self._through_index(errors, False, lambda index: iter([index.counts(by)]), from_files)
+        return counts
+
+    def _through_index(
+        self,
+        errors: list[DataError],
+        history: bool,
+        read: Callable[[Index], Iterator[R]],
+        from_files: Callable[[], Iterator[R]],
+    ) -> Iterator[R]:
+        """What `read` gets from the index once it is up to date; else what `from_files` reads. An
+        index found damaged while it is read is removed and, if nothing was passed on yet, the
+        files are read instead."""
+        before = len(errors)
+        index = self.index(errors, history)
+        if index is not None:
+            passed_on = False
+            try:
+                for item in read(index):
+                    passed_on = True
+                    yield item
+                return
+            except sqlite3.Error as exc:
+                index.give_up(exc)
+                if passed_on:
+                    raise DataError(
+                        index.path,
+                        None,
+                        "the index was damaged while it was read and is removed; run the command again",
+                    ) from None
+                del errors[before:]
+            finally:
+                index.close()
+        yield from from_files()
+
+    def index(self, errors: list[DataError], history: bool) -> Index | None:
+        """The index, brought up to date with the article files (with each article's history if
+        `history`); the files that do not load are added to `errors`. None when there is none to
+        use (`indexed` is off, or it cannot be opened or written): then read the files."""
+        if not self.indexed:
+            return None
+        index = Index.open(self.root)
+        if index is None:
+            return None
+        found = len(errors)
+        try:
+            self._refresh(index, errors, history)
+        except sqlite3.Error as exc:
+            del errors[found:]
+            index.give_up(exc)
+            return None
+        return index
+
+    def _refresh(self, index: Index, errors: list[DataError], history: bool) -> None:
+        """Read again each article file that changed since it was indexed; see index.py for how a
+        file is known to be unchanged without reading it. `progress` hears of each file parsed."""
+        names = []
+        errors += self.strays(ARTICLES)
+        ids = self.article_ids()
+        # A first reading of many files (after a clone) reads each up to its history, a fraction of
+        # the bytes; a command that needs the history reads the rest then.
+        whole = history or len(ids) < HEADS_ONLY_FROM or not index.empty()
+        parsed = False
+        try:
+            for position, article_id in enumerate(ids):
+                path = self.article_path(article_id)
+                names.append(path.name)
+                if self._reindex(index, path, history, whole, errors):
+                    parsed = True
+                    self.progress(position, len(ids))
+        finally:
+            if parsed:
+                self.progress(len(ids), len(ids))
+        index.keep_only(names)
+        index.commit()
+
+    def _reindex(self, index: Index, path: Path, history: bool, whole: bool, errors: list[DataError]) -> bool:
+        """Bring one file's rows up to date (parsing all of it if `whole`); whether it had to be parsed."""
+        now = time.time_ns()
+        try:
+            status: os.stat_result | None = os.lstat(path)
+        except FileNotFoundError:
+            return False  # removed while we were reading
+        except OSError:
+            status = None
+        known = index.known(path.name)
+        complete = known is not None and (known[2] or not history)
+        if known is not None and status is not None and complete and known[1].vouches_for(status):
+            return False
+        try:
+            raw = read_file(path)
+            if status is None:
+                raise DataError(path, None, "cannot read the file's status")
+            stamp = Stamp.of(status, now)
+            raw_digest = digest(raw)
+            if known is not None and complete and known[0] == raw_digest:
+                index.restamp(path.name, stamp)
+                return False
+            article, complete = read_article(raw, path, whole)
+        except DataError as exc:
+            index.drop(path.name)
+            if present(path):  # else removed while we were reading
+                errors.append(exc)
+            return True
+        index.put(path.name, raw_digest, stamp, article.model_dump(mode="json", exclude_none=True), complete)
+        return True
+
+    def scan_articles(self, errors: list[DataError]) -> Iterator[Loaded[Article]]:
+        """Every article file that loads, read and parsed now; a broken file or a stray one is added to `errors`."""
         ids = self.article_ids()
         errors += self.strays(ARTICLES)
-        try:
-            for article_id in ids:
-                path = self.article_path(article_id)
-                try:
-                    raw = read_file(path)
-                    article = _from_cache(cache, article_id, raw, path, history) if cache is not None else None
-                    if article is None:
-                        from . import yamlio  # YAML only when a file must be parsed: a cached scan needs none
-
-                        data = yamlio.load_bytes(raw, path)
-                        article = parse_record(Article, data, raw, path)
-                        if cache is not None:
-                            cache.put(article_id, raw, data)
-                    yield Loaded(path, article, raw)
-                except DataError as exc:
-                    if present(path):  # else removed while we were reading
-                        errors.append(exc)
-        finally:
-            if cache is not None:
-                cache.keep_only(set(ids))
-                cache.save()
+        for article_id in ids:
+            path = self.article_path(article_id)
+            try:
+                raw = read_file(path)
+                yield Loaded(path, read_article(raw, path)[0], raw)
+            except DataError as exc:
+                if present(path):  # else removed while we were reading
+                    errors.append(exc)
 
     def targets(self, errors: list[DataError]) -> Iterator[Target]:
         errors += self.strays(TARGETS)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from . import yamlio
 from .errors import DataError, InvalidValue
+from .fsio import read_file
 from .history import commitment_statuses, current_value, field_key, latest_events
+from .index import Index, digest
 from .model import (
     ASKING_KINDS,
     BOTH_SIDES,
@@ -18,13 +22,14 @@ from .model import (
     Event,
     Kind,
     Measurement,
+    Statement,
     Status,
     Target,
     is_http_url,
     statuses_text,
 )
 from .progress import converted, figure_refusal, period_problem
-from .storage import STATEMENT_FILE, TARGETS, Loaded, RecordInvalid, Store
+from .storage import ARTICLES, STATEMENT_FILE, TARGETS, Loaded, RecordInvalid, Store, present, read_article
 from .text import ISO_DATE, clean_text, squash
 from .vcs import Git, GitUnusable, refuse_unmerged
 
@@ -58,37 +63,27 @@ def validate(store: Store) -> list[DataError]:
     sides = {BOTH_SIDES, *statement.sides}
     source_text = _source_text(store, statement.source.file, problems)
     commitment_ids: dict[str, Path] = {}
-    unreadable: list[DataError] = []
-    for scanned in store.scan_articles(unreadable, cached=False):  # what validate vouches for, it reads
-        path, article = scanned.path, scanned.record
-        _check_comments(scanned, problems)
-        report = _reporter(path, problems)
-        if article.id != path.stem:
-            report(("id",), f"id {article.id!r} does not match the file name {path.name}")
-        if article.section not in sections:
-            report(("section",), f"section {article.section} is not in {STATEMENT_FILE}")
-        if source_text is not None and squash(article.text) not in source_text:
-            report(("text",), "text differs from the source text")
-        for index, commitment in enumerate(article.commitments):
-            if not commitment.id.startswith(article.id + "."):
-                report(
-                    ("commitments", index, "id"), f"commitment {commitment.id} does not belong to article {article.id}"
-                )
-            if commitment.id in commitment_ids:
-                report(("commitments", index, "id"), f"commitment id {commitment.id} is used twice")
-            commitment_ids[commitment.id] = path
-            if commitment.side not in sides:
-                report(
-                    ("commitments", index, "side"),
-                    f"side {commitment.side!r} of {commitment.id} is not one of {', '.join(sorted(sides))}",
-                )
-            asking = asking_problem(commitment, statement.sides)
-            if asking:
-                report(("commitments", index, "asked_by" if commitment.asked_by else "kind"), asking)
-            if commitment.excerpt not in article.text:
-                report(("commitments", index, "excerpt"), f"excerpt of {commitment.id} is not in the article's text")
-        _check_history(article, report)
-        _check_party_statuses(article, statement.sides, report)
+    unreadable: list[DataError] = store.strays(ARTICLES)
+    context = _context(store, source_text)
+    memo = Index.open(store.root) if store.indexed else None
+    try:
+        for article_id in store.article_ids():
+            path = store.article_path(article_id)
+            try:
+                raw = read_file(path)  # what validate vouches for, it reads
+            except DataError as exc:
+                if present(path):  # else removed while we were reading
+                    unreadable.append(exc)
+                continue
+            raw_digest = digest(raw)
+            findings = _remembered(memo, path.name, raw_digest, context)
+            if findings is None:
+                findings = _article_findings(raw, path, statement, sections, sides, source_text)
+                _remember(memo, path.name, raw_digest, context, findings)
+            _replay(findings, path, problems, unreadable, commitment_ids)
+    finally:
+        if memo is not None:
+            _close(memo)
     problems += [problem for error in unreadable for problem in _problems_of(error)]
     problems += store.strays(TARGETS)
     for target_id, loaded in _each(store.target, store.target_ids(), problems):
@@ -97,6 +92,103 @@ def validate(store: Store) -> list[DataError]:
         _check_target(loaded.record, target_id, commitment_ids, report)
         _check_history(loaded.record, report)
     return problems
+
+
+# What validate finds in one article file on its own, in order: ["problem", line, message, field],
+# ["unreadable", line, message, field] for a file the model refuses, and ["id", index, id] where a
+# commitment's id is to be checked against those of the files before it.
+Findings = list[list[Any]]
+
+
+def _article_findings(
+    raw: bytes, path: Path, statement: Statement, sections: set[int], sides: set[str], source_text: str | None
+) -> Findings:
+    try:
+        article = read_article(raw, path)[0]
+    except DataError as exc:
+        return [["unreadable", e.line, e.message, e.field] for e in _problems_of(exc)]
+    found: list[DataError] = []
+    findings: Findings = []
+
+    def flush() -> None:
+        findings.extend(["problem", e.line, e.message, e.field] for e in found)
+        found.clear()
+
+    _check_comments(Loaded(path, article, raw), found)
+    report = _reporter(path, found)
+    if article.id != path.stem:
+        report(("id",), f"id {article.id!r} does not match the file name {path.name}")
+    if article.section not in sections:
+        report(("section",), f"section {article.section} is not in {STATEMENT_FILE}")
+    if source_text is not None and squash(article.text) not in source_text:
+        report(("text",), "text differs from the source text")
+    for index, commitment in enumerate(article.commitments):
+        if not commitment.id.startswith(article.id + "."):
+            report(("commitments", index, "id"), f"commitment {commitment.id} does not belong to article {article.id}")
+        flush()
+        findings.append(["id", index, commitment.id])
+        if commitment.side not in sides:
+            report(
+                ("commitments", index, "side"),
+                f"side {commitment.side!r} of {commitment.id} is not one of {', '.join(sorted(sides))}",
+            )
+        asking = asking_problem(commitment, statement.sides)
+        if asking:
+            report(("commitments", index, "asked_by" if commitment.asked_by else "kind"), asking)
+        if commitment.excerpt not in article.text:
+            report(("commitments", index, "excerpt"), f"excerpt of {commitment.id} is not in the article's text")
+    _check_history(article, report)
+    _check_party_statuses(article, statement.sides, report)
+    flush()
+    return findings
+
+
+def _replay(
+    findings: Findings,
+    path: Path,
+    problems: list[DataError],
+    unreadable: list[DataError],
+    commitment_ids: dict[str, Path],
+) -> None:
+    """The problems of one file, found now or remembered, with its commitment ids checked against the others'."""
+    for kind, *rest in findings:
+        if kind == "id":
+            index, commitment_id = rest
+            if commitment_id in commitment_ids:
+                _reporter(path, problems)(("commitments", index, "id"), f"commitment id {commitment_id} is used twice")
+            commitment_ids[commitment_id] = path
+        else:
+            (problems if kind == "problem" else unreadable).append(DataError(path, *rest))
+
+
+def _context(store: Store, source_text: str | None) -> str:
+    """What the checks of one article depend on besides the file itself: the statement and its source."""
+    try:
+        statement = read_file(store.root / STATEMENT_FILE)
+    except DataError:
+        statement = b""
+    return digest(statement + b"\0" + (source_text or "").encode("utf-8"))
+
+
+def _remembered(memo: Index | None, name: str, raw_digest: str, context: str) -> Findings | None:
+    """What was found in a file with exactly these bytes, in the same statement, before."""
+    if memo is None:
+        return None
+    try:
+        return memo.findings(name, raw_digest, context)
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+
+
+def _remember(memo: Index | None, name: str, raw_digest: str, context: str, findings: Findings) -> None:
+    if memo is not None:
+        with suppress(sqlite3.Error):
+            memo.keep_findings(name, raw_digest, context, findings)
+
+
+def _close(memo: Index) -> None:
+    with suppress(sqlite3.Error):
+        memo.close()
 
 
 def asking_problem(commitment: Commitment, sides: list[str]) -> str | None:

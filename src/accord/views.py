@@ -11,7 +11,7 @@ from . import render
 from .render import Column
 
 if TYPE_CHECKING:
-    from .api import CommitmentRow, Problem, SearchHit, Shown, TargetHit
+    from .api import ArticleEntry, CommitmentEntry, CommitmentRow, Problem, SearchHit, Shown, TargetHit
     from .changes import Change
     from .model import Article, Commitment, Event, Statement, Target
     from .tracking import Overview
@@ -40,10 +40,13 @@ LIST_TABLE_COLUMNS = [
 ]
 
 
-def list_row(article: Article, item: Article | Commitment) -> dict[str, Any]:
+def list_row(
+    article: Article | ArticleEntry, item: Article | Commitment | ArticleEntry | CommitmentEntry
+) -> dict[str, Any]:
     """One line of `list`: a commitment (or an article itself) with the article it belongs to."""
-    from .model import Commitment
+    from .model import status_text
 
+    parties = item.differing_parties() if hasattr(item, "differing_parties") else None
     return {
         "id": item.id,
         "status": item.status,
@@ -55,8 +58,8 @@ def list_row(article: Article, item: Article | Commitment) -> dict[str, Any]:
         "section": article.section,
         "tags": list(item.tags),
         "title": item.title,
-        "status_text": item.status_text() if isinstance(item, Commitment) else item.status.value,
-        "parties": item.differing_parties() if isinstance(item, Commitment) else None,
+        "status_text": status_text(item.status, parties),
+        "parties": parties,
     }
 
 
@@ -226,7 +229,7 @@ def search_results(hits: Sequence[SearchHit | TargetHit], fmt: str) -> None:
     if fmt == "count":
         render.write(f"{len(hits)}\n")
     elif fmt == "ids":
-        render.say("".join(f"{render.visible(_found(hit).id)}\n" for hit in hits))
+        render.say("".join(f"{render.visible(hit.id)}\n" for hit in hits))
     elif fmt == "json":
         render.emit_json([_hit_data(hit) for hit in hits])
     elif fmt == "csv":
@@ -238,39 +241,29 @@ def search_results(hits: Sequence[SearchHit | TargetHit], fmt: str) -> None:
         for hit in hits:
             first = hit.matches[0]
             line = Text()
-            line.append(f"{render.visible(_found(hit).id)}: ", style="bold")
+            line.append(f"{render.visible(hit.id)}: ", style="bold")
             line.append_text(_highlighted(first.line, first.spans))
             out.print(line)
     else:
         for hit in hits:
             first = hit.matches[0]
-            render.say(f"{render.visible(_found(hit).id)}: {render.snippet(first.line, first.spans, ('«', '»'))}\n")
-
-
-def _found(hit: SearchHit | TargetHit) -> Article | Commitment | Target:
-    """The record a search hit names."""
-    from .api import TargetHit
-
-    return hit.target if isinstance(hit, TargetHit) else hit.commitment or hit.article
+            render.say(f"{render.visible(hit.id)}: {render.snippet(first.line, first.spans, ('«', '»'))}\n")
 
 
 def _hit_data(hit: SearchHit | TargetHit) -> dict[str, Any]:
     from .api import TargetHit
 
     if isinstance(hit, TargetHit):
-        record: Article | Commitment | Target = hit.target
-        article_id, status, what, kind = hit.target.article, None, "target", None
+        what, kind = "target", None
     else:
-        record = hit.commitment or hit.article
-        article_id, status = hit.article.id, record.status
-        what, kind = ("commitment", hit.commitment.kind) if hit.commitment else ("article", None)
+        what, kind = ("commitment", hit.found.kind) if hit.found else ("article", None)
     return {
-        "id": record.id,
+        "id": hit.id,
         "record": what,
         "kind": kind,
-        "article": article_id,
-        "status": status,
-        "title": record.title,
+        "article": hit.article_id,
+        "status": hit.status,
+        "title": hit.title,
         "matches": [{"field": m.field, "text": m.line, "spans": [list(span) for span in m.spans]} for m in hit.matches],
     }
 
@@ -322,17 +315,15 @@ def problems(found: Sequence[Problem], fmt: str) -> None:
 
 
 def stats_rows(
-    statement: Statement, articles: Iterable[Article], by: str = "status"
+    statement: Statement, per_section: dict[int, dict[str, int]], by: str = "status"
 ) -> tuple[list[Column], list[dict[str, Any]]]:
     """Commitments per section, counted by status or by kind (what the text makes of them)."""
     from .model import Kind, Status
 
     values = [m.value for m in (Kind if by == "kind" else Status)]
     counts: dict[int, Counter[str]] = {s.number: Counter() for s in statement.sections}
-    for article in articles:
-        counter = counts.setdefault(article.section, Counter())
-        for commitment in article.commitments:
-            counter[getattr(commitment, by).value] += 1
+    for section, counted in per_section.items():
+        counts.setdefault(section, Counter()).update(counted)
     titles = {s.number: s.title for s in statement.sections}
     columns = [Column("section", "section"), Column("title", "title", wrap=True)]
     columns += [Column(v, v.replace("_", " "), justify="right") for v in values]

@@ -1,0 +1,586 @@
+"""A local index of the article files, so that a read of every commitment parses no YAML.
+
+The index is an SQLite file, `.accord-cache/index.sqlite` in the records folder (ignored by
+git, never committed). It is derived from the files and only from them: it holds, per article
+file, the digest of the bytes it was read from, the file's status (size, times, inode) when it
+was read, the article's current fields and its commitments' (a few columns that filters use,
+and each record's fields as JSON), and the history as JSON once a command has needed it.
+
+A file's rows are used only while the file is what was read:
+
+- when its status (size, modification and change times, inode, device) is the one recorded and
+  its change time was over `SETTLED_NS` older than the moment it was read, its bytes are not
+  read again. Writing a file, renaming another over it or setting its times back (touch,
+  `cp -p`, an editor that keeps the modification time) sets its change time to the present,
+  which no process can set back; a change made in the same clock tick as the reading cannot
+  hide either, since a file changed that recently is never taken on its status.
+- else its bytes are read and hashed, and it is parsed again only if the digest differs.
+
+Besides, each commitment's searched fields are kept accent-folded in small letters, so that a
+search is handed only the commitments that can match, and `validate` keeps what it found in
+each file's bytes (see validation.py).
+
+The index is rebuilt, never trusted, when it is missing, is not an SQLite file, is another
+application's or another format's (PRAGMA application_id, user_version, accord's version and a
+digest of the code that shapes its rows: the records' model and this module), or is a link or
+anything but a regular file. A new or rebuilt index is made in a temporary
+file and renamed into place; updates are SQLite transactions, so readers building it at once
+cannot corrupt it. An index that cannot be opened or written (read-only folder, a lock held
+too long) is skipped: every command still reads the files. `validate` never vouches for the
+index; see validation.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import stat
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .fsio import TMP_SUFFIX
+from .text import fold_accents
+
+CACHE_DIR = ".accord-cache"
+INDEX_FILE = "index.sqlite"
+BOTH = "both"  # the side of a commitment both parties carry (model.BOTH_SIDES, without loading the model)
+APPLICATION_ID = 0x61636364  # "accd"
+FORMAT = 4  # user_version: a change to the tables below changes this
+SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
+BUSY_MS = 3000  # how long to wait for another process that writes the index before doing without it
+_LEGACY = ("articles.json",)  # the parse cache of earlier releases
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files(
+    name TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER, mtime INTEGER, ctime INTEGER,
+    inode INTEGER, device INTEGER, checked INTEGER
+);
+CREATE TABLE articles(
+    file TEXT PRIMARY KEY, id TEXT NOT NULL, sortkey TEXT NOT NULL, section INTEGER NOT NULL,
+    status TEXT NOT NULL, owner TEXT, due TEXT, tags TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
+    data TEXT NOT NULL, history TEXT
+);
+CREATE INDEX articles_order ON articles(sortkey);
+CREATE TABLE commitments(
+    file TEXT NOT NULL, pos INTEGER NOT NULL, id TEXT NOT NULL, status TEXT NOT NULL, kind TEXT NOT NULL,
+    side TEXT NOT NULL, asked_by TEXT, owner TEXT, due TEXT, tags TEXT NOT NULL, title TEXT NOT NULL,
+    excerpt TEXT NOT NULL, note TEXT, data TEXT NOT NULL, words TEXT, PRIMARY KEY(file, pos)
+);
+CREATE INDEX commitments_id ON commitments(id);
+CREATE TABLE validated(
+    name TEXT PRIMARY KEY, digest TEXT NOT NULL, context TEXT NOT NULL, findings TEXT NOT NULL
+);
+"""
+
+
+# The columns a list can be narrowed by in SQL before the filters check each row.
+NARROWING = {"status": "c.status", "kind": "c.kind", "side": "c.side", "section": "a.section"}
+
+
+def digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+def sortkey(record_id: str) -> str:
+    """A text that sorts as storage.natural_key sorts: `2` before `10`, `17` before `17a`."""
+    parts = []
+    for part in re.findall(r"\d+|[^\d.]+", record_id):
+        if part.isdigit():
+            digits = part.lstrip("0") or "0"
+            parts.append(f"0{len(digits):04d}{digits}")
+        else:
+            parts.append(f"1{part}")
+    return "\x00".join(parts)
+
+
+# -- rows without the records' model: what list, search and stats print ----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CommitmentEntry:
+    """A commitment's current fields, as plain values."""
+
+    id: str
+    title: str
+    side: str
+    kind: str
+    asked_by: str | None
+    excerpt: str
+    note: str | None
+    status: str
+    owner: str | None
+    due: date | None
+    tags: tuple[str, ...]
+    data: str  # every field, as JSON
+    parties: dict[str, str] | None = None  # each party's status, on a commitment both carry
+
+    def model(self) -> Any:
+        from .model import Commitment
+
+        return Commitment.model_validate(json.loads(self.data))
+
+    def party_status(self, party: str) -> str | None:
+        """As `Commitment.party_status`: `party`'s own status, the status if it carries it alone, else None."""
+        if self.side == BOTH:
+            return (self.parties or {}).get(party, self.status)
+        return self.status if self.side == party else None
+
+    def differing_parties(self) -> dict[str, str] | None:
+        """As `Commitment.differing_parties`: each party's status where both carry it and they differ."""
+        if self.side != BOTH or not self.parties or len(set(self.parties.values())) < 2:
+            return None
+        return dict(self.parties)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleEntry:
+    """An article's current fields and its commitments, as plain values."""
+
+    id: str
+    section: int
+    title: str
+    text: str
+    status: str
+    owner: str | None
+    due: date | None
+    tags: tuple[str, ...]
+    data: str  # every field but the commitments and the history, as JSON
+    history: str | None  # the events as JSON; None when not yet read
+    commitments: list[CommitmentEntry] = field(default_factory=list)
+
+    def data_with(self, history: bool) -> dict[str, Any]:
+        """The article as the model reads it; with `history` (which must be known), its events."""
+        data: dict[str, Any] = json.loads(self.data)
+        data["commitments"] = [json.loads(c.data) for c in self.commitments]
+        if history and self.history is not None:
+            data["history"] = json.loads(self.history)
+        return data
+
+
+def entry_of(article: dict[str, Any]) -> ArticleEntry:
+    """The plain values of an article given as the model's JSON data, history left out."""
+    head = {k: v for k, v in article.items() if k not in ("commitments", "history")}
+    commitments = [
+        CommitmentEntry(
+            c["id"],
+            c["title"],
+            c["side"],
+            c["kind"],
+            c.get("asked_by"),
+            c["excerpt"],
+            c.get("note"),
+            c["status"],
+            c.get("owner"),
+            _date(c.get("due")),
+            tuple(c.get("tags", [])),
+            _dumps(c),
+            c.get("parties"),
+        )
+        for c in article.get("commitments", [])
+    ]
+    return ArticleEntry(
+        head["id"],
+        head["section"],
+        head["title"],
+        head["text"],
+        head["status"],
+        head.get("owner"),
+        _date(head.get("due")),
+        tuple(head.get("tags", [])),
+        _dumps(head),
+        None,
+        commitments,
+    )
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A file's status when it was read, and when that was."""
+
+    size: int
+    mtime: int
+    ctime: int
+    inode: int
+    device: int
+    checked: int
+
+    @classmethod
+    def of(cls, status: os.stat_result, checked: int) -> Stamp:
+        return cls(status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev, checked)
+
+    def vouches_for(self, status: os.stat_result) -> bool:
+        """Whether a file with `status` is unchanged since it was read (see the module's docstring)."""
+        return (
+            stat.S_ISREG(status.st_mode)
+            and (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
+            == (self.size, self.mtime, self.ctime, self.inode, self.device)
+            and self.ctime + SETTLED_NS < self.checked
+        )
+
+
+class IndexUnusable(Exception):
+    """The index cannot be read or written now: the caller reads the files."""
+
+
+def words(*fields: str) -> str | None:
+    """The fields as a search sees them, accents folded, in small letters; None when that is not
+    ASCII (then a small-letter test is not the whole truth and the search reads the fields)."""
+    folded = fold_accents("\n".join(fields))
+    return folded.lower() if folded.isascii() else None
+
+
+def _tags_text(tags: list[str]) -> str:
+    return "\n".join(tags)  # a tag is a slug: no line breaks
+
+
+def _tags(text: str) -> tuple[str, ...]:
+    return tuple(text.split("\n")) if text else ()
+
+
+def _parties(data: str) -> dict[str, str] | None:
+    """Each party's status, from a commitment's JSON; most have none, and are not decoded."""
+    if '"parties"' not in data:
+        return None
+    parties = json.loads(data).get("parties")
+    return parties if isinstance(parties, dict) else None
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+class Index:
+    """The open index of one records folder."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path):
+        self.db = db
+        self.path = path
+        self._files: dict[str, tuple[str, Stamp, bool]] | None = None
+        self._pending = 0
+        self._closed = False
+
+    @classmethod
+    def open(cls, root: Path) -> Index | None:
+        """The records folder's index, made or rebuilt as needed; None when there can be none."""
+        folder = root / CACHE_DIR
+        try:
+            folder.mkdir(exist_ok=True)
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                return None  # a link to somewhere else: nothing of ours is written through it
+            for legacy in _LEGACY:
+                (folder / legacy).unlink(missing_ok=True)
+        except OSError:
+            return None
+        path = folder / INDEX_FILE
+        for _ in range(2):
+            try:
+                if not os.path.lexists(path) or not stat.S_ISREG(os.lstat(path).st_mode):
+                    _create(path)
+                db = sqlite3.connect(
+                    f"{path.absolute().as_uri()}?nofollow=1", uri=True, timeout=BUSY_MS / 1000, isolation_level=None
+                )
+                if _is_ours(db):
+                    return cls(db, path)
+                db.close()
+                _remove(path)  # another format, version or application: made afresh
+            except (sqlite3.Error, OSError):
+                try:
+                    _remove(path)  # not an index (garbage, truncated): made afresh
+                except OSError:
+                    return None
+        return None
+
+    # -- what is known of each file ------------------------------------------------------------
+
+    def known(self, name: str) -> tuple[str, Stamp, bool] | None:
+        """The digest and status a file had when it was read, and whether its history is known."""
+        if self._files is None:
+            rows = self.db.execute(
+                "SELECT f.name, f.digest, f.size, f.mtime, f.ctime, f.inode, f.device, f.checked, "
+                "a.history IS NOT NULL FROM files f LEFT JOIN articles a ON a.file = f.name"
+            )
+            self._files = {r[0]: (r[1], Stamp(*r[2:8]), bool(r[8])) for r in rows}
+        return self._files.get(name)
+
+    def empty(self) -> bool:
+        """Whether no file is indexed yet: a first build."""
+        self.known("")
+        return not self._files
+
+    def begin(self) -> None:
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN IMMEDIATE")
+
+    def restamp(self, name: str, stamp: Stamp) -> None:
+        """The file was read again and found unchanged."""
+        self.begin()
+        self.db.execute(
+            "UPDATE files SET size=?, mtime=?, ctime=?, inode=?, device=?, checked=? WHERE name=?",
+            (stamp.size, stamp.mtime, stamp.ctime, stamp.inode, stamp.device, stamp.checked, name),
+        )
+        self._written()
+
+    def put(self, name: str, raw_digest: str, stamp: Stamp, article: dict[str, Any], history: bool) -> None:
+        """Keep what a file holds: `article` is the model's JSON data of it; its history if `history`."""
+        self.begin()
+        self.known(name)
+        assert self._files is not None  # loaded by known()
+        self._files[name] = (raw_digest, stamp, history)
+        # Another reader may have indexed the file since this one looked: replace whatever is there.
+        self.db.execute("DELETE FROM commitments WHERE file = ?", (name,))
+        self.db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (name, raw_digest, stamp.size, stamp.mtime, stamp.ctime, stamp.inode, stamp.device, stamp.checked),
+        )
+        commitments = article.pop("commitments", [])
+        events = article.pop("history", [])
+        article_id = article["id"]  # which may differ from the file's name: validate says so
+        self.db.execute(
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                name,
+                article_id,
+                sortkey(name.removesuffix(".yaml")),
+                article["section"],
+                article["status"],
+                article.get("owner"),
+                article.get("due"),
+                _tags_text(article.get("tags", [])),
+                article["title"],
+                article["text"],
+                _dumps(article),
+                _dumps(events) if history else None,
+            ),
+        )
+        self.db.executemany(
+            "INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    name,
+                    pos,
+                    c["id"],
+                    c["status"],
+                    c["kind"],
+                    c["side"],
+                    c.get("asked_by"),
+                    c.get("owner"),
+                    c.get("due"),
+                    _tags_text(c.get("tags", [])),
+                    c["title"],
+                    c["excerpt"],
+                    c.get("note"),
+                    _dumps(c),
+                    words(c["excerpt"], c["title"], " ".join(c.get("tags", [])), c.get("note") or ""),
+                )
+                for pos, c in enumerate(commitments)
+            ],
+        )
+        self._written()
+
+    def drop(self, name: str) -> None:
+        if self.known(name) is not None:
+            self.begin()
+            for table, column in (("commitments", "file"), ("articles", "file"), ("files", "name")):
+                self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (name,))
+            assert self._files is not None  # loaded by known()
+            del self._files[name]
+            self._written()
+
+    def keep_only(self, names: Iterable[str]) -> None:
+        known = self._files if self._files is not None else {}
+        for name in set(known) - set(names):  # a copy: drop() changes `known`
+            self.drop(name)
+
+    def _written(self) -> None:
+        self._pending += 1
+        if self._pending >= 500:  # a long first build keeps what it has done in steps
+            self.commit()
+
+    def commit(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+        self._pending = 0
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.commit()
+        except sqlite3.Error:
+            with suppress(sqlite3.Error):
+                self.db.rollback()
+        finally:
+            self.db.close()
+
+    def give_up(self, exc: sqlite3.Error) -> None:
+        """Close after `exc` without keeping anything; an index found damaged is removed, for the next
+        read to rebuild (one that was only busy is left as it is)."""
+        self._closed = True
+        with suppress(sqlite3.Error):
+            self.db.rollback()
+        self.db.close()
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+            with suppress(OSError):
+                _remove(self.path)
+
+    # -- what validate found in a file -----------------------------------------------------------
+
+    def findings(self, name: str, raw_digest: str, context: str) -> list[list[Any]] | None:
+        """What validate found in the file `name` when it held the bytes of `raw_digest`, in `context`."""
+        row = self.db.execute(
+            "SELECT findings FROM validated WHERE name = ? AND digest = ? AND context = ?", (name, raw_digest, context)
+        ).fetchone()
+        if row is None:
+            return None
+        found = json.loads(row[0])
+        if not isinstance(found, list) or not all(isinstance(f, list) and f for f in found):
+            return None
+        return found
+
+    def keep_findings(self, name: str, raw_digest: str, context: str, findings: list[list[Any]]) -> None:
+        self.begin()
+        self.db.execute(
+            "INSERT OR REPLACE INTO validated VALUES (?, ?, ?, ?)", (name, raw_digest, context, _dumps(findings))
+        )
+        self._written()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def articles(
+        self, only: dict[str, frozenset[Any]] | None = None, history: bool = False, needles: tuple[str, ...] = ()
+    ) -> Iterator[ArticleEntry]:
+        """Every article in reading order with its commitments, with its history (when known) if
+        `history`; with `only`, just the commitments whose columns (of NARROWING) hold one of the
+        values given; with `needles`, just those whose `words` hold one or are not ASCII."""
+        clauses, args = [], []
+        for column, values in (only or {}).items():
+            clauses.append(f"{NARROWING[column]} IN ({', '.join('?' * len(values))})")
+            args += [str(v) if isinstance(v, str) else v for v in values]
+        if needles:
+            clauses.append(f"(c.words IS NULL OR {' OR '.join('instr(c.words, ?) > 0' for _ in needles)})")
+            args += needles
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        # Two cursors in the same order, so that each article's text is read once, not once per commitment.
+        heads = self.db.execute(
+            "SELECT file, id, section, title, text, status, owner, due, tags, data, "
+            f"{'history' if history else 'NULL'} FROM articles ORDER BY sortkey, file"
+        )
+        rows = self.db.execute(
+            "SELECT c.file, c.id, c.title, c.side, c.kind, c.asked_by, c.excerpt, c.note, c.status, c.owner, c.due, "
+            f"c.tags, c.data FROM commitments c JOIN articles a ON c.file = a.file {where} "
+            "ORDER BY a.sortkey, a.file, c.pos",
+            tuple(args),
+        )
+        row = rows.fetchone()
+        for h in heads:
+            article = ArticleEntry(h[1], h[2], h[3], h[4], h[5], h[6], _date(h[7]), _tags(h[8]), h[9], h[10])
+            while row is not None and row[0] == h[0]:
+                c = row
+                entry = CommitmentEntry(
+                    c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], _date(c[10]), _tags(c[11]), c[12],
+                    _parties(c[12]),
+                )  # fmt: skip
+                article.commitments.append(entry)
+                row = rows.fetchone()
+            yield article
+
+    def counts(self, by: str) -> dict[int, dict[str, int]]:
+        """Commitments per section, counted by `by` (status or kind)."""
+        column = {"status": "c.status", "kind": "c.kind"}[by]
+        counts: dict[int, dict[str, int]] = {}
+        query = (
+            f"SELECT a.section, {column}, count(*) FROM commitments c JOIN articles a ON c.file = a.file "
+            f"GROUP BY a.section, {column}"
+        )
+        for section, value, number in self.db.execute(query):
+            counts.setdefault(section, {})[value] = number
+        for (section,) in self.db.execute("SELECT DISTINCT section FROM articles"):
+            counts.setdefault(section, {})
+        return counts
+
+
+def commitment_ids(root: Path) -> dict[str, tuple[str, list[str]]]:
+    """Each indexed article file's digest and its commitments' ids, by file name, read without
+    writing; empty when there is no index of ours. Shell completion takes them for files whose
+    bytes still have that digest."""
+    path = root / CACHE_DIR / INDEX_FILE
+    found: dict[str, tuple[str, list[str]]] = {}
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return found
+        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&nofollow=1", uri=True, timeout=0.1)
+        try:
+            if not _is_ours(db):
+                return found
+            rows = db.execute(
+                "SELECT f.name, f.digest, c.id FROM files f LEFT JOIN commitments c ON c.file = f.name "
+                "ORDER BY f.name, c.pos"
+            )
+            for name, file_digest, commitment_id in rows:
+                ids = found.setdefault(name, (file_digest, []))[1]
+                if commitment_id is not None:
+                    ids.append(commitment_id)
+        finally:
+            db.close()
+    except (sqlite3.Error, OSError):
+        return {}
+    return found
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _create(path: Path) -> None:
+    """An empty index, made aside and renamed into place: no reader ever sees half a schema."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}{TMP_SUFFIX}")
+    try:
+        db = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            db.executescript(_SCHEMA)
+            db.execute("INSERT INTO meta VALUES ('accord', ?)", (_made_by(),))
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute(f"PRAGMA user_version = {FORMAT}")
+        finally:
+            db.close()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _remove(path: Path) -> None:
+    """Remove an index that is not ours, and its journal, which must never be played into the next one."""
+    path.unlink(missing_ok=True)
+    path.with_name(f"{path.name}-journal").unlink(missing_ok=True)
+
+
+def _is_ours(db: sqlite3.Connection) -> bool:
+    (application,) = db.execute("PRAGMA application_id").fetchone()
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if (application, version) != (APPLICATION_ID, FORMAT):
+        return False
+    made_by = db.execute("SELECT value FROM meta WHERE key = 'accord'").fetchone()
+    return bool(made_by == (_made_by(),))
+
+
+def _made_by() -> str:
+    """accord's version and a digest of the code the rows depend on: a new field in the model, a
+    new check in validation (whose findings are kept) or a change here rebuilds the index even
+    within one version."""
+    here = Path(__file__)
+    try:
+        code = b"".join(here.with_name(name).read_bytes() for name in (here.name, "model.py", "validation.py"))
+    except OSError:
+        code = b""  # not installed as files: the version alone tells
+    return f"{__version__} {digest(code)}"
