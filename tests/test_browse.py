@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -312,7 +313,11 @@ def test_a_note_with_evidence_and_an_edit_of_owner_due_and_tags(browse: Browsing
     tags_before = next(c["tags"] for c in read_yaml(records / "articles" / "4.yaml")["commitments"] if c["id"] == "4.3")
     browse(script)
     note, *edits = history(records, "4")
-    assert (note["id"], note["note"], note["evidence"]) == ("4.3", "Customs met in Hanoi", "https://example.org/customs")
+    assert (note["id"], note["note"], note["evidence"]) == (
+        "4.3",
+        "Customs met in Hanoi",
+        "https://example.org/customs",
+    )
     assert {e["field"]: (e.get("old"), e["new"]) for e in edits} == {
         "owner": (None, "Ministry of Finance"),
         "due": (None, "2026-06-30"),
@@ -481,7 +486,8 @@ def test_the_status_dialog_sets_one_partys_status_or_every_partys(browse: Browsi
     assert seen["notices"] == ["1.1 status (korea): not_started -> completed"]
     # every party's, now that they are set apart: one event each, so that undo gives each its own back
     assert sorted((e["party"], e["old"], e["new"]) for e in each) == [
-        ("korea", "completed", "ongoing"), ("vietnam", "not_started", "ongoing")
+        ("korea", "completed", "ongoing"),
+        ("vietnam", "not_started", "ongoing"),
     ]
     assert seen["after every"]["status"] == "ongoing"
     assert "status   ongoing" in seen["detail"]
@@ -557,7 +563,7 @@ def test_without_the_browse_extra_it_says_how_to_install(accord: Accord, monkeyp
 # -- hostile text -------------------------------------------------------------------------------
 
 
-HOSTILE = '\\e[31m[bold]Taken over[/bold] [link=https://evil.example]click[/link] \\e]0;owned\\a \u202eevil'
+HOSTILE = "\\e[31m[bold]Taken over[/bold] [link=https://evil.example]click[/link] \\e]0;owned\\a \u202eevil"
 
 
 def test_markup_escapes_and_bidi_overrides_in_records_show_literally(browse: Browsing, records: Path) -> None:
@@ -633,6 +639,74 @@ def test_the_progress_view_puts_the_verdict_first_as_accord_progress_computes_it
         assert goal == target["goal"]
         assert achieved == (f"{target['percent']} %" if target["percent"] is not None else "-")
     assert seen["back"] == "Commitments"
+
+
+def progress_words(accord: Accord, target: str) -> list[str]:
+    """What `accord progress TARGET` says under its table, on a terminal too wide to wrap a line."""
+    lines = succeeded(accord("progress", target, env={"COLUMNS": "2000"})).splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{target}: "))
+    return [line.rstrip() for line in lines[start:]]
+
+
+async def target_detail(pilot: Pilot[object], target: str) -> list[str]:
+    """The progress screen's words on a target, with the cursor put on its row."""
+    table = pilot.app.screen.query_one("#targets", DataTable)
+    table.move_cursor(row=table.get_row_index(target))
+    await pilot.pause()
+    shown = pilot.app.screen.query_one("#target-detail-text", Static).content
+    return str(getattr(shown, "plain", shown)).splitlines()
+
+
+def test_the_progress_view_names_a_funds_stages_and_its_figure_in_won(browse: Browsing, accord: Accord) -> None:
+    seen: dict[str, list[str]] = {}
+
+    async def script(pilot: Pilot[object]) -> None:
+        app = pilot.app
+        assert isinstance(app, Browser)
+        await pilot.press("p")
+        seen["edcf"] = await target_detail(pilot, "edcf")
+        seen["screen"] = on_screen(app).splitlines()
+
+    browse(script)
+    assert seen["edcf"] == progress_words(accord, "edcf")
+    stages = seen["edcf"][1:]
+    assert stages[0] == "edcf by stage, against the ceiling of 2 billion USD:"
+    assert stages[1] == "  approved: no data" and stages[3] == "  disbursed: no data"
+    # 0.188115 of 2 is 9.4 %; the figure was published in won and is shown so, with its rate.
+    assert stages[2].startswith("  signed: 0.188115 billion USD (9.4 % of the ceiling), signed between 2024-01-01")
+    assert "KRW 261.351 billion at 1389.315 KRW per USD" in stages[2]
+    assert stages[2].endswith("(the verdict rests on it)")
+    assert any(line.strip() == "edcf by stage, against the ceiling of 2 billion USD:" for line in seen["screen"])
+
+
+def test_the_progress_view_shows_the_year_to_date_and_its_projection(
+    browse: Browsing, accord: Accord, tmp_path: Path
+) -> None:
+    months = [("2025-01", "7.2"), ("2025-02", "6.1"), ("2025-03", "7.9"), ("2026-01", "8.1"), ("2026-02", "6.8"),
+              ("2026-03", "8.6")]  # fmt: skip
+    file = tmp_path / "months.csv"
+    rows = "".join(f"trade,korea,{month},{value},illustration\n" for month, value in months)
+    file.write_text("target,series,period,value,source\n" + rows, "utf-8")
+    succeeded(accord("measure", "--from-csv", str(file), "--before-baseline"))
+    seen: dict[str, list[str]] = {}
+
+    async def script(pilot: Pilot[object]) -> None:
+        await pilot.press("p")
+        seen["trade"] = await target_detail(pilot, "trade")
+
+    browse(script)
+    assert seen["trade"] == progress_words(accord, "trade")
+    # The README's rule: year to date x (the year before / the same months of the year before).
+    to_date = sum(Decimal(value) for month, value in months if month.startswith("2026"))
+    months_before = sum(Decimal(value) for month, value in months if month.startswith("2025"))
+    projected = (to_date * Decimal("94.5") / months_before).quantize(Decimal("0.01"))
+    assert (to_date, months_before, projected) == (Decimal("23.5"), Decimal("21.2"), Decimal("104.75"))
+    assert seen["trade"][1:] == [
+        "trade: 2026 to date (January to March): 23.5 billion USD; the same months of 2025: 21.2 billion USD",
+        "  projected for 2026 (a projection, not a figure): 104.75 billion USD, "
+        "by 2026 to date x (2025 / the same months of 2025)",
+        "  last complete year, 2025: 94.5 billion USD",
+    ]
 
 
 # -- snapshots of the screens -------------------------------------------------------------------

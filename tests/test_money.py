@@ -266,8 +266,6 @@ HEADER = "target,series,period,value,source"
         (f"{HEADER},colour\nedpf,signed,2025-06-30,0.1,EXIM,red\n", "1: unknown column 'colour'"),
         ("target,period,value\nedpf,2025-06-30,0.1\n", "1: missing column source"),
         ("target,period,date,value,source\nedpf,2025-06-30,2025-06-30,0.1,EXIM\n", "1: has both a period and a date"),
-        (f"{HEADER}\nedpf,signed,2025-06-30,0.1,EXIM\nedcf,signed,2025-06-30,0.1,EXIM\n",
-         "3: target: edcf: a file measures one target (edpf, on line 2)"),
         (f"{HEADER}\nedpf,signed,2025-06-30,0.1,EXIM\nedpf,signed,2025-06-30,0.11,EXIM\n",
          "3: period: 2025-06-30 of series signed is given on line 2 too"),
         (f"{HEADER}\nedpf,signed,2025-06-30,0.1,EXIM\nedpf,signed,2025-02-30,0.1,EXIM\n",

@@ -692,7 +692,7 @@ class Tracker:
     def measure_from_csv(
         self, path: Path, *, force: bool = False, before_baseline: bool = False, dry_run: bool = False
     ) -> Change:
-        """Record every row of a CSV file of one target's figures as one change (one commit, one undo).
+        """Record every row of a CSV file of one or several targets' figures as one change (one commit, one undo).
         Columns: target, series, period (or date), value, source, note, and for a figure in another
         currency: currency, unit, rate, rate_date, rate_source. Every row is checked before anything
         is written; a bad one is a DataError naming the file, line and field."""

@@ -29,7 +29,7 @@ from .model import BOTH_SIDES, Article, Commitment, Event, Status, Target, statu
 from .query import Filters, is_overdue
 from .render import one_line, visible
 from .tracking import figures
-from .views import progress_row
+from .views import progress_details, progress_reason, progress_row
 from .wording import describe
 
 if TYPE_CHECKING:
@@ -486,17 +486,21 @@ class FilterDialog(ModalScreen[Filters | None]):
 
 
 class ProgressScreen(Screen[None]):
-    """The targets, verdict first: latest value, goal, percent, still needed, projection."""
+    """The targets, verdict first: latest value, goal, percent, still needed, projection; under them,
+    the target under the cursor as `accord progress` words it: why, by stage, the year to date."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,p", "app.pop_screen", "Back")]
 
     def __init__(self, tracker: Tracker) -> None:
         super().__init__()
         self.tracker = tracker
+        self.details: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="progress-title", classes="bar")
         yield DataTable(id="targets", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="target-detail"):
+            yield Static(id="target-detail-text")
         yield Static(Text("Upcoming deadlines", style="bold"), classes="subtitle")
         yield DataTable(id="deadlines", cursor_type="row")
         yield Footer()
@@ -512,7 +516,9 @@ class ProgressScreen(Screen[None]):
         )
         targets = self.query_one("#targets", DataTable)
         targets.add_columns("verdict", "target", "latest", "goal", "% done", "needed", "projected", "deadline")
-        for row in (progress_row(figures(p), rich_cells=False) for p in overview.targets):
+        for data in (figures(p) for p in overview.targets):
+            self.details[data["target"]] = "\n".join([progress_reason(data), *progress_details(data)])
+            row = progress_row(data, rich_cells=False)
             targets.add_row(
                 Text(row["verdict"], style=VERDICT_STYLES.get(row["verdict"], "")),
                 plain(row["target"]),
@@ -536,6 +542,12 @@ class ProgressScreen(Screen[None]):
                 record_status_text(d.commitment),
                 plain(d.commitment.title),
             )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "targets" and event.row_key.value is not None:
+            text = plain(self.details[event.row_key.value], one_line=False)
+            self.query_one("#target-detail-text", Static).update(text)
+            self.query_one("#target-detail", VerticalScroll).scroll_home(animate=False)
 
 
 # -- the browser -------------------------------------------------------------------------------
@@ -742,7 +754,8 @@ class Browser(App[None]):
     Screen.-wide #list { width: 3fr; height: 1fr; }
     Screen.-wide #detail { width: 2fr; border-top: none; border-left: solid $primary; }
     .subtitle { height: 1; padding: 0 1; margin-top: 1; }
-    ProgressScreen #targets { height: auto; max-height: 50%; }
+    ProgressScreen #targets { height: auto; max-height: 40%; }
+    ProgressScreen #target-detail { height: auto; max-height: 40%; border-top: solid $primary; padding: 0 1; }
     ProgressScreen #deadlines { height: 1fr; }
     ModalScreen { align: center middle; }
     .dialog { width: 76; height: auto; max-height: 22; border: round $primary; background: $panel; padding: 0 1; }

@@ -493,34 +493,27 @@ def measure(
     figure = Figure(period, value, source, series, note)
     _check_figure(figure)
 
-    def make(target: Target) -> list[Draft]:
-        return [_measurement(target, figure, force, before_baseline, _no_blame)]
+    def plan() -> Plan:
+        found = find(store, target_id)
+        drafted = _measurement(_target(found), figure, force, before_baseline, _no_blame)
+        return found.record_id, [(found.loaded, [drafted])]
 
-    return _measuring(store, target_id, actor, git, make, dry_run, _no_blame)
+    return _measuring(store, actor, git, plan, dry_run)
 
 
-def _measuring(
-    store: Store,
-    target_id: str,
-    actor: Actor,
-    git: Git | None,
-    make: Callable[[Target], list[Draft]],
-    dry_run: bool,
-    blame: Blame,
-) -> Change:
-    """The events `make` drafts for the target, written as one change, or with `dry_run` only returned."""
+# What a measuring command writes: the ids it names, and the drafts by file.
+Plan = tuple[str, list[tuple[Loaded[Any], list[Draft]]]]
 
-    def located() -> tuple[Found, Target]:
-        with blame("target"):
-            found = find(store, target_id)
-            return found, _target(found)
 
+def _measuring(store: Store, actor: Actor, git: Git | None, plan: Callable[[], Plan], dry_run: bool) -> Change:
+    """The events `plan` drafts, written as one change, or with `dry_run` only returned."""
     if dry_run:
-        found, target = located()
-        return Change(found.record_id, [Event(at=datetime.now(UTC), by=actor.name, **d) for d in make(target)])
+        record_id, writes = plan()
+        now = datetime.now(UTC)
+        return Change(record_id, [Event(at=now, by=actor.name, **d) for _, drafts in writes for d in drafts])
     with writing(store, git):
-        found, target = located()
-        return _write(store, found.record_id, [(found.loaded, make(target))], actor, git)
+        record_id, writes = plan()
+        return _write(store, record_id, writes, actor, git)
 
 
 Blame = Callable[[str], AbstractContextManager[None]]
@@ -584,27 +577,42 @@ def measure_from_csv(
     before_baseline: bool = False,
     dry_run: bool = False,
 ) -> Change:
-    """Record every row of a CSV file, all of one target, as one change: every row is checked first,
-    and a bad row is a DataError naming the file, its line and the field; then nothing is written."""
-    target_id, rows = _csv_rows(path)
+    """Record every row of a CSV file, of one target or several, as one change: every row is checked
+    first, against the earlier rows of its own target, and a bad row is a DataError naming the file,
+    its line and the field; then nothing is written."""
+    rows = _csv_rows(path)
 
-    def make(target: Target) -> list[Draft]:
-        drafts: list[Draft] = []
-        seen: dict[tuple[str, str], int] = {}
-        record = target.model_copy(deep=True)  # later rows are checked against the earlier ones
-        for line, figure in rows:
+    def plan() -> Plan:
+        measuring: dict[str, _Measuring] = {}
+        for line, target_id, figure in rows:
             blame = _blaming(path, line)
-            draft_ = _measurement(record, figure, force, before_baseline, blame)
-            key = (draft_["series"], draft_["period"])
-            if key in seen:
-                with blame("period"):
-                    raise InvalidValue(f"{key[1]} of series {key[0]} is given on line {seen[key]} too")
-            seen[key] = line
-            drafts.append(draft_)
-            set_from_event(record, Event(at=datetime.now(UTC), by=actor.name, **draft_))
-        return drafts
+            if target_id not in measuring:
+                with blame("target"):
+                    measuring[target_id] = _Measuring(find(store, target_id))
+            measuring[target_id].add(line, figure, actor, force, before_baseline, blame)
+        return ", ".join(measuring), [(m.found.loaded, m.drafts) for m in measuring.values()]
 
-    return _measuring(store, target_id, actor, git, make, dry_run, _blaming(path, rows[0][0]))
+    return _measuring(store, actor, git, plan, dry_run)
+
+
+class _Measuring:
+    """One target's rows of a file as they are checked: each against a copy that holds the rows before it."""
+
+    def __init__(self, found: Found) -> None:
+        self.found = found
+        self.record = _target(found).model_copy(deep=True)
+        self.drafts: list[Draft] = []
+        self.lines: dict[tuple[str, str], int] = {}  # the line each series' period is given on
+
+    def add(self, line: int, figure: Figure, actor: Actor, force: bool, before_baseline: bool, blame: Blame) -> None:
+        drafted = _measurement(self.record, figure, force, before_baseline, blame)
+        key = (drafted["series"], drafted["period"])
+        if key in self.lines:
+            with blame("period"):
+                raise InvalidValue(f"{key[1]} of series {key[0]} is given on line {self.lines[key]} too")
+        self.lines[key] = line
+        self.drafts.append(drafted)
+        set_from_event(self.record, Event(at=datetime.now(UTC), by=actor.name, **drafted))
 
 
 def _blaming(path: Path, line: int) -> Blame:
@@ -618,8 +626,8 @@ def _blaming(path: Path, line: int) -> Blame:
     return blame
 
 
-def _csv_rows(path: Path) -> tuple[str, list[tuple[int, Figure]]]:
-    """The target the file measures, and its rows by line number, each checked as far as it can be
+def _csv_rows(path: Path) -> list[tuple[int, str, Figure]]:
+    """The file's rows: each one's line number, target and figure, checked as far as it can be
     without the records."""
     try:
         text = read_regular(path, CSV_LIMIT).decode("utf-8-sig")
@@ -638,25 +646,17 @@ def _csv_rows(path: Path) -> tuple[str, list[tuple[int, Figure]]]:
             raise DataError(path, 1, f"missing column {', '.join(missing)}; the columns: {', '.join(CSV_COLUMNS)}")
         if "period" in header and "date" in header:
             raise DataError(path, 1, "has both a period and a date column; give one")
-        target_id: str | None = None
-        rows: list[tuple[int, Figure]] = []
+        rows: list[tuple[int, str, Figure]] = []
         for row in reader:
             line = reader.line_num
             if None in row or any(v is None for v in row.values()):
                 raise DataError(path, line, f"has {len(header)} columns in the header but not on this line")
-            named, figure = _csv_figure(path, line, row)
-            if target_id is None:
-                target_id = named
-            elif named != target_id:
-                raise DataError(
-                    path, line, f"{named}: a file measures one target ({target_id}, on line {rows[0][0]})", "target"
-                )
-            rows.append((line, figure))
+            rows.append((line, *_csv_figure(path, line, row)))
     except csv.Error as exc:
         raise DataError(path, reader.line_num, f"is not valid CSV: {exc}") from None
-    if target_id is None:
+    if not rows:
         raise DataError(path, None, "holds no measurement")
-    return target_id, rows
+    return rows
 
 
 def _iso_date(text: str) -> date:

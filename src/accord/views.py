@@ -550,12 +550,18 @@ def progress(overview: Overview, fmt: str) -> None:
         rows = [progress_row(d, rich_cells=True) for d in data]
         if render.fits(PROGRESS_COLUMNS, rows):
             render.table(PROGRESS_COLUMNS, rows, title)
-            render.say("".join(f"{d['target']}: {d['verdict']}: {_why(d)}\n" for d in data))
+            render.say("".join(progress_reason(d) + "\n" for d in data))
         else:
             render.blocks(PROGRESS_BLOCK_COLUMNS, [progress_row(d, rich_cells=False) for d in data], title)
         render.say("".join(_fitted(line) for d in data for line in progress_details(d)))
     if deadlines:
         render.emit_rows(DEADLINE_COLUMNS, render.statuses_shown(deadlines), "table", title="Upcoming deadlines")
+
+
+def progress_reason(data: dict[str, Any]) -> str:
+    """A target's verdict and why, with the figure it rests on (and that figure as published in
+    another currency)."""
+    return f"{data['target']}: {data['verdict']}: {_why(data)}"
 
 
 def _why(data: dict[str, Any]) -> str:
@@ -606,8 +612,7 @@ def progress_details(data: dict[str, Any]) -> list[str]:
 def progress_markdown(overview: Overview, data: list[dict[str, Any]], deadlines: list[dict[str, Any]]) -> str:
     parts = [f"## Progress toward the targets, {overview.today.isoformat()}\n\n"]
     parts.append(render.markdown_table(PROGRESS_COLUMNS, [progress_row(d, rich_cells=False) for d in data]))
-    reasons = (f"{d['target']}: {d['verdict']}: {_why(d)}" for d in data)
-    parts.append("\n" + "".join(f"- {render.markdown_escape(reason)}\n" for reason in reasons))
+    parts.append("\n" + "".join(f"- {render.markdown_escape(progress_reason(d))}\n" for d in data))
     details = [line for d in data for line in progress_details(d)]
     if details:
         parts.append("\n" + "".join(_markdown_item(line) for line in details))
