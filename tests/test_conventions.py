@@ -171,19 +171,25 @@ def test_log_output_refuses_a_link_and_leaves_its_target_alone(accord: Accord, t
 
 
 @pytest.mark.parametrize("command", [("log",), ("report",)])
-@pytest.mark.parametrize("since", ["7d", "2w", "2026-01-01"])
+@pytest.mark.parametrize("since", ["7d", "2w", "3m", "2026-01-01"])
 def test_since_takes_the_same_forms_everywhere(accord: Accord, command: tuple[str, ...], since: str) -> None:
     assert accord(*command, "--since", since).code == 0
 
 
 @pytest.mark.parametrize("command", [("log",), ("report",)])
-@pytest.mark.parametrize("since", ["1m", "yesterday", "2026-02-30"])
+@pytest.mark.parametrize("since", ["1y", "0d", "yesterday", "2026-02-30"])
 def test_since_refuses_the_same_way_everywhere(accord: Accord, command: tuple[str, ...], since: str) -> None:
     assert_refused(accord(*command, "--since", since), "--since", repr(since))
 
 
 def test_since_names_the_forms_it_takes(accord: Accord) -> None:
-    assert_refused(accord("report", "--since", "1m"), "YYYY-MM-DD", "7d, 2w")
+    assert_refused(accord("report", "--since", "1y"), "YYYY-MM-DD", "7d, 2w, 3m")
+
+
+def test_since_counts_months_as_stale_does(accord: Accord) -> None:
+    """A month back is a calendar month, for --since as for --stale: 1m before 31 March is 28 February."""
+    report = parse_json(succeeded(accord("report", "--today", "2026-03-31", "--since", "1m", "-f", "json")))
+    assert report["period"]["start"] == "2026-02-28"
 
 
 # -- list --sort and --limit ---------------------------------------------------------------------

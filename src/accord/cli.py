@@ -325,7 +325,7 @@ ByOption = Annotated[
 ]
 SinceOption = Annotated[
     str | None,
-    typer.Option("--since", metavar="DATE", help="From this day to today: YYYY-MM-DD, or so long ago: 7d, 2w."),
+    typer.Option("--since", metavar="DATE", help="From this day to today: YYYY-MM-DD, or so long ago: 7d, 2w, 3m."),
 ]
 # The callback does the work: a command takes -q and leaves the value alone.
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help=_QUIET_HELP, callback=_be_quiet)]

@@ -39,7 +39,7 @@ SHARED_OPTIONS = {
     "--format": "`-f`: the output's format; `table` and `text` both name the one drawn for people, the others are "
     "plain and stable",
     "--output": "`-o FILE`: write to a regular file, whole, instead of stdout (`-`: stdout; `schema -o FOLDER`)",
-    "--since": "from a day to today: `2026-11-01`, or so long ago: `7d`, `2w`",
+    "--since": "from a day to today: `2026-11-01`, or so long ago: `7d`, `2w`, `3m` (as `--stale`)",
     "--quiet": "`-q`: no confirmation (`committed`, `wrote FILE`); errors and warnings still show",
     "--by": "who makes the change (`log --by`: only changes by this person; `stats --by`: what to count by)",
     "--note": "why, in a sentence",
