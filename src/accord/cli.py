@@ -1165,7 +1165,7 @@ def report(
     render.problems(built.unreadable)
     if built.unreadable:
         count = len(built.unreadable)
-        _error(f"the report leaves out what {count} unreadable record{'s' if count != 1 else ''} hold")
+        _error(f"the report leaves out {count} unreadable record{'s' if count != 1 else ''}")
         _exit(EXIT_ERROR)
 
 
