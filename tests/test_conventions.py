@@ -167,6 +167,16 @@ def test_log_output_refuses_a_link_and_leaves_its_target_alone(accord: Accord, t
     assert kept.read_text() == "mine\n" and link.is_symlink()
 
 
+@pytest.mark.parametrize(
+    "args", [("list",), ("show", "4.5"), ("search", "handel"), ("stats",), ("progress",), ("log",), ("validate",)]
+)
+def test_quiet_after_the_command_leaves_out_wrote_file(accord: Accord, tmp_path: Path, args: tuple[str, ...]) -> None:
+    out = tmp_path / "out.txt"
+    assert "wrote" in accord(*args, "-o", str(out)).stderr
+    quiet = accord(*args, "-o", str(out), "-q")
+    assert (quiet.code, quiet.stderr) == (0, "") and out.is_file()
+
+
 # -- --since ----------------------------------------------------------------------------------------
 
 
@@ -311,7 +321,8 @@ def test_the_options_page_names_the_commands_that_take_each(accord: Accord) -> N
         line.split("|")[1].strip(" `"): line.split("|")[3] for line in succeeded(accord("help", "options")).splitlines()
     }
     assert "report" in rows["--since"] and "log" in rows["--since"]
-    assert "set" in rows["--quiet"] and "list" not in rows["--quiet"]
+    takes = {option: {command.strip() for command in rows[option].split(",")} for option in ("--output", "--quiet")}
+    assert takes["--output"] <= takes["--quiet"]  # a command that can say `wrote FILE` can be told not to
     for command in ("list", "show", "search", "stats", "log", "progress", "report", "export"):
         assert command in rows["--format"]
 

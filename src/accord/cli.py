@@ -485,6 +485,7 @@ def list_(
     ] = "table",
     output: OutputOption = None,
     no_pager: NoPager = False,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """List commitments (or articles), filtered."""
@@ -526,6 +527,7 @@ def show(
         ShowFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_formats(ShowFormat), callback=_as_text)
     ] = "text",
     output: OutputOption = None,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Show everything known of an article, a commitment or a target."""
@@ -561,6 +563,7 @@ def search(
         SearchFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_formats(SearchFormat), callback=_as_text)
     ] = "text",
     output: OutputOption = None,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Find commitments and targets that mention a text. Exit 0 on a match, 1 on none, 2 on error."""
@@ -637,6 +640,7 @@ def stats(
     ] = "table",
     output: OutputOption = None,
     no_pager: NoPager = False,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Count commitments by status (or by kind), per section and in total."""
@@ -1101,6 +1105,7 @@ def progress(
         str | None,
         typer.Option("--today", metavar="DATE", help="As known at the end of this day: later records are left out."),
     ] = None,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Are we on track? Each target's latest value, pace, projection and verdict."""
@@ -1200,6 +1205,7 @@ def split(
     note: NoteOption = None,
     by: ByOption = None,
     no_commit: NoCommit = False,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Split a commitment in two or more: the first part keeps the id, the others take the next free numbers."""
@@ -1247,6 +1253,7 @@ def target_add(
     note: NoteOption = None,
     by: ByOption = None,
     no_commit: NoCommit = False,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Add a numeric target that measures a commitment."""
