@@ -79,7 +79,7 @@ def date_or_none(value: str, option: str) -> date | None:
     return None if value.strip().lower() == "none" else iso_date(value.strip(), option)
 
 
-SPAN = re.compile(r"([1-9][0-9]{0,5})([dwm])")
+SPAN = re.compile(r"([1-9][0-9]*)([dwm])")
 
 
 def since(value: str, today: date) -> date:
@@ -98,7 +98,10 @@ def ago(value: str, today: date, option: str) -> date:
     span = SPAN.fullmatch(value.strip().lower())
     if not span:
         raise InvalidValue(f"{option} {value!r} is not a span such as 10d, 8w or 3m (days, weeks, months)")
-    count, unit = int(span.group(1)), span.group(2)
+    digits, unit = span.groups()
+    if len(digits) > 7:  # more days than lie between the year 1 and 9999, and an int() kept small
+        raise InvalidValue(f"{option} {value!r} reaches back before the year 1")
+    count = int(digits)
     if unit == "m":
         months = today.year * 12 + today.month - 1 - count
         year, month = divmod(months, 12)
