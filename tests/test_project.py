@@ -117,3 +117,14 @@ def test_the_contents_list_links_every_heading_of_the_reference() -> None:
     reference = re.sub(r"```.*?```", "", reference, flags=re.DOTALL)
     headings = re.findall(r"^#{2,3} (.+)$", reference, re.MULTILINE)
     assert {anchor(heading) for heading in headings} == set(re.findall(r"\]\((#[^)]+)\)", contents))
+
+
+def test_the_readme_split_example_runs_as_written(repo: Path) -> None:
+    """Its excerpts are quoted from article 4 as they stand, so an officer can copy the lines."""
+    [block] = [b for b in re.findall(r"```sh\n(.*?)```", (REPO / "README.md").read_text("utf-8"), re.DOTALL)
+               if b.startswith("accord split 4.3")]  # fmt: skip
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(["bash", "-c", block], cwd=repo, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "4.3 split: [4.3] -> [4.3, 4.9]" in done.stdout
+    assert "Implement the AEO MRA quickly" in git(repo, "show", "HEAD:statement/articles/4.yaml")
