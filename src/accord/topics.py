@@ -50,7 +50,7 @@ SHARED_OPTIONS = {
 # What each value of `-f` writes, in the order every command's help lists them.
 FORMATS = {
     ("table", "text"): "for people: a table, or text where the output is not one (`show`, `search`, `validate`); "
-    "coloured (and paged, when long) only on a terminal",
+    "coloured only on a terminal, and paged there when long (`list`, `stats`, `progress`)",
     ("json",): "for tools: exact values, a list of objects wherever the others show rows",
     ("csv",): "a header row, then one row per record; a cell a spreadsheet would run as a formula starts with `'`",
     ("ids",): "the ids only, one a line, for pipes: `accord list --overdue -f ids \\| xargs ...`",
