@@ -167,23 +167,39 @@ def test_log_output_refuses_a_link_and_leaves_its_target_alone(accord: Accord, t
     assert kept.read_text() == "mine\n" and link.is_symlink()
 
 
+@pytest.mark.parametrize(
+    "args", [("list",), ("show", "4.5"), ("search", "handel"), ("stats",), ("progress",), ("log",), ("validate",)]
+)
+def test_quiet_after_the_command_leaves_out_wrote_file(accord: Accord, tmp_path: Path, args: tuple[str, ...]) -> None:
+    out = tmp_path / "out.txt"
+    assert "wrote" in accord(*args, "-o", str(out)).stderr
+    quiet = accord(*args, "-o", str(out), "-q")
+    assert (quiet.code, quiet.stderr) == (0, "") and out.is_file()
+
+
 # -- --since ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("command", [("log",), ("report",)])
-@pytest.mark.parametrize("since", ["7d", "2w", "2026-01-01"])
+@pytest.mark.parametrize("since", ["7d", "2w", "3m", "2026-01-01"])
 def test_since_takes_the_same_forms_everywhere(accord: Accord, command: tuple[str, ...], since: str) -> None:
     assert accord(*command, "--since", since).code == 0
 
 
 @pytest.mark.parametrize("command", [("log",), ("report",)])
-@pytest.mark.parametrize("since", ["1m", "yesterday", "2026-02-30"])
+@pytest.mark.parametrize("since", ["1y", "0d", "yesterday", "2026-02-30"])
 def test_since_refuses_the_same_way_everywhere(accord: Accord, command: tuple[str, ...], since: str) -> None:
     assert_refused(accord(*command, "--since", since), "--since", repr(since))
 
 
 def test_since_names_the_forms_it_takes(accord: Accord) -> None:
-    assert_refused(accord("report", "--since", "1m"), "YYYY-MM-DD", "7d, 2w")
+    assert_refused(accord("report", "--since", "1y"), "YYYY-MM-DD", "7d, 2w, 3m")
+
+
+def test_since_counts_months_as_stale_does(accord: Accord) -> None:
+    """A month back is a calendar month, for --since as for --stale: 1m before 31 March is 28 February."""
+    report = parse_json(succeeded(accord("report", "--today", "2026-03-31", "--since", "1m", "-f", "json")))
+    assert report["period"]["start"] == "2026-02-28"
 
 
 # -- list --sort and --limit ---------------------------------------------------------------------
@@ -305,7 +321,8 @@ def test_the_options_page_names_the_commands_that_take_each(accord: Accord) -> N
         line.split("|")[1].strip(" `"): line.split("|")[3] for line in succeeded(accord("help", "options")).splitlines()
     }
     assert "report" in rows["--since"] and "log" in rows["--since"]
-    assert "set" in rows["--quiet"] and "list" not in rows["--quiet"]
+    takes = {option: {command.strip() for command in rows[option].split(",")} for option in ("--output", "--quiet")}
+    assert takes["--output"] <= takes["--quiet"]  # a command that can say `wrote FILE` can be told not to
     for command in ("list", "show", "search", "stats", "log", "progress", "report", "export"):
         assert command in rows["--format"]
 

@@ -631,7 +631,7 @@ def test_report_with_an_unreadable_record_says_so_and_exits_2(accord: Accord, re
         page = tmp_path / f"report.{fmt}"
         out = accord("report", "--today", TODAY, "--format", fmt, "-o", str(page))
         assert out.code == 2, out.stderr
-        assert "7.yaml" in out.stderr and "leaves out" in out.stderr
+        assert "7.yaml" in out.stderr and "the report leaves out 1 unreadable record\n" in out.stderr
         text = page.read_text("utf-8")
         assert "7.yaml" in text  # the report names what it left out ...
         assert str(tmp_path) not in text and str(records) not in text  # ... without a local path

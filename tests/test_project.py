@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, Accord
+from conftest import REPO, Accord, git
 
 COMMANDS = ["list", "show", "search", "validate", "stats", "set", "note", "edit", "undo", "log", "measure",
             "progress", "report", "merge-driver", "import"]
@@ -80,3 +81,50 @@ def test_a_list_served_from_the_cache_loads_no_yaml(records: Path) -> None:
     warm = subprocess.run(args, capture_output=True, text=True)
     assert warm.stdout == first.stdout
     assert "yaml" not in warm.stderr.split()
+
+
+# -- the README's tour and contents ----------------------------------------------------------------
+
+
+def readme_section(heading: str) -> str:
+    return (REPO / "README.md").read_text("utf-8").split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def anchor(heading: str) -> str:
+    """The link GitHub makes for a heading."""
+    return "#" + re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+
+
+def test_a_week_with_accord_runs_as_written_and_its_public_report_keeps_the_internal_note_out(repo: Path) -> None:
+    blocks = re.findall(r"```sh\n(.*?)```", readme_section("A week with accord"), re.DOTALL)
+    commands = [line for block in blocks for line in block.splitlines() if line.startswith("accord ")]
+    assert len(commands) >= 10
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "ACCORD_PAGER": ""}
+    for command in commands:
+        done = subprocess.run(["bash", "-c", command], cwd=repo, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, (command, done.stderr)
+    assert "Test Runner|9.1: note" in git(repo, "log", "--format=%an|%s")
+    public = (repo / "public.html").read_text("utf-8")
+    assert "Talks held in Seoul" in public
+    assert "Loan agreement under negotiation" not in public and "Test Runner" not in public
+
+
+def test_the_contents_list_links_every_heading_of_the_reference() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    contents = readme.split("The reference follows:", 1)[1].split("\n## ", 1)[0]
+    reference = "\n## " + readme.split("The reference follows:", 1)[1].split("\n## ", 1)[1]
+    reference = re.sub(r"```.*?```", "", reference, flags=re.DOTALL)
+    headings = re.findall(r"^#{2,3} (.+)$", reference, re.MULTILINE)
+    assert {anchor(heading) for heading in headings} == set(re.findall(r"\]\((#[^)]+)\)", contents))
+
+
+def test_the_readme_split_example_runs_as_written(repo: Path) -> None:
+    """Its excerpts are quoted from article 4 as they stand, so an officer can copy the lines."""
+    [block] = [b for b in re.findall(r"```sh\n(.*?)```", (REPO / "README.md").read_text("utf-8"), re.DOTALL)
+               if b.startswith("accord split 4.3")]  # fmt: skip
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(["bash", "-c", block], cwd=repo, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "4.3 split: [4.3] -> [4.3, 4.9]" in done.stdout
+    assert "Implement the AEO MRA quickly" in git(repo, "show", "HEAD:statement/articles/4.yaml")

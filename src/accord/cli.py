@@ -333,7 +333,7 @@ ByOption = Annotated[
 ]
 SinceOption = Annotated[
     str | None,
-    typer.Option("--since", metavar="DATE", help="From this day to today: YYYY-MM-DD, or so long ago: 7d, 2w."),
+    typer.Option("--since", metavar="DATE", help="From this day to today: YYYY-MM-DD, or so long ago: 7d, 2w, 3m."),
 ]
 # The callback does the work: a command takes -q and leaves the value alone.
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help=_QUIET_HELP, callback=_be_quiet)]
@@ -525,6 +525,7 @@ def list_(
     ] = "table",
     output: OutputOption = None,
     no_pager: NoPager = False,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """List commitments (or articles), filtered."""
@@ -566,6 +567,7 @@ def show(
         ShowFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_formats(ShowFormat), callback=_as_text)
     ] = "text",
     output: OutputOption = None,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Show everything known of an article, a commitment or a target."""
@@ -601,6 +603,7 @@ def search(
         SearchFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_formats(SearchFormat), callback=_as_text)
     ] = "text",
     output: OutputOption = None,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Find commitments and targets that mention a text. Exit 0 on a match, 1 on none, 2 on error."""
@@ -677,6 +680,7 @@ def stats(
     ] = "table",
     output: OutputOption = None,
     no_pager: NoPager = False,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Count commitments by status (or by kind), per section and in total."""
@@ -1141,6 +1145,7 @@ def progress(
         str | None,
         typer.Option("--today", metavar="DATE", help="As known at the end of this day: later records are left out."),
     ] = None,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Are we on track? Each target's latest value, pace, projection and verdict."""
@@ -1205,7 +1210,7 @@ def report(
     render.problems(built.unreadable)
     if built.unreadable:
         count = len(built.unreadable)
-        _error(f"the report leaves out what {count} unreadable record{'s' if count != 1 else ''} hold")
+        _error(f"the report leaves out {count} unreadable record{'s' if count != 1 else ''}")
         _exit(EXIT_ERROR)
 
 
@@ -1240,6 +1245,7 @@ def split(
     note: NoteOption = None,
     by: ByOption = None,
     no_commit: NoCommit = False,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Split a commitment in two or more: the first part keeps the id, the others take the next free numbers."""
@@ -1287,6 +1293,7 @@ def target_add(
     note: NoteOption = None,
     by: ByOption = None,
     no_commit: NoCommit = False,
+    quiet: Quiet = False,
     directory: DirOption = None,
 ) -> None:
     """Add a numeric target that measures a commitment."""

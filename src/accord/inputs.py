@@ -79,27 +79,29 @@ def date_or_none(value: str, option: str) -> date | None:
     return None if value.strip().lower() == "none" else iso_date(value.strip(), option)
 
 
+SPAN = re.compile(r"([1-9][0-9]*)([dwm])")
+
+
 def since(value: str, today: date) -> date:
-    """--since, the same for every command: a date, or a span back from today: `7d`, `2w`."""
-    span = re.fullmatch(r"(\d+)([dw])", value.strip())
-    if span:
-        days = int(span.group(1)) * (7 if span.group(2) == "w" else 1)
-        try:
-            return today - timedelta(days=days)
-        except OverflowError:
-            raise InvalidValue(f"--since {value!r} reaches back before the year 1") from None
-    if not ISO_DATE.fullmatch(value):
-        raise InvalidValue(f"--since {value!r}: give a date (YYYY-MM-DD) or days or weeks back (7d, 2w)")
-    return iso_date(value, "--since")
+    """--since, the same for every command: a date, or a span back from today as `--stale` takes
+    it (`7d`, `2w`, `3m`)."""
+    if ISO_DATE.fullmatch(value):
+        return iso_date(value, "--since")
+    if not SPAN.fullmatch(value.strip().lower()):
+        raise InvalidValue(f"--since {value!r}: give a date (YYYY-MM-DD) or a span back from today (7d, 2w, 3m)")
+    return ago(value, today, "--since")
 
 
 def ago(value: str, today: date, option: str) -> date:
     """The day a span such as `10d`, `8w` or `3m` reaches back to from `today`. A month is a
     calendar month: 3m before 2026-05-31 is 2026-02-28."""
-    span = re.fullmatch(r"([1-9][0-9]{0,5})([dwm])", value.strip().lower())
+    span = SPAN.fullmatch(value.strip().lower())
     if not span:
         raise InvalidValue(f"{option} {value!r} is not a span such as 10d, 8w or 3m (days, weeks, months)")
-    count, unit = int(span.group(1)), span.group(2)
+    digits, unit = span.groups()
+    if len(digits) > 7:  # more days than lie between the year 1 and 9999, and an int() kept small
+        raise InvalidValue(f"{option} {value!r} reaches back before the year 1")
+    count = int(digits)
     if unit == "m":
         months = today.year * 12 + today.month - 1 - count
         year, month = divmod(months, 12)

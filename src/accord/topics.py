@@ -39,7 +39,7 @@ SHARED_OPTIONS = {
     "--format": "`-f`: the output's format; `table` and `text` both name the one drawn for people, the others are "
     "plain and stable",
     "--output": "`-o FILE`: write to a regular file, whole, instead of stdout (`-`: stdout; `schema -o FOLDER`)",
-    "--since": "from a day to today: `2026-11-01`, or so long ago: `7d`, `2w`",
+    "--since": "from a day to today: `2026-11-01`, or so long ago: `7d`, `2w`, `3m` (as `--stale`)",
     "--quiet": "`-q`: no confirmation (`committed`, `wrote FILE`); errors and warnings still show",
     "--by": "who makes the change (`log --by`: only changes by this person; `stats --by`: what to count by)",
     "--note": "why, in a sentence",
@@ -50,7 +50,7 @@ SHARED_OPTIONS = {
 # What each value of `-f` writes, in the order every command's help lists them.
 FORMATS = {
     ("table", "text"): "for people: a table, or text where the output is not one (`show`, `search`, `validate`); "
-    "coloured (and paged, when long) only on a terminal",
+    "coloured only on a terminal, and paged there when long (`list`, `stats`, `progress`)",
     ("json",): "for tools: exact values, a list of objects wherever the others show rows",
     ("csv",): "a header row, then one row per record; a cell a spreadsheet would run as a formula starts with `'`",
     ("ids",): "the ids only, one a line, for pipes: `accord list --overdue -f ids \\| xargs ...`",
