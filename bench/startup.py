@@ -6,7 +6,7 @@ Runs each command as a whole process (output piped), every case once per round s
 machine weighs on all of them alike, and prints a Markdown table: the median wall time, and its
 ratio to `python -c pass` and to the import floor (`python -c "import typer, rich, pydantic,
 yaml"`, what any typer command line with these libraries pays before doing anything). The records
-are a copy of the shipped statement (or DIR) in a scratch folder, its parse cache warmed first.
+are a copy of the shipped statement (or DIR) in a scratch folder, its index built first.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def main() -> None:
         shutil.copytree(options.records, records, ignore=shutil.ignore_patterns(".accord-cache", ".accord.lock"))
         env = {**os.environ, "ACCORD_DIR": str(records), "COLUMNS": "120"}
         env.pop("ACCORD_COMPLETE", None)
-        for _, argv, extra in CASES:  # warm: the parse cache, the file system, compiled modules
+        for _, argv, extra in CASES:  # warm: the index, the file system, compiled modules
             timed(argv, {**env, **extra})
         samples: dict[str, list[float]] = {name: [] for name, _, _ in CASES}
         for _ in range(options.runs):

@@ -93,8 +93,8 @@ def test_ids_come_from_the_folder_dir_names(records: Path, tmp_path: Path) -> No
 
 
 def test_a_new_commitment_written_since_the_last_read_is_offered(records: Path, accord: Accord) -> None:
-    """The parse cache is only used for bytes it holds: an article edited by hand is read again."""
-    assert accord("list").code == 0  # fills the parse cache
+    """The index is only used for bytes it holds: an article edited by hand is read again."""
+    assert accord("list").code == 0  # fills the index
     path = records / "articles" / "19.yaml"
     path.write_text(path.read_text("utf-8").replace("id: '19.4'", "id: '19.9'"), "utf-8")
     assert "19.9" in bash(records, ["show", "19."]) and "19.4" not in bash(records, ["show", "19."])

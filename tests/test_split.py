@@ -96,9 +96,11 @@ def test_undo_refuses_when_a_new_part_has_changed_since(accord: Accord, records:
         (["trade", "--into", FIRST, "--into", SECOND], "not a commitment"),
         (["4.99", "--into", FIRST, "--into", SECOND], "4.99"),
         (["4.3", "--into", FIRST, "--into", "  "], "--into"),
+        (["4.3", "--into", "a", "--into", "b"], "cuts a word"),
+        (["4.3", "--into", FIRST, "--into", SECOND[1:]], "cuts a word"),
     ],
     ids=["spaces-changed", "not-in-text", "case-changed", "one-part", "twice", "titles-short", "an-article",
-         "a-target", "unknown", "blank"],
+         "a-target", "unknown", "blank", "letters", "part-of-a-word"],
 )  # fmt: skip
 def test_a_split_that_is_not_verbatim_or_not_whole_is_refused(
     accord: Accord, records: Path, args: list[str], named: str

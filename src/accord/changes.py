@@ -844,6 +844,9 @@ def split(
         for excerpt in parts:
             if excerpt not in article.text:
                 raise InvalidValue(f"the excerpt {_shortened(excerpt)!r} is not in the text of article {article.id}")
+            # A part is a passage: whole words, never a letter found inside one.
+            if not re.search(rf"(?<!\w){re.escape(excerpt)}(?!\w)", article.text):
+                raise InvalidValue(f"the excerpt {_shortened(excerpt)!r} cuts a word of article {article.id} in two")
         number = _last_number(article)
         ids = [item.id, *(f"{article.id}.{number + n}" for n in range(1, len(parts)))]
         titles_now = names or [item.title] * len(parts)
