@@ -473,9 +473,3 @@ def test_an_impossible_calendar_date_is_no_period(period: str) -> None:
     assert "calendar date" in problem
 
 
-def test_check_period_raises_a_usage_error() -> None:
-    from accord.errors import UsageError
-
-    with pytest.raises(UsageError):
-        progress.check_period(cumulative(), "2026-6")
-    progress.check_period(cumulative(), "2026-06-30")

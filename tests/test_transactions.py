@@ -471,14 +471,6 @@ def test_no_command_writes_while_records_are_unmerged(repo: Path, command: list[
     assert git(repo, "status", "--porcelain") == status
 
 
-def test_unmerged_records_are_listed_for_validation(repo: Path) -> None:
-    from accord.vcs import unmerged_records
-
-    assert unmerged_records(repo / "statement") == []
-    conflict_in(repo, OTHER)
-    assert unmerged_records(repo / "statement") == [repo / OTHER]
-
-
 # -- another program writes the record meanwhile ------------------------------------------------------
 
 

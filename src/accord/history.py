@@ -142,11 +142,6 @@ def series_of(target: Target, name: str) -> Series:
     raise InvalidValue(f"target {target.id} has no series {name!r}; its series: {names}")
 
 
-def primary_series(target: Target) -> Series:
-    if not target.series:
-        raise InvalidValue(f"target {target.id} has no series to record into")
-    return next((s for s in target.series if s.primary), target.series[0])
-
 
 def measurement_of(target: Target, series_name: str, period: str) -> Measurement | None:
     return next((m for m in series_of(target, series_name).measurements if m.period == period), None)

@@ -228,10 +228,6 @@ class Stamp:
         )
 
 
-class IndexUnusable(Exception):
-    """The index cannot be read or written now: the caller reads the files."""
-
-
 def words(*fields: str) -> str | None:
     """The fields as a search sees them, accents folded, in small letters; None when that is not
     ASCII (then a small-letter test is not the whole truth and the search reads the fields)."""

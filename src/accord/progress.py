@@ -182,12 +182,6 @@ def verdict_series(target: Target) -> Series:
     return staged or next((s for s in target.series if s.primary), target.series[0])
 
 
-def check_period(target: Target, period: str) -> None:
-    problem = period_problem(target, period)
-    if problem:
-        raise UsageError(problem)
-
-
 DOUBT_GOAL_MULTIPLE = 2
 DOUBT_JUMP_SHARE = Decimal("0.5")
 

@@ -289,12 +289,3 @@ def refuse_unmerged(git: Git, records: Path) -> None:
             f"{first}{more}: unresolved merge conflict; finish the merge first (fix the file, `git add` it and "
             "`git commit`, or `git merge --abort`)"
         )
-
-
-def unmerged_records(records: Path) -> list[Path]:
-    """Record files under `records` with unresolved merge conflicts; [] outside git.
-
-    Raises GitUnusable when the records are in a work tree git cannot be asked about.
-    """
-    git = Git.locate(records)
-    return git.unmerged(records) if git is not None else []

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import render
 from .render import Column
 
 if TYPE_CHECKING:
-    from .api import ArticleEntry, CommitmentEntry, CommitmentRow, Problem, SearchHit, Shown, TargetHit
+    from .api import ArticleEntry, CommitmentEntry, Problem, SearchHit, Shown, TargetHit
     from .changes import Change
     from .model import Article, Commitment, Event, Statement, Target
     from .tracking import Overview
@@ -61,12 +61,6 @@ def list_row(
         "status_text": status_text(item.status, parties),
         "parties": parties,
     }
-
-
-def commitment_rows(found: Iterable[CommitmentRow]) -> Iterator[dict[str, Any]]:
-    """The lines of `list` for commitments, one by one as they are found."""
-    for row in found:
-        yield list_row(row.article, row.commitment)
 
 
 def matched(count: int, noun: str, of: int | None = None) -> str:
