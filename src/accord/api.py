@@ -74,7 +74,8 @@ class CommitmentRow:
 
 @dataclass(frozen=True)
 class Listed:
-    """A commitment with the article it belongs to, as plain values: no model is loaded."""
+    """A commitment with the article it belongs to, as plain values (no model is loaded) unless a
+    filter read the history, which the models hold."""
 
     article: ArticleEntry | Article  # models where a filter read the history
     commitment: CommitmentEntry | Commitment
@@ -328,12 +329,12 @@ class Tracker:
         """The articles that pass `filters`, in reading order, one at a time, as plain values (their
         `commitments` are all of them; models where a filter reads the history); `skipped` is set
         once the last one is read."""
-        if filters is not None and (self._filters(filters).reads_history or filters.party is not None):
+        chosen = self._filters(filters)
+        if chosen.reads_history or chosen.party is not None:
             yield from self.articles(filters=filters)
             return
         from .query import select
 
-        chosen = self._filters(filters)
         with self._reading() as errors:
             for row in select(self._store.entries(errors), chosen, articles_only=True):
                 yield row.article

@@ -52,7 +52,6 @@ from .text import fold_accents
 
 CACHE_DIR = ".accord-cache"
 INDEX_FILE = "index.sqlite"
-BOTH = "both"  # the side of a commitment both parties carry (model.BOTH_SIDES, without loading the model)
 APPLICATION_ID = 0x61636364  # "accd"
 FORMAT = 4  # user_version: a change to the tables below changes this
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
@@ -130,16 +129,16 @@ class CommitmentEntry:
         return Commitment.model_validate(json.loads(self.data))
 
     def party_status(self, party: str) -> str | None:
-        """As `Commitment.party_status`: `party`'s own status, the status if it carries it alone, else None."""
-        if self.side == BOTH:
-            return (self.parties or {}).get(party, self.status)
-        return self.status if self.side == party else None
+        """As `Commitment.party_status`."""
+        from .model import party_status
+
+        return party_status(self.side, self.status, self.parties, party)
 
     def differing_parties(self) -> dict[str, str] | None:
-        """As `Commitment.differing_parties`: each party's status where both carry it and they differ."""
-        if self.side != BOTH or not self.parties or len(set(self.parties.values())) < 2:
-            return None
-        return dict(self.parties)
+        """As `Commitment.differing_parties`."""
+        from .model import differing_parties
+
+        return differing_parties(self.side, self.parties)
 
 
 @dataclass(frozen=True, slots=True)

@@ -298,6 +298,24 @@ def statuses_text(statuses: Mapping[str, Status | str]) -> str:
     return ", ".join(f"{party} {Status(status).value}" for party, status in statuses.items())
 
 
+S = TypeVar("S", Status, str)  # a status: the model's, or its value as the index holds it
+
+
+def party_status(side: str, status: S, parties: Mapping[str, S] | None, party: str) -> S | None:
+    """What `party` has of a commitment `side` carries: its own status if both carry it, else the
+    status if `party` carries it alone, else None."""
+    if side == BOTH_SIDES:
+        return parties.get(party, status) if parties else status
+    return status if side == party else None
+
+
+def differing_parties(side: str, parties: Mapping[str, S] | None) -> dict[str, S] | None:
+    """Each party's status, when both carry a commitment and their statuses differ."""
+    if side != BOTH_SIDES or not parties or len(set(parties.values())) < 2:
+        return None
+    return dict(parties)
+
+
 def status_text(status: Status | str, parties: Mapping[str, Status | str] | None) -> str:
     """`in_progress`, or with each party's: `in_progress (vietnam completed, korea in_progress)`."""
     return Status(status).value if not parties else f"{Status(status).value} ({statuses_text(parties)})"
@@ -327,9 +345,7 @@ class Commitment(Record):
     def party_status(self, party: str) -> Status | None:
         """What `party` has of this commitment: its own status if both carry it, else the status if
         `party` carries it alone, else None."""
-        if self.side == BOTH_SIDES:
-            return self.parties.get(party, self.status) if self.parties else self.status
-        return self.status if self.side == party else None
+        return party_status(self.side, self.status, self.parties, party)
 
     def status_text(self) -> str:
         """The status as a reader wants it: `in_progress`, or with each party's where they differ:
@@ -338,9 +354,7 @@ class Commitment(Record):
 
     def differing_parties(self) -> dict[str, Status] | None:
         """Each party's status, when both carry this commitment and their statuses differ."""
-        if self.side != BOTH_SIDES or not self.parties or len(set(self.parties.values())) < 2:
-            return None
-        return dict(self.parties)
+        return differing_parties(self.side, self.parties)
 
     def kind_text(self) -> str:
         """The kind as a reader wants it: `agreed`, or who asked whom: `requested (vietnam → korea)`."""
