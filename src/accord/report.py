@@ -17,11 +17,12 @@ from typing import Any
 from .errors import DataError, UsageError
 from .fsio import atomic_write
 from .history import field_key
-from .model import CLOSED_STATUSES, Article, Commitment, Event, Kind, Status, Target
+from .index import ArticleEntry, CommitmentEntry
+from .model import CLOSED_STATUSES, Article, Event, Kind, Status, Target
 from .progress import points_of
-from .query import is_overdue, is_stale, review_date
+from .query import AnyCommitment, history_facts, is_overdue, unchanged
 from .storage import Store
-from .tracking import as_known, figures, overview, point_values
+from .tracking import as_known, days_to_deadline, figures, overview, point_values
 from .wording import show_value, what_changed
 
 STALE_AFTER_DAYS = 90
@@ -139,7 +140,6 @@ def build(store: Store, today: date, period: Period, stale_since: date | None = 
     first day an event must fall on for an open commitment not to count as unchanged."""
     errors: list[DataError] = []
     statement = store.statement()
-    articles = [as_known(a, today) for a in store.articles(errors)]
     titles = {s.number: s.title for s in statement.sections}
     previous_end = period.previous().end
     totals: Counter[str] = Counter()
@@ -147,33 +147,60 @@ def build(store: Store, today: date, period: Period, stale_since: date | None = 
     previous: Counter[str] = Counter()
     per_section: dict[int, Counter[str]] = {s.number: Counter() for s in statement.sections}
     overdue, stalled, stale, events, due_review = [], [], [], [], []
+    dated: list[dict[str, Any]] = []  # deadlines ahead, unless a target tracks the commitment
     if stale_since is None:
         stale_since = today - timedelta(days=STALE_AFTER_DAYS)
     changes: list[dict[str, Any]] = []
     never_updated = 0
-    for article in articles:
-        # as known then, like the change list (by the day recorded): a back-dated change moves both
-        then = {c.id: c.status.value for c in as_known(article, previous_end).commitments}
+    # An article with no event recorded after this day is the same at the end of it, of the
+    # previous period and of today, and has no event in the period: its current fields will do.
+    for read in store.recent_articles(errors, min(previous_end, today)):
+        if isinstance(read, ArticleEntry):
+            article: Article | ArticleEntry = read
+            facts, then = None, None
+        else:
+            article = as_known(read, today)
+            facts = history_facts(article)
+            # as known then, like the change list (by the day recorded): a back-dated change moves both
+            then = {c.id: c.status.value for c in as_known(article, previous_end).commitments}
         for commitment in article.commitments:
-            totals[commitment.status.value] += 1
-            kinds[commitment.kind.value] += 1
-            previous[then[commitment.id]] += 1
-            per_section.setdefault(article.section, Counter())[commitment.status.value] += 1
-            row = _item_row(article, commitment, today)
+            status = Status(commitment.status)
+            totals[status.value] += 1
+            kinds[commitment.kind] += 1
+            previous[status.value if then is None else then[commitment.id]] += 1
+            per_section.setdefault(article.section, Counter())[status.value] += 1
+            if isinstance(commitment, CommitmentEntry):
+                last, review = commitment.touched, commitment.review
+            else:
+                assert facts is not None  # a model's article is a model
+                last, review = facts.touched.get(commitment.id), facts.review.get(commitment.id)
+            row = _item_row(commitment, status, last)
             if is_overdue(commitment, today):
                 overdue.append(row)
-            if commitment.status == Status.STALLED:
+            if status == Status.STALLED:
                 stalled.append(row)
-            if row["last_change"] is None:
-                never_updated += commitment.status not in CLOSED_STATUSES
-            elif is_stale(article, commitment, stale_since):
+            if last is None:
+                never_updated += status not in CLOSED_STATUSES
+            elif unchanged(status, last, stale_since):
                 stale.append(row)
-            review = review_date(article, commitment)
             if review is not None and review <= today:
                 due_review.append(row | {"review_by": review})
-        recorded = [e for e in article.history if period.start <= e.at.date() <= period.end]
-        events += [_change_row(article, event, titles) for event in recorded]
-        changes += [_change_row(article, event, titles) for event in net_changes(recorded)]
+            days_left = days_to_deadline(commitment, today)
+            if days_left is not None and 0 <= days_left <= UPCOMING_DAYS:
+                dated.append(
+                    {
+                        "id": commitment.id,
+                        "title": commitment.title,
+                        "due": commitment.due,
+                        "days_left": days_left,
+                        "status": status,
+                        **party_fields(commitment),
+                    }
+                )
+        if isinstance(article, Article):
+            recorded = [e for e in article.history if period.start <= e.at.date() <= period.end]
+            events += [_change_row(article, event, titles) for event in recorded]
+            changes += [_change_row(article, event, titles) for event in net_changes(recorded)]
     for target in map(lambda t: as_known(t, today), store.targets(errors)):
         recorded = [e for e in target.history if period.start <= e.at.date() <= period.end]
         events += [_change_row(None, event, titles) | {"title": target.title} for event in recorded]
@@ -181,19 +208,9 @@ def build(store: Store, today: date, period: Period, stale_since: date | None = 
     unevidenced = [c for c in changes if c["what"] == "status" and not c["evidence"]]
     for rows in (events, changes, unevidenced):
         rows.sort(key=lambda c: (c["section"] is None, c["section"] or 0, c["at"], c["id"]))
-    summary = overview(store, today, None, None, errors, articles, as_of=True)
-    upcoming = [
-        {
-            "id": d.commitment.id,
-            "title": d.commitment.title,
-            "due": d.commitment.due,
-            "days_left": d.days_left,
-            "status": d.commitment.status,
-            **party_fields(d.commitment),
-        }
-        for d in summary.deadlines
-        if 0 <= d.days_left <= UPCOMING_DAYS
-    ]
+    summary = overview(store, today, None, None, errors, articles=(), as_of=True)  # its targets: deadlines are above
+    linked = {p.target.commitment for p in summary.targets}
+    upcoming = [row for row in sorted(dated, key=lambda r: (r["due"], r["id"])) if row["id"] not in linked]
     statuses = [s.value for s in Status]
     sections = [
         {"number": n, "title": titles.get(n, "?"), **{s: c[s] for s in statuses}, "total": sum(c.values())}
@@ -307,21 +324,20 @@ def _all_series(target: Target) -> list[dict[str, Any]]:
     ]
 
 
-def _item_row(article: Article, commitment: Commitment, today: date) -> dict[str, Any]:
-    own = [e.at.date() for e in article.history if e.id == commitment.id]
+def _item_row(commitment: AnyCommitment, status: Status, last_change: date | None) -> dict[str, Any]:
     return {
         "id": commitment.id,
         "title": commitment.title,
         "kind": commitment.kind_text(),
-        "status": commitment.status,
+        "status": status,
         **party_fields(commitment),
         "owner": commitment.owner,
         "due": commitment.due,
-        "last_change": max(own) if own else None,
+        "last_change": last_change,
     }
 
 
-def party_fields(commitment: Commitment) -> dict[str, Any]:
+def party_fields(commitment: AnyCommitment) -> dict[str, Any]:
     """A row's `parties`: each party's status, where they differ (README: "Each party's status")."""
     parties = commitment.differing_parties()
     return {"parties": parties} if parties else {}

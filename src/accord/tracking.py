@@ -12,6 +12,7 @@ from .errors import DataError, UsageError
 from .history import field_key, set_from_event
 from .model import CLOSED_STATUSES, STAGES, Article, Commitment, Event, Original, Series, Target
 from .progress import MONTH_NAMES, NO_DATA, Point, Progress, YearToDate, compute, period_text, verdict_series
+from .query import AnyCommitment
 from .storage import Store, find
 
 Known = TypeVar("Known", Article, Target)
@@ -103,12 +104,21 @@ def overview(
     deadlines: list[Deadline] = []
     if target_id is None:
         linked = {p.target.commitment for p in results}
-        for article in (map(known, store.articles(errors, history=as_of)) if articles is None else articles):
+        for article in map(known, store.articles(errors, history=as_of)) if articles is None else articles:
             for commitment in article.commitments:
-                if commitment.due and commitment.id not in linked and commitment.status not in CLOSED_STATUSES:
-                    deadlines.append(Deadline(article, commitment, (commitment.due - today).days))
+                left = days_to_deadline(commitment, today)
+                if left is not None and commitment.id not in linked:
+                    deadlines.append(Deadline(article, commitment, left))
         deadlines.sort(key=lambda d: (d.commitment.due, d.commitment.id))
     return Overview(today, results, deadlines)
+
+
+def days_to_deadline(commitment: AnyCommitment, today: date) -> int | None:
+    """The days left to a dated commitment still open (a deadline, unless a target's figures track
+    it); None for any other."""
+    if commitment.due is None or commitment.status in CLOSED_STATUSES:
+        return None
+    return (commitment.due - today).days
 
 
 def _by_stage(target: Target) -> list[Series]:
@@ -211,8 +221,7 @@ def stage_figures(result: Progress) -> dict[str, Any]:
         "percent": _q(result.percent, "0.1"),
         "source": latest.source if latest else None,
         "original": original_figure(latest.original, result.target) if latest and latest.original else None,
-        "verdict_rests_on_it": result.series is not None
-        and result.series.name == verdict_series(result.target).name,
+        "verdict_rests_on_it": result.series is not None and result.series.name == verdict_series(result.target).name,
     }
 
 
