@@ -17,7 +17,7 @@ from typing import Any
 from .errors import DataError, UsageError
 from .fsio import atomic_write
 from .history import field_key
-from .index import ArticleEntry, CommitmentEntry
+from .index import CACHE_DIR, ArticleEntry, CommitmentEntry
 from .model import CLOSED_STATUSES, Article, Event, Kind, Status, Target
 from .progress import points_of
 from .query import AnyCommitment, history_facts, is_overdue, unchanged
@@ -30,6 +30,7 @@ UPCOMING_DAYS = 365
 LEFT_OUT = "Internal notes and officers' names are left out."
 # what public json says at its top, beside the data
 PUBLIC_FIELDS = {"public": True, "left_out": LEFT_OUT}
+_STATUSES = {s.value: s for s in Status}  # a status by its value, a model's or an index row's
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class Report:
     due_review: list[dict[str, Any]] = field(default_factory=list)  # review date today or earlier
     unevidenced: list[dict[str, Any]] = field(default_factory=list)  # status changes in the period without evidence
     public: bool = False  # internal notes and officers' names left out (`public_view`)
+    charts_kept_in: Path | None = None  # where a drawn chart may be kept (charts.py); not part of the report
 
     @property
     def moved(self) -> dict[str, int]:
@@ -146,7 +148,11 @@ def build(store: Store, today: date, period: Period, stale_since: date | None = 
     kinds: Counter[str] = Counter()
     previous: Counter[str] = Counter()
     per_section: dict[int, Counter[str]] = {s.number: Counter() for s in statement.sections}
-    overdue, stalled, stale, events, due_review = [], [], [], [], []
+    overdue: list[dict[str, Any]] = []
+    stalled: list[dict[str, Any]] = []
+    stale: list[dict[str, Any]] = []
+    due_review: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
     dated: list[dict[str, Any]] = []  # deadlines ahead, unless a target tracks the commitment
     if stale_since is None:
         stale_since = today - timedelta(days=STALE_AFTER_DAYS)
@@ -163,28 +169,34 @@ def build(store: Store, today: date, period: Period, stale_since: date | None = 
             facts = history_facts(article)
             # as known then, like the change list (by the day recorded): a back-dated change moves both
             then = {c.id: c.status.value for c in as_known(article, previous_end).commitments}
+        in_section = per_section.setdefault(article.section, Counter())
         for commitment in article.commitments:
-            status = Status(commitment.status)
+            status = _STATUSES[commitment.status]
             totals[status.value] += 1
             kinds[commitment.kind] += 1
             previous[status.value if then is None else then[commitment.id]] += 1
-            per_section.setdefault(article.section, Counter())[status.value] += 1
+            in_section[status.value] += 1
             if isinstance(commitment, CommitmentEntry):
                 last, review = commitment.touched, commitment.review
             else:
                 assert facts is not None  # a model's article is a model
                 last, review = facts.touched.get(commitment.id), facts.review.get(commitment.id)
-            row = _item_row(commitment, status, last)
-            if is_overdue(commitment, today):
-                overdue.append(row)
-            if status == Status.STALLED:
-                stalled.append(row)
             if last is None:
                 never_updated += status not in CLOSED_STATUSES
-            elif unchanged(status, last, stale_since):
-                stale.append(row)
-            if review is not None and review <= today:
-                due_review.append(row | {"review_by": review})
+            lists = [
+                found
+                for found, belongs in (
+                    (overdue, is_overdue(commitment, today)),
+                    (stalled, status == Status.STALLED),
+                    (stale, last is not None and unchanged(status, last, stale_since)),
+                    (due_review, review is not None and review <= today),
+                )
+                if belongs
+            ]
+            if lists:  # a row only for a commitment that needs attention: most need none
+                row = _item_row(commitment, status, last)
+                for found in lists:
+                    found.append(row | {"review_by": review} if found is due_review else row)
             days_left = days_to_deadline(commitment, today)
             if days_left is not None and 0 <= days_left <= UPCOMING_DAYS:
                 dated.append(
@@ -237,6 +249,7 @@ def build(store: Store, today: date, period: Period, stale_since: date | None = 
         kinds={k.value: kinds[k.value] for k in Kind},
         due_review=due_review,
         unevidenced=unevidenced,
+        charts_kept_in=store.root / CACHE_DIR if store.indexed else None,
     )
 
 
