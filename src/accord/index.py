@@ -351,20 +351,14 @@ class Index:
         self._written()
 
     def put(
-        self,
-        name: str,
-        raw_digest: str,
-        stamp: Stamp,
-        article: dict[str, Any],
-        history: bool,
-        facts: HistoryFacts | None = None,
+        self, name: str, raw_digest: str, stamp: Stamp, article: dict[str, Any], facts: HistoryFacts | None
     ) -> None:
-        """Keep what a file holds: `article` is the model's JSON data of it; its history if `history`,
-        and with it `facts`, what that history says (both or neither)."""
+        """Keep what a file holds: `article` is the model's JSON data of it; its history too, with
+        `facts` (what query.history_facts finds in it), when the history was read; None: it was not."""
         self.begin()
         self.known(name)
         assert self._files is not None  # loaded by known()
-        self._files[name] = (raw_digest, stamp, history and facts is not None)
+        self._files[name] = (raw_digest, stamp, facts is not None)
         # Another reader may have indexed the file since this one looked: replace whatever is there.
         self.db.execute("DELETE FROM commitments WHERE file = ?", (name,))
         self.db.execute(
@@ -374,7 +368,6 @@ class Index:
         commitments = article.pop("commitments", [])
         events = article.pop("history", [])
         article_id = article["id"]  # which may differ from the file's name: validate says so
-        known = history and facts is not None
         self.db.execute(
             "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -389,12 +382,12 @@ class Index:
                 article["title"],
                 article["text"],
                 _dumps(article),
-                _dumps(events) if known else None,
-                (_day(facts.recorded) or "") if known and facts is not None else None,  # "": no event
+                _dumps(events) if facts is not None else None,
+                (_day(facts.recorded) or "") if facts is not None else None,  # "": known to have no event
             ),
         )
-        touched = facts.touched if known and facts is not None else {}
-        review = facts.review if known and facts is not None else {}
+        touched = facts.touched if facts is not None else {}
+        review = facts.review if facts is not None else {}
         self.db.executemany(
             "INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [

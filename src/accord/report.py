@@ -20,7 +20,7 @@ from .history import field_key
 from .index import CACHE_DIR, ArticleEntry, CommitmentEntry
 from .model import CLOSED_STATUSES, Article, Event, Kind, Status, Target
 from .progress import points_of
-from .query import AnyCommitment, history_facts, is_overdue, unchanged
+from .query import AnyCommitment, history_facts, is_overdue, last_touched, review_date, unchanged
 from .storage import Store
 from .tracking import as_known, days_to_deadline, figures, overview, point_values
 from .wording import show_value, what_changed
@@ -177,10 +177,10 @@ def build(store: Store, today: date, period: Period, stale_since: date | None = 
             previous[status.value if then is None else then[commitment.id]] += 1
             in_section[status.value] += 1
             if isinstance(commitment, CommitmentEntry):
-                last, review = commitment.touched, commitment.review
+                last, review = commitment.touched, commitment.review  # the index keeps history_facts' answers
             else:
-                assert facts is not None  # a model's article is a model
-                last, review = facts.touched.get(commitment.id), facts.review.get(commitment.id)
+                assert isinstance(article, Article) and facts is not None  # a model's commitments are models
+                last, review = last_touched(article, commitment, facts), review_date(article, commitment, facts)
             if last is None:
                 never_updated += status not in CLOSED_STATUSES
             lists = [

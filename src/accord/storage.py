@@ -366,7 +366,7 @@ class Store:
                 errors.append(exc)
             return True
         facts = history_facts(article) if complete else None
-        index.put(path.name, raw_digest, stamp, article.model_dump(mode="json", exclude_none=True), complete, facts)
+        index.put(path.name, raw_digest, stamp, article.model_dump(mode="json", exclude_none=True), facts)
         return True
 
     def scan_articles(self, errors: list[DataError]) -> Iterator[Loaded[Article]]:

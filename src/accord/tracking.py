@@ -104,7 +104,7 @@ def overview(
     deadlines: list[Deadline] = []
     if target_id is None:
         linked = {p.target.commitment for p in results}
-        for article in map(known, store.articles(errors, history=as_of)) if articles is None else articles:
+        for article in (map(known, store.articles(errors, history=as_of)) if articles is None else articles):
             for commitment in article.commitments:
                 left = days_to_deadline(commitment, today)
                 if left is not None and commitment.id not in linked:
@@ -221,7 +221,8 @@ def stage_figures(result: Progress) -> dict[str, Any]:
         "percent": _q(result.percent, "0.1"),
         "source": latest.source if latest else None,
         "original": original_figure(latest.original, result.target) if latest and latest.original else None,
-        "verdict_rests_on_it": result.series is not None and result.series.name == verdict_series(result.target).name,
+        "verdict_rests_on_it": result.series is not None
+        and result.series.name == verdict_series(result.target).name,
     }
 
 
