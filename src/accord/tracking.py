@@ -27,7 +27,8 @@ def as_known(record: Known, day: date) -> Known:
     later = [e for e in record.history if e.at.date() > day]
     if not later:
         return record
-    known = record.model_copy(deep=True)
+    # Copied without its history, which is not changed below: a deep copy of years of events is slow.
+    known = record.model_copy(update={"history": []}).model_copy(deep=True)
     known.history = [e for e in record.history if e.at.date() <= day]
     touched: dict[Any, Event] = {}
     for event in sorted(record.history, key=Event.effective):
