@@ -192,3 +192,22 @@ def test_an_html_report_draws_the_same_charts_from_what_it_kept(spread: Path, ac
     redrawn = accord("report", "-f", "html", "--today", "2026-12-31").stdout
     assert redrawn != drawn
     assert redrawn == accord("--no-cache", "report", "-f", "html", "--today", "2026-12-31").stdout
+
+
+def test_charts_are_never_kept_through_a_link(spread: Path, accord: Accord, tmp_path: Path) -> None:
+    """A cache folder that is a link, or a kept chart that is one, is neither read nor written through."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    drawn = accord("--no-cache", "report", "-f", "html", "--today", TODAY).stdout
+    (spread / ".accord-cache").symlink_to(elsewhere)
+    assert accord("report", "-f", "html", "--today", TODAY).stdout == drawn
+    assert list(elsewhere.iterdir()) == []
+    (spread / ".accord-cache").unlink()
+    assert accord("report", "-f", "html", "--today", TODAY).stdout == drawn
+    forged = tmp_path / "forged.svg"
+    forged.write_text("<svg><script>alert(1)</script></svg>", "utf-8")
+    for kept in (spread / ".accord-cache").glob("chart-*.svg"):
+        kept.unlink()
+        kept.symlink_to(forged)
+    assert accord("report", "-f", "html", "--today", TODAY).stdout == drawn
+    assert forged.read_text("utf-8") == "<svg><script>alert(1)</script></svg>"

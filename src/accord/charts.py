@@ -2,8 +2,9 @@
 
 Each function returns SVG text, or None when matplotlib is not installed. Given a folder to keep
 them in (the records' .accord-cache/), a chart drawn once is kept under a digest of everything
-it is drawn from (its figures, this module's code and matplotlib's version) and read back the
-next time the same chart is asked for: drawing, and loading matplotlib at all, takes seconds.
+it is drawn from (its figures, this module's code, the versions of Python, matplotlib and numpy)
+and read back the next time the same chart is asked for: drawing, and loading matplotlib at all,
+takes seconds.
 """
 
 from __future__ import annotations
@@ -70,12 +71,13 @@ def _kept(folder: Path | None, drawn_from: list[Any], draw: Callable[[], str | N
 
 
 def _drawn_by() -> list[str]:
-    """What a chart's SVG depends on besides its figures: this code, and matplotlib's version."""
+    """What a chart's SVG depends on besides its figures: this code, Python's and the libraries' versions."""
+    import sys
     from importlib.metadata import version
 
     from .index import digest
 
-    return [digest(Path(__file__).read_bytes()), version("matplotlib")]
+    return [digest(Path(__file__).read_bytes()), sys.version, version("matplotlib"), version("numpy")]
 
 
 def _prune(folder: Path) -> None:
