@@ -169,13 +169,13 @@ def build(store: Store, today: date, period: Period, stale_since: date | None = 
             facts = history_facts(article)
             # as known then, like the change list (by the day recorded): a back-dated change moves both
             then = {c.id: c.status.value for c in as_known(article, previous_end).commitments}
-        in_section = per_section.setdefault(article.section, Counter())
+        in_article: Counter[str] = Counter()
         for commitment in article.commitments:
             status = _STATUSES[commitment.status]
             totals[status.value] += 1
             kinds[commitment.kind] += 1
             previous[status.value if then is None else then[commitment.id]] += 1
-            in_section[status.value] += 1
+            in_article[status.value] += 1
             if isinstance(commitment, CommitmentEntry):
                 last, review = commitment.touched, commitment.review  # the index keeps history_facts' answers
             else:
@@ -209,6 +209,8 @@ def build(store: Store, today: date, period: Period, stale_since: date | None = 
                         **party_fields(commitment),
                     }
                 )
+        if in_article:  # a section the statement does not name is listed only with commitments in it
+            per_section.setdefault(article.section, Counter()).update(in_article)
         if isinstance(article, Article):
             recorded = [e for e in article.history if period.start <= e.at.date() <= period.end]
             events += [_change_row(article, event, titles) for event in recorded]
