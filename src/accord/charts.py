@@ -1,15 +1,24 @@
 """Charts for the HTML report, drawn with matplotlib (the optional `charts` extra) as inline SVG.
 
-Each function returns SVG text, or None when matplotlib is not installed.
+Each function returns SVG text, or None when matplotlib is not installed. Given a folder to keep
+them in (the records' .accord-cache/), a chart drawn once is kept under a digest of everything
+it is drawn from (its figures, this module's code, the versions of Python, matplotlib and numpy)
+and read back the next time the same chart is asked for: drawing, and loading matplotlib at all,
+takes seconds.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import os
+import stat
 import textwrap
+from collections.abc import Callable
+from contextlib import suppress
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 STATUS_COLOURS = {
@@ -22,12 +31,59 @@ STATUS_COLOURS = {
 }
 
 
+KEPT = 64  # charts kept in a cache folder; the ones read or drawn least recently go first
+_PREFIX = "chart-"
+
+
 def available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("matplotlib") is not None
+
+
+def _kept(folder: Path | None, drawn_from: list[Any], draw: Callable[[], str | None]) -> str | None:
+    """The chart `draw` makes of `drawn_from`, read from `folder` if it was kept there, else drawn
+    and kept. A folder that is a link or cannot be read or written is not used."""
+    if folder is None:
+        return draw()
+    from .errors import DataError
+    from .fsio import atomic_write, read_regular
+    from .index import digest
+
     try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return False
-    return True
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            return draw()
+    except OSError:
+        return draw()
+    key = digest(repr([drawn_from, _drawn_by()]).encode("utf-8"))  # repr: a date is not its text
+    path = folder / f"{_PREFIX}{key}.svg"
+    with suppress(DataError, UnicodeDecodeError):
+        kept = read_regular(path, None).decode("utf-8")
+        with suppress(OSError):
+            os.utime(path)  # used: kept the longest
+        return kept
+    svg = draw()
+    if svg is not None:
+        with suppress(OSError, DataError):
+            atomic_write(path, svg.encode("utf-8"))
+            _prune(folder)
+    return svg
+
+
+def _drawn_by() -> list[str]:
+    """What a chart's SVG depends on besides its figures: this code, Python's and the libraries' versions."""
+    import sys
+    from importlib.metadata import version
+
+    from .index import digest
+
+    return [digest(Path(__file__).read_bytes()), sys.version, version("matplotlib"), version("numpy")]
+
+
+def _prune(folder: Path) -> None:
+    charts = sorted(folder.glob(f"{_PREFIX}*.svg"), key=lambda p: p.lstat().st_mtime_ns, reverse=True)
+    for old in charts[KEPT:]:
+        old.unlink(missing_ok=True)
 
 
 def _figure(width: float, height: float) -> Any:
@@ -54,11 +110,16 @@ def _label(text: str) -> str:
     return visible(str(text)).replace("$", r"\$")
 
 
-def target_chart(target: dict[str, Any], series: list[dict[str, Any]]) -> str | None:
+def target_chart(target: dict[str, Any], series: list[dict[str, Any]], kept_in: Path | None = None) -> str | None:
     """Each measured series of a target, the trend that decides the verdict, and the straight path
-    to the goal. A yearly figure sits at its year; a year without a figure is a gap in the line."""
+    to the goal. A yearly figure sits at its year; a year without a figure is a gap in the line.
+    `kept_in`: the folder to keep it in (see the module's docstring)."""
     if not available():
         return None
+    return _kept(kept_in, ["target", target, series], lambda: _target_chart(target, series))
+
+
+def _target_chart(target: dict[str, Any], series: list[dict[str, Any]]) -> str:
     from matplotlib.ticker import MaxNLocator
 
     figure = _figure(6.4, 3.2)
@@ -141,10 +202,14 @@ def _path_start(target: dict[str, Any], series: list[dict[str, Any]]) -> tuple[f
     return before[-1] if before else (float(baseline.year), 0.0)
 
 
-def status_chart(sections: list[dict[str, Any]]) -> str | None:
-    """The mix of statuses in each section, as stacked horizontal bars."""
+def status_chart(sections: list[dict[str, Any]], kept_in: Path | None = None) -> str | None:
+    """The mix of statuses in each section, as stacked horizontal bars; `kept_in` as target_chart's."""
     if not available():
         return None
+    return _kept(kept_in, ["status", sections], lambda: _status_chart(sections))
+
+
+def _status_chart(sections: list[dict[str, Any]]) -> str:
     figure = _figure(6.4, 0.6 * len(sections) + 1.2)
     axes = figure.add_subplot()
     labels = ["\n".join(textwrap.wrap(_label(f"{s['number']}. {s['title']}"), 34)) for s in sections][::-1]

@@ -53,7 +53,7 @@ from .text import fold_accents
 CACHE_DIR = ".accord-cache"
 INDEX_FILE = "index.sqlite"
 APPLICATION_ID = 0x61636364  # "accd"
-FORMAT = 4  # user_version: a change to the tables below changes this
+FORMAT = 5  # user_version: a change to the tables below changes this
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
 BUSY_MS = 3000  # how long to wait for another process that writes the index before doing without it
 _LEGACY = ("articles.json",)  # the parse cache of earlier releases
@@ -67,13 +67,14 @@ CREATE TABLE files(
 CREATE TABLE articles(
     file TEXT PRIMARY KEY, id TEXT NOT NULL, sortkey TEXT NOT NULL, section INTEGER NOT NULL,
     status TEXT NOT NULL, owner TEXT, due TEXT, tags TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
-    data TEXT NOT NULL, history TEXT
+    data TEXT NOT NULL, history TEXT, recorded TEXT
 );
 CREATE INDEX articles_order ON articles(sortkey);
 CREATE TABLE commitments(
     file TEXT NOT NULL, pos INTEGER NOT NULL, id TEXT NOT NULL, status TEXT NOT NULL, kind TEXT NOT NULL,
     side TEXT NOT NULL, asked_by TEXT, owner TEXT, due TEXT, tags TEXT NOT NULL, title TEXT NOT NULL,
-    excerpt TEXT NOT NULL, note TEXT, data TEXT NOT NULL, words TEXT, PRIMARY KEY(file, pos)
+    excerpt TEXT NOT NULL, note TEXT, data TEXT NOT NULL, words TEXT, touched TEXT, review TEXT,
+    PRIMARY KEY(file, pos)
 );
 CREATE INDEX commitments_id ON commitments(id);
 CREATE TABLE validated(
@@ -105,6 +106,16 @@ def sortkey(record_id: str) -> str:
 # -- rows without the records' model: what list, search and stats print ----------------------
 
 
+@dataclass(frozen=True)
+class HistoryFacts:
+    """What an article's history says of the records in it (query.history_facts reads them), kept
+    beside its rows so that a report needs no history of an article without recent events."""
+
+    recorded: date | None  # the day its latest event was recorded; None: it has none
+    touched: dict[str, date]  # by record id, the day the latest event about it was recorded
+    review: dict[str, date]  # by record id, the review date in force
+
+
 @dataclass(frozen=True, slots=True)
 class CommitmentEntry:
     """A commitment's current fields, as plain values."""
@@ -122,6 +133,8 @@ class CommitmentEntry:
     tags: tuple[str, ...]
     data: str  # every field, as JSON
     parties: dict[str, str] | None = None  # each party's status, on a commitment both carry
+    touched: date | None = None  # HistoryFacts.touched of it, when its article's `recorded` is known
+    review: date | None = None  # HistoryFacts.review of it, likewise
 
     def model(self) -> Any:
         from .model import Commitment
@@ -140,6 +153,12 @@ class CommitmentEntry:
 
         return differing_parties(self.side, self.parties)
 
+    def kind_text(self) -> str:
+        """As `Commitment.kind_text`."""
+        from .model import kind_text
+
+        return kind_text(self.kind, self.asked_by, self.side)
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleEntry:
@@ -154,8 +173,10 @@ class ArticleEntry:
     due: date | None
     tags: tuple[str, ...]
     data: str  # every field but the commitments and the history, as JSON
-    history: str | None  # the events as JSON; None when not yet read
+    history: str | None  # the events as JSON; None when not yet read, or not asked for
     commitments: list[CommitmentEntry] = field(default_factory=list)
+    recorded: date | None = None  # HistoryFacts.recorded, when `known`
+    known: bool = False  # whether the facts of its history (`recorded`, each commitment's) are known
 
     def data_with(self, history: bool) -> dict[str, Any]:
         """The article as the model reads it; with `history` (which must be known), its events."""
@@ -254,6 +275,10 @@ def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+def _day(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 class Index:
     """The open index of one records folder."""
 
@@ -325,12 +350,15 @@ class Index:
         )
         self._written()
 
-    def put(self, name: str, raw_digest: str, stamp: Stamp, article: dict[str, Any], history: bool) -> None:
-        """Keep what a file holds: `article` is the model's JSON data of it; its history if `history`."""
+    def put(
+        self, name: str, raw_digest: str, stamp: Stamp, article: dict[str, Any], facts: HistoryFacts | None
+    ) -> None:
+        """Keep what a file holds: `article` is the model's JSON data of it; its history too, with
+        `facts` (what query.history_facts finds in it), when the history was read; None: it was not."""
         self.begin()
         self.known(name)
         assert self._files is not None  # loaded by known()
-        self._files[name] = (raw_digest, stamp, history)
+        self._files[name] = (raw_digest, stamp, facts is not None)
         # Another reader may have indexed the file since this one looked: replace whatever is there.
         self.db.execute("DELETE FROM commitments WHERE file = ?", (name,))
         self.db.execute(
@@ -341,7 +369,7 @@ class Index:
         events = article.pop("history", [])
         article_id = article["id"]  # which may differ from the file's name: validate says so
         self.db.execute(
-            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 name,
                 article_id,
@@ -354,11 +382,14 @@ class Index:
                 article["title"],
                 article["text"],
                 _dumps(article),
-                _dumps(events) if history else None,
+                _dumps(events) if facts is not None else None,
+                (_day(facts.recorded) or "") if facts is not None else None,  # "": known to have no event
             ),
         )
+        touched = facts.touched if facts is not None else {}
+        review = facts.review if facts is not None else {}
         self.db.executemany(
-            "INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     name,
@@ -376,6 +407,8 @@ class Index:
                     c.get("note"),
                     _dumps(c),
                     words(c["excerpt"], c["title"], " ".join(c.get("tags", [])), c.get("note") or ""),
+                    _day(touched.get(c["id"])),
+                    _day(review.get(c["id"])),
                 )
                 for pos, c in enumerate(commitments)
             ],
@@ -453,11 +486,17 @@ class Index:
     # -- reading -------------------------------------------------------------------------------
 
     def articles(
-        self, only: dict[str, frozenset[Any]] | None = None, history: bool = False, needles: tuple[str, ...] = ()
+        self,
+        only: dict[str, frozenset[Any]] | None = None,
+        history: bool = False,
+        needles: tuple[str, ...] = (),
+        recorded_after: date | None = None,
     ) -> Iterator[ArticleEntry]:
-        """Every article in reading order with its commitments, with its history (when known) if
-        `history`; with `only`, just the commitments whose columns (of NARROWING) hold one of the
-        values given; with `needles`, just those whose `words` hold one or are not ASCII."""
+        """Every article in reading order with its commitments and what its history says (when
+        known), with its history (when known) if `history`, and then, given `recorded_after`, only
+        if an event was recorded after that day or its facts are not known; with `only`, just the
+        commitments whose columns (of NARROWING) hold one of the values given; with `needles`, just
+        those whose `words` hold one or are not ASCII."""
         clauses, args = [], []
         for column, values in (only or {}).items():
             clauses.append(f"{NARROWING[column]} IN ({', '.join('?' * len(values))})")
@@ -467,24 +506,31 @@ class Index:
             args += needles
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         # Two cursors in the same order, so that each article's text is read once, not once per commitment.
+        events = "NULL"
+        if history:
+            events = "CASE WHEN recorded IS NULL OR recorded > ? THEN history END" if recorded_after else "history"
         heads = self.db.execute(
-            "SELECT file, id, section, title, text, status, owner, due, tags, data, "
-            f"{'history' if history else 'NULL'} FROM articles ORDER BY sortkey, file"
+            f"SELECT file, id, section, title, text, status, owner, due, tags, data, {events}, recorded "
+            "FROM articles ORDER BY sortkey, file",
+            (recorded_after.isoformat(),) if history and recorded_after is not None else (),
         )
         rows = self.db.execute(
             "SELECT c.file, c.id, c.title, c.side, c.kind, c.asked_by, c.excerpt, c.note, c.status, c.owner, c.due, "
-            f"c.tags, c.data FROM commitments c JOIN articles a ON c.file = a.file {where} "
+            f"c.tags, c.data, c.touched, c.review FROM commitments c JOIN articles a ON c.file = a.file {where} "
             "ORDER BY a.sortkey, a.file, c.pos",
             tuple(args),
         )
         row = rows.fetchone()
         for h in heads:
-            article = ArticleEntry(h[1], h[2], h[3], h[4], h[5], h[6], _date(h[7]), _tags(h[8]), h[9], h[10])
+            article = ArticleEntry(
+                h[1], h[2], h[3], h[4], h[5], h[6], _date(h[7]), _tags(h[8]), h[9], h[10], [], _date(h[11]),
+                h[11] is not None,
+            )  # fmt: skip
             while row is not None and row[0] == h[0]:
                 c = row
                 entry = CommitmentEntry(
                     c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], _date(c[10]), _tags(c[11]), c[12],
-                    _parties(c[12]),
+                    _parties(c[12]), _date(c[13]), _date(c[14]),
                 )  # fmt: skip
                 article.commitments.append(entry)
                 row = rows.fetchone()

@@ -357,10 +357,12 @@ class Commitment(Record):
         return differing_parties(self.side, self.parties)
 
     def kind_text(self) -> str:
-        """The kind as a reader wants it: `agreed`, or who asked whom: `requested (vietnam → korea)`."""
-        if self.asked_by is None:
-            return self.kind.value
-        return f"{self.kind.value} ({self.asked_by} → {self.side})"
+        return kind_text(self.kind, self.asked_by, self.side)
+
+
+def kind_text(kind: str, asked_by: str | None, side: str) -> str:
+    """The kind as a reader wants it: `agreed`, or who asked whom: `requested (vietnam → korea)`."""
+    return str(kind) if asked_by is None else f"{kind} ({asked_by} → {side})"
 
 
 class Article(Record):

@@ -122,7 +122,8 @@ def outline(report: Report, with_charts: bool) -> list[Block]:
     if with_charts:
         for target in report.targets:
             if any(s["values"] for s in target["all_series"]):
-                blocks.append(Chart(charts.target_chart(target, target["all_series"]), _chart_caption(target)))
+                svg = charts.target_chart(target, target["all_series"], report.charts_kept_in)
+                blocks.append(Chart(svg, _chart_caption(target)))
 
     blocks.append(Heading(2, "Needs attention"))
     blocks.append(Heading(3, f"Overdue ({len(report.overdue)})"))
@@ -200,7 +201,7 @@ def outline(report: Report, with_charts: bool) -> list[Block]:
     section_columns.append(Column("total", "total", justify="right"))
     blocks.append(Table(section_columns, report.sections))
     if with_charts:
-        blocks.append(Chart(charts.status_chart(report.sections), "Mix of statuses per section"))
+        blocks.append(Chart(charts.status_chart(report.sections, report.charts_kept_in), "Mix of statuses per section"))
     for problem in report.problems:
         blocks.append(Paragraph(f"Not included, unreadable: {problem}"))
 
@@ -433,14 +434,14 @@ class HtmlPublisher(Publisher):
         return f"<li>{line}</li>\n"
 
     def table(self, table: Table) -> Iterator[str]:
-        def attrs(column: Column) -> str:
-            return ' class="num"' if column.justify == "right" else ""
-
+        attrs = [' class="num"' if c.justify == "right" else "" for c in table.columns]
+        cells = [(c.key, f"<td{a}>") for c, a in zip(table.columns, attrs, strict=True)]  # once, not per row
+        cell = self.cell
         yield "<table>\n<thead><tr>"
-        yield "".join(f"<th{attrs(c)}>{html.escape(c.header)}</th>" for c in table.columns)
+        yield "".join(f"<th{a}>{html.escape(c.header)}</th>" for c, a in zip(table.columns, attrs, strict=True))
         yield "</tr></thead>\n<tbody>\n"
         for row in table.rows:
-            yield "<tr>" + "".join(f"<td{attrs(c)}>{self.cell(row.get(c.key))}</td>" for c in table.columns) + "</tr>\n"
+            yield "<tr>" + "".join(f"{td}{cell(row.get(key))}</td>" for key, td in cells) + "</tr>\n"
         yield "</tbody>\n</table>\n"
 
     @staticmethod

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from .errors import InvalidValue
-from .index import ArticleEntry, CommitmentEntry
+from .index import ArticleEntry, CommitmentEntry, HistoryFacts
 from .model import CLOSED_STATUSES, Article, Commitment, Event, Glossary, Kind, Status, Target
 from .text import fold_accents
 
@@ -38,10 +38,10 @@ class Filters:
     def reads_history(self) -> bool:
         return self.unchanged_since is not None or self.review_on is not None
 
-    def accepts(self, article: AnyArticle, item: AnyArticle | AnyCommitment) -> bool:
+    def accepts(self, article: AnyArticle, item: AnyArticle | AnyCommitment, facts: HistoryFacts | None = None) -> bool:
         """Whether `item`, one of `article`'s commitments or the article itself, passes; models and
         index entries alike (an entry's status and kind are their values). The filters that read the
-        history (`reads_history`) take models."""
+        history (`reads_history`) take models, and `facts`, its history_facts, when they are known."""
         status: Status | str | None = item.status
         if self.party is not None:
             status = item.party_status(self.party) if isinstance(item, (Commitment, CommitmentEntry)) else None
@@ -67,11 +67,11 @@ class Filters:
         if not self.reads_history:
             return True
         assert isinstance(article, Article) and isinstance(item, (Article, Commitment)), "history filters take models"
-        if self.unchanged_since is not None and not is_stale(article, item, self.unchanged_since):
+        if self.unchanged_since is not None and not is_stale(article, item, self.unchanged_since, facts):
             return False
         if self.review_on is None:
             return True
-        review = review_date(article, item)
+        review = review_date(article, item, facts)
         return review is not None and review <= self.review_on
 
 
@@ -79,34 +79,49 @@ def is_overdue(item: AnyArticle | AnyCommitment, today: date) -> bool:
     return item.due is not None and item.due < today and item.status not in CLOSED_STATUSES
 
 
-def _touches(event: Event, item: Article | Commitment) -> bool:
-    """Whether `event` is about `item`; an article's events include those of its commitments."""
-    return event.id == item.id or (isinstance(item, Article) and event.id.startswith(item.id + "."))
-
-
-def last_touched(article: Article, item: Article | Commitment) -> date | None:
-    """The day the latest event about `item` was recorded (a back-dated one counts when it was
-    recorded: someone looked at it then); None if it has none."""
-    return max((e.at.date() for e in article.history if _touches(e, item)), default=None)
-
-
-def is_stale(article: Article, item: Article | Commitment, since: date) -> bool:
-    """Open, and no change or note recorded about it on or after `since` (never updated counts)."""
-    if item.status in CLOSED_STATUSES:
-        return False
-    last = last_touched(article, item)
-    return last is None or last < since
-
-
-def review_date(article: Article, item: Article | Commitment) -> date | None:
-    """The review date set by the latest event (by when it happened) that sets one for the item
-    itself, an undone event left out; None when there is none, or `none` withdrew it."""
+def history_facts(article: Article) -> HistoryFacts:
+    """What the article's history says of each record in it, read in one pass: the day the latest
+    event about it was recorded (a back-dated one counts when it was recorded: someone looked at
+    it then), and the review date set by the latest event (by when it happened) that sets one for
+    it, an undone event left out; none when `none` withdrew it."""
+    touched: dict[str, date] = {}
     undone = {e.undoes for e in article.history if e.undoes is not None}
-    setting = [e for e in article.history if e.id == item.id and e.review_by is not None and e.at not in undone]
-    if not setting:
-        return None
-    latest = max(setting, key=Event.effective).review_by
-    return latest if isinstance(latest, date) else None  # else NO_REVIEW
+    setting: dict[str, Event] = {}
+    for event in article.history:
+        day = event.at.date()
+        if event.id not in touched or touched[event.id] < day:
+            touched[event.id] = day
+        if event.review_by is not None and event.at not in undone:
+            latest = setting.get(event.id)
+            if latest is None or event.effective() > latest.effective():  # the first of equals, as max() keeps
+                setting[event.id] = event
+    review = {i: e.review_by for i, e in setting.items() if isinstance(e.review_by, date)}  # else NO_REVIEW
+    return HistoryFacts(max(touched.values(), default=None), touched, review)
+
+
+def last_touched(article: Article, item: Article | Commitment, facts: HistoryFacts | None = None) -> date | None:
+    """The day the latest event about `item` was recorded (see `history_facts`); an article's
+    events include those of its commitments. None if it has none."""
+    touched = (facts or history_facts(article)).touched
+    if isinstance(item, Commitment):
+        return touched.get(item.id)
+    prefix = item.id + "."
+    return max((day for i, day in touched.items() if i == item.id or i.startswith(prefix)), default=None)
+
+
+def is_stale(article: Article, item: Article | Commitment, since: date, facts: HistoryFacts | None = None) -> bool:
+    """Open, and no change or note recorded about it on or after `since` (never updated counts)."""
+    return unchanged(item.status, last_touched(article, item, facts), since)
+
+
+def unchanged(status: Status | str, last: date | None, since: date) -> bool:
+    """Whether an item with `status`, last touched on `last`, counts as unchanged since `since`."""
+    return status not in CLOSED_STATUSES and (last is None or last < since)
+
+
+def review_date(article: Article, item: Article | Commitment, facts: HistoryFacts | None = None) -> date | None:
+    """The review date in force for the item itself (see `history_facts`); None when there is none."""
+    return (facts or history_facts(article)).review.get(item.id)
 
 
 @dataclass(frozen=True)
@@ -121,10 +136,10 @@ def select(articles: Iterable[AnyArticle], filters: Filters, articles_only: bool
     """The commitments (or articles) that pass `filters`; of models or of index entries alike."""
     for article in articles:
         items: list[Any] = [article] if articles_only else list(article.commitments)
+        facts = history_facts(article) if filters.reads_history and isinstance(article, Article) else None
         for item in items:
-            if filters.accepts(article, item):
+            if filters.accepts(article, item, facts):
                 yield Row(article, item)
-
 
 
 # `list --sort`: the fields a listing can be ordered by, each as a key of one row; `id` is reading order.
@@ -152,6 +167,7 @@ def sort_rows(rows: Sequence[R], field: str) -> list[R]:
     present = [row for row in rows if row.get(name) is not None]
     missing = [row for row in rows if row.get(name) is None]
     return sorted(present, key=lambda row: key(row[name]), reverse=field.startswith("-")) + missing
+
 
 # -- search --------------------------------------------------------------------------------
 
@@ -318,8 +334,9 @@ def search(
     title, source and notes), unless a filter narrows the search to commitments."""
     for article in articles:
         hits = []
+        facts = history_facts(article) if filters.reads_history and isinstance(article, Article) else None
         for commitment in article.commitments:
-            if not filters.accepts(article, commitment):
+            if not filters.accepts(article, commitment, facts):
                 continue
             fields = [("excerpt", commitment.excerpt), ("title", commitment.title), ("tags", " ".join(commitment.tags))]
             if commitment.note:
@@ -327,7 +344,7 @@ def search(
             matches = _match_fields(pattern, fields)
             if matches:
                 hits.append(Hit(article, commitment, matches))
-        if not hits and filters.accepts(article, article) and not filters.sides and not filters.kinds:
+        if not hits and filters.accepts(article, article, facts) and not filters.sides and not filters.kinds:
             matches = _match_fields(pattern, [("text", article.text), ("title", article.title)])
             if matches:
                 hits.append(Hit(article, article, matches))

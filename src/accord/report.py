@@ -17,11 +17,12 @@ from typing import Any
 from .errors import DataError, UsageError
 from .fsio import atomic_write
 from .history import field_key
-from .model import CLOSED_STATUSES, Article, Commitment, Event, Kind, Status, Target
+from .index import CACHE_DIR, ArticleEntry, CommitmentEntry
+from .model import CLOSED_STATUSES, Article, Event, Kind, Status, Target
 from .progress import points_of
-from .query import is_overdue, is_stale, review_date
+from .query import AnyCommitment, history_facts, is_overdue, last_touched, review_date, unchanged
 from .storage import Store
-from .tracking import as_known, figures, overview, point_values
+from .tracking import as_known, days_to_deadline, figures, overview, point_values
 from .wording import show_value, what_changed
 
 STALE_AFTER_DAYS = 90
@@ -29,6 +30,7 @@ UPCOMING_DAYS = 365
 LEFT_OUT = "Internal notes and officers' names are left out."
 # what public json says at its top, beside the data
 PUBLIC_FIELDS = {"public": True, "left_out": LEFT_OUT}
+_STATUSES = {s.value: s for s in Status}  # a status by its value, a model's or an index row's
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class Report:
     due_review: list[dict[str, Any]] = field(default_factory=list)  # review date today or earlier
     unevidenced: list[dict[str, Any]] = field(default_factory=list)  # status changes in the period without evidence
     public: bool = False  # internal notes and officers' names left out (`public_view`)
+    charts_kept_in: Path | None = None  # where a drawn chart may be kept (charts.py); not part of the report
 
     @property
     def moved(self) -> dict[str, int]:
@@ -139,41 +142,79 @@ def build(store: Store, today: date, period: Period, stale_since: date | None = 
     first day an event must fall on for an open commitment not to count as unchanged."""
     errors: list[DataError] = []
     statement = store.statement()
-    articles = [as_known(a, today) for a in store.articles(errors)]
     titles = {s.number: s.title for s in statement.sections}
     previous_end = period.previous().end
     totals: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
     previous: Counter[str] = Counter()
     per_section: dict[int, Counter[str]] = {s.number: Counter() for s in statement.sections}
-    overdue, stalled, stale, events, due_review = [], [], [], [], []
+    overdue: list[dict[str, Any]] = []
+    stalled: list[dict[str, Any]] = []
+    stale: list[dict[str, Any]] = []
+    due_review: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    dated: list[dict[str, Any]] = []  # deadlines ahead, unless a target tracks the commitment
     if stale_since is None:
         stale_since = today - timedelta(days=STALE_AFTER_DAYS)
     changes: list[dict[str, Any]] = []
     never_updated = 0
-    for article in articles:
-        # as known then, like the change list (by the day recorded): a back-dated change moves both
-        then = {c.id: c.status.value for c in as_known(article, previous_end).commitments}
+    # An article with no event recorded after this day is the same at the end of it, of the
+    # previous period and of today, and has no event in the period: its current fields will do.
+    for read in store.recent_articles(errors, min(previous_end, today)):
+        if isinstance(read, ArticleEntry):
+            article: Article | ArticleEntry = read
+            facts, then = None, None
+        else:
+            article = as_known(read, today)
+            facts = history_facts(article)
+            # as known then, like the change list (by the day recorded): a back-dated change moves both
+            then = {c.id: c.status.value for c in as_known(article, previous_end).commitments}
+        in_article: Counter[str] = Counter()
         for commitment in article.commitments:
-            totals[commitment.status.value] += 1
-            kinds[commitment.kind.value] += 1
-            previous[then[commitment.id]] += 1
-            per_section.setdefault(article.section, Counter())[commitment.status.value] += 1
-            row = _item_row(article, commitment, today)
-            if is_overdue(commitment, today):
-                overdue.append(row)
-            if commitment.status == Status.STALLED:
-                stalled.append(row)
-            if row["last_change"] is None:
-                never_updated += commitment.status not in CLOSED_STATUSES
-            elif is_stale(article, commitment, stale_since):
-                stale.append(row)
-            review = review_date(article, commitment)
-            if review is not None and review <= today:
-                due_review.append(row | {"review_by": review})
-        recorded = [e for e in article.history if period.start <= e.at.date() <= period.end]
-        events += [_change_row(article, event, titles) for event in recorded]
-        changes += [_change_row(article, event, titles) for event in net_changes(recorded)]
+            status = _STATUSES[commitment.status]
+            totals[status.value] += 1
+            kinds[commitment.kind] += 1
+            previous[status.value if then is None else then[commitment.id]] += 1
+            in_article[status.value] += 1
+            if isinstance(commitment, CommitmentEntry):
+                last, review = commitment.touched, commitment.review  # the index keeps history_facts' answers
+            else:
+                assert isinstance(article, Article) and facts is not None  # a model's commitments are models
+                last, review = last_touched(article, commitment, facts), review_date(article, commitment, facts)
+            if last is None:
+                never_updated += status not in CLOSED_STATUSES
+            lists = [
+                found
+                for found, belongs in (
+                    (overdue, is_overdue(commitment, today)),
+                    (stalled, status == Status.STALLED),
+                    (stale, last is not None and unchanged(status, last, stale_since)),
+                    (due_review, review is not None and review <= today),
+                )
+                if belongs
+            ]
+            if lists:  # a row only for a commitment that needs attention: most need none
+                row = _item_row(commitment, status, last)
+                for found in lists:
+                    found.append(row | {"review_by": review} if found is due_review else row)
+            days_left = days_to_deadline(commitment, today)
+            if days_left is not None and 0 <= days_left <= UPCOMING_DAYS:
+                dated.append(
+                    {
+                        "id": commitment.id,
+                        "title": commitment.title,
+                        "due": commitment.due,
+                        "days_left": days_left,
+                        "status": status,
+                        **party_fields(commitment),
+                    }
+                )
+        if in_article:  # a section the statement does not name is listed only with commitments in it
+            per_section.setdefault(article.section, Counter()).update(in_article)
+        if isinstance(article, Article):
+            recorded = [e for e in article.history if period.start <= e.at.date() <= period.end]
+            events += [_change_row(article, event, titles) for event in recorded]
+            changes += [_change_row(article, event, titles) for event in net_changes(recorded)]
     for target in map(lambda t: as_known(t, today), store.targets(errors)):
         recorded = [e for e in target.history if period.start <= e.at.date() <= period.end]
         events += [_change_row(None, event, titles) | {"title": target.title} for event in recorded]
@@ -181,19 +222,9 @@ def build(store: Store, today: date, period: Period, stale_since: date | None = 
     unevidenced = [c for c in changes if c["what"] == "status" and not c["evidence"]]
     for rows in (events, changes, unevidenced):
         rows.sort(key=lambda c: (c["section"] is None, c["section"] or 0, c["at"], c["id"]))
-    summary = overview(store, today, None, None, errors, articles, as_of=True)
-    upcoming = [
-        {
-            "id": d.commitment.id,
-            "title": d.commitment.title,
-            "due": d.commitment.due,
-            "days_left": d.days_left,
-            "status": d.commitment.status,
-            **party_fields(d.commitment),
-        }
-        for d in summary.deadlines
-        if 0 <= d.days_left <= UPCOMING_DAYS
-    ]
+    summary = overview(store, today, None, None, errors, articles=(), as_of=True)  # its targets: deadlines are above
+    linked = {p.target.commitment for p in summary.targets}
+    upcoming = [row for row in sorted(dated, key=lambda r: (r["due"], r["id"])) if row["id"] not in linked]
     statuses = [s.value for s in Status]
     sections = [
         {"number": n, "title": titles.get(n, "?"), **{s: c[s] for s in statuses}, "total": sum(c.values())}
@@ -220,6 +251,7 @@ def build(store: Store, today: date, period: Period, stale_since: date | None = 
         kinds={k.value: kinds[k.value] for k in Kind},
         due_review=due_review,
         unevidenced=unevidenced,
+        charts_kept_in=store.root / CACHE_DIR if store.indexed else None,
     )
 
 
@@ -307,21 +339,20 @@ def _all_series(target: Target) -> list[dict[str, Any]]:
     ]
 
 
-def _item_row(article: Article, commitment: Commitment, today: date) -> dict[str, Any]:
-    own = [e.at.date() for e in article.history if e.id == commitment.id]
+def _item_row(commitment: AnyCommitment, status: Status, last_change: date | None) -> dict[str, Any]:
     return {
         "id": commitment.id,
         "title": commitment.title,
         "kind": commitment.kind_text(),
-        "status": commitment.status,
+        "status": status,
         **party_fields(commitment),
         "owner": commitment.owner,
         "due": commitment.due,
-        "last_change": max(own) if own else None,
+        "last_change": last_change,
     }
 
 
-def party_fields(commitment: Commitment) -> dict[str, Any]:
+def party_fields(commitment: AnyCommitment) -> dict[str, Any]:
     """A row's `parties`: each party's status, where they differ (README: "Each party's status")."""
     parties = commitment.differing_parties()
     return {"parties": parties} if parties else {}

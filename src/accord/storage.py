@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -35,6 +36,7 @@ from .lookup import STATEMENT_FILE as STATEMENT_FILE
 from .lookup import TARGETS as TARGETS
 from .lookup import find_records as find_records
 from .model import MAX_TEXT, Article, Commitment, Glossary, Record, Statement, Target, to_data
+from .query import history_facts
 from .text import SLUG, checked_text
 
 GLOSSARY_FILE = "glossary.yaml"
@@ -218,6 +220,20 @@ class Store:
             ),
         )
 
+    def recent_articles(self, errors: list[DataError], day: date) -> Iterator[Article | ArticleEntry]:
+        """Every article that loads: as a model with its history if an event about it was recorded
+        after `day`, else (when read through the index) as plain values with what its history says
+        (ArticleEntry.known), its history left out: it looks the same on every day since `day`."""
+        return self._through_index(
+            errors,
+            True,
+            lambda index: (
+                e if e.known and e.history is None else Article.model_validate(e.data_with(True))
+                for e in index.articles(history=True, recorded_after=day)
+            ),
+            lambda: (loaded.record for loaded in self.scan_articles(errors)),
+        )
+
     def entries(
         self, errors: list[DataError], only: dict[str, frozenset[Any]] | None = None, needles: tuple[str, ...] = ()
     ) -> Iterator[ArticleEntry]:
@@ -349,7 +365,8 @@ class Store:
             if present(path):  # else removed while we were reading
                 errors.append(exc)
             return True
-        index.put(path.name, raw_digest, stamp, article.model_dump(mode="json", exclude_none=True), complete)
+        facts = history_facts(article) if complete else None
+        index.put(path.name, raw_digest, stamp, article.model_dump(mode="json", exclude_none=True), facts)
         return True
 
     def scan_articles(self, errors: list[DataError]) -> Iterator[Loaded[Article]]:

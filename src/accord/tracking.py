@@ -12,6 +12,7 @@ from .errors import DataError, UsageError
 from .history import field_key, set_from_event
 from .model import CLOSED_STATUSES, STAGES, Article, Commitment, Event, Original, Series, Target
 from .progress import MONTH_NAMES, NO_DATA, Point, Progress, YearToDate, compute, period_text, verdict_series
+from .query import AnyCommitment
 from .storage import Store, find
 
 Known = TypeVar("Known", Article, Target)
@@ -26,7 +27,8 @@ def as_known(record: Known, day: date) -> Known:
     later = [e for e in record.history if e.at.date() > day]
     if not later:
         return record
-    known = record.model_copy(deep=True)
+    # Copied without its history, which is not changed below: a deep copy of years of events is slow.
+    known = record.model_copy(update={"history": []}).model_copy(deep=True)
     known.history = [e for e in record.history if e.at.date() <= day]
     touched: dict[Any, Event] = {}
     for event in sorted(record.history, key=Event.effective):
@@ -105,10 +107,19 @@ def overview(
         linked = {p.target.commitment for p in results}
         for article in (map(known, store.articles(errors, history=as_of)) if articles is None else articles):
             for commitment in article.commitments:
-                if commitment.due and commitment.id not in linked and commitment.status not in CLOSED_STATUSES:
-                    deadlines.append(Deadline(article, commitment, (commitment.due - today).days))
+                left = days_to_deadline(commitment, today)
+                if left is not None and commitment.id not in linked:
+                    deadlines.append(Deadline(article, commitment, left))
         deadlines.sort(key=lambda d: (d.commitment.due, d.commitment.id))
     return Overview(today, results, deadlines)
+
+
+def days_to_deadline(commitment: AnyCommitment, today: date) -> int | None:
+    """The days left to a dated commitment still open (a deadline, unless a target's figures track
+    it); None for any other."""
+    if commitment.due is None or commitment.status in CLOSED_STATUSES:
+        return None
+    return (commitment.due - today).days
 
 
 def _by_stage(target: Target) -> list[Series]:
