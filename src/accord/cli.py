@@ -471,11 +471,11 @@ def _pager(no_pager: bool) -> str | None:
 def _written_to(output: Path | None) -> "Iterator[None]":
     """What the block prints goes to `output`, whole, once it is all made (as `report -o` writes
     it), or to stdout for none or `-`."""
-    from .report import write_file
-
     if output is None or str(output) == "-":
         yield
         return
+    from .report import write_file
+
     made = io.StringIO()
     with redirect_stdout(made):
         yield

@@ -130,13 +130,13 @@ class CommitmentEntry:
 
     def party_status(self, party: str) -> str | None:
         """As `Commitment.party_status`."""
-        from .model import party_status
+        from .values import party_status
 
         return party_status(self.side, self.status, self.parties, party)
 
     def differing_parties(self) -> dict[str, str] | None:
         """As `Commitment.differing_parties`."""
-        from .model import differing_parties
+        from .values import differing_parties
 
         return differing_parties(self.side, self.parties)
 
@@ -575,7 +575,8 @@ def _made_by() -> str:
     within one version."""
     here = Path(__file__)
     try:
-        code = b"".join(here.with_name(name).read_bytes() for name in (here.name, "model.py", "validation.py"))
+        names = (here.name, "model.py", "values.py", "validation.py")
+        code = b"".join(here.with_name(name).read_bytes() for name in names)
     except OSError:
         code = b""  # not installed as files: the version alone tells
     return f"{__version__} {digest(code)}"

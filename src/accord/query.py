@@ -6,15 +6,18 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import InvalidValue
 from .index import ArticleEntry, CommitmentEntry
-from .model import CLOSED_STATUSES, Article, Commitment, Event, Glossary, Kind, Status, Target
 from .text import fold_accents
+from .values import CLOSED_STATUSES, Kind, Status
 
-AnyArticle = Article | ArticleEntry
-AnyCommitment = Commitment | CommitmentEntry
+if TYPE_CHECKING:  # the models load where a filter needs them: a listing from the index needs none
+    from .model import Article, Commitment, Event, Glossary, Target
+
+    AnyArticle = Article | ArticleEntry
+    AnyCommitment = Commitment | CommitmentEntry
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Filters:
         history (`reads_history`) take models."""
         status: Status | str | None = item.status
         if self.party is not None:
+            from .model import Commitment
+
             status = item.party_status(self.party) if isinstance(item, (Commitment, CommitmentEntry)) else None
             if status is None:
                 return False
@@ -66,6 +71,8 @@ class Filters:
             return False
         if not self.reads_history:
             return True
+        from .model import Article, Commitment
+
         assert isinstance(article, Article) and isinstance(item, (Article, Commitment)), "history filters take models"
         if self.unchanged_since is not None and not is_stale(article, item, self.unchanged_since):
             return False
@@ -81,6 +88,8 @@ def is_overdue(item: AnyArticle | AnyCommitment, today: date) -> bool:
 
 def _touches(event: Event, item: Article | Commitment) -> bool:
     """Whether `event` is about `item`; an article's events include those of its commitments."""
+    from .model import Article
+
     return event.id == item.id or (isinstance(item, Article) and event.id.startswith(item.id + "."))
 
 
@@ -105,6 +114,8 @@ def review_date(article: Article, item: Article | Commitment) -> date | None:
     setting = [e for e in article.history if e.id == item.id and e.review_by is not None and e.at not in undone]
     if not setting:
         return None
+    from .model import Event
+
     latest = max(setting, key=Event.effective).review_by
     return latest if isinstance(latest, date) else None  # else NO_REVIEW
 
