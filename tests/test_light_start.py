@@ -5,8 +5,10 @@ per-option validators; and it prints what a listing that builds every model prin
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,9 @@ from helpers import succeeded
 HEAVY = {"accord.model", "accord.report", "accord.tracking", "rich", "rich.console", "pydantic.main"}
 
 
-def accord_process(records: Path, *argv: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+def accord_process(
+    records: Path, *argv: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], set[str]]:
     """`accord ARGS` as its console script runs it, in a process of its own; and every module it
     had loaded when it exited."""
     program = (
@@ -29,8 +33,8 @@ def accord_process(records: Path, *argv: str) -> tuple[subprocess.CompletedProce
         "from accord.__main__ import main\n"
         "main()\n"
     )
-    env = {**os.environ, "ACCORD_DIR": str(records)}
-    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env)
+    environment = {**os.environ, "ACCORD_DIR": str(records), **(env or {})}
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=environment)
     stderr, _, loaded = done.stderr.rpartition("\nloaded: ")
     done.stderr = stderr
     return done, set(loaded.split())
@@ -97,3 +101,34 @@ def test_values_that_need_converting_still_are(accord: Accord, tmp_path: Path) -
     a_file.write_text("")
     out = accord("list", "--dir", str(a_file))
     assert out.code == 2 and "'--dir'" in out.stderr
+
+
+# -- shell completion of record ids: the index read through indexfile.py alone ----------------------
+
+COMPLETING = {"ACCORD_COMPLETE": "bash"}
+
+
+def test_completing_an_id_reads_the_ids_from_the_index_without_loading_the_index_module(records: Path) -> None:
+    accord_process(records, "list", "-f", "ids")
+    done, loaded = accord_process(records, "show", "4.", env=COMPLETING)
+    assert done.stdout.split() == ["4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7", "4.8"]
+    assert "accord.indexfile" in loaded
+    assert not {"accord.index", "yaml", "typer", "pydantic"} & loaded
+
+
+def test_completion_offers_an_id_written_since_the_index_was_made(records: Path) -> None:
+    accord_process(records, "list", "-f", "ids")
+    article = records / "articles" / "4.yaml"
+    article.write_text(article.read_text("utf-8").replace("id: '4.5'", "id: '4.50'", 1), "utf-8")
+    done, _ = accord_process(records, "show", "4.5", env=COMPLETING)
+    assert done.stdout.split() == ["4.50"]
+
+
+def test_completion_does_not_trust_an_index_made_by_other_code(records: Path) -> None:
+    accord_process(records, "list", "-f", "ids")
+    with closing(sqlite3.connect(records / ".accord-cache" / "index.sqlite")) as db, db:
+        db.execute("UPDATE commitments SET id = '4.99' WHERE id = '4.5'")
+        db.execute("UPDATE meta SET value = '0.0.1 made-by-another-release' WHERE key = 'accord'")
+    done, loaded = accord_process(records, "show", "4.", env=COMPLETING)
+    assert done.stdout.split() == ["4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7", "4.8"]
+    assert "yaml" in loaded  # read from the files themselves
