@@ -167,14 +167,25 @@ def sort_rows(rows: Sequence[R], field: str) -> list[R]:
 # -- search --------------------------------------------------------------------------------
 
 
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def _folded_with_origin(text: str) -> tuple[str, list[int]]:
-    """The folded text and, for each of its characters, the index it came from in `text`."""
+    """The folded text and, for each of its characters, the index it came from in `text`. Only the
+    characters that are not ASCII are folded (one at a time); the runs between them are kept whole."""
     folded: list[str] = []
     origin: list[int] = []
-    for index, char in enumerate(text):
-        for part in fold_accents(char):
-            folded.append(part)
-            origin.append(index)
+    start = 0
+    for match in _NOT_ASCII.finditer(text):
+        index = match.start()
+        folded.append(text[start:index])
+        origin.extend(range(start, index))
+        part = fold_accents(match.group())
+        folded.append(part)
+        origin.extend([index] * len(part))
+        start = index + 1
+    folded.append(text[start:])
+    origin.extend(range(start, len(text)))
     return "".join(folded), origin
 
 
