@@ -49,7 +49,7 @@ class _PlainValues:
     _NOT_PLAIN = object()
 
     def __init__(self) -> None:
-        self._typers: Any = None
+        self._typer_check: Any = None
 
     @classmethod
     def install(cls, params: "list[Any]") -> None:
@@ -62,11 +62,11 @@ class _PlainValues:
         plain = self._plain(value, param)
         if plain is not self._NOT_PLAIN:
             return plain
-        if self._typers is None:
+        if self._typer_check is None:
             from typer._coercion import build_runtime_param
 
-            self._typers = build_runtime_param(param.type_descriptor)
-        return self._typers.coerce(value, param=param, ctx=ctx)
+            self._typer_check = build_runtime_param(param.type_descriptor)
+        return self._typer_check.coerce(value, param=param, ctx=ctx)
 
     def _plain(self, value: Any, param: Any) -> Any:
         from typing import get_args, get_origin
