@@ -48,25 +48,20 @@ class _PlainValues:
 
     _NOT_PLAIN = object()
 
-    def __init__(self) -> None:
-        self._typer_check: Any = None
-
     @classmethod
     def install(cls, params: "list[Any]") -> None:
         """Put this in front of typer's check of each of `params`, where typer has one to build."""
         for param in params:
-            if getattr(param, "_runtime_param", False) is None and hasattr(param, "type_descriptor"):
+            built = getattr(param, "_runtime_param", False)
+            if built is None and hasattr(param, "get_runtime_param") and hasattr(param, "type_descriptor"):
                 param._runtime_param = cls()
 
     def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
         plain = self._plain(value, param)
         if plain is not self._NOT_PLAIN:
             return plain
-        if self._typer_check is None:
-            from typer._coercion import build_runtime_param
-
-            self._typer_check = build_runtime_param(param.type_descriptor)
-        return self._typer_check.coerce(value, param=param, ctx=ctx)
+        param._runtime_param = None  # typer builds its own check now, and keeps it
+        return param.get_runtime_param().coerce(value, param=param, ctx=ctx)
 
     def _plain(self, value: Any, param: Any) -> Any:
         from typing import get_args, get_origin
