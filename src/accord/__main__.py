@@ -24,6 +24,9 @@ def main() -> None:
 
             answer(arguments, os.environ)
             return
+        # No pydantic plugin has a use in a command: without this, the first model scans every
+        # installed distribution's entry points for one. A value the user set is theirs.
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
         from .cli import main as run
     except KeyboardInterrupt:
         sys.stderr.write("accord: interrupted\n")

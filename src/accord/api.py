@@ -23,25 +23,13 @@ from typing import TYPE_CHECKING, Any
 from .arguments import UNSET, Actor, Unset
 from .errors import DataError, InvalidValue, UsageError
 from .index import ArticleEntry, CommitmentEntry
-from .model import (
-    BOTH_SIDES,
-    MAX_TEXT,
-    Article,
-    Commitment,
-    Event,
-    Glossary,
-    Kind,
-    Original,
-    Statement,
-    Status,
-    Target,
-    parse_amount,
-)
 from .storage import ARTICLES, DEFAULT_LOCK_TIMEOUT, TARGETS, Store, find, find_records
 from .text import as_tag, checked_text
+from .values import BOTH_SIDES, MAX_TEXT, Kind, Status, parse_amount
 
-if TYPE_CHECKING:  # filters, search, figures and the write path load when asked for: `accord show` needs none
+if TYPE_CHECKING:  # the models, filters, search, figures and the write path load when asked for
     from .changes import Change
+    from .model import Article, Commitment, Event, Glossary, Original, Statement, Target
     from .query import Filters, Hit, Pattern
     from .report import Report
     from .tracking import Overview
@@ -346,6 +334,8 @@ class Tracker:
 
     def commitments(self, filters: Filters | None = None) -> list[CommitmentRow]:
         """The commitments that pass `filters` (all of them without), in reading order."""
+        from .model import Article, Commitment
+
         rows = []
         article: Article | None = None
         for entry in self.iter_commitments(filters):
@@ -368,6 +358,8 @@ class Tracker:
         only: dict[str, frozenset[Any]] = {name: values for name, values in narrowing.items() if values}
         with self._reading() as errors:
             if chosen.reads_history:  # the history is read into models
+                from .model import Commitment
+
                 for row in select(self._store.articles(errors, history=True), chosen):
                     if isinstance(row.item, Commitment):
                         yield Listed(row.article, row.item)
@@ -422,6 +414,7 @@ class Tracker:
         literal: bool = False,
     ) -> list[TargetHit]:
         """The numeric targets whose title, source or a note mention `query`, matched as by `search`."""
+        from .model import Target
         from .query import Filters, search
 
         pattern = self._pattern(query, regex=regex, word=word, case_sensitive=case_sensitive, literal=literal)
@@ -432,6 +425,8 @@ class Tracker:
     def show(self, record_id: str) -> Shown:
         """An article (`4`), a commitment (`4.5`) or a target (`trade`), with its history and the
         targets that measure it. Raises NotFoundError for an id that names no record."""
+        from .model import Article, Commitment
+
         _text(record_id, "the record id")
         found = find(self._store, record_id)
         item = found.item
@@ -937,6 +932,8 @@ class Tracker:
 
 
 def _model(entry: ArticleEntry) -> Article:
+    from .model import Article
+
     return Article.model_validate(entry.data_with(history=False))
 
 

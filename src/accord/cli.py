@@ -39,9 +39,58 @@ if TYPE_CHECKING:
     from .topics import CommandDoc
 
 
+class _PlainValues:
+    """How a parameter's value is checked, for the values that need no checking: an option not
+    given, a text, texts, a choice named as written. typer (0.2x) checks each value with a pydantic
+    TypeAdapter that it builds on first use, even for an option left out, and building them costs
+    more than all of accord's own start; any other value (a number, a path, a choice to correct
+    or refuse) goes to typer's own check, built then, so its messages are typer's."""
+
+    _NOT_PLAIN = object()
+
+    @classmethod
+    def install(cls, params: "list[Any]") -> None:
+        """Put this in front of typer's check of each of `params`, where typer has one to build."""
+        for param in params:
+            built = getattr(param, "_runtime_param", False)
+            if built is None and hasattr(param, "get_runtime_param") and hasattr(param, "type_descriptor"):
+                param._runtime_param = cls()
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        plain = self._plain(value, param)
+        if plain is not self._NOT_PLAIN:
+            return plain
+        param._runtime_param = None  # typer builds its own check now, and keeps it
+        return param.get_runtime_param().coerce(value, param=param, ctx=ctx)
+
+    def _plain(self, value: Any, param: Any) -> Any:
+        from typing import get_args, get_origin
+
+        many = param.multiple or param.nargs == -1
+        annotation = param.type_descriptor.annotation
+        if value is None:
+            return () if many else None
+        if many:
+            texts = get_origin(annotation) is list and get_args(annotation) == (str,)
+            if texts and isinstance(value, (list, tuple)) and all(type(item) is str for item in value):
+                return list(value)
+            return self._NOT_PLAIN
+        if type(value) is not str:
+            return self._NOT_PLAIN
+        if annotation is str:
+            return value
+        if get_origin(annotation) is Literal and value in get_args(annotation):
+            return value
+        return self._NOT_PLAIN
+
+
 class _Group(TyperGroup):
     """The one place where exceptions become a message and an exit code: one line on stderr,
     escaped and cut short, never a traceback unless ACCORD_DEBUG asks for it."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        _PlainValues.install(self.get_params(ctx))
+        return super().parse_args(ctx, args)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """Each command's summary whole, folded to the screen rather than cut short with `...`."""
@@ -95,6 +144,10 @@ class _Group(TyperGroup):
 class _Command(TyperCommand):
     """A command whose help names each placeholder once, as the reader types it (`accord set
     [OPTIONS] ID STATUS`; `--on DATE`), never as typer's `{ID}`, `ID <str>` or `[[ID]]`."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        _PlainValues.install(self.get_params(ctx))
+        return super().parse_args(ctx, args)
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = [self.options_metavar or "[OPTIONS]"]
@@ -471,11 +524,11 @@ def _pager(no_pager: bool) -> str | None:
 def _written_to(output: Path | None) -> "Iterator[None]":
     """What the block prints goes to `output`, whole, once it is all made (as `report -o` writes
     it), or to stdout for none or `-`."""
-    from .report import write_file
-
     if output is None or str(output) == "-":
         yield
         return
+    from .report import write_file
+
     made = io.StringIO()
     with redirect_stdout(made):
         yield

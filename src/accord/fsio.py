@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from .errors import DataError
@@ -30,6 +29,8 @@ def write_durably(file: int | Path, data: bytes) -> None:
 
 def temporary(path: Path, data: bytes, final: Path | None = None) -> str:
     """`data` in a new file beside `path`, with `path`'s permissions, flushed to disk; renamed to `final` if given."""
+    import tempfile  # here: reading (and shell completion) writes nothing
+
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:

@@ -32,7 +32,6 @@ index; see validation.py.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -46,12 +45,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import indexfile
 from .fsio import TMP_SUFFIX
+from .indexfile import CACHE_DIR as CACHE_DIR
+from .indexfile import INDEX_FILE as INDEX_FILE
+from .indexfile import digest as digest
 from .text import fold_accents
 
-CACHE_DIR = ".accord-cache"
-INDEX_FILE = "index.sqlite"
 APPLICATION_ID = 0x61636364  # "accd"
 FORMAT = 5  # user_version: a change to the tables below changes this
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
@@ -85,10 +85,6 @@ CREATE TABLE validated(
 
 # The columns a list can be narrowed by in SQL before the filters check each row.
 NARROWING = {"status": "c.status", "kind": "c.kind", "side": "c.side", "section": "a.section"}
-
-
-def digest(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=20).hexdigest()
 
 
 def sortkey(record_id: str) -> str:
@@ -143,13 +139,13 @@ class CommitmentEntry:
 
     def party_status(self, party: str) -> str | None:
         """As `Commitment.party_status`."""
-        from .model import party_status
+        from .values import party_status
 
         return party_status(self.side, self.status, self.parties, party)
 
     def differing_parties(self) -> dict[str, str] | None:
         """As `Commitment.differing_parties`."""
-        from .model import differing_parties
+        from .values import differing_parties
 
         return differing_parties(self.side, self.parties)
 
@@ -551,34 +547,6 @@ class Index:
         return counts
 
 
-def commitment_ids(root: Path) -> dict[str, tuple[str, list[str]]]:
-    """Each indexed article file's digest and its commitments' ids, by file name, read without
-    writing; empty when there is no index of ours. Shell completion takes them for files whose
-    bytes still have that digest."""
-    path = root / CACHE_DIR / INDEX_FILE
-    found: dict[str, tuple[str, list[str]]] = {}
-    try:
-        if not stat.S_ISREG(os.lstat(path).st_mode):
-            return found
-        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&nofollow=1", uri=True, timeout=0.1)
-        try:
-            if not _is_ours(db):
-                return found
-            rows = db.execute(
-                "SELECT f.name, f.digest, c.id FROM files f LEFT JOIN commitments c ON c.file = f.name "
-                "ORDER BY f.name, c.pos"
-            )
-            for name, file_digest, commitment_id in rows:
-                ids = found.setdefault(name, (file_digest, []))[1]
-                if commitment_id is not None:
-                    ids.append(commitment_id)
-        finally:
-            db.close()
-    except (sqlite3.Error, OSError):
-        return {}
-    return found
-
-
 def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -590,7 +558,7 @@ def _create(path: Path) -> None:
         db = sqlite3.connect(tmp, isolation_level=None)
         try:
             db.executescript(_SCHEMA)
-            db.execute("INSERT INTO meta VALUES ('accord', ?)", (_made_by(),))
+            db.execute("INSERT INTO meta VALUES ('accord', ?)", (indexfile.made_by(),))
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             db.execute(f"PRAGMA user_version = {FORMAT}")
         finally:
@@ -612,16 +580,4 @@ def _is_ours(db: sqlite3.Connection) -> bool:
     if (application, version) != (APPLICATION_ID, FORMAT):
         return False
     made_by = db.execute("SELECT value FROM meta WHERE key = 'accord'").fetchone()
-    return bool(made_by == (_made_by(),))
-
-
-def _made_by() -> str:
-    """accord's version and a digest of the code the rows depend on: a new field in the model, a
-    new check in validation (whose findings are kept) or a change here rebuilds the index even
-    within one version."""
-    here = Path(__file__)
-    try:
-        code = b"".join(here.with_name(name).read_bytes() for name in (here.name, "model.py", "validation.py"))
-    except OSError:
-        code = b""  # not installed as files: the version alone tells
-    return f"{__version__} {digest(code)}"
+    return bool(made_by == (indexfile.made_by(),))

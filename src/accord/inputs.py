@@ -9,23 +9,15 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .errors import InvalidValue
-from .model import (
-    MAX_NAME,
-    MAX_NOTE,
-    MAX_PASSAGE,
-    MAX_TEXT,
-    MAX_URL,
-    Kind,
-    Statement,
-    Status,
-    checked_url,
-    parse_amount,
-)
 from .query import SORT_FIELDS
 from .text import ISO_DATE, as_tag, checked_text
+from .values import MAX_NAME, MAX_NOTE, MAX_PASSAGE, MAX_TEXT, MAX_URL, Kind, Status, checked_url, parse_amount
+
+if TYPE_CHECKING:
+    from .model import Statement
 
 # The longest value each option (or argument of accord.api) may carry, as the records bound it;
 # any other text: MAX_TEXT.

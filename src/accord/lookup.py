@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from .errors import RecordsNotFound
+
+TYPE_CHECKING = False  # not typing's: a Tab loads no more than it must
+if TYPE_CHECKING:
+    from typing import Any
 
 STATEMENT_FILE = "statement.yaml"
 ARTICLES = "articles"
@@ -41,7 +44,7 @@ def record_ids(root: Path) -> RecordIds:
     """The ids in the records folder `root`: file names give articles and targets; commitments
     come from the index where it holds a file's current bytes, else from parsing the file.
     A file that cannot be read or parsed adds nothing: this serves suggestions, not checks."""
-    from .index import commitment_ids, digest
+    from .indexfile import commitment_ids, digest
 
     found = RecordIds(articles=_names(root / ARTICLES), targets=_names(root / TARGETS))
     indexed = commitment_ids(root)

@@ -6,15 +6,18 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import InvalidValue
 from .index import ArticleEntry, CommitmentEntry, HistoryFacts
-from .model import CLOSED_STATUSES, Article, Commitment, Event, Glossary, Kind, Status, Target
 from .text import fold_accents
+from .values import CLOSED_STATUSES, Kind, Status
 
-AnyArticle = Article | ArticleEntry
-AnyCommitment = Commitment | CommitmentEntry
+if TYPE_CHECKING:  # the models load where a filter needs them: a listing from the index needs none
+    from .model import Article, Commitment, Event, Glossary, Target
+
+    AnyArticle = Article | ArticleEntry
+    AnyCommitment = Commitment | CommitmentEntry
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Filters:
         history (`reads_history`) take models, and `facts`, its history_facts, when they are known."""
         status: Status | str | None = item.status
         if self.party is not None:
+            from .model import Commitment
+
             status = item.party_status(self.party) if isinstance(item, (Commitment, CommitmentEntry)) else None
             if status is None:
                 return False
@@ -66,6 +71,8 @@ class Filters:
             return False
         if not self.reads_history:
             return True
+        from .model import Article, Commitment
+
         assert isinstance(article, Article) and isinstance(item, (Article, Commitment)), "history filters take models"
         if self.unchanged_since is not None and not is_stale(article, item, self.unchanged_since, facts):
             return False
@@ -102,6 +109,8 @@ def history_facts(article: Article) -> HistoryFacts:
 def last_touched(article: Article, item: Article | Commitment, facts: HistoryFacts | None = None) -> date | None:
     """The day the latest event about `item` was recorded (see `history_facts`); an article's
     events include those of its commitments. None if it has none."""
+    from .model import Commitment
+
     touched = (facts or history_facts(article)).touched
     if isinstance(item, Commitment):
         return touched.get(item.id)
@@ -132,11 +141,20 @@ class Row:
     item: Any  # a Commitment or a CommitmentEntry; the article itself for a list of articles
 
 
+def _facts_for(article: AnyArticle, filters: Filters) -> HistoryFacts | None:
+    """What the article's history says, when the filters read it (the rows are then models)."""
+    if not filters.reads_history:
+        return None
+    from .model import Article
+
+    return history_facts(article) if isinstance(article, Article) else None
+
+
 def select(articles: Iterable[AnyArticle], filters: Filters, articles_only: bool = False) -> Iterator[Row]:
     """The commitments (or articles) that pass `filters`; of models or of index entries alike."""
     for article in articles:
         items: list[Any] = [article] if articles_only else list(article.commitments)
-        facts = history_facts(article) if filters.reads_history and isinstance(article, Article) else None
+        facts = _facts_for(article, filters)
         for item in items:
             if filters.accepts(article, item, facts):
                 yield Row(article, item)
@@ -172,14 +190,25 @@ def sort_rows(rows: Sequence[R], field: str) -> list[R]:
 # -- search --------------------------------------------------------------------------------
 
 
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def _folded_with_origin(text: str) -> tuple[str, list[int]]:
-    """The folded text and, for each of its characters, the index it came from in `text`."""
+    """The folded text and, for each of its characters, the index it came from in `text`. Only the
+    characters that are not ASCII are folded (one at a time); the runs between them are kept whole."""
     folded: list[str] = []
     origin: list[int] = []
-    for index, char in enumerate(text):
-        for part in fold_accents(char):
-            folded.append(part)
-            origin.append(index)
+    start = 0
+    for match in _NOT_ASCII.finditer(text):
+        index = match.start()
+        folded.append(text[start:index])
+        origin.extend(range(start, index))
+        part = fold_accents(match.group())
+        folded.append(part)
+        origin.extend([index] * len(part))
+        start = index + 1
+    folded.append(text[start:])
+    origin.extend(range(start, len(text)))
     return "".join(folded), origin
 
 
@@ -334,7 +363,7 @@ def search(
     title, source and notes), unless a filter narrows the search to commitments."""
     for article in articles:
         hits = []
-        facts = history_facts(article) if filters.reads_history and isinstance(article, Article) else None
+        facts = _facts_for(article, filters)
         for commitment in article.commitments:
             if not filters.accepts(article, commitment, facts):
                 continue

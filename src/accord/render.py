@@ -227,7 +227,7 @@ def one_line(text: str) -> str:
 def is_web_url(value: str) -> bool:
     """Whether a link from the records may be written as a link: an http(s) URL as `--evidence`
     accepts it, with nothing hidden in it. Any other (javascript:, data:, file:) stays text."""
-    from .model import is_http_url
+    from .values import is_http_url
 
     return visible(value) == value and is_http_url(value)
 
@@ -235,7 +235,7 @@ def is_web_url(value: str) -> bool:
 def csv_cell(value: Any) -> Any:
     """A value as a CSV cell; text a spreadsheet would run as a formula gets a leading `'` (OWASP)."""
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        from .model import jsonable
+        from .values import jsonable
 
         return jsonable(value)
     text = cell_text(value)
@@ -253,7 +253,7 @@ def say(text: str) -> None:
 
 def json_text(data: Any) -> str:
     """Exact json, with the characters json leaves raw written as `\\u` escapes: same data, safe to print."""
-    from .model import jsonable  # here, not at the top: `accord --help` loads no pydantic
+    from .values import jsonable
 
     text = json.dumps(jsonable(data), ensure_ascii=False, indent=2)
     return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
@@ -318,7 +318,7 @@ def cell_text(value: Any, joiner: str = " ") -> str:
     """A value as the text of one table cell: nothing for None, a list joined."""
     if type(value) is str:
         return value
-    from .model import jsonable
+    from .values import jsonable
 
     value = jsonable(value)
     if value is None:
@@ -332,7 +332,7 @@ def cell_text(value: Any, joiner: str = " ") -> str:
 
 def statuses_shown(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows for people: each `status` with each party's, where the row carries `parties`."""
-    from .model import status_text
+    from .values import status_text
 
     return [row | {"status": status_text(row["status"], row.get("parties"))} for row in rows]
 

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, UsageError
 from .fsio import atomic_write
@@ -20,10 +20,13 @@ from .history import field_key
 from .index import CACHE_DIR, ArticleEntry, CommitmentEntry
 from .model import CLOSED_STATUSES, Article, Event, Kind, Status, Target
 from .progress import points_of
-from .query import AnyCommitment, history_facts, is_overdue, last_touched, review_date, unchanged
+from .query import history_facts, is_overdue, last_touched, review_date, unchanged
 from .storage import Store
 from .tracking import as_known, days_to_deadline, figures, overview, point_values
 from .wording import show_value, what_changed
+
+if TYPE_CHECKING:
+    from .query import AnyCommitment
 
 STALE_AFTER_DAYS = 90
 UPCOMING_DAYS = 365

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
@@ -35,9 +35,12 @@ from .lookup import ARTICLES as ARTICLES
 from .lookup import STATEMENT_FILE as STATEMENT_FILE
 from .lookup import TARGETS as TARGETS
 from .lookup import find_records as find_records
-from .model import MAX_TEXT, Article, Commitment, Glossary, Record, Statement, Target, to_data
 from .query import history_facts
 from .text import SLUG, checked_text
+from .values import MAX_TEXT
+
+if TYPE_CHECKING:  # the models load with the first file parsed: an indexed read needs none
+    from .model import Article, Commitment, Glossary, Record, Statement, Target
 
 GLOSSARY_FILE = "glossary.yaml"
 LOCK_FILE = ".accord.lock"
@@ -47,7 +50,7 @@ JOURNAL_SUFFIX = ".accord-journal"
 _DIGEST = re.compile(r"[0-9a-f]{32}")
 _ID = re.compile(rf"{SLUG}(\.[0-9]+)?")
 
-M = TypeVar("M", bound=Record)
+M = TypeVar("M", bound="Record")
 R = TypeVar("R")
 
 
@@ -125,6 +128,7 @@ def read_article(raw: bytes, path: Path, whole: bool = True) -> tuple[Article, b
     """The article in `raw` and whether its history was read: unless `whole`, only the part
     before its history is parsed when the file is laid out as accord writes it."""
     from . import yamlio  # YAML only when a file must be parsed: an indexed scan needs none
+    from .model import Article
 
     head = None if whole else head_of(raw)
     if head is not None:
@@ -195,21 +199,31 @@ class Store:
         return Loaded(path, parse_record(model, data, raw, path), raw)
 
     def statement(self) -> Statement:
+        from .model import Statement
+
         return self.load(Statement, self.root / STATEMENT_FILE).record
 
     def glossary(self) -> Glossary:
+        from .model import Glossary
+
         path = self.root / GLOSSARY_FILE
         return self.load(Glossary, path).record if present(path) else Glossary()
 
     def article(self, article_id: str) -> Loaded[Article]:
+        from .model import Article
+
         return self.load(Article, self.article_path(article_id))
 
     def target(self, target_id: str) -> Loaded[Target]:
+        from .model import Target
+
         return self.load(Target, self.target_path(target_id))
 
     def articles(self, errors: list[DataError], history: bool = True) -> Iterator[Article]:
         """Every article that loads; a broken file is added to `errors` and skipped. Without
         `history`, an article's events are left out."""
+        from .model import Article
+
         return self._through_index(
             errors,
             history,
@@ -224,6 +238,8 @@ class Store:
         """Every article that loads: as a model with its history if an event about it was recorded
         after `day`, else (when read through the index) as plain values with what its history says
         (ArticleEntry.known), its history left out: it looks the same on every day since `day`."""
+        from .model import Article
+
         return self._through_index(
             errors,
             True,
@@ -435,6 +451,7 @@ class Store:
         is killed.
         """
         from . import yamlio  # YAML only when a file must be parsed: a cached scan needs none
+        from .model import to_data
 
         appended = _appended(loaded, record)
         if appended is not None:
@@ -467,6 +484,7 @@ def _appended(loaded: Loaded[Any], record: Record) -> tuple[bytes, bytes] | None
     bytes are kept, not written again. With it, what must be checked: the new fields and events
     alone, the old events having been checked when the file was read. None otherwise."""
     from . import yamlio
+    from .model import to_data
 
     before, after = getattr(loaded.record, "history", []), getattr(record, "history", [])
     events = after[len(before) :]
@@ -485,6 +503,7 @@ def _appended(loaded: Loaded[Any], record: Record) -> tuple[bytes, bytes] | None
 def _head(record: Record) -> bytes:
     """The record's fields but its history, as accord writes them."""
     from . import yamlio
+    from .model import to_data
 
     data = to_data(record.model_copy(update={"history": []}))
     del data["history"]
@@ -503,6 +522,8 @@ class Found:
 
     @property
     def item(self) -> Article | Commitment | Target:
+        from .model import Article
+
         record = self.loaded.record
         if isinstance(record, Article) and record.id != self.record_id:
             return next(c for c in record.commitments if c.id == self.record_id)

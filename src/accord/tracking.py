@@ -6,14 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import DataError, UsageError
 from .history import field_key, set_from_event
 from .model import CLOSED_STATUSES, STAGES, Article, Commitment, Event, Original, Series, Target
 from .progress import MONTH_NAMES, NO_DATA, Point, Progress, YearToDate, compute, period_text, verdict_series
-from .query import AnyCommitment
 from .storage import Store, find
+
+if TYPE_CHECKING:
+    from .query import AnyCommitment
 
 Known = TypeVar("Known", Article, Target)
 
@@ -105,7 +107,7 @@ def overview(
     deadlines: list[Deadline] = []
     if target_id is None:
         linked = {p.target.commitment for p in results}
-        for article in (map(known, store.articles(errors, history=as_of)) if articles is None else articles):
+        for article in map(known, store.articles(errors, history=as_of)) if articles is None else articles:
             for commitment in article.commitments:
                 left = days_to_deadline(commitment, today)
                 if left is not None and commitment.id not in linked:
@@ -222,8 +224,7 @@ def stage_figures(result: Progress) -> dict[str, Any]:
         "percent": _q(result.percent, "0.1"),
         "source": latest.source if latest else None,
         "original": original_figure(latest.original, result.target) if latest and latest.original else None,
-        "verdict_rests_on_it": result.series is not None
-        and result.series.name == verdict_series(result.target).name,
+        "verdict_rests_on_it": result.series is not None and result.series.name == verdict_series(result.target).name,
     }
 
 

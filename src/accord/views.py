@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import render
 from .render import Column
+from .values import Kind, Status, status_text
 
 if TYPE_CHECKING:
     from .api import ArticleEntry, CommitmentEntry, Problem, SearchHit, Shown, TargetHit
@@ -44,8 +45,6 @@ def list_row(
     article: Article | ArticleEntry, item: Article | Commitment | ArticleEntry | CommitmentEntry
 ) -> dict[str, Any]:
     """One line of `list`: a commitment (or an article itself) with the article it belongs to."""
-    from .model import status_text
-
     parties = item.differing_parties() if hasattr(item, "differing_parties") else None
     return {
         "id": item.id,
@@ -117,7 +116,7 @@ def show_lines(shown: Shown) -> list[str]:
 
 
 def _fields(pairs: list[tuple[str, Any]]) -> list[str]:
-    from .model import jsonable
+    from .values import jsonable
 
     return [f"{label:<9}{_one(jsonable(value)) if value not in (None, []) else '-'}" for label, value in pairs]
 
@@ -169,8 +168,8 @@ def _article_text(shown: Shown, article: Article) -> list[str]:
 
 
 def _target_text(target: Target) -> list[str]:
-    from .model import jsonable
     from .tracking import original_text
+    from .values import jsonable
 
     lines = [f"Target {target.id}  {_one(target.title)}", ""]
     lines += _fields(
@@ -312,8 +311,6 @@ def stats_rows(
     statement: Statement, per_section: dict[int, dict[str, int]], by: str = "status"
 ) -> tuple[list[Column], list[dict[str, Any]]]:
     """Commitments per section, counted by status or by kind (what the text makes of them)."""
-    from .model import Kind, Status
-
     values = [m.value for m in (Kind if by == "kind" else Status)]
     counts: dict[int, Counter[str]] = {s.number: Counter() for s in statement.sections}
     for section, counted in per_section.items():
