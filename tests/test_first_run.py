@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 
 from accord import workers
+from accord.storage import HEADS_ONLY_FROM
 from conftest import Accord, Outcome, run_accord
 from helpers import outcome
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-FILES = workers.PARALLEL_FROM + 100  # enough that a first run hands them to workers
+# Enough that a first run hands them to workers, and that a first build reads only their heads.
+FILES = max(workers.PARALLEL_FROM, HEADS_ONLY_FROM) + 50
 
 
 def many_articles(folder: Path) -> Path:
@@ -101,3 +103,32 @@ def test_validate_in_workers_says_what_one_file_after_another_says(
     shutil.rmtree(records / ".accord-cache")
     json_truth = serially(records, monkeypatch, "--no-cache", "validate", "--format", "json")
     assert Accord(records)("validate", "--format", "json").stdout == json_truth.stdout
+
+
+def test_a_first_build_in_workers_prints_what_the_files_say(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """list builds the index from the files' heads, report then reads their history: both in
+    workers, and a file broken there is named on stderr as reading it here names it, exit 2."""
+    records = many_articles(tmp_path)
+    articles = records / "articles"
+    edit(articles / "7.yaml", "\nstatus: ", "\nstatus: [unclosed ")
+    edit(articles / "61.yaml", "\ncommitments:\n", "\ncolour: red\nflavour: sweet\ncommitments:\n")
+    edit(articles / "190.yaml", "\nsection: ", "\nsection: x")
+    commands = [("list", "-f", "json"), ("report", "--format", "json", "--today", "2026-11-25"), ("list", "-f", "csv")]
+    truth = [Accord(records)("--no-cache", *command) for command in commands]  # one file after another
+    expected = [
+        "articles/7.yaml:6: not valid YAML",
+        "articles/61.yaml:10: colour: unknown field",
+        "articles/190.yaml:2: section: Input should be a valid integer",
+    ]
+    for out in truth:
+        lines = out.stderr.splitlines()
+        assert out.code == 2 and "Traceback" not in out.stderr
+        assert all(want in line for want, line in zip(expected, lines[: len(expected)], strict=True)), lines
+    submitted = counting_submissions(monkeypatch)
+    for command, want in zip(commands, truth, strict=True):
+        out = Accord(records)(*command)
+        assert (out.code, out.stdout, out.stderr) == (want.code, want.stdout, want.stderr), command
+    assert bool(submitted) == expect_workers()
+    shutil.rmtree(records / ".accord-cache")
+    out = outcome(run_accord("report", "--format", "json", "--today", "2026-11-25", cwd=records))  # history at once
+    assert (out.code, out.stdout, out.stderr) == (truth[1].code, truth[1].stdout, truth[1].stderr)
