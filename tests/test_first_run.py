@@ -15,7 +15,7 @@ import pytest
 from accord import workers
 from accord.storage import HEADS_ONLY_FROM
 from conftest import Accord, Outcome, run_accord
-from helpers import outcome
+from helpers import outcome, replace_once
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 # Enough that a first run hands them to workers, and that a first build reads only their heads.
@@ -31,23 +31,17 @@ def many_articles(folder: Path) -> Path:
     return records
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text("utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), "utf-8")
-
-
 def break_files(records: Path) -> None:
     """Problems of every kind, spread over the folder so that each lands in a different chunk."""
     articles = records / "articles"
-    edit(articles / "7.yaml", "\nstatus: ", "\nstatus: [unclosed ")  # not YAML
-    edit(articles / "61.yaml", "\ncommitments:\n", "\ncolour: red\ncommitments:\n")  # unknown field
-    edit(articles / "122.yaml", "- id: '122.1'", "- id: '3.1'")  # an id of another file
-    edit(articles / "188.yaml", "  excerpt: ", "  excerpt: nowhere in the text ")
-    edit(articles / "240.yaml", "\ncommitments:\n", "\n# a comment that would be lost\ncommitments:\n")
+    replace_once(articles / "7.yaml", "\nstatus: ", "\nstatus: [unclosed ")  # not YAML
+    replace_once(articles / "61.yaml", "\ncommitments:\n", "\ncolour: red\ncommitments:\n")  # unknown field
+    replace_once(articles / "122.yaml", "- id: '122.1'", "- id: '3.1'")  # an id of another file
+    replace_once(articles / "188.yaml", "  excerpt: ", "  excerpt: nowhere in the text ")
+    replace_once(articles / "240.yaml", "\ncommitments:\n", "\n# a comment that would be lost\ncommitments:\n")
     (articles / "277.yaml").unlink()
     (articles / "277.yaml").mkdir()  # not a file at all
-    edit(articles / f"{FILES}.yaml", "\nsection: ", "\nsection: 9")  # a section the statement lacks
+    replace_once(articles / f"{FILES}.yaml", "\nsection: ", "\nsection: 9")  # a section the statement lacks
 
 
 def serially(records: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> Outcome:
@@ -110,9 +104,9 @@ def test_a_first_build_in_workers_prints_what_the_files_say(tmp_path: Path, monk
     workers, and a file broken there is named on stderr as reading it here names it, exit 2."""
     records = many_articles(tmp_path)
     articles = records / "articles"
-    edit(articles / "7.yaml", "\nstatus: ", "\nstatus: [unclosed ")
-    edit(articles / "61.yaml", "\ncommitments:\n", "\ncolour: red\nflavour: sweet\ncommitments:\n")
-    edit(articles / "190.yaml", "\nsection: ", "\nsection: x")
+    replace_once(articles / "7.yaml", "\nstatus: ", "\nstatus: [unclosed ")
+    replace_once(articles / "61.yaml", "\ncommitments:\n", "\ncolour: red\nflavour: sweet\ncommitments:\n")
+    replace_once(articles / "190.yaml", "\nsection: ", "\nsection: x")
     commands = [("list", "-f", "json"), ("report", "--format", "json", "--today", "2026-11-25"), ("list", "-f", "csv")]
     truth = [Accord(records)("--no-cache", *command) for command in commands]  # one file after another
     expected = [

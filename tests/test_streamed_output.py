@@ -13,13 +13,7 @@ import pytest
 
 from accord.render import json_text
 from conftest import Accord
-from helpers import parse_json, succeeded
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text("utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), "utf-8")
+from helpers import parse_json, replace_once, succeeded
 
 
 def retitle(path: Path, title: str) -> None:
@@ -62,7 +56,7 @@ def test_an_empty_list_is_an_empty_json_array(accord: Accord, args: tuple[str]) 
 def test_a_broken_record_midway_leaves_the_others_listed_as_valid_json(accord: Accord, records: Path) -> None:
     """A file that cannot be read is named on stderr, exit 2; the list is whole and valid without it."""
     whole = parse_json(succeeded(accord("list", "-f", "json")))
-    edit(records / "articles" / "7.yaml", "\nstatus: ", "\nstatus: [unclosed ")
+    replace_once(records / "articles" / "7.yaml", "\nstatus: ", "\nstatus: [unclosed ")
     for options in ((), ("--no-cache",)):
         out = accord(*options, "list", "-f", "json")
         assert out.code == 2 and "articles/7.yaml:" in out.stderr and "not valid YAML" in out.stderr
