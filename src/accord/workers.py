@@ -3,8 +3,9 @@ index build after a clone parses thousands of files, each on its own.
 
 Workers are forked, so they start at once with everything this process has loaded and the work
 itself (a closure, however large what it holds) is never pickled; only the items (paths) go to
-them and only plain results come back. Where the platform cannot fork, or there is one CPU, or
-too few items to pay for starting workers, the work is done here, one item after another.
+them and only plain results come back. Where the platform cannot fork, or this process runs other
+threads, or there is one CPU, or too few items to pay for starting workers, the work is done
+here, one item after another.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,12 +33,18 @@ _work: Callable[[Any], Any] | None = None
 
 def in_order(work: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
     """`work(item)` for each of `items`, in their order; in worker processes when there are enough
-    items and CPUs and the platform can fork. `work` must not raise: a worker's exception would
-    cross back without its traceback. Not reentrant: one call at a time in a process."""
+    items and CPUs and the platform can fork. `work` returns what goes wrong as plain values:
+    accord's own exceptions cannot be sent back. Not reentrant: one call at a time in a process."""
     workers = os.cpu_count() or 1
-    if len(items) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(items) < PARALLEL_FROM or workers < 2 or not _can_fork():
         return map(work, items)
     return _forked(work, items, workers)
+
+
+def _can_fork() -> bool:
+    """Whether workers can be forked safely: the platform can, and no other thread (a terminal
+    interface's, say) could be holding a lock the child would then wait on for ever."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _forked(work: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
