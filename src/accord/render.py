@@ -275,10 +275,20 @@ def json_array(items: Iterable[Any]) -> Iterator[str]:
     yield "[]\n" if opening == "[\n  " else "\n]\n"
 
 
+WRITE_SIZE = 1 << 16  # characters gathered before a write: a write per element costs as much as the element
+
+
 def emit_json_array(items: Iterable[Any]) -> None:
-    """The list of `items` as `emit_json` writes it, each element written as it comes."""
+    """The list of `items` as `emit_json` writes it, written as the elements come."""
+    pieces: list[str] = []
+    gathered = 0
     for piece in json_array(items):
-        write(piece)
+        pieces.append(piece)
+        gathered += len(piece)
+        if gathered >= WRITE_SIZE:
+            write("".join(pieces))
+            pieces, gathered = [], 0
+    write("".join(pieces))
 
 
 def emit_rows(

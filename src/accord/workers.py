@@ -10,15 +10,14 @@ here, one item after another.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
-import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -44,10 +43,16 @@ def in_order(work: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
 def _can_fork() -> bool:
     """Whether workers can be forked safely: the platform can, and no other thread (a terminal
     interface's, say) could be holding a lock the child would then wait on for ever."""
+    import multiprocessing  # here, not at the top: most commands parse too few files to need it
+    import threading
+
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _forked(work: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     global _work
     size = -(-len(items) // (workers * CHUNKS_PER_WORKER))
     chunks = (list(items[start : start + size]) for start in range(0, len(items), size))
@@ -76,4 +81,6 @@ def _run(chunk: list[Any]) -> list[Any]:
 
 def _ignore_interrupt() -> None:
     """Ctrl-C reaches every process of the terminal's group: this one's parent answers it."""
+    import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
