@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -65,7 +66,8 @@ def counting_submissions(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 
 def expect_workers() -> bool:
-    return (os.cpu_count() or 1) > 1 and hasattr(os, "fork")
+    """Whether this machine and this process allow workers (see accord.workers)."""
+    return (os.cpu_count() or 1) > 1 and hasattr(os, "fork") and threading.active_count() == 1
 
 
 def test_validate_in_workers_says_what_one_file_after_another_says(
