@@ -43,6 +43,13 @@ def assert_untouched(folder: Path, before: dict[str, bytes]) -> None:
     assert not changed, f"changed or removed: {changed}"
 
 
+def replace_once(path: Path, old: str, new: str) -> None:
+    """Edit a record file by hand: the first `old` in it, which must be there, becomes `new`."""
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
 def leftovers(folder: Path) -> list[Path]:
     """Temporary files of interrupted writes, anywhere in the records folder."""
     return sorted(folder.rglob(TMP_GLOB))

@@ -263,6 +263,34 @@ def emit_json(data: Any) -> None:
     write(json_text(data))
 
 
+def json_array(items: Iterable[Any]) -> Iterator[str]:
+    """`json_text` of the list of `items`, the same text, in pieces of one element each: a long
+    list is never held whole, neither its elements nor its text."""
+    opening = "[\n  "
+    for item in items:
+        # An element sits one level deep: each of its lines two spaces further in (json text
+        # holds no line break but those between its lines).
+        yield opening + json_text(item)[:-1].replace("\n", "\n  ")
+        opening = ",\n  "
+    yield "[]\n" if opening == "[\n  " else "\n]\n"
+
+
+WRITE_SIZE = 1 << 16  # characters gathered before a write: a write per element costs as much as the element
+
+
+def emit_json_array(items: Iterable[Any]) -> None:
+    """The list of `items` as `emit_json` writes it, written as the elements come."""
+    pieces: list[str] = []
+    gathered = 0
+    for piece in json_array(items):
+        pieces.append(piece)
+        gathered += len(piece)
+        if gathered >= WRITE_SIZE:
+            write("".join(pieces))
+            pieces, gathered = [], 0
+    write("".join(pieces))
+
+
 def emit_rows(
     columns: Sequence[Column],
     rows: Iterable[dict[str, Any]],
@@ -282,7 +310,7 @@ def emit_rows(
             yield row
 
     if fmt == "json":
-        emit_json([{c.key: row.get(c.key) for c in columns} for row in counted()])
+        emit_json_array({c.key: row.get(c.key) for c in columns} for row in counted())
     elif fmt == "csv":
         write_csv(columns, counted())
     elif fmt == "ids":

@@ -23,14 +23,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
+from . import workers
 from .errors import ConflictError, DataError, LockTimeout, NotFoundError
 from .fsio import MAX_FILE_BYTES, TMP_SUFFIX, fsync_folder, read_file, sync_folder, temporary
-from .index import CACHE_DIR, ArticleEntry, Index, Stamp, digest, entry_of
+from .index import CACHE_DIR, ArticleEntry, HistoryFacts, Index, Stamp, digest, entry_of
 from .lookup import ARTICLES as ARTICLES
 from .lookup import STATEMENT_FILE as STATEMENT_FILE
 from .lookup import TARGETS as TARGETS
@@ -137,6 +139,29 @@ def read_article(raw: bytes, path: Path, whole: bool = True) -> tuple[Article, b
         except DataError:
             pass  # the whole file says what is wrong, and where
     return parse_record(Article, yamlio.load_bytes(raw, path), raw, path), True
+
+
+# What a worker sends back of one article file: the digest of its bytes, the article as the model's
+# JSON data and whether its history is in it; or, for a file that does not load, its problems.
+Parsed = tuple[str, dict[str, Any], HistoryFacts | None] | list[tuple[int | None, str, str | None]]
+
+
+def _parsed(path: Path, whole: bool) -> Parsed:
+    """The article file at `path` parsed (all of it if `whole`), as plain data a worker can send."""
+    try:
+        raw = read_file(path)
+        article, complete = read_article(raw, path, whole)
+    except DataError as exc:
+        problems = exc.problems if isinstance(exc, RecordInvalid) else [exc]
+        return [(problem.line, problem.message, problem.field) for problem in problems]
+    facts = history_facts(article) if complete else None
+    return digest(raw), article.model_dump(mode="json", exclude_none=True), facts
+
+
+def _rebuilt(path: Path, problems: list[tuple[int | None, str, str | None]]) -> DataError:
+    """The error `_parsed` took apart."""
+    errors = [DataError(path, *problem) for problem in problems]
+    return RecordInvalid(errors) if len(errors) > 1 else errors[0]
 
 
 class Store:
@@ -332,58 +357,65 @@ class Store:
 
     def _refresh(self, index: Index, errors: list[DataError], history: bool) -> None:
         """Read again each article file that changed since it was indexed; see index.py for how a
-        file is known to be unchanged without reading it. `progress` hears of each file parsed."""
-        names = []
+        file is known to be unchanged without reading it. The files to parse are parsed in worker
+        processes when there are many (after a clone), their rows written here, in file order.
+        `progress` hears of each file parsed."""
         errors += self.strays(ARTICLES)
         ids = self.article_ids()
+        paths = [self.article_path(article_id) for article_id in ids]
         # A first reading of many files (after a clone) reads each up to its history, a fraction of
         # the bytes; a command that needs the history reads the rest then.
         whole = history or len(ids) < HEADS_ONLY_FROM or not index.empty()
-        parsed = False
+        stale: list[tuple[int, Stamp | DataError]] = []  # the files to parse, or that cannot be read
+        for position, path in enumerate(paths):
+            stamp = self._stale(index, path, history)
+            if stamp is not None:
+                stale.append((position, stamp))
+        parse = partial(_parsed, whole=whole)
+        parsed = workers.in_order(parse, [paths[position] for position, stamp in stale if isinstance(stamp, Stamp)])
         try:
-            for position, article_id in enumerate(ids):
-                path = self.article_path(article_id)
-                names.append(path.name)
-                if self._reindex(index, path, history, whole, errors):
-                    parsed = True
-                    self.progress(position, len(ids))
+            for position, stamp in stale:
+                path = paths[position]
+                found = next(parsed) if isinstance(stamp, Stamp) else stamp
+                if isinstance(found, DataError | list):
+                    index.drop(path.name)
+                    if present(path):  # else removed while we were reading
+                        errors.append(found if isinstance(found, DataError) else _rebuilt(path, found))
+                else:
+                    assert isinstance(stamp, Stamp)  # a file that could not be read has no rows
+                    index.put(path.name, found[0], stamp, found[1], found[2])
+                self.progress(position, len(ids))
         finally:
-            if parsed:
+            if stale:
                 self.progress(len(ids), len(ids))
-        index.keep_only(names)
+        index.keep_only(path.name for path in paths)
         index.commit()
 
-    def _reindex(self, index: Index, path: Path, history: bool, whole: bool, errors: list[DataError]) -> bool:
-        """Bring one file's rows up to date (parsing all of it if `whole`); whether it had to be parsed."""
+    def _stale(self, index: Index, path: Path, history: bool) -> Stamp | DataError | None:
+        """None when the file's rows are up to date (its history with them if `history`); else its
+        status before it is read, to be kept with the rows parsed from it, or why it cannot be read."""
         now = time.time_ns()
         try:
             status: os.stat_result | None = os.lstat(path)
         except FileNotFoundError:
-            return False  # removed while we were reading
+            return None  # removed while we were reading
         except OSError:
             status = None
         known = index.known(path.name)
         complete = known is not None and (known[2] or not history)
         if known is not None and status is not None and complete and known[1].vouches_for(status):
-            return False
+            return None
         try:
-            raw = read_file(path)
             if status is None:
+                read_file(path)  # what keeps it from being read, if anything does
                 raise DataError(path, None, "cannot read the file's status")
             stamp = Stamp.of(status, now)
-            raw_digest = digest(raw)
-            if known is not None and complete and known[0] == raw_digest:
+            if known is not None and complete and known[0] == digest(read_file(path)):
                 index.restamp(path.name, stamp)
-                return False
-            article, complete = read_article(raw, path, whole)
+                return None
         except DataError as exc:
-            index.drop(path.name)
-            if present(path):  # else removed while we were reading
-                errors.append(exc)
-            return True
-        facts = history_facts(article) if complete else None
-        index.put(path.name, raw_digest, stamp, article.model_dump(mode="json", exclude_none=True), facts)
-        return True
+            return exc
+        return stamp
 
     def scan_articles(self, errors: list[DataError]) -> Iterator[Loaded[Article]]:
         """Every article file that loads, read and parsed now; a broken file or a stray one is added to `errors`."""

@@ -6,10 +6,11 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import yamlio
+from . import workers, yamlio
 from .errors import DataError, InvalidValue
 from .fsio import read_file
 from .history import commitment_statuses, current_value, field_key, latest_events
@@ -67,19 +68,27 @@ def validate(store: Store) -> list[DataError]:
     context = _context(store, source_text)
     memo = Index.open(store.root) if store.indexed else None
     try:
+        # Each file's findings as remembered, or None where it must be checked now; in file order.
+        files: list[tuple[Path, Findings | None]] = []
         for article_id in store.article_ids():
             path = store.article_path(article_id)
             try:
                 raw = read_file(path)  # what validate vouches for, it reads
             except DataError as exc:
                 if present(path):  # else removed while we were reading
-                    unreadable.append(exc)
+                    files.append((path, _unreadable(exc)))
                 continue
-            raw_digest = digest(raw)
-            findings = _remembered(memo, path.name, raw_digest, context)
+            files.append((path, _remembered(memo, path.name, digest(raw), context)))
+        check = partial(_file_findings, statement=statement, sections=sections, sides=sides, source_text=source_text)
+        checked = workers.in_order(check, [path for path, known in files if known is None])
+        for path, known in files:
+            findings = known
             if findings is None:
-                findings = _article_findings(raw, path, statement, sections, sides, source_text)
-                _remember(memo, path.name, raw_digest, context, findings)
+                raw_digest, findings = next(checked)
+                if raw_digest is None and not present(path):
+                    continue  # removed while we were reading
+                if raw_digest is not None:
+                    _remember(memo, path.name, raw_digest, context, findings)
             _replay(findings, path, problems, unreadable, commitment_ids)
     finally:
         if memo is not None:
@@ -100,13 +109,29 @@ def validate(store: Store) -> list[DataError]:
 Findings = list[list[Any]]
 
 
+def _file_findings(
+    path: Path, statement: Statement, sections: set[int], sides: set[str], source_text: str | None
+) -> tuple[str | None, Findings]:
+    """What validate finds in the file at `path` on its own, and the digest of the bytes it read
+    (None when it could not read them). Done in a worker process when many files are checked."""
+    try:
+        raw = read_file(path)
+    except DataError as exc:
+        return None, _unreadable(exc)
+    return digest(raw), _article_findings(raw, path, statement, sections, sides, source_text)
+
+
+def _unreadable(exc: DataError) -> Findings:
+    return [["unreadable", e.line, e.message, e.field] for e in _problems_of(exc)]
+
+
 def _article_findings(
     raw: bytes, path: Path, statement: Statement, sections: set[int], sides: set[str], source_text: str | None
 ) -> Findings:
     try:
         article = read_article(raw, path)[0]
     except DataError as exc:
-        return [["unreadable", e.line, e.message, e.field] for e in _problems_of(exc)]
+        return _unreadable(exc)
     found: list[DataError] = []
     findings: Findings = []
 
@@ -369,6 +394,10 @@ def _is_iso_date(value: object) -> bool:
     return isinstance(value, str) and ISO_DATE.fullmatch(value) is not None
 
 
+_STATUSES = frozenset(s.value for s in Status)
+_KINDS = frozenset(k.value for k in Kind)
+
+
 def _event_problem(record: Article | Target, event: Event, known: set[str]) -> str | None:
     if event.id not in known:
         return f"event names {event.id}, which is not in this record"
@@ -383,7 +412,7 @@ def _event_problem(record: Article | Target, event: Event, known: set[str]) -> s
         return None
     if event.field == "measurement":
         return "only a target's history holds measurements"
-    if event.field == "status" and event.new not in {s.value for s in Status}:
+    if event.field == "status" and event.new not in _STATUSES:
         return f"status {event.new!r} is not a status"
     if event.party is not None and (event.field != "status" or event.id == record.id):
         return "only a commitment's status is set for one party"
@@ -393,7 +422,7 @@ def _event_problem(record: Article | Target, event: Event, known: set[str]) -> s
         return "tags must be a list"
     if event.field == "side" and (event.id == record.id or not isinstance(event.new, str)):
         return "only a commitment has a side, and a side is one name"
-    if event.field == "kind" and (event.id == record.id or event.new not in {k.value for k in Kind}):
+    if event.field == "kind" and (event.id == record.id or event.new not in _KINDS):
         return f"only a commitment has a kind, and {event.new!r} is not one"
     if event.field == "asked_by" and (event.id == record.id or not isinstance(event.new, str | None)):
         return "only a commitment has asked_by, and it is one side or none"

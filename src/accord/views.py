@@ -224,9 +224,9 @@ def search_results(hits: Sequence[SearchHit | TargetHit], fmt: str) -> None:
     elif fmt == "ids":
         render.say("".join(f"{render.visible(hit.id)}\n" for hit in hits))
     elif fmt == "json":
-        render.emit_json([_hit_data(hit) for hit in hits])
+        render.emit_json_array(_hit_data(hit) for hit in hits)
     elif fmt == "csv":
-        render.write(render.csv_text(SEARCH_COLUMNS, [search_row(hit) for hit in hits]))
+        render.write_csv(SEARCH_COLUMNS, (search_row(hit) for hit in hits))
     elif render.styled():
         from rich.text import Text
 

@@ -112,7 +112,8 @@ def _build(parser: Any, path: Path) -> Any:
             break
         if in_mapping:
             if key is _NO_KEY:
-                _check_key(container, value, event, path)
+                if kind is not ScalarEvent or type(value) is not str or value in container or value == "<<":
+                    _check_key(container, value, event, path)  # refused, or a plain `<<` refused
                 key = value
                 continue
             container[key] = value
