@@ -178,7 +178,7 @@ def test_progress_table_shows_every_target_and_verdict(measured: Accord) -> None
     assert "no data" in edpf
     edcf = next(line for line in lines if line.strip().startswith("edcf"))  # its first loan, date not exact
     assert "0.188115 billion USD" in edcf and "2024..2025-03-26" in edcf
-    assert "Upcoming deadlines" in out
+    assert "\n\nUpcoming deadlines\n" in out  # a part of its own, after a blank line
 
 
 def test_progress_csv_has_a_header_and_one_row_per_target(measured: Accord) -> None:

@@ -546,6 +546,7 @@ def progress(overview: Overview, fmt: str) -> None:
             render.blocks(PROGRESS_BLOCK_COLUMNS, [progress_row(d, rich_cells=False) for d in data], title)
         render.say("".join(_fitted(line) for d in data for line in progress_details(d)))
     if deadlines:
+        render.say("\n")  # the deadlines are a part of their own, apart from the targets above
         render.emit_rows(DEADLINE_COLUMNS, render.statuses_shown(deadlines), "table", title="Upcoming deadlines")
 
 
