@@ -259,6 +259,23 @@ def test_validate_remembers_only_what_it_found_in_the_same_bytes(accord: Accord,
     assert "section 2 is not in statement.yaml" in accord("validate").stderr
 
 
+@pytest.mark.parametrize("findings", ["not json", "{}", "[1]", "[[]]", '"x"'])
+def test_validate_checks_again_a_file_whose_remembered_findings_are_garbled(
+    accord: Accord, records: Path, findings: str
+) -> None:
+    """What validate remembers is read back from a file anyone can write to: garbled findings,
+    however they are garbled, are found again in the file, not trusted."""
+    seven = records / "articles" / "7.yaml"
+    seven.write_text(seven.read_text("utf-8").replace("section: 2", "section: 99"), "utf-8")
+    truth = accord("--no-cache", "validate")
+    assert truth.code == 1 and "section 99 is not in statement.yaml" in truth.stderr
+    assert accord("validate").stderr == truth.stderr
+    with sqlite3.connect(index_of(records)) as db:
+        assert db.execute("UPDATE validated SET findings = ?", (findings,)).rowcount > 1
+    again = accord("validate")
+    assert (again.code, again.stderr) == (truth.code, truth.stderr)
+
+
 @pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=st.binary(max_size=8192), header=st.booleans())

@@ -104,8 +104,16 @@ def read_regular(path: Path, limit: int | None) -> bytes:
     try:
         _check_regular(path, os.lstat(path), limit)
         with open(os.open(path, _OPEN_FLAGS), "rb") as handle:
-            _check_regular(path, os.fstat(handle.fileno()), limit)
-            raw = handle.read() if limit is None else handle.read(limit + 1)
+            status = os.fstat(handle.fileno())
+            _check_regular(path, status, limit)
+            if limit is None:
+                raw = handle.read()
+            else:
+                # A read of limit + 1 bytes allocates that much for every file: ask for its size first,
+                # and for the rest up to the limit only if it grew since.
+                raw = handle.read(status.st_size + 1)
+                if len(raw) > status.st_size:
+                    raw += handle.read(limit + 1 - len(raw))
     except FileNotFoundError:
         raise DataError(path, None, "file not found") from None
     except OSError as exc:

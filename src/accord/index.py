@@ -460,17 +460,10 @@ class Index:
 
     # -- what validate found in a file -----------------------------------------------------------
 
-    def findings(self, name: str, raw_digest: str, context: str) -> list[list[Any]] | None:
-        """What validate found in the file `name` when it held the bytes of `raw_digest`, in `context`."""
-        row = self.db.execute(
-            "SELECT findings FROM validated WHERE name = ? AND digest = ? AND context = ?", (name, raw_digest, context)
-        ).fetchone()
-        if row is None:
-            return None
-        found = json.loads(row[0])
-        if not isinstance(found, list) or not all(isinstance(f, list) and f for f in found):
-            return None
-        return found
+    def findings(self, context: str) -> dict[str, tuple[str, str]]:
+        """What validate found in each file in `context`, as JSON, with the digest of the bytes it read."""
+        rows = self.db.execute("SELECT name, digest, findings FROM validated WHERE context = ?", (context,))
+        return {name: (raw_digest, found) for name, raw_digest, found in rows}
 
     def keep_findings(self, name: str, raw_digest: str, context: str, findings: list[list[Any]]) -> None:
         self.begin()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import suppress
@@ -68,17 +69,20 @@ def validate(store: Store) -> list[DataError]:
     context = _context(store, source_text)
     memo = Index.open(store.root) if store.indexed else None
     try:
+        remembered = _remembered(memo, context)
+        folder = store.root / ARTICLES
         # Each file's findings as remembered, or None where it must be checked now; in file order.
         files: list[tuple[Path, Findings | None]] = []
         for article_id in store.article_ids():
-            path = store.article_path(article_id)
+            name = f"{article_id}.yaml"
+            path = folder / name
             try:
                 raw = read_file(path)  # what validate vouches for, it reads
             except DataError as exc:
                 if present(path):  # else removed while we were reading
                     files.append((path, _unreadable(exc)))
                 continue
-            files.append((path, _remembered(memo, path.name, digest(raw), context)))
+            files.append((path, _found_before(remembered.get(name), digest(raw))))
         check = partial(_file_findings, statement=statement, sections=sections, sides=sides, source_text=source_text)
         checked = workers.in_order(check, [path for path, known in files if known is None])
         for path, known in files:
@@ -195,14 +199,27 @@ def _context(store: Store, source_text: str | None) -> str:
     return digest(statement + b"\0" + (source_text or "").encode("utf-8"))
 
 
-def _remembered(memo: Index | None, name: str, raw_digest: str, context: str) -> Findings | None:
-    """What was found in a file with exactly these bytes, in the same statement, before."""
+def _remembered(memo: Index | None, context: str) -> dict[str, tuple[str, str]]:
+    """What was found in each file, and in which bytes, in the same statement, before."""
     if memo is None:
+        return {}
+    try:
+        return memo.findings(context)
+    except sqlite3.Error:
+        return {}
+
+
+def _found_before(remembered: tuple[str, str] | None, raw_digest: str) -> Findings | None:
+    """What was found in a file with exactly these bytes before, or None if it must be checked now."""
+    if remembered is None or remembered[0] != raw_digest:
         return None
     try:
-        return memo.findings(name, raw_digest, context)
-    except (sqlite3.Error, ValueError, TypeError):
+        found = json.loads(remembered[1])
+    except ValueError:
         return None
+    if not isinstance(found, list) or not all(isinstance(f, list) and f for f in found):
+        return None
+    return found
 
 
 def _remember(memo: Index | None, name: str, raw_digest: str, context: str, findings: Findings) -> None:
