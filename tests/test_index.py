@@ -259,7 +259,10 @@ def test_validate_remembers_only_what_it_found_in_the_same_bytes(accord: Accord,
     assert "section 2 is not in statement.yaml" in accord("validate").stderr
 
 
-@pytest.mark.parametrize("findings", ["not json", "{}", "[1]", "[[]]", '"x"'])
+@pytest.mark.parametrize(
+    "findings",
+    ["not json", "{}", "[1]", "[[]]", '"x"', '[["x"]]', '[["id"]]', '[["id", "0", 5]]', '[["problem", 1, 2, 3, 4]]'],
+)
 def test_validate_checks_again_a_file_whose_remembered_findings_are_garbled(
     accord: Accord, records: Path, findings: str
 ) -> None:

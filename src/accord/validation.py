@@ -217,9 +217,26 @@ def _found_before(remembered: tuple[str, str] | None, raw_digest: str) -> Findin
         found = json.loads(remembered[1])
     except ValueError:
         return None
-    if not isinstance(found, list) or not all(isinstance(f, list) and f for f in found):
+    if not isinstance(found, list) or not all(_well_formed(f) for f in found):
         return None
     return found
+
+
+def _well_formed(finding: Any) -> bool:
+    """Whether a remembered finding has the shape `_article_findings` gives it: an index that
+    another program wrote into is checked again, never replayed into a crash."""
+    if not isinstance(finding, list) or not finding:
+        return False
+    kind, *rest = finding
+    if kind == "id":
+        return len(rest) == 2 and type(rest[0]) is int and isinstance(rest[1], str)
+    return (
+        kind in ("problem", "unreadable")
+        and len(rest) == 3
+        and (rest[0] is None or type(rest[0]) is int)
+        and isinstance(rest[1], str)
+        and (rest[2] is None or isinstance(rest[2], str))
+    )
 
 
 def _remember(memo: Index | None, name: str, raw_digest: str, context: str, findings: Findings) -> None:
