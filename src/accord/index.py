@@ -347,14 +347,20 @@ class Index:
         self._written()
 
     def put(
-        self, name: str, raw_digest: str, stamp: Stamp, article: dict[str, Any], facts: HistoryFacts | None
+        self,
+        name: str,
+        raw_digest: str,
+        stamp: Stamp,
+        article: dict[str, Any],
+        history: tuple[str, HistoryFacts] | None,
     ) -> None:
-        """Keep what a file holds: `article` is the model's JSON data of it; its history too, with
-        `facts` (what query.history_facts finds in it), when the history was read; None: it was not."""
+        """Keep what a file holds: `article` is the model's JSON data of it but its history; `history`,
+        when the history was read (None: it was not), is its events as compact JSON text (the JSON data
+        as `_dumps` writes it) and what query.history_facts finds in it."""
         self.begin()
         self.known(name)
         assert self._files is not None  # loaded by known()
-        self._files[name] = (raw_digest, stamp, facts is not None)
+        self._files[name] = (raw_digest, stamp, history is not None)
         # Another reader may have indexed the file since this one looked: replace whatever is there.
         self.db.execute("DELETE FROM commitments WHERE file = ?", (name,))
         self.db.execute(
@@ -362,7 +368,7 @@ class Index:
             (name, raw_digest, stamp.size, stamp.mtime, stamp.ctime, stamp.inode, stamp.device, stamp.checked),
         )
         commitments = article.pop("commitments", [])
-        events = article.pop("history", [])
+        events, facts = history if history is not None else (None, None)
         article_id = article["id"]  # which may differ from the file's name: validate says so
         self.db.execute(
             "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -378,7 +384,7 @@ class Index:
                 article["title"],
                 article["text"],
                 _dumps(article),
-                _dumps(events) if facts is not None else None,
+                events,
                 (_day(facts.recorded) or "") if facts is not None else None,  # "": known to have no event
             ),
         )

@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from . import workers
 from .errors import ConflictError, DataError, LockTimeout, NotFoundError
@@ -42,7 +42,7 @@ from .text import SLUG, checked_text
 from .values import MAX_TEXT
 
 if TYPE_CHECKING:  # the models load with the first file parsed: an indexed read needs none
-    from .model import Article, Commitment, Glossary, Record, Statement, Target
+    from .model import Article, Commitment, Event, Glossary, Record, Statement, Target
 
 GLOSSARY_FILE = "glossary.yaml"
 LOCK_FILE = ".accord.lock"
@@ -142,8 +142,10 @@ def read_article(raw: bytes, path: Path, whole: bool = True) -> tuple[Article, b
 
 
 # What a worker sends back of one article file: the digest of its bytes, the article as the model's
-# JSON data and whether its history is in it; or, for a file that does not load, its problems.
-Parsed = tuple[str, dict[str, Any], HistoryFacts | None] | list[tuple[int | None, str, str | None]]
+# JSON data but its history, and, when the history was read, the history as the index keeps it (JSON
+# text: one string to send rather than thousands of values) with what it says (see Index.put); or,
+# for a file that does not load, its problems.
+Parsed = tuple[str, dict[str, Any], tuple[str, HistoryFacts] | None] | list[tuple[int | None, str, str | None]]
 
 
 def _parsed(path: Path, whole: bool) -> Parsed:
@@ -154,8 +156,18 @@ def _parsed(path: Path, whole: bool) -> Parsed:
     except DataError as exc:
         problems = exc.problems if isinstance(exc, RecordInvalid) else [exc]
         return [(problem.line, problem.message, problem.field) for problem in problems]
-    facts = history_facts(article) if complete else None
-    return digest(raw), article.model_dump(mode="json", exclude_none=True), facts
+    history = None
+    if complete:
+        history = (_events().dump_json(article.history, exclude_none=True).decode(), history_facts(article))
+    return digest(raw), article.model_dump(mode="json", exclude_none=True, exclude={"history"}), history
+
+
+@cache
+def _events() -> TypeAdapter[list[Event]]:
+    """Writes a history as JSON text at once, the same text as json.dumps of its JSON data, compact."""
+    from .model import Event
+
+    return TypeAdapter(list[Event])
 
 
 def _rebuilt(path: Path, problems: list[tuple[int | None, str, str | None]]) -> DataError:
