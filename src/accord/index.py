@@ -199,7 +199,7 @@ def entry_of(article: dict[str, Any]) -> ArticleEntry:
             c.get("owner"),
             _date(c.get("due")),
             tuple(c.get("tags", [])),
-            _dumps(c),
+            dumps(c),
             c.get("parties"),
         )
         for c in article.get("commitments", [])
@@ -213,7 +213,7 @@ def entry_of(article: dict[str, Any]) -> ArticleEntry:
         head.get("owner"),
         _date(head.get("due")),
         tuple(head.get("tags", [])),
-        _dumps(head),
+        dumps(head),
         None,
         commitments,
     )
@@ -356,7 +356,7 @@ class Index:
     ) -> None:
         """Keep what a file holds: `article` is the model's JSON data of it but its history; `history`,
         when the history was read (None: it was not), is its events as compact JSON text (the JSON data
-        as `_dumps` writes it) and what query.history_facts finds in it."""
+        as `dumps` writes it) and what query.history_facts finds in it."""
         self.begin()
         self.known(name)
         assert self._files is not None  # loaded by known()
@@ -383,7 +383,7 @@ class Index:
                 _tags_text(article.get("tags", [])),
                 article["title"],
                 article["text"],
-                _dumps(article),
+                dumps(article),
                 events,
                 (_day(facts.recorded) or "") if facts is not None else None,  # "": known to have no event
             ),
@@ -407,7 +407,7 @@ class Index:
                     c["title"],
                     c["excerpt"],
                     c.get("note"),
-                    _dumps(c),
+                    dumps(c),
                     words(c["excerpt"], c["title"], " ".join(c.get("tags", [])), c.get("note") or ""),
                     _day(touched.get(c["id"])),
                     _day(review.get(c["id"])),
@@ -481,7 +481,7 @@ class Index:
     def keep_findings(self, name: str, raw_digest: str, context: str, findings: list[list[Any]]) -> None:
         self.begin()
         self.db.execute(
-            "INSERT OR REPLACE INTO validated VALUES (?, ?, ?, ?)", (name, raw_digest, context, _dumps(findings))
+            "INSERT OR REPLACE INTO validated VALUES (?, ?, ?, ?)", (name, raw_digest, context, dumps(findings))
         )
         self._written()
 
@@ -553,7 +553,8 @@ class Index:
         return counts
 
 
-def _dumps(value: object) -> str:
+def dumps(value: object) -> str:
+    """The compact JSON text the index keeps of a value."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
