@@ -27,7 +27,7 @@ from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from . import workers
 from .errors import ConflictError, DataError, LockTimeout, NotFoundError
@@ -42,6 +42,8 @@ from .text import SLUG, checked_text
 from .values import MAX_TEXT
 
 if TYPE_CHECKING:  # the models load with the first file parsed: an indexed read needs none
+    from pydantic import TypeAdapter
+
     from .model import Article, Commitment, Event, Glossary, Record, Statement, Target
 
 GLOSSARY_FILE = "glossary.yaml"
@@ -216,6 +218,8 @@ def _as_dumped(event: dict[str, Any]) -> bool:
 @cache
 def _events() -> TypeAdapter[list[Event]]:
     """Writes a history as JSON text at once, the same text as json.dumps of its JSON data, compact."""
+    from pydantic import TypeAdapter
+
     from .model import Event
 
     return TypeAdapter(list[Event])
