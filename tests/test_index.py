@@ -4,6 +4,7 @@ files or to the index behind accord's back, every command shows what the files s
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -20,6 +21,7 @@ from accord import index as index_module
 from accord.index import APPLICATION_ID, INDEX_FILE
 from accord.storage import HEADS_ONLY_FROM, head_of, read_article
 from conftest import Accord, Outcome, run_accord
+from helpers import replace_once
 
 CACHE = ".accord-cache"
 COMMANDS = [
@@ -329,3 +331,59 @@ def test_every_search_finds_through_the_index_what_it_finds_in_the_files(accord:
         ("search", "-E", "-l", "ha.del"),
     ]
     assert outputs(accord, commands=asked) == outputs(accord, "--no-cache", commands=asked)
+
+
+# A history written by hand: a time without its fraction, fields in another order, a null field; and
+# events as accord writes them, some text in them not ASCII.
+HAND_WRITTEN_HISTORY = """history:
+- at: 2026-11-20T09:30:00Z
+  by: Officer A
+  id: '4.1'
+  field: status
+  old: not_started
+  new: in_progress
+- by: Officer B
+  id: '4.2'
+  at: '2026-11-21T10:00:00.000000Z'
+  field: status
+  old: not_started
+  new: completed
+  note: null
+- at: '2026-11-22T11:00:00.000000Z'
+  by: Officer C
+  id: '4.3'
+  field: owner
+  new: Bộ Ngoại giao
+- at: '2026-11-23T08:15:00.500000Z'
+  by: Trần Thị "Hoa"
+  id: '4.4'
+  field: tags
+  old: []
+  new:
+  - diplomacy
+  on: '2026-11-19'
+  note: "signed\\tat the meeting \u2014 \u0110\u00e3 k\u00fd"
+  review_by: '2027-01-15'
+  internal: false
+"""
+
+
+def test_a_history_however_written_reads_the_same_through_the_index(accord: Accord, records: Path) -> None:
+    """The index keeps each history as the records' model writes it, whether the file holds it in
+    that form already (then it is kept as read) or not."""
+    replace_once(records / "articles" / "4.yaml", "history: []\n", HAND_WRITTEN_HISTORY)
+    commands = [
+        ("report", "--format", "json", "--today", "2026-11-25"),
+        ("report", "--format", "md", "--today", "2026-11-25"),
+        ("list", "--stale", "8w", "--format", "json"),
+        ("log", "4"),
+    ]
+    truth = outputs(accord, "--no-cache", commands=commands)
+    assert truth[0][0] == 0 and "Officer B" in truth[0][1] and "Trần Thị" in truth[0][1]
+    assert outputs(accord, commands=commands) == truth  # the first run builds the index
+    assert outputs(accord, commands=commands) == truth  # and again, from the index
+    path = records / "articles" / "4.yaml"
+    events = read_article(path.read_bytes(), path)[0].model_dump(mode="json", exclude_none=True)["history"]
+    with sqlite3.connect(index_of(records)) as db:
+        (kept,) = db.execute("SELECT history FROM articles WHERE file = '4.yaml'").fetchone()
+    assert json.loads(kept) == events and list(json.loads(kept)[1]) == list(events[1])  # in the model's order

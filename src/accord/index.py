@@ -199,7 +199,7 @@ def entry_of(article: dict[str, Any]) -> ArticleEntry:
             c.get("owner"),
             _date(c.get("due")),
             tuple(c.get("tags", [])),
-            _dumps(c),
+            dumps(c),
             c.get("parties"),
         )
         for c in article.get("commitments", [])
@@ -213,7 +213,7 @@ def entry_of(article: dict[str, Any]) -> ArticleEntry:
         head.get("owner"),
         _date(head.get("due")),
         tuple(head.get("tags", [])),
-        _dumps(head),
+        dumps(head),
         None,
         commitments,
     )
@@ -347,14 +347,20 @@ class Index:
         self._written()
 
     def put(
-        self, name: str, raw_digest: str, stamp: Stamp, article: dict[str, Any], facts: HistoryFacts | None
+        self,
+        name: str,
+        raw_digest: str,
+        stamp: Stamp,
+        article: dict[str, Any],
+        history: tuple[str, HistoryFacts] | None,
     ) -> None:
-        """Keep what a file holds: `article` is the model's JSON data of it; its history too, with
-        `facts` (what query.history_facts finds in it), when the history was read; None: it was not."""
+        """Keep what a file holds: `article` is the model's JSON data of it but its history; `history`,
+        when the history was read (None: it was not), is its events as compact JSON text (the JSON data
+        as `dumps` writes it) and what query.history_facts finds in it."""
         self.begin()
         self.known(name)
         assert self._files is not None  # loaded by known()
-        self._files[name] = (raw_digest, stamp, facts is not None)
+        self._files[name] = (raw_digest, stamp, history is not None)
         # Another reader may have indexed the file since this one looked: replace whatever is there.
         self.db.execute("DELETE FROM commitments WHERE file = ?", (name,))
         self.db.execute(
@@ -362,7 +368,7 @@ class Index:
             (name, raw_digest, stamp.size, stamp.mtime, stamp.ctime, stamp.inode, stamp.device, stamp.checked),
         )
         commitments = article.pop("commitments", [])
-        events = article.pop("history", [])
+        events, facts = history if history is not None else (None, None)
         article_id = article["id"]  # which may differ from the file's name: validate says so
         self.db.execute(
             "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -377,8 +383,8 @@ class Index:
                 _tags_text(article.get("tags", [])),
                 article["title"],
                 article["text"],
-                _dumps(article),
-                _dumps(events) if facts is not None else None,
+                dumps(article),
+                events,
                 (_day(facts.recorded) or "") if facts is not None else None,  # "": known to have no event
             ),
         )
@@ -401,7 +407,7 @@ class Index:
                     c["title"],
                     c["excerpt"],
                     c.get("note"),
-                    _dumps(c),
+                    dumps(c),
                     words(c["excerpt"], c["title"], " ".join(c.get("tags", [])), c.get("note") or ""),
                     _day(touched.get(c["id"])),
                     _day(review.get(c["id"])),
@@ -468,7 +474,7 @@ class Index:
     def keep_findings(self, name: str, raw_digest: str, context: str, findings: list[list[Any]]) -> None:
         self.begin()
         self.db.execute(
-            "INSERT OR REPLACE INTO validated VALUES (?, ?, ?, ?)", (name, raw_digest, context, _dumps(findings))
+            "INSERT OR REPLACE INTO validated VALUES (?, ?, ?, ?)", (name, raw_digest, context, dumps(findings))
         )
         self._written()
 
@@ -540,7 +546,8 @@ class Index:
         return counts
 
 
-def _dumps(value: object) -> str:
+def dumps(value: object) -> str:
+    """The compact JSON text the index keeps of a value."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -32,7 +32,7 @@ from pydantic import ValidationError
 from . import workers
 from .errors import ConflictError, DataError, LockTimeout, NotFoundError
 from .fsio import MAX_FILE_BYTES, TMP_SUFFIX, fsync_folder, read_file, sync_folder, temporary
-from .index import CACHE_DIR, ArticleEntry, HistoryFacts, Index, Stamp, digest, entry_of
+from .index import CACHE_DIR, ArticleEntry, HistoryFacts, Index, Stamp, digest, dumps, entry_of
 from .lookup import ARTICLES as ARTICLES
 from .lookup import STATEMENT_FILE as STATEMENT_FILE
 from .lookup import TARGETS as TARGETS
@@ -42,7 +42,9 @@ from .text import SLUG, checked_text
 from .values import MAX_TEXT
 
 if TYPE_CHECKING:  # the models load with the first file parsed: an indexed read needs none
-    from .model import Article, Commitment, Glossary, Record, Statement, Target
+    from pydantic import TypeAdapter
+
+    from .model import Article, Commitment, Event, Glossary, Record, Statement, Target
 
 GLOSSARY_FILE = "glossary.yaml"
 LOCK_FILE = ".accord.lock"
@@ -129,33 +131,98 @@ def head_of(raw: bytes) -> tuple[bytes, bool] | None:
 def read_article(raw: bytes, path: Path, whole: bool = True) -> tuple[Article, bool]:
     """The article in `raw` and whether its history was read: unless `whole`, only the part
     before its history is parsed when the file is laid out as accord writes it."""
+    article, data = _article_data(raw, path, whole)
+    return article, data is not None
+
+
+def _article_data(raw: bytes, path: Path, whole: bool) -> tuple[Article, dict[str, Any] | None]:
+    """As read_article, with the YAML data the article was read from when that holds its history."""
     from . import yamlio  # YAML only when a file must be parsed: an indexed scan needs none
     from .model import Article
 
     head = None if whole else head_of(raw)
     if head is not None:
         try:
-            return parse_record(Article, yamlio.load_bytes(head[0], path), raw, path), head[1]
+            data = yamlio.load_bytes(head[0], path)
+            return parse_record(Article, data, raw, path), data if head[1] else None
         except DataError:
             pass  # the whole file says what is wrong, and where
-    return parse_record(Article, yamlio.load_bytes(raw, path), raw, path), True
+    data = yamlio.load_bytes(raw, path)
+    return parse_record(Article, data, raw, path), data
 
 
 # What a worker sends back of one article file: the digest of its bytes, the article as the model's
-# JSON data and whether its history is in it; or, for a file that does not load, its problems.
-Parsed = tuple[str, dict[str, Any], HistoryFacts | None] | list[tuple[int | None, str, str | None]]
+# JSON data but its history, and, when the history was read, the history as the index keeps it (JSON
+# text: one string to send rather than thousands of values) with what it says (see Index.put); or,
+# for a file that does not load, its problems.
+Parsed = tuple[str, dict[str, Any], tuple[str, HistoryFacts] | None] | list[tuple[int | None, str, str | None]]
 
 
 def _parsed(path: Path, whole: bool) -> Parsed:
     """The article file at `path` parsed (all of it if `whole`), as plain data a worker can send."""
     try:
         raw = read_file(path)
-        article, complete = read_article(raw, path, whole)
+        article, data = _article_data(raw, path, whole)
     except DataError as exc:
         problems = exc.problems if isinstance(exc, RecordInvalid) else [exc]
         return [(problem.line, problem.message, problem.field) for problem in problems]
-    facts = history_facts(article) if complete else None
-    return digest(raw), article.model_dump(mode="json", exclude_none=True), facts
+    history = None
+    if data is not None:
+        history = (_history_text(article, data.get("history")), history_facts(article))
+    return digest(raw), article.model_dump(mode="json", exclude_none=True, exclude={"history"}), history
+
+
+def _history_text(article: Article, events: object) -> str:
+    """The article's history as the index keeps it: the JSON text of its JSON data. A history as
+    accord writes it is that data already, as read from the file (`events`, validated): dumping it
+    costs a fraction of serialising each event through the model."""
+    if type(events) is list and all(_as_dumped(event) for event in events):
+        return dumps(events)
+    return _events().dump_json(article.history, exclude_none=True).decode()
+
+
+# An event's fields whose YAML data is their JSON data once validated; those of `_as_dumped`'s
+# other checks; and, by the fields of an event in the order read, whether they are in the model's.
+_AS_READ = frozenset(
+    ("by", "id", "field", "party", "series", "period", "source", "old_source", "note", "evidence", "internal")
+)
+_CHECKED = frozenset(("at", "undoes", "old", "new", "on", "review_by"))
+_IN_ORDER: dict[tuple[str, ...], bool] = {}
+_TIMESTAMP_AS_DUMPED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
+_DATE_AS_DUMPED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _as_dumped(event: dict[str, Any]) -> bool:
+    """Whether a validated event's YAML data is its JSON data as the model dumps it: fields in the
+    model's order, none null, times with six decimals and `Z`, dates plain, no number (dumped as text)."""
+    fields = tuple(event)
+    in_order = _IN_ORDER.get(fields)
+    if in_order is None:
+        from .model import Event
+
+        order = {name: position for position, name in enumerate(Event.model_fields)}
+        known = set(fields) <= _AS_READ | _CHECKED
+        in_order = _IN_ORDER[fields] = known and [order[f] for f in fields] == sorted(order[f] for f in fields)
+    if not in_order or None in event.values() or not _TIMESTAMP_AS_DUMPED.fullmatch(event["at"]):
+        return False
+    undoes, on, review = event.get("undoes"), event.get("on"), event.get("review_by")
+    return (
+        (undoes is None or _TIMESTAMP_AS_DUMPED.fullmatch(undoes) is not None)
+        and (on is None or _DATE_AS_DUMPED.fullmatch(on) is not None)
+        and (review is None or review == "none" or _DATE_AS_DUMPED.fullmatch(review) is not None)
+        and type(event.get("old", "")) in (str, list)
+        and type(event.get("new", "")) in (str, list)
+    )
+
+
+@cache
+def _events() -> TypeAdapter[list[Event]]:
+    """Writes a history as JSON text at once, the same text as json.dumps of its JSON data, compact."""
+    from pydantic import TypeAdapter
+
+    from .model import Event
+
+    return TypeAdapter(list[Event])
 
 
 def _rebuilt(path: Path, problems: list[tuple[int | None, str, str | None]]) -> DataError:
