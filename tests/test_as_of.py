@@ -17,6 +17,7 @@ import accord as library
 from accord import changes
 from accord.tracking import figures
 from conftest import Accord
+from helpers import snapshot
 from test_changes import clock
 
 # (moment the change is recorded, command)
@@ -138,3 +139,26 @@ def test_a_script_sees_progress_on_a_past_day_as_the_command_line_does(
     # The 10th knows the preliminary figure only, whichever face asks.
     trade = library.open(records).progress(date(2026, 11, 10), target="trade").targets
     assert [(p.latest.value, p.latest.source) for p in trade if p.latest] == [(Decimal("96.1"), "KITA preliminary")]
+
+
+@pytest.mark.parametrize("command", [("report",), ("report", "-f", "json"), ("progress",)])
+def test_a_hand_written_event_whose_old_value_its_field_cannot_hold_is_named(
+    accord: Accord, records: Path, command: tuple[str, ...]
+) -> None:
+    """A past day replays what an event replaced: an owner written by hand as a number cannot be
+    one, and reading the files says so in one line, exit 2, files untouched."""
+    article = records / "articles" / "4.yaml"
+    text = article.read_text("utf-8")
+    assert text.endswith("history: []\n")
+    article.write_text(
+        text.removesuffix("history: []\n")
+        + "history:\n- at: '2026-11-26T10:00:00.000000Z'\n  by: Officer\n  id: '4.8'\n  field: owner\n"
+        "  old: 2026\n  new: MOIT\n",
+        "utf-8",
+    )
+    before = snapshot(records)
+    done = accord("--no-cache", *command, "--today", "2026-11-20")
+    assert done.code == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "4.yaml: history: an event of 2026-11-26 10:00 on 4.8 gives owner the value 2026" in done.stderr
+    assert snapshot(records) == before

@@ -168,10 +168,11 @@ def build(store: Store, today: date, period: Period, stale_since: date | None = 
             article: Article | ArticleEntry = read
             facts, then = None, None
         else:
-            article = as_known(read, today)
+            path = store.article_path(read.id)
+            article = as_known(read, today, path)
             facts = history_facts(article)
             # as known then, like the change list (by the day recorded): a back-dated change moves both
-            then = {c.id: c.status.value for c in as_known(article, previous_end).commitments}
+            then = {c.id: c.status.value for c in as_known(article, previous_end, path).commitments}
         in_article: Counter[str] = Counter()
         for commitment in article.commitments:
             status = _STATUSES[commitment.status]
@@ -218,7 +219,7 @@ def build(store: Store, today: date, period: Period, stale_since: date | None = 
             recorded = [e for e in article.history if period.start <= e.at.date() <= period.end]
             events += [_change_row(article, event, titles) for event in recorded]
             changes += [_change_row(article, event, titles) for event in net_changes(recorded)]
-    for target in map(lambda t: as_known(t, today), store.targets(errors)):
+    for target in (as_known(t, today, store.target_path(t.id)) for t in store.targets(errors)):
         recorded = [e for e in target.history if period.start <= e.at.date() <= period.end]
         events += [_change_row(None, event, titles) | {"title": target.title} for event in recorded]
         changes += [_change_row(None, event, titles) | {"title": target.title} for event in net_changes(recorded)]

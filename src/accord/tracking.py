@@ -6,7 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import ValidationError
 
 from .errors import DataError, UsageError
 from .history import field_key, set_from_event
@@ -20,11 +23,13 @@ if TYPE_CHECKING:
 Known = TypeVar("Known", Article, Target)
 
 
-def as_known(record: Known, day: date) -> Known:
-    """`record` as it was known at the end of `day`: events recorded later are left out.
+def as_known(record: Known, day: date, path: Path) -> Known:
+    """`record` (read from `path`) as it was known at the end of `day`: events recorded later are
+    left out.
 
     A field that only later events touch holds the value the first of them replaced; a field
     no event touches (the figures shipped with the records) counts as known from the start.
+    A value that the field cannot hold (a hand-written `old: 2026` for an owner) is a DataError.
     """
     later = [e for e in record.history if e.at.date() > day]
     if not later:
@@ -45,7 +50,16 @@ def as_known(record: Known, day: date) -> Known:
             update={"new": event.old, "source": event.old_source or event.source, "original": event.old_original}
         )
     for event in touched.values():
-        set_from_event(known, event)
+        try:
+            set_from_event(known, event)
+        except ValidationError:
+            raise DataError(
+                path,
+                None,
+                f"an event of {event.at:%Y-%m-%d %H:%M} on {event.id} gives {event.field} the value {event.new},"
+                " which it cannot hold",
+                "history",
+            ) from None
     return known
 
 
@@ -77,7 +91,10 @@ def overview(
     """Every target's progress on `today`; `as_of` leaves out what was recorded after that day."""
 
     def known(record: Known) -> Known:
-        return as_known(record, today) if as_of else record
+        if not as_of:
+            return record
+        path = store.article_path(record.id) if isinstance(record, Article) else store.target_path(record.id)
+        return as_known(record, today, path)
 
     if target_id is not None:
         item = find(store, target_id).item
