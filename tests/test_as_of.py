@@ -147,6 +147,24 @@ def test_a_hand_written_event_whose_old_value_its_field_cannot_hold_is_named(
 ) -> None:
     """A past day replays what an event replaced: an owner written by hand as a number cannot be
     one, and reading the files says so in one line, exit 2, files untouched."""
+    _write_owner_event_with_a_number(records)
+    before = snapshot(records)
+    done = accord("--no-cache", *command, "--today", "2026-11-20")
+    assert done.code == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "4.yaml: history: an event of 2026-11-26 10:00 on 4.8 gives owner the value 2026" in done.stderr
+    assert snapshot(records) == before
+
+
+def test_validate_names_an_event_whose_old_value_its_field_cannot_hold(accord: Accord, records: Path) -> None:
+    _write_owner_event_with_a_number(records)
+    done = accord("validate")
+    assert done.code == 1
+    assert "4.yaml:91: owner 2026, the value this event replaced, is not one owner can hold" in done.stderr
+
+
+def _write_owner_event_with_a_number(records: Path) -> None:
+    """An owner's change written by hand, its old value a number: no owner is one."""
     article = records / "articles" / "4.yaml"
     text = article.read_text("utf-8")
     assert text.endswith("history: []\n")
@@ -156,9 +174,3 @@ def test_a_hand_written_event_whose_old_value_its_field_cannot_hold_is_named(
         "  old: 2026\n  new: MOIT\n",
         "utf-8",
     )
-    before = snapshot(records)
-    done = accord("--no-cache", *command, "--today", "2026-11-20")
-    assert done.code == 2, done.stderr
-    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
-    assert "4.yaml: history: an event of 2026-11-26 10:00 on 4.8 gives owner the value 2026" in done.stderr
-    assert snapshot(records) == before

@@ -430,6 +430,17 @@ def _is_iso_date(value: object) -> bool:
 
 _STATUSES = frozenset(s.value for s in Status)
 _KINDS = frozenset(k.value for k in Kind)
+# What the value an event replaced (`old`) can be, by field: what that field could hold then.
+_OLD_VALUES: dict[str | None, Callable[[object], bool]] = {
+    "owner": lambda value: value is None or isinstance(value, str),
+    "asked_by": lambda value: value is None or isinstance(value, str),
+    "due": lambda value: value is None or _is_iso_date(value),
+    "tags": lambda value: value is None or isinstance(value, list),
+    "side": lambda value: isinstance(value, str),
+    "kind": lambda value: value in _KINDS,
+    "title": lambda value: isinstance(value, str),
+    "excerpt": lambda value: isinstance(value, str),
+}
 
 
 def _event_problem(record: Article | Target, event: Event, known: set[str]) -> str | None:
@@ -464,6 +475,12 @@ def _event_problem(record: Article | Target, event: Event, known: set[str]) -> s
         return f"only a commitment's {event.field} is changed by an event, and it is text"
     if event.field == "split" and (event.id == record.id or not isinstance(event.new, list)):
         return "only a commitment is split, into a list of commitments"
+    if event.field == "owner" and not isinstance(event.new, str | None):
+        return f"owner {event.new!r} is not a name"
+    fits = _OLD_VALUES.get(event.field)
+    if fits is not None and not fits(event.old):
+        shown = repr(event.old) if isinstance(event.old, str) else str(event.old)
+        return f"{event.field} {shown}, the value this event replaced, is not one {event.field} can hold"
     if field_key(event) is None and not (event.note or event.evidence or event.undoes):
         return "an event without a field must carry a note or evidence"
     return None
