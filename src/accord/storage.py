@@ -32,7 +32,7 @@ from pydantic import ValidationError
 from . import workers
 from .errors import ConflictError, DataError, LockTimeout, NotFoundError
 from .fsio import MAX_FILE_BYTES, TMP_SUFFIX, fsync_folder, read_file, sync_folder, temporary
-from .index import CACHE_DIR, ArticleEntry, HistoryFacts, Index, Stamp, digest, dumps, entry_of
+from .index import CACHE_DIR, ArticleEntry, HistoryFacts, Index, Stamp, digest, entry_of
 from .lookup import ARTICLES as ARTICLES
 from .lookup import STATEMENT_FILE as STATEMENT_FILE
 from .lookup import TARGETS as TARGETS
@@ -131,24 +131,16 @@ def head_of(raw: bytes) -> tuple[bytes, bool] | None:
 def read_article(raw: bytes, path: Path, whole: bool = True) -> tuple[Article, bool]:
     """The article in `raw` and whether its history was read: unless `whole`, only the part
     before its history is parsed when the file is laid out as accord writes it."""
-    article, data = _article_data(raw, path, whole)
-    return article, data is not None
-
-
-def _article_data(raw: bytes, path: Path, whole: bool) -> tuple[Article, dict[str, Any] | None]:
-    """As read_article, with the YAML data the article was read from when that holds its history."""
     from . import yamlio  # YAML only when a file must be parsed: an indexed scan needs none
     from .model import Article
 
     head = None if whole else head_of(raw)
     if head is not None:
         try:
-            data = yamlio.load_bytes(head[0], path)
-            return parse_record(Article, data, raw, path), data if head[1] else None
+            return parse_record(Article, yamlio.load_bytes(head[0], path), raw, path), head[1]
         except DataError:
             pass  # the whole file says what is wrong, and where
-    data = yamlio.load_bytes(raw, path)
-    return parse_record(Article, data, raw, path), data
+    return parse_record(Article, yamlio.load_bytes(raw, path), raw, path), True
 
 
 # What a worker sends back of one article file: the digest of its bytes, the article as the model's
@@ -158,61 +150,21 @@ def _article_data(raw: bytes, path: Path, whole: bool) -> tuple[Article, dict[st
 Parsed = tuple[str, dict[str, Any], tuple[str, HistoryFacts] | None] | list[tuple[int | None, str, str | None]]
 
 
-def _parsed(path: Path, whole: bool) -> Parsed:
-    """The article file at `path` parsed (all of it if `whole`), as plain data a worker can send."""
+def _parsed(item: tuple[Path, bytes | None], whole: bool) -> Parsed:
+    """The article file at the path of `item` parsed (all of it if `whole`), as plain data a worker
+    can send; its bytes are read unless `item` has them already."""
+    path, raw = item
     try:
-        raw = read_file(path)
-        article, data = _article_data(raw, path, whole)
+        if raw is None:
+            raw = read_file(path)
+        article, complete = read_article(raw, path, whole)
     except DataError as exc:
         problems = exc.problems if isinstance(exc, RecordInvalid) else [exc]
         return [(problem.line, problem.message, problem.field) for problem in problems]
     history = None
-    if data is not None:
-        history = (_history_text(article, data.get("history")), history_facts(article))
+    if complete:
+        history = (_events().dump_json(article.history, exclude_none=True).decode(), history_facts(article))
     return digest(raw), article.model_dump(mode="json", exclude_none=True, exclude={"history"}), history
-
-
-def _history_text(article: Article, events: object) -> str:
-    """The article's history as the index keeps it: the JSON text of its JSON data. A history as
-    accord writes it is that data already, as read from the file (`events`, validated): dumping it
-    costs a fraction of serialising each event through the model."""
-    if type(events) is list and all(_as_dumped(event) for event in events):
-        return dumps(events)
-    return _events().dump_json(article.history, exclude_none=True).decode()
-
-
-# An event's fields whose YAML data is their JSON data once validated; those of `_as_dumped`'s
-# other checks; and, by the fields of an event in the order read, whether they are in the model's.
-_AS_READ = frozenset(
-    ("by", "id", "field", "party", "series", "period", "source", "old_source", "note", "evidence", "internal")
-)
-_CHECKED = frozenset(("at", "undoes", "old", "new", "on", "review_by"))
-_IN_ORDER: dict[tuple[str, ...], bool] = {}
-_TIMESTAMP_AS_DUMPED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
-_DATE_AS_DUMPED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _as_dumped(event: dict[str, Any]) -> bool:
-    """Whether a validated event's YAML data is its JSON data as the model dumps it: fields in the
-    model's order, none null, times with six decimals and `Z`, dates plain, no number (dumped as text)."""
-    fields = tuple(event)
-    in_order = _IN_ORDER.get(fields)
-    if in_order is None:
-        from .model import Event
-
-        order = {name: position for position, name in enumerate(Event.model_fields)}
-        known = set(fields) <= _AS_READ | _CHECKED
-        in_order = _IN_ORDER[fields] = known and [order[f] for f in fields] == sorted(order[f] for f in fields)
-    if not in_order or None in event.values() or not _TIMESTAMP_AS_DUMPED.fullmatch(event["at"]):
-        return False
-    undoes, on, review = event.get("undoes"), event.get("on"), event.get("review_by")
-    return (
-        (undoes is None or _TIMESTAMP_AS_DUMPED.fullmatch(undoes) is not None)
-        and (on is None or _DATE_AS_DUMPED.fullmatch(on) is not None)
-        and (review is None or review == "none" or _DATE_AS_DUMPED.fullmatch(review) is not None)
-        and type(event.get("old", "")) in (str, list)
-        and type(event.get("new", "")) in (str, list)
-    )
 
 
 @cache
@@ -433,24 +385,27 @@ class Store:
         # A first reading of many files (after a clone) reads each up to its history, a fraction of
         # the bytes; a command that needs the history reads the rest then.
         whole = history or len(ids) < HEADS_ONLY_FROM or not index.empty()
-        stale: list[tuple[int, Stamp | DataError]] = []  # the files to parse, or that cannot be read
+        # The files to parse, with their bytes where they were read to be compared; or why they cannot be read.
+        stale: list[tuple[int, tuple[Stamp, bytes | None] | DataError]] = []
         for position, path in enumerate(paths):
-            stamp = self._stale(index, path, history)
-            if stamp is not None:
-                stale.append((position, stamp))
+            outdated = self._stale(index, path, history)
+            if outdated is not None:
+                stale.append((position, outdated))
         parse = partial(_parsed, whole=whole)
-        parsed = workers.in_order(parse, [paths[position] for position, stamp in stale if isinstance(stamp, Stamp)])
+        parsed = workers.in_order(
+            parse, [(paths[position], read[1]) for position, read in stale if not isinstance(read, DataError)]
+        )
         try:
-            for position, stamp in stale:
+            for position, read in stale:
                 path = paths[position]
-                found = next(parsed) if isinstance(stamp, Stamp) else stamp
+                found = read if isinstance(read, DataError) else next(parsed)
                 if isinstance(found, DataError | list):
                     index.drop(path.name)
                     if present(path):  # else removed while we were reading
                         errors.append(found if isinstance(found, DataError) else _rebuilt(path, found))
                 else:
-                    assert isinstance(stamp, Stamp)  # a file that could not be read has no rows
-                    index.put(path.name, found[0], stamp, found[1], found[2])
+                    assert not isinstance(read, DataError)  # a file that could not be read has no rows
+                    index.put(path.name, found[0], read[0], found[1], found[2])
                 self.progress(position, len(ids))
         finally:
             if stale:
@@ -458,9 +413,10 @@ class Store:
         index.keep_only(path.name for path in paths)
         index.commit()
 
-    def _stale(self, index: Index, path: Path, history: bool) -> Stamp | DataError | None:
+    def _stale(self, index: Index, path: Path, history: bool) -> tuple[Stamp, bytes | None] | DataError | None:
         """None when the file's rows are up to date (its history with them if `history`); else its
-        status before it is read, to be kept with the rows parsed from it, or why it cannot be read."""
+        status before it is read, to be kept with the rows parsed from it, and its bytes if they were
+        read to compare them with the rows'; or why it cannot be read."""
         now = time.time_ns()
         try:
             status: os.stat_result | None = os.lstat(path)
@@ -477,12 +433,15 @@ class Store:
                 read_file(path)  # what keeps it from being read, if anything does
                 raise DataError(path, None, "cannot read the file's status")
             stamp = Stamp.of(status, now)
-            if known is not None and complete and known[0] == digest(read_file(path)):
+            if known is None or not complete:
+                return stamp, None
+            raw = read_file(path)
+            if known[0] == digest(raw):
                 index.restamp(path.name, stamp)
                 return None
         except DataError as exc:
             return exc
-        return stamp
+        return stamp, raw
 
     def scan_articles(self, errors: list[DataError]) -> Iterator[Loaded[Article]]:
         """Every article file that loads, read and parsed now; a broken file or a stray one is added to `errors`."""
