@@ -107,9 +107,13 @@ class HistoryFacts:
     """What an article's history says of the records in it (query.history_facts reads them), kept
     beside its rows so that a report needs no history of an article without recent events."""
 
-    recorded: date | None  # the day its latest event was recorded; None: it has none
     touched: dict[str, date]  # by record id, the day the latest event about it was recorded
     review: dict[str, date]  # by record id, the review date in force
+
+    @property
+    def recorded(self) -> date | None:
+        """The day the article's latest event was recorded; None when it has none."""
+        return max(self.touched.values(), default=None)
 
 
 @dataclass(frozen=True, slots=True)

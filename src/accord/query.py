@@ -103,7 +103,7 @@ def history_facts(article: Article) -> HistoryFacts:
             if latest is None or event.effective() > latest.effective():  # the first of equals, as max() keeps
                 setting[event.id] = event
     review = {i: e.review_by for i, e in setting.items() if isinstance(e.review_by, date)}  # else NO_REVIEW
-    return HistoryFacts(max(touched.values(), default=None), touched, review)
+    return HistoryFacts(touched, review)
 
 
 def last_touched(article: Article, item: Article | Commitment, facts: HistoryFacts | None = None) -> date | None:

@@ -33,7 +33,6 @@ UPCOMING_DAYS = 365
 LEFT_OUT = "Internal notes and officers' names are left out."
 # what public json says at its top, beside the data
 PUBLIC_FIELDS = {"public": True, "left_out": LEFT_OUT}
-_STATUSES = {s.value: s for s in Status}  # a status by its value, a model's or an index row's
 
 
 @dataclass(frozen=True)
@@ -175,7 +174,7 @@ def build(store: Store, today: date, period: Period, stale_since: date | None = 
             then = {c.id: c.status.value for c in as_known(article, previous_end, path).commitments}
         in_article: Counter[str] = Counter()
         for commitment in article.commitments:
-            status = _STATUSES[commitment.status]
+            status = Status(commitment.status)  # a model's, or an index row's value
             totals[status.value] += 1
             kinds[commitment.kind] += 1
             previous[status.value if then is None else then[commitment.id]] += 1
@@ -226,7 +225,7 @@ def build(store: Store, today: date, period: Period, stale_since: date | None = 
     unevidenced = [c for c in changes if c["what"] == "status" and not c["evidence"]]
     for rows in (events, changes, unevidenced):
         rows.sort(key=lambda c: (c["section"] is None, c["section"] or 0, c["at"], c["id"]))
-    summary = overview(store, today, None, None, errors, articles=(), as_of=True)  # its targets: deadlines are above
+    summary = overview(store, today, None, None, errors, as_of=True, with_deadlines=False)  # deadlines are above
     linked = {p.target.commitment for p in summary.targets}
     upcoming = [row for row in sorted(dated, key=lambda r: (r["due"], r["id"])) if row["id"] not in linked]
     statuses = [s.value for s in Status]

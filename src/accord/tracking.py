@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
@@ -85,10 +84,11 @@ def overview(
     target_id: str | None,
     series_name: str | None,
     errors: list[DataError],
-    articles: Iterable[Article] | None = None,
     as_of: bool = False,
+    with_deadlines: bool = True,
 ) -> Overview:
-    """Every target's progress on `today`; `as_of` leaves out what was recorded after that day."""
+    """Every target's progress on `today` and, with `with_deadlines`, the dated commitments
+    still open; `as_of` leaves out what was recorded after that day."""
 
     def known(record: Known) -> Known:
         if not as_of:
@@ -122,9 +122,9 @@ def overview(
             result.other_series = [s.name for s in target.series if s is not series and not s.stage]
         results.append(result)
     deadlines: list[Deadline] = []
-    if target_id is None:
+    if target_id is None and with_deadlines:
         linked = {p.target.commitment for p in results}
-        for article in map(known, store.articles(errors, history=as_of)) if articles is None else articles:
+        for article in map(known, store.articles(errors, history=as_of)):
             for commitment in article.commitments:
                 left = days_to_deadline(commitment, today)
                 if left is not None and commitment.id not in linked:
