@@ -167,6 +167,11 @@ def _parsed(item: tuple[Path, bytes | None], whole: bool) -> Parsed:
     return digest(raw), article.model_dump(mode="json", exclude_none=True, exclude={"history"}), history
 
 
+def _entry_with_facts(article: Article) -> ArticleEntry:
+    """An article read with its history as plain values, with what the history says."""
+    return entry_of(article.model_dump(mode="json", exclude_none=True, exclude={"history"}), history_facts(article))
+
+
 @cache
 def _events() -> TypeAdapter[list[Event]]:
     """Writes a history as JSON text at once, the same text as json.dumps of its JSON data, compact."""
@@ -307,6 +312,32 @@ class Store:
                 entry_of(loaded.record.model_dump(mode="json", exclude_none=True))
                 for loaded in self.scan_articles(errors)
             ),
+        )
+
+    def entries_with_facts(self, errors: list[DataError]) -> Iterator[ArticleEntry]:
+        """Every article that loads as plain values with what its history says (ArticleEntry.known),
+        its history left out; a broken file is added to `errors`."""
+
+        def from_index(index: Index) -> Iterator[ArticleEntry]:
+            for entry in index.articles():
+                if entry.known:
+                    yield entry
+                    continue
+                # Another reader that needed no history indexed the file again since it was brought
+                # up to date: its facts are read from the file.
+                assert entry.file is not None  # read through the index
+                path = self.root / ARTICLES / entry.file
+                try:
+                    yield _entry_with_facts(read_article(read_file(path), path)[0])
+                except DataError as exc:
+                    if present(path):  # else removed while we were reading
+                        errors.append(exc)
+
+        return self._through_index(
+            errors,
+            True,
+            from_index,
+            lambda: (_entry_with_facts(loaded.record) for loaded in self.scan_articles(errors)),
         )
 
     def counts(self, errors: list[DataError], by: str) -> dict[int, dict[str, int]]:
