@@ -202,7 +202,6 @@ class ArticleEntry:
     commitments: list[CommitmentEntry] = field(default_factory=list)
     recorded: date | None = None  # HistoryFacts.recorded, when `known`
     known: bool = False  # whether the facts of its history (`recorded`, each commitment's) are known
-    file: str | None = None  # the name of its file, when read through the index
 
     def data_with(self, history: bool) -> dict[str, Any]:
         """The article as the model reads it; with `history` (which must be known), its events."""
@@ -552,7 +551,7 @@ class Index:
         for h in heads:
             article = ArticleEntry(
                 h[1], h[2], h[3], h[4], h[5], h[6], _date(h[7]), _tags(h[8]), h[9], h[10], [], _date(h[11]),
-                h[11] is not None, h[0],
+                h[11] is not None,
             )  # fmt: skip
             while row is not None and row[0] == h[0]:
                 c = row

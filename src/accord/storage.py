@@ -316,27 +316,13 @@ class Store:
 
     def entries_with_facts(self, errors: list[DataError]) -> Iterator[ArticleEntry]:
         """Every article that loads as plain values with what its history says (ArticleEntry.known),
-        its history left out; a broken file is added to `errors`."""
-
-        def from_index(index: Index) -> Iterator[ArticleEntry]:
-            for entry in index.articles():
-                if entry.known:
-                    yield entry
-                    continue
-                # Another reader that needed no history indexed the file again since it was brought
-                # up to date: its facts are read from the file.
-                assert entry.file is not None  # read through the index
-                path = self.root / ARTICLES / entry.file
-                try:
-                    yield _entry_with_facts(read_article(read_file(path), path)[0])
-                except DataError as exc:
-                    if present(path):  # else removed while we were reading
-                        errors.append(exc)
-
+        its history left out; a broken file is added to `errors`. Through the index, every file's
+        history is read first where it is not known (a first build of many files reads only their
+        current fields: see HEADS_ONLY_FROM)."""
         return self._through_index(
             errors,
             True,
-            from_index,
+            lambda index: index.articles(),
             lambda: (_entry_with_facts(loaded.record) for loaded in self.scan_articles(errors)),
         )
 
