@@ -7,14 +7,17 @@ from __future__ import annotations
 import csv
 import io
 import os
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 
-from accord import storage
+from accord import index, storage
 from conftest import Accord
-from helpers import replace_once, succeeded
+from helpers import leftovers, replace_once, succeeded
 from test_first_run import many_articles
 
 INSIDE = "https://intranet.example/minutes"  # an internal evidence link
@@ -114,6 +117,27 @@ def test_a_broken_file_is_named_and_the_rest_exported_alike(accord: Accord, reco
         assert done.code == 2 and "4.yaml:7: not valid YAML" in done.stderr, args
         assert "4.5" not in rows(done.stdout.encode()) and "9.3" in rows(done.stdout.encode()), args
     assert accord("export").stdout == accord("--no-cache", "export").stdout
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_export_that_fails_on_the_way_leaves_the_old_file(
+    accord: Accord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    out = tmp_path / f"last-week.{fmt}"
+    out.write_text("last week's export\n")
+    articles = index.Index.articles
+
+    def damaged_after_three(self: index.Index, *args: Any, **kwargs: Any) -> Iterator[index.ArticleEntry]:
+        for number, entry in enumerate(articles(self, *args, **kwargs)):
+            if number == 3:
+                raise sqlite3.DatabaseError("database disk image is malformed")
+            yield entry
+
+    monkeypatch.setattr(index.Index, "articles", damaged_after_three)
+    done = accord("export", "-f", fmt, "-o", str(out))
+    assert done.code == 2 and "the index was damaged while it was read" in done.stderr
+    assert out.read_text() == "last week's export\n"
+    assert leftovers(tmp_path) == []
 
 
 def test_a_workbook_holds_the_same_cells_either_way(accord: Accord, tmp_path: Path) -> None:
