@@ -147,7 +147,7 @@ def _workbook(found: Iterable[dict[str, Any]], columns: list[Column], notice: st
     sheet.append([c.header for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for number, row in enumerate(found, start=2):  # max_row is counted afresh on each call
+    for number, row in enumerate(found, start=2):  # not sheet.max_row, which looks at every cell
         sheet.append([None] * len(columns))
         for index, column in enumerate(columns, start=1):
             _fill(sheet.cell(row=number, column=index), row[column.key], column.key in DATE_COLUMNS)
