@@ -15,9 +15,9 @@ from typing import Any
 import openpyxl
 import pytest
 
-from accord import index, storage
+from accord import errors, index, storage
 from conftest import Accord
-from helpers import leftovers, replace_once, succeeded
+from helpers import into_a_closed_pipe, leftovers, replace_once, succeeded
 from test_first_run import many_articles
 
 INSIDE = "https://intranet.example/minutes"  # an internal evidence link
@@ -138,6 +138,12 @@ def test_an_export_that_fails_on_the_way_leaves_the_old_file(
     assert done.code == 2 and "the index was damaged while it was read" in done.stderr
     assert out.read_text() == "last week's export\n"
     assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_export_into_a_closed_pipe_is_silent(records: Path, fmt: str) -> None:
+    done = into_a_closed_pipe(records, "export", "-f", fmt, "--public")  # written a piece at a time
+    assert (done.code, done.stderr) == (errors.EXIT_BROKEN_PIPE, "")
 
 
 def test_a_workbook_holds_the_same_cells_either_way(accord: Accord, tmp_path: Path) -> None:
