@@ -232,6 +232,9 @@ def scans(bench: Bench, groups: set[str], published: Path) -> list[Pair]:
         pairs += [
             Pair(bench.accord(["list"]), bench.taskwarrior(["list"])),
             Pair(bench.accord(["list", "-f", "json"]), bench.taskwarrior(["export"])),
+            # export's columns include what each history says: a first run reads every history too
+            *(Pair(bench.accord(["export"], cold=cold), None, warm_up=not cold) for cold in (False, True)),
+            Pair(bench.accord(["export", "-f", "json"]), bench.taskwarrior(["export"])),
         ]
     return pairs
 

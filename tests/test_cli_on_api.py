@@ -272,7 +272,7 @@ THROUGH_THE_API = [
         (("4.5", "Korea"), {"note": "Korea's own target", "kind": UNSET, "asked_by": UNSET}),
         id="side",
     ),
-    pytest.param(["export", "--format", "json"], "articles", ((), {"history": True}), id="export"),
+    pytest.param(["export", "--format", "json"], "iter_articles_with_facts", ((), {}), id="export"),
 ]
 
 

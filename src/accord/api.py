@@ -367,6 +367,14 @@ class Tracker:
             for row in select(self._store.entries(errors, only), chosen):
                 yield Listed(row.article, row.item)
 
+    def iter_articles_with_facts(self) -> Iterator[ArticleEntry]:
+        """Every article in reading order, one at a time, as plain values with what its history says
+        (`known`; each commitment's `changed`, `changed_by`, `review`, `evidence`...), its history
+        itself never read into a model: fit for tens of thousands. `skipped` is set once the last one
+        is read."""
+        with self._reading() as errors:
+            yield from self._store.entries_with_facts(errors)
+
     def counts(self, by: str = "status") -> dict[int, dict[str, int]]:
         """The number of commitments per section (every section that has an article), by `status` or by `kind`."""
         if by not in ("status", "kind"):

@@ -1500,15 +1500,15 @@ def export(
     from .report import write_file
 
     tracker = _open(directory)
-    rows = exporting.rows(tracker.statement, tracker.articles(history=True), public)
-    columns = exporting.columns(tracker.statement.sides, public)
-    data = exporting.encode(rows, fmt, columns, bom=bom, public=public)
+    statement = tracker.statement
+    columns = exporting.columns(statement.sides, public)
+    rows = exporting.rows(statement, tracker.iter_articles_with_facts(), public)  # read as they are written
     if output is None or str(output) == "-":
         if fmt == "xlsx":
             raise UsageError("an xlsx workbook goes to a file: give -o FILE")
-        sys.stdout.buffer.write(data)
+        exporting.write(sys.stdout.buffer, rows, fmt, columns, bom=bom, public=public)
     else:
-        write_file(output, data)
+        write_file(output, lambda out: exporting.write(out, rows, fmt, columns, bom=bom, public=public))
         render.chatter(f"wrote {render.visible(str(output))}\n", stderr=True)
     if public and fmt == "csv":  # a CSV file has no place to say it
         views.left_out_on_stderr()

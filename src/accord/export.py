@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO
 
 from . import render
 from .errors import UsageError
-from .model import Article, Commitment, Event, Statement
-from .query import review_date
+from .index import ArticleEntry, CommitmentEntry
+from .model import Statement
 from .render import Column
 from .report import LEFT_OUT, PUBLIC_FIELDS
 
@@ -56,27 +56,24 @@ def _party_key(side: str) -> str:
     return f"status_{side}"
 
 
-def rows(statement: Statement, articles: Iterable[Article], public: bool = False) -> list[dict[str, Any]]:
-    """One row per commitment; `articles` with their history, which dates each one's last change
-    and holds its review date. `public` leaves out who changed it and internal evidence links."""
+def rows(statement: Statement, articles: Iterable[ArticleEntry], public: bool = False) -> Iterator[dict[str, Any]]:
+    """One row per commitment, as the articles come; each article with what its history says
+    (ArticleEntry.known), which dates each commitment's last change, names who made it and holds
+    its review date and latest evidence link. `public` leaves out who changed it and internal
+    evidence links."""
     titles = {section.number: section.title for section in statement.sections}
-    return [
-        _row(article, commitment, titles.get(article.section), statement.sides, public)
-        for article in articles
-        for commitment in article.commitments
-    ]
+    for article in articles:
+        for commitment in article.commitments:
+            yield _row(article, commitment, titles.get(article.section), statement.sides, public)
 
 
 def _row(
-    article: Article, commitment: Commitment, section_title: str | None, sides: list[str], public: bool
+    article: ArticleEntry, commitment: CommitmentEntry, section_title: str | None, sides: list[str], public: bool
 ) -> dict[str, Any]:
-    own = sorted((e for e in article.history if e.id == commitment.id), key=Event.effective)
-    last = own[-1] if own else None
-    evidence = next((e.evidence for e in reversed(own) if e.evidence and not (public and e.internal)), None)
     parties = commitment.differing_parties() or {}
     return {
         **{_party_key(side): parties.get(side) for side in sides},
-        "review_by": review_date(article, commitment),
+        "review_by": commitment.review,
         "article": article.id,
         "id": commitment.id,
         "section": article.section,
@@ -88,26 +85,53 @@ def _row(
         "owner": commitment.owner,
         "due": commitment.due,
         "tags": list(commitment.tags),
-        "last_change": last.effective()[0] if last else None,
-        "changed_by": last.by if last and not public else None,
-        "evidence": evidence,
+        "last_change": commitment.changed,
+        "changed_by": None if public else commitment.changed_by,
+        "evidence": commitment.public_evidence if public else commitment.evidence,
         "title": commitment.title,
     }
 
 
-def encode(
-    found: list[dict[str, Any]], fmt: str, columns: list[Column], bom: bool = False, public: bool = False
-) -> bytes:
-    if fmt == "json":
-        listed = [{c.key: row[c.key] for c in columns} for row in found]
-        data: Any = {**PUBLIC_FIELDS, "commitments": listed} if public else listed
-        return render.json_text(data).encode("utf-8")
+def write(
+    out: BinaryIO,
+    found: Iterable[dict[str, Any]],
+    fmt: str,
+    columns: list[Column],
+    bom: bool = False,
+    public: bool = False,
+) -> None:
+    """The rows in `fmt` to `out`: CSV and JSON one row at a time as they come, a workbook once it
+    is made."""
     if fmt == "xlsx":
-        return _workbook(found, columns, LEFT_OUT if public else None)
-    return ("\ufeff" if bom else "").encode("utf-8") + render.csv_text(columns, found).encode("utf-8")
+        _workbook(found, columns, LEFT_OUT if public else None).save(out)
+        return
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    try:
+        if fmt == "json":
+            listed = ({c.key: row[c.key] for c in columns} for row in found)
+            text.writelines(_public_json(listed) if public else render.json_array(listed))
+        else:
+            text.write("\ufeff" if bom else "")
+            render.write_csv(columns, found, text)
+    finally:
+        text.detach()  # written through; `out` stays open
 
 
-def _workbook(found: list[dict[str, Any]], columns: list[Column], notice: str | None) -> bytes:
+def _public_json(listed: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """`render.json_text` of PUBLIC_FIELDS with the rows as its `commitments`, in pieces."""
+    head = render.json_text(PUBLIC_FIELDS).removesuffix("\n}\n")
+    yield f'{head},\n  "commitments": '
+    # The array one level deeper: each of its lines two spaces further in, its closing line too.
+    previous = None
+    for piece in render.json_array(listed):
+        if previous is not None:
+            yield previous.replace("\n", "\n  ")
+        previous = piece
+    assert previous is not None  # json_array closes the array
+    yield previous.removesuffix("\n").replace("\n", "\n  ") + "\n}\n"
+
+
+def _workbook(found: Iterable[dict[str, Any]], columns: list[Column], notice: str | None) -> Any:
     try:
         from openpyxl import Workbook
         from openpyxl.styles import Font
@@ -123,18 +147,16 @@ def _workbook(found: list[dict[str, Any]], columns: list[Column], notice: str | 
     sheet.append([c.header for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in found:
+    for number, row in enumerate(found, start=2):  # not sheet.max_row, which looks at every cell
         sheet.append([None] * len(columns))
         for index, column in enumerate(columns, start=1):
-            _fill(sheet.cell(row=sheet.max_row, column=index), row[column.key], column.key in DATE_COLUMNS)
+            _fill(sheet.cell(row=number, column=index), row[column.key], column.key in DATE_COLUMNS)
     last = get_column_letter(len(columns))
     sheet.auto_filter.ref = f"A1:{last}{sheet.max_row}"
     sheet.freeze_panes = "C2"  # the header row and the ids stay in view
     if notice is not None:
         book.create_sheet("about").append([notice])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book
 
 
 def _fill(cell: Any, value: Any, is_date: bool) -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import DataError
 
 TMP_SUFFIX = ".accord-tmp"
+Writer = Callable[[BinaryIO], None]  # writes a file's bytes to the file it is given, as they come
 
 
 def umask() -> int:
@@ -19,16 +22,20 @@ def umask() -> int:
     return mask
 
 
-def write_durably(file: int | Path, data: bytes) -> None:
-    """Write `data` to an open descriptor or a new file and flush it to disk."""
+def write_durably(file: int | Path, data: bytes | Writer) -> None:
+    """Write `data` (or what it writes) to an open descriptor or a new file and flush it to disk."""
     with open(file, "wb") as handle:
-        handle.write(data)
+        if isinstance(data, bytes):
+            handle.write(data)
+        else:
+            data(handle)
         handle.flush()
         os.fsync(handle.fileno())
 
 
-def temporary(path: Path, data: bytes, final: Path | None = None) -> str:
-    """`data` in a new file beside `path`, with `path`'s permissions, flushed to disk; renamed to `final` if given."""
+def temporary(path: Path, data: bytes | Writer, final: Path | None = None) -> str:
+    """`data` (or what it writes) in a new file beside `path`, with `path`'s permissions, flushed to
+    disk; renamed to `final` if given."""
     import tempfile  # here: reading (and shell completion) writes nothing
 
     try:
@@ -52,8 +59,8 @@ def temporary(path: Path, data: bytes, final: Path | None = None) -> str:
     return tmp
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that readers see the old or the new file, never a mix."""
+def atomic_write(path: Path, data: bytes | Writer) -> None:
+    """Replace `path` with `data` (or what it writes) so that readers see the old or the new file, never a mix."""
     temporary(path, data, path)
     fsync_folder(path.parent)
 

@@ -53,7 +53,7 @@ from .indexfile import digest as digest
 from .text import fold_accents
 
 APPLICATION_ID = 0x61636364  # "accd"
-FORMAT = 5  # user_version: a change to the tables below changes this
+FORMAT = 6  # user_version: a change to the tables below changes this
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
 BUSY_MS = 3000  # how long to wait for another process that writes the index before doing without it
 _LEGACY = ("articles.json",)  # the parse cache of earlier releases
@@ -74,7 +74,7 @@ CREATE TABLE commitments(
     file TEXT NOT NULL, pos INTEGER NOT NULL, id TEXT NOT NULL, status TEXT NOT NULL, kind TEXT NOT NULL,
     side TEXT NOT NULL, asked_by TEXT, owner TEXT, due TEXT, tags TEXT NOT NULL, title TEXT NOT NULL,
     excerpt TEXT NOT NULL, note TEXT, data TEXT NOT NULL, words TEXT, touched TEXT, review TEXT,
-    PRIMARY KEY(file, pos)
+    changed TEXT, changed_by TEXT, evidence TEXT, public_evidence TEXT, PRIMARY KEY(file, pos)
 );
 CREATE INDEX commitments_id ON commitments(id);
 CREATE TABLE validated(
@@ -105,15 +105,36 @@ def sortkey(record_id: str) -> str:
 @dataclass(frozen=True)
 class HistoryFacts:
     """What an article's history says of the records in it (query.history_facts reads them), kept
-    beside its rows so that a report needs no history of an article without recent events."""
+    beside its rows so that a report needs no history of an article without recent events, and an
+    export none at all."""
 
     touched: dict[str, date]  # by record id, the day the latest event about it was recorded
     review: dict[str, date]  # by record id, the review date in force
+    # By record id, of the latest event about it by when it happened (Event.effective): that day and
+    # who recorded it; and the evidence link of the latest that has one, and of the latest not internal.
+    changed: dict[str, tuple[date, str]]
+    evidence: dict[str, str]
+    public_evidence: dict[str, str]
 
     @property
     def recorded(self) -> date | None:
         """The day the article's latest event was recorded; None when it has none."""
         return max(self.touched.values(), default=None)
+
+    def of(self, record_id: str) -> tuple[date | None, date | None, date | None, str | None, str | None, str | None]:
+        """What it says of one record, as a CommitmentEntry holds it (`touched` to `public_evidence`)."""
+        changed = self.changed.get(record_id)
+        return (
+            self.touched.get(record_id),
+            self.review.get(record_id),
+            changed[0] if changed else None,
+            changed[1] if changed else None,
+            self.evidence.get(record_id),
+            self.public_evidence.get(record_id),
+        )
+
+
+NO_FACTS = HistoryFacts({}, {}, {}, {}, {})  # of an article whose history was not read
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +156,10 @@ class CommitmentEntry:
     parties: dict[str, str] | None = None  # each party's status, on a commitment both carry
     touched: date | None = None  # HistoryFacts.touched of it, when its article's `recorded` is known
     review: date | None = None  # HistoryFacts.review of it, likewise
+    changed: date | None = None  # HistoryFacts.changed of it, likewise: the day
+    changed_by: str | None = None  # and who
+    evidence: str | None = None  # HistoryFacts.evidence of it, likewise
+    public_evidence: str | None = None  # HistoryFacts.public_evidence of it, likewise
 
     def model(self) -> Any:
         from .model import Commitment
@@ -187,8 +212,10 @@ class ArticleEntry:
         return data
 
 
-def entry_of(article: dict[str, Any]) -> ArticleEntry:
-    """The plain values of an article given as the model's JSON data, history left out."""
+def entry_of(article: dict[str, Any], facts: HistoryFacts | None = None) -> ArticleEntry:
+    """The plain values of an article given as the model's JSON data, history left out; with what
+    its history says, when `facts` are given."""
+    known = facts or NO_FACTS
     head = {k: v for k, v in article.items() if k not in ("commitments", "history")}
     commitments = [
         CommitmentEntry(
@@ -205,6 +232,7 @@ def entry_of(article: dict[str, Any]) -> ArticleEntry:
             tuple(c.get("tags", [])),
             dumps(c),
             c.get("parties"),
+            *known.of(c["id"]),
         )
         for c in article.get("commitments", [])
     ]
@@ -220,6 +248,8 @@ def entry_of(article: dict[str, Any]) -> ArticleEntry:
         dumps(head),
         None,
         commitments,
+        known.recorded,
+        facts is not None,
     )
 
 
@@ -392,10 +422,8 @@ class Index:
                 (_day(facts.recorded) or "") if facts is not None else None,  # "": known to have no event
             ),
         )
-        touched = facts.touched if facts is not None else {}
-        review = facts.review if facts is not None else {}
         self.db.executemany(
-            "INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     name,
@@ -413,8 +441,7 @@ class Index:
                     c.get("note"),
                     dumps(c),
                     words(c["excerpt"], c["title"], " ".join(c.get("tags", [])), c.get("note") or ""),
-                    _day(touched.get(c["id"])),
-                    _day(review.get(c["id"])),
+                    *(v.isoformat() if isinstance(v, date) else v for v in (facts or NO_FACTS).of(c["id"])),
                 )
                 for pos, c in enumerate(commitments)
             ],
@@ -515,7 +542,8 @@ class Index:
         )
         rows = self.db.execute(
             "SELECT c.file, c.id, c.title, c.side, c.kind, c.asked_by, c.excerpt, c.note, c.status, c.owner, c.due, "
-            f"c.tags, c.data, c.touched, c.review FROM commitments c JOIN articles a ON c.file = a.file {where} "
+            "c.tags, c.data, c.touched, c.review, c.changed, c.changed_by, c.evidence, c.public_evidence "
+            f"FROM commitments c JOIN articles a ON c.file = a.file {where} "
             "ORDER BY a.sortkey, a.file, c.pos",
             tuple(args),
         )
@@ -529,7 +557,7 @@ class Index:
                 c = row
                 entry = CommitmentEntry(
                     c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], _date(c[10]), _tags(c[11]), c[12],
-                    _parties(c[12]), _date(c[13]), _date(c[14]),
+                    _parties(c[12]), _date(c[13]), _date(c[14]), _date(c[15]), c[16], c[17], c[18],
                 )  # fmt: skip
                 article.commitments.append(entry)
                 row = rows.fetchone()

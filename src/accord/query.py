@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import InvalidValue
@@ -90,20 +90,46 @@ def history_facts(article: Article) -> HistoryFacts:
     """What the article's history says of each record in it, read in one pass: the day the latest
     event about it was recorded (a back-dated one counts when it was recorded: someone looked at
     it then), and the review date set by the latest event (by when it happened) that sets one for
-    it, an undone event left out; none when `none` withdrew it."""
+    it, an undone event left out; none when `none` withdrew it. And, of the latest event about it
+    by when it happened (the last of equals, as a stable sort leaves it), that day and who recorded
+    it; the evidence link of the latest event that has one, and of the latest one not internal."""
     touched: dict[str, date] = {}
     undone = {e.undoes for e in article.history if e.undoes is not None}
     setting: dict[str, Event] = {}
+    changed: dict[str, tuple[Happened, tuple[date, str]]] = {}
+    evidence: dict[str, tuple[Happened, str]] = {}
+    public_evidence: dict[str, tuple[Happened, str]] = {}
     for event in article.history:
         day = event.at.date()
         if event.id not in touched or touched[event.id] < day:
             touched[event.id] = day
+        happened = (event.on or day, event.at)  # Event.effective
+        _keep_later(changed, event.id, happened, (happened[0], event.by))
+        if event.evidence:
+            _keep_later(evidence, event.id, happened, event.evidence)
+            if not event.internal:
+                _keep_later(public_evidence, event.id, happened, event.evidence)
         if event.review_by is not None and event.at not in undone:
             latest = setting.get(event.id)
             if latest is None or event.effective() > latest.effective():  # the first of equals, as max() keeps
                 setting[event.id] = event
     review = {i: e.review_by for i, e in setting.items() if isinstance(e.review_by, date)}  # else NO_REVIEW
-    return HistoryFacts(touched, review)
+    return HistoryFacts(touched, review, _values(changed), _values(evidence), _values(public_evidence))
+
+
+Happened = tuple[date, datetime]  # when an event happened, as Event.effective orders events
+V = TypeVar("V")
+
+
+def _keep_later(kept: dict[str, tuple[Happened, V]], record_id: str, happened: Happened, value: V) -> None:
+    """Keep `value` for the record unless the value kept happened later; of equals, the last one."""
+    before = kept.get(record_id)
+    if before is None or before[0] <= happened:
+        kept[record_id] = (happened, value)
+
+
+def _values(kept: dict[str, tuple[Happened, V]]) -> dict[str, V]:
+    return {record_id: value for record_id, (_, value) in kept.items()}
 
 
 def last_touched(article: Article, item: Article | Commitment, facts: HistoryFacts | None = None) -> date | None:

@@ -346,11 +346,11 @@ def cell_text(value: Any, joiner: str = " ") -> str:
     """A value as the text of one table cell: nothing for None, a list joined."""
     if type(value) is str:
         return value
+    if value is None:  # before the import below, which costs more than most cells
+        return ""
     from .values import jsonable
 
     value = jsonable(value)
-    if value is None:
-        return ""
     if isinstance(value, list):
         return joiner.join(str(v) for v in value)
     if isinstance(value, dict):

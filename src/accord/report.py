@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, UsageError
-from .fsio import atomic_write
+from .fsio import Writer, atomic_write
 from .history import field_key
 from .index import CACHE_DIR, ArticleEntry, CommitmentEntry
 from .model import CLOSED_STATUSES, Article, Event, Kind, Status, Target
@@ -314,8 +314,9 @@ def _relative(error: DataError, root: Path) -> str:
 _KINDS = {stat.S_ISLNK: "a symbolic link", stat.S_ISDIR: "a folder", stat.S_ISFIFO: "a named pipe"}
 
 
-def write_file(path: Path, text: str | bytes) -> None:
-    """Write a report to a new file, or replace a regular file whole; never a device, pipe, folder or link."""
+def write_file(path: Path, text: str | bytes | Writer) -> None:
+    """Write a report (or what `text` writes) to a new file, or replace a regular file whole; never a
+    device, pipe, folder or link."""
     try:
         mode = path.lstat().st_mode
     except FileNotFoundError:
@@ -325,7 +326,7 @@ def write_file(path: Path, text: str | bytes) -> None:
     if mode is not None and not stat.S_ISREG(mode):
         kind = next((name for test, name in _KINDS.items() if test(mode)), "a device or other special file")
         raise UsageError(f"{path} is {kind}, not a regular file; give a file name, or - for stdout")
-    atomic_write(path, text if isinstance(text, bytes) else text.encode("utf-8"))
+    atomic_write(path, text.encode("utf-8") if isinstance(text, str) else text)
 
 
 def _all_series(target: Target) -> list[dict[str, Any]]:

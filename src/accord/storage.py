@@ -167,6 +167,11 @@ def _parsed(item: tuple[Path, bytes | None], whole: bool) -> Parsed:
     return digest(raw), article.model_dump(mode="json", exclude_none=True, exclude={"history"}), history
 
 
+def _entry_with_facts(article: Article) -> ArticleEntry:
+    """An article read with its history as plain values, with what the history says."""
+    return entry_of(article.model_dump(mode="json", exclude_none=True, exclude={"history"}), history_facts(article))
+
+
 @cache
 def _events() -> TypeAdapter[list[Event]]:
     """Writes a history as JSON text at once, the same text as json.dumps of its JSON data, compact."""
@@ -307,6 +312,18 @@ class Store:
                 entry_of(loaded.record.model_dump(mode="json", exclude_none=True))
                 for loaded in self.scan_articles(errors)
             ),
+        )
+
+    def entries_with_facts(self, errors: list[DataError]) -> Iterator[ArticleEntry]:
+        """Every article that loads as plain values with what its history says (ArticleEntry.known),
+        its history left out; a broken file is added to `errors`. Through the index, every file's
+        history is read first where it is not known (a first build of many files reads only their
+        current fields: see HEADS_ONLY_FROM)."""
+        return self._through_index(
+            errors,
+            True,
+            lambda index: index.articles(),
+            lambda: (_entry_with_facts(loaded.record) for loaded in self.scan_articles(errors)),
         )
 
     def counts(self, errors: list[DataError], by: str) -> dict[int, dict[str, int]]:
