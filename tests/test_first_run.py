@@ -128,3 +128,33 @@ def test_a_first_build_in_workers_prints_what_the_files_say(tmp_path: Path, monk
     shutil.rmtree(records / ".accord-cache")
     out = outcome(run_accord("report", "--format", "json", "--today", "2026-11-25", cwd=records))  # history at once
     assert (out.code, out.stdout, out.stderr) == (truth[1].code, truth[1].stdout, truth[1].stderr)
+
+
+
+_run_chunk = workers._run
+_chunks_run: list[int] = []  # in a forked worker: the chunks it was given
+
+
+def _dies_in_its_second_chunk(chunk: list[Any]) -> list[Any]:
+    """Submitted to the workers by name: a worker given a second chunk dies as a killed one does."""
+    _chunks_run.append(len(chunk))
+    if _chunks_run[0] < 0 and len(_chunks_run) == 3:  # [-1] was set by the test, in the parent
+        os._exit(9)
+    return _run_chunk(chunk)
+
+
+def test_a_worker_killed_midway_costs_time_not_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker the system kills (out of memory, say) leaves its files to this process: the
+    command prints what one file after another gives, with no internal error."""
+    records = many_articles(tmp_path)
+    break_files(records)
+    truth = serially(records, monkeypatch, "--no-cache", "validate")
+    listing = serially(records, monkeypatch, "--no-cache", "list", "-f", "csv")
+    monkeypatch.setattr(workers, "_run", _dies_in_its_second_chunk)
+    monkeypatch.setattr(sys.modules[__name__], "_chunks_run", [-1])
+    submitted = counting_submissions(monkeypatch)
+    first = Accord(records)("validate")
+    assert (first.code, first.stdout, first.stderr) == (truth.code, truth.stdout, truth.stderr)
+    out = Accord(records)("list", "-f", "csv")
+    assert (out.code, out.stdout, out.stderr) == (listing.code, listing.stdout, listing.stderr)
+    assert bool(submitted) == expect_workers()

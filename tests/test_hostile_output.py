@@ -646,6 +646,12 @@ def test_a_mistyped_option_is_one_line_with_a_hint(accord: Accord) -> None:
     assert "No such option: --statsu" in out.stderr and "accord list -h" in out.stderr
 
 
+def test_the_hint_names_the_command_when_run_as_a_python_module(records: Path) -> None:
+    out = run_accord("report", "--bogus", cwd=records)  # `python -m accord report --bogus`
+    assert out.returncode == 2
+    assert out.stderr == "accord: No such option: --bogus (see 'accord report -h')\n"
+
+
 def test_a_bad_choice_echoes_the_value_escaped(accord: Accord) -> None:
     out = accord("report", "--format", "\x1b]0;pwned\x07pdf")
     assert out.code == 2

@@ -527,3 +527,22 @@ def test_a_bad_today_is_a_usage_error(accord: Accord, bad: str) -> None:
     out = accord("progress", "--today", bad)
     assert out.code == 2
     assert "--today" in out.stderr
+
+
+def test_todays_deadlines_follow_a_file_edited_behind_the_index(accord: Accord) -> None:
+    # Without --today the deadlines come from the index: it must never show a stale due date.
+    def upcoming(*flags: str) -> tuple[str, dict[str, Any]]:
+        out = succeeded(accord(*flags, "progress", "--format", "json"))
+        return out, {d["id"]: d for d in parse_json(out)["upcoming"]}
+
+    assert accord("set", "18.3", "in_progress", "--party", "vietnam").code == 0
+    _, before = upcoming()
+    assert before["18.3"]["due"] == "2027-12-31"
+    assert before["18.3"]["parties"] == {"vietnam": "in_progress", "korea": "not_started"}
+
+    path = accord.records / "articles" / "18.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("due: '2027-12-31'", "due: '2028-06-30'"), encoding="utf-8")
+    out, after = upcoming()
+    assert after["18.3"]["due"] == "2028-06-30"
+    assert out == upcoming("--no-cache")[0]

@@ -35,6 +35,7 @@ from .wording import describe
 if TYPE_CHECKING:
     from .api import Shown, Unset
     from .changes import Change
+    from .query import AnyCommitment
 
 
 # -- record text on screen ---------------------------------------------------------------------
@@ -66,10 +67,10 @@ def status_text(status: Status) -> Text:
     return Text(status.value, style=STATUS_STYLES.get(status, ""))
 
 
-def record_status_text(item: Article | Commitment) -> Text:
+def record_status_text(item: Article | AnyCommitment) -> Text:
     """The status, and each party's where they differ."""
-    text = status_text(item.status)
-    parties = item.differing_parties() if isinstance(item, Commitment) else None
+    text = status_text(Status(item.status))
+    parties = None if isinstance(item, Article) else item.differing_parties()
     return text if parties is None else Text.assemble(text, (f" ({statuses_text(parties)})", "dim"))
 
 

@@ -225,8 +225,11 @@ def _usage_error(exc: typer.TyperException) -> int:
     elif message == ctx.get_help():  # `accord` alone shows the help
         sys.stderr.write(message + "\n")
     else:
-        command = " ".join(["accord", *ctx.command_path.split()[1:]])
-        _error(message, f" (see '{command} {ctx.help_option_names[0]}')")
+        names = []  # the subcommands' names: the root's is `python -m accord` when run so
+        while ctx.parent is not None:
+            names.append(ctx.info_name)
+            ctx = ctx.parent
+        _error(message, f" (see '{' '.join(['accord', *reversed(names)])} {ctx.help_option_names[0]}')")
     return EXIT_ERROR
 
 

@@ -12,11 +12,14 @@ from pydantic import ValidationError
 
 from .errors import DataError, UsageError
 from .history import field_key, set_from_event
-from .model import CLOSED_STATUSES, STAGES, Article, Commitment, Event, Original, Series, Target
+from .model import CLOSED_STATUSES, STAGES, Article, Event, Original, Series, Status, Target
 from .progress import MONTH_NAMES, NO_DATA, Point, Progress, YearToDate, compute, period_text, verdict_series
 from .storage import Store, find
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .index import ArticleEntry
     from .query import AnyCommitment
 
 Known = TypeVar("Known", Article, Target)
@@ -66,8 +69,7 @@ def as_known(record: Known, day: date, path: Path) -> Known:
 class Deadline:
     """A dated commitment without a numeric path, still open."""
 
-    article: Article
-    commitment: Commitment
+    commitment: AnyCommitment
     days_left: int
 
 
@@ -124,11 +126,17 @@ def overview(
     deadlines: list[Deadline] = []
     if target_id is None and with_deadlines:
         linked = {p.target.commitment for p in results}
-        for article in map(known, store.articles(errors, history=as_of)):
+        # Today's deadlines need no history: the index's plain values of the open commitments do.
+        articles: Iterable[Article | ArticleEntry] = (
+            map(known, store.articles(errors, history=True))
+            if as_of
+            else store.entries(errors, only={"status": frozenset(Status) - CLOSED_STATUSES})
+        )
+        for article in articles:
             for commitment in article.commitments:
                 left = days_to_deadline(commitment, today)
                 if left is not None and commitment.id not in linked:
-                    deadlines.append(Deadline(article, commitment, left))
+                    deadlines.append(Deadline(commitment, left))
         deadlines.sort(key=lambda d: (d.commitment.due, d.commitment.id))
     return Overview(today, results, deadlines)
 

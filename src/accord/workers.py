@@ -5,7 +5,8 @@ Workers are forked, so they start at once with everything this process has loade
 itself (a closure, however large what it holds) is never pickled; only the items (paths) go to
 them and only plain results come back. Where the platform cannot fork, or this process runs other
 threads, or there is one CPU, or too few items to pay for starting workers, the work is done
-here, one item after another.
+here, one item after another. A worker that dies (killed for want of memory, say) costs time, not
+results: what was not yet passed on is then done here.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def _can_fork() -> bool:
 def _forked(work: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     global _work
     size = -(-len(items) // (workers * CHUNKS_PER_WORKER))
@@ -59,6 +61,7 @@ def _forked(work: Callable[[T], R], items: Sequence[T], workers: int) -> Iterato
     _work = work
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupt)
     finished = False
+    passed_on = 0
     try:
         pending: deque[Future[list[Any]]] = deque(
             pool.submit(_run, chunk) for chunk in islice(chunks, workers * IN_FLIGHT_PER_WORKER)
@@ -66,12 +69,17 @@ def _forked(work: Callable[[T], R], items: Sequence[T], workers: int) -> Iterato
         while pending:
             results = pending.popleft().result()
             pending.extend(pool.submit(_run, chunk) for chunk in islice(chunks, 1))
+            passed_on += len(results)
             yield from results
         finished = True
+    except BrokenProcessPool:
+        pass  # a worker was killed (out of memory, say): the rest is done here, below
     finally:
         _work = None
         # Stopped early (an error, Ctrl-C): what is queued is dropped; the chunks being worked on end soon.
         pool.shutdown(wait=True, cancel_futures=not finished)
+    if not finished:
+        yield from map(work, items[passed_on:])
 
 
 def _run(chunk: list[Any]) -> list[Any]:
