@@ -53,7 +53,7 @@ from .indexfile import digest as digest
 from .text import fold_accents
 
 APPLICATION_ID = 0x61636364  # "accd"
-FORMAT = 6  # user_version: a change to the tables below changes this
+FORMAT = 7  # user_version: a change to the tables below changes this
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
 BUSY_MS = 3000  # how long to wait for another process that writes the index before doing without it
 _LEGACY = ("articles.json",)  # the parse cache of earlier releases
@@ -77,6 +77,7 @@ CREATE TABLE commitments(
     changed TEXT, changed_by TEXT, evidence TEXT, public_evidence TEXT, PRIMARY KEY(file, pos)
 );
 CREATE INDEX commitments_id ON commitments(id);
+CREATE INDEX commitments_counted ON commitments(file, status, kind);
 CREATE TABLE validated(
     name TEXT PRIMARY KEY, digest TEXT NOT NULL, context TEXT NOT NULL, findings TEXT NOT NULL
 );
@@ -565,16 +566,15 @@ class Index:
 
     def counts(self, by: str) -> dict[int, dict[str, int]]:
         """Commitments per section, counted by `by` (status or kind)."""
-        column = {"status": "c.status", "kind": "c.kind"}[by]
-        counts: dict[int, dict[str, int]] = {}
-        query = (
-            f"SELECT a.section, {column}, count(*) FROM commitments c JOIN articles a ON c.file = a.file "
-            f"GROUP BY a.section, {column}"
-        )
-        for section, value, number in self.db.execute(query):
-            counts.setdefault(section, {})[value] = number
-        for (section,) in self.db.execute("SELECT DISTINCT section FROM articles"):
-            counts.setdefault(section, {})
+        column = {"status": "status", "kind": "kind"}[by]
+        sections: dict[str, int] = dict(self.db.execute("SELECT file, section FROM articles"))
+        counts: dict[int, dict[str, int]] = {section: {} for section in sorted(set(sections.values()))}
+        # Per file first: that reads the small `commitments_counted` index in its order, no table, no sort.
+        query = f"SELECT file, {column}, count(*) FROM commitments GROUP BY file, {column}"
+        for file, value, number in self.db.execute(query):
+            if file in sections:
+                counter = counts[sections[file]]
+                counter[value] = counter.get(value, 0) + number
         return counts
 
 
