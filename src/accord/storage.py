@@ -221,11 +221,10 @@ class Store:
 
     def strays(self, folder: str) -> list[DataError]:
         """Files in `folder` that look like records but are never read: `23.yml`, `5.YAML`."""
-        return [
-            DataError(self.root / folder / name, None, "not read: a record's file name ends in .yaml")
-            for name in sorted(self._names(folder), key=natural_key)
-            if name.lower().endswith((".yaml", ".yml")) and not name.endswith(".yaml") and name[0] != "."
-        ]
+        names = self._names(folder)
+        strays = (n for n in names if n.lower().endswith((".yaml", ".yml")) and not n.endswith(".yaml") and n[0] != ".")
+        message = "not read: a record's file name ends in .yaml"
+        return [DataError(self.root / folder / name, None, message) for name in sorted(strays, key=natural_key)]
 
     def article_ids(self) -> list[str]:
         return self._ids(ARTICLES)
