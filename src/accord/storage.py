@@ -27,8 +27,6 @@ from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from pydantic import ValidationError
-
 from . import workers
 from .errors import ConflictError, DataError, LockTimeout, NotFoundError
 from .fsio import MAX_FILE_BYTES, TMP_SUFFIX, fsync_folder, read_file, sync_folder, temporary
@@ -91,6 +89,8 @@ def parse_record(model: type[M], data: object, raw: bytes | None, path: Path) ->
     """Validate parsed data; on failure, every problem with its line in `raw` (read from `path` if None)."""
     if not isinstance(data, dict):
         raise DataError(path, 1, f"the top level must be a mapping, not {type(data).__name__}")
+    from pydantic import ValidationError  # with the models: a read through the index needs neither
+
     try:
         return model.model_validate(data)
     except ValidationError as exc:
