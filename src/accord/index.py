@@ -46,7 +46,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from . import indexfile
 from .fsio import TMP_SUFFIX
@@ -369,11 +369,11 @@ class Index:
         if not self.db.in_transaction:
             self.db.execute("BEGIN IMMEDIATE")
 
-    def restamp(self, name: str, stamp: Stamp) -> None:
-        """The file was read again and found unchanged."""
+    def restamp(self, name: str, stamp: Stamp, table: Literal["files", "others"] = "files") -> None:
+        """The file was read again and found unchanged: an article's, or (`others`) another record's."""
         self.begin()
         self.db.execute(
-            "UPDATE files SET size=?, mtime=?, ctime=?, inode=?, device=?, checked=? WHERE name=?",
+            f"UPDATE {table} SET size=?, mtime=?, ctime=?, inode=?, device=?, checked=? WHERE name=?",
             (stamp.size, stamp.mtime, stamp.ctime, stamp.inode, stamp.device, stamp.checked, name),
         )
         self._written()
@@ -476,15 +476,6 @@ class Index:
         self.db.execute(
             "INSERT OR REPLACE INTO others VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (name, raw_digest, stamp.size, stamp.mtime, stamp.ctime, stamp.inode, stamp.device, stamp.checked, data),
-        )
-        self._written()
-
-    def restamp_record(self, name: str, stamp: Stamp) -> None:
-        """The file was read again and found unchanged."""
-        self.begin()
-        self.db.execute(
-            "UPDATE others SET size=?, mtime=?, ctime=?, inode=?, device=?, checked=? WHERE name=?",
-            (stamp.size, stamp.mtime, stamp.ctime, stamp.inode, stamp.device, stamp.checked, name),
         )
         self._written()
 

@@ -499,7 +499,7 @@ class Store:
         raw_digest = digest(raw)
         if known is not None and known[0] == raw_digest:
             if stamp is not None:
-                index.restamp_record(name, stamp)
+                index.restamp(name, stamp, "others")
             return record_data(known[2])
         from . import model as models
         from . import yamlio
