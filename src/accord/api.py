@@ -189,7 +189,9 @@ class Shown:
 
         if self.kind == "commitment":
             return Commitment.model_validate(self.data)
-        return self.article or Target.model_validate(self.data)
+        if self.article is not None:
+            return self.article
+        return Target.model_validate(self.data)
 
     @cached_property
     def events(self) -> list[Event]:
@@ -492,7 +494,7 @@ class Tracker:
         record = article if article is not None else target
         assert record is not None  # the one or the other
         data = record
-        if article is not None and record_id != article["id"]:
+        if article is not None and "." in record_id:  # a commitment, which find_data found in it
             data = next(c for c in article["commitments"] if c["id"] == record_id)
         item_id = data["id"]
         events = [e for e in record["history"] if e["id"] == item_id or e["id"].startswith(item_id + ".")]
