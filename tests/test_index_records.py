@@ -7,11 +7,13 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
 
 from accord import index as index_module
+from accord.storage import HEADS_ONLY_FROM
 from conftest import Accord
 from test_index import index_of, outputs
 
@@ -131,3 +133,22 @@ def test_show_trusts_no_index_of_another_format(accord: Accord, records: Path) -
         db.execute(f"PRAGMA user_version = {index_module.FORMAT - 1}")
     assert "Bilateral trade turnover" in accord("show", "trade").stdout
     assert "Forged" not in accord("show", "trade").stdout
+
+
+def test_a_show_before_the_first_build_leaves_it_to_read_only_the_heads_of_many_files(tmp_path: Path) -> None:
+    """After a clone of a large folder, a `show` does not start the index with one whole file: the
+    first read of every file then reads each up to its history, as it would without the show."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from generate import generate
+
+    records = tmp_path / "statement"
+    generate(records, HEADS_ONLY_FROM, per_article=1, events=2)
+    accord = Accord(records)
+    shown = accord("show", "1.1", "--format", "json")
+    assert shown.code == 0 and shown.stdout == accord("--no-cache", "show", "1.1", "--format", "json").stdout
+    assert accord("list", "--format", "ids").code == 0
+    with sqlite3.connect(index_of(records)) as db:
+        assert db.execute("SELECT count(*) FROM articles WHERE history IS NULL").fetchone() == (HEADS_ONLY_FROM,)
+    assert accord("show", "1.1", "--format", "json").stdout == shown.stdout
+    with sqlite3.connect(index_of(records)) as db:  # once the index is built, show keeps what it read
+        assert db.execute("SELECT history IS NOT NULL FROM articles WHERE id = '1'").fetchone() == (1,)

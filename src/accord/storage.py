@@ -463,7 +463,8 @@ class Store:
 
     def article_data(self, index: Index, article_id: str) -> dict[str, Any]:
         """An article with its history, as the model's JSON data: from the index while its file is
-        what was read there, else parsed now and kept there. Raises DataError as `article` does."""
+        what was read there, else parsed now and kept there (but before the first build of many
+        files). Raises DataError as `article` does."""
         path = self.article_path(article_id)
         outdated = self._stale(index, path, history=True)
         if isinstance(outdated, DataError):
@@ -476,7 +477,9 @@ class Store:
             raise _rebuilt(path, found)
         raw_digest, article, history = found
         assert history is not None  # read whole
-        if outdated is not None:
+        # A first build of many files reads only their heads: one whole file would make it read all whole.
+        first_of_many = index.empty() and len(self.article_ids()) >= HEADS_ONLY_FROM
+        if outdated is not None and not first_of_many:
             index.put(path.name, raw_digest, outdated[0], dict(article), history)
         return {**article, "history": json.loads(history[0])}
 
