@@ -454,7 +454,7 @@ import accord.storage
 def find(*args, **kwargs):
     raise RuntimeError("boom \\x1b[2J in the core\\nsecond line")
 
-accord.storage.find = find
+accord.storage.find = accord.storage.find_data = find
 from accord.__main__ import main
 sys.argv = ["accord", *sys.argv[1:]]
 main()

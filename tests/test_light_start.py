@@ -132,3 +132,61 @@ def test_completion_does_not_trust_an_index_made_by_other_code(records: Path) ->
     done, loaded = accord_process(records, "show", "4.", env=COMPLETING)
     assert done.stdout.split() == ["4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7", "4.8"]
     assert "yaml" in loaded  # read from the files themselves
+
+
+# -- show and search: the index keeps the other record files too ----------------------------------
+
+# What a warm show or search must not load: the models, pydantic's validators, the YAML parser.
+MODELS = {"accord.model", "pydantic.main", "yaml"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        ["show", "4.5"],
+        ["show", "4.5", "-f", "json"],
+        ["show", "4"],
+        ["show", "trade"],
+        ["show", "edcf", "-f", "json"],
+        ["search", "-l", "handel"],
+        ["search", "-c", "KVFTA"],
+        ["search", "EDCF"],
+    ],
+)
+def test_show_and_search_from_a_warm_index_load_no_model_and_print_what_the_files_say(
+    records: Path, accord: Accord, line: list[str]
+) -> None:
+    accord_process(records, *line)  # the first reading builds the index (and the models)
+    done, loaded = accord_process(records, *line)
+    assert done.returncode == 0, done.stderr
+    assert "accord.index" in loaded
+    assert not MODELS & loaded
+    assert done.stdout == succeeded(accord("--no-cache", *line))
+
+
+def every_record(records: Path) -> list[str]:
+    """The id of every article, commitment and target of the records."""
+    articles = sorted(path.stem for path in (records / "articles").glob("*.yaml"))
+    targets = sorted(path.stem for path in (records / "targets").glob("*.yaml"))
+    commitments = succeeded_ids(records)
+    return articles + commitments + targets
+
+
+def succeeded_ids(records: Path) -> list[str]:
+    done, _ = accord_process(records, "--no-cache", "list", "-f", "ids")
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+@pytest.mark.slow
+def test_show_of_every_record_prints_through_the_index_what_it_prints_from_the_files(
+    records: Path, accord: Accord
+) -> None:
+    ids = every_record(records)
+    assert {"4", "4.5", "trade", "edcf"} <= set(ids)
+    succeeded(accord("show", "4.5"))  # the index is made, then every record is shown from it
+    for record_id in ids:
+        for fmt in ("text", "json", "yaml"):
+            assert accord("show", record_id, "-f", fmt).stdout == succeeded(
+                accord("--no-cache", "show", record_id, "-f", fmt)
+            ), (record_id, fmt)

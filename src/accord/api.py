@@ -22,14 +22,25 @@ from typing import TYPE_CHECKING, Any
 
 from .arguments import UNSET, Actor, Unset
 from .errors import DataError, InvalidValue, UsageError
-from .index import ArticleEntry, CommitmentEntry
-from .storage import ARTICLES, DEFAULT_LOCK_TIMEOUT, TARGETS, Store, find, find_records
+from .index import ArticleEntry, CommitmentEntry, Index, TargetEntry
+from .storage import (
+    ARTICLES,
+    DEFAULT_LOCK_TIMEOUT,
+    GLOSSARY_FILE,
+    STATEMENT_FILE,
+    TARGETS,
+    Store,
+    find,
+    find_data,
+    find_records,
+    present,
+)
 from .text import as_tag, checked_text
 from .values import BOTH_SIDES, MAX_TEXT, Kind, Status, parse_amount
 
 if TYPE_CHECKING:  # the models, filters, search, figures and the write path load when asked for
     from .changes import Change
-    from .model import Article, Commitment, Event, Glossary, Original, Statement, Target
+    from .model import Article, Commitment, Event, Glossary, Original, Record, Statement, Target
     from .query import Filters, Hit, Pattern
     from .report import Report
     from .tracking import Overview
@@ -120,38 +131,79 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class TargetHit:
-    """A numeric target whose title, source or a note matched."""
+    """A numeric target whose title, source or a note matched. Its fields are plain values; `target`,
+    the record's model, is made when first asked for."""
 
-    target: Target
+    found: TargetEntry  # the target, as plain values
     matches: tuple[TextMatch, ...]  # every field that matched, the first one first
 
     @property
     def id(self) -> str:
-        return self.target.id
+        return self.found.id
 
     @property
     def article_id(self) -> str:
-        return self.target.article
+        return self.found.article
 
     @property
     def title(self) -> str:
-        return self.target.title
+        return self.found.title
 
     @property
     def status(self) -> None:
         return None
 
+    @cached_property
+    def target(self) -> Target:
+        target: Target = self.found.model()
+        return target
+
 
 @dataclass(frozen=True)
 class Shown:
-    """Everything known of one record."""
+    """Everything known of one record, as the data of the records' models (model.to_data's, or the
+    JSON data the index keeps of an article: the same values), so that printing it needs no model;
+    `item`, `article`, `events` and `measured_by`, the models, are made when first asked for."""
 
     record_id: str
-    item: Article | Commitment | Target
-    article: Article | None  # the article that holds a commitment, the article itself; None for a target
-    events: list[Event]  # the history that concerns this record, oldest first
-    measured_by: list[Target]  # the targets whose `commitment` is this record
+    data: dict[str, Any]  # the record's fields; an article's and a target's with their whole history
+    article_data: dict[str, Any] | None  # the article itself, or the one that holds a commitment; None for a target
+    event_data: list[dict[str, Any]]  # the history that concerns this record, oldest first
+    target_data: list[dict[str, Any]]  # the targets whose `commitment` is this record
     section_title: str | None = None  # the title statement.yaml gives the article's section; None for a target
+
+    @property
+    def kind(self) -> str:
+        """article, commitment or target."""
+        return "target" if self.article_data is None else "commitment" if "." in self.record_id else "article"
+
+    @cached_property
+    def article(self) -> Article | None:
+        from .model import Article
+
+        return None if self.article_data is None else Article.model_validate(self.article_data)
+
+    @cached_property
+    def item(self) -> Article | Commitment | Target:
+        from .model import Commitment, Target
+
+        if self.kind == "commitment":
+            return Commitment.model_validate(self.data)
+        if self.article is not None:
+            return self.article
+        return Target.model_validate(self.data)
+
+    @cached_property
+    def events(self) -> list[Event]:
+        from .model import Event
+
+        return [Event.model_validate(event) for event in self.event_data]
+
+    @cached_property
+    def measured_by(self) -> list[Target]:
+        from .model import Target
+
+        return [Target.model_validate(target) for target in self.target_data]
 
 
 @dataclass(frozen=True)
@@ -422,30 +474,84 @@ class Tracker:
         literal: bool = False,
     ) -> list[TargetHit]:
         """The numeric targets whose title, source or a note mention `query`, matched as by `search`."""
-        from .model import Target
         from .query import Filters, search
 
         pattern = self._pattern(query, regex=regex, word=word, case_sensitive=case_sensitive, literal=literal)
         with self._reading() as errors:
-            hits = search((), pattern, Filters(), self._store.targets(errors))
-            return [TargetHit(hit.item, _text_matches(hit)) for hit in hits if isinstance(hit.item, Target)]
+            targets = [TargetEntry.of(data) for data in self._indexed_targets_data(errors)]
+            hits = search((), pattern, Filters(), targets)
+            return [TargetHit(hit.item, _text_matches(hit)) for hit in hits if isinstance(hit.item, TargetEntry)]
 
     def show(self, record_id: str) -> Shown:
         """An article (`4`), a commitment (`4.5`) or a target (`trade`), with its history and the
         targets that measure it. Raises NotFoundError for an id that names no record."""
-        from .model import Article, Commitment
-
         _text(record_id, "the record id")
-        found = find(self._store, record_id)
-        item = found.item
-        record = found.loaded.record
-        events = [e for e in record.history if e.id == item.id or e.id.startswith(item.id + ".")]
-        measured_by = [t for t in self.targets() if t.commitment == item.id] if isinstance(item, Commitment) else []
-        article = record if isinstance(record, Article) else None
+        shown = self._store.with_index(lambda index: self._shown(record_id, index))
+        return shown if shown is not None else self._shown(record_id, None)
+
+    def _shown(self, record_id: str, index: Index | None) -> Shown:
+        """`show` of the files through `index` (which checks each file it takes), or of the files alone."""
+        if index is not None:
+            record_id, article, target = find_data(self._store, index, record_id)
+        else:
+            from .model import Article
+
+            found = find(self._store, record_id)
+            record_id, loaded = found.record_id, _data(found.loaded.record)
+            article, target = (loaded, None) if isinstance(found.loaded.record, Article) else (None, loaded)
+        record = article if article is not None else target
+        assert record is not None  # the one or the other
+        data = record
+        if article is not None and "." in record_id:  # a commitment, which find_data found in it
+            data = next(c for c in article["commitments"] if c["id"] == record_id)
+        item_id = data["id"]
+        events = [e for e in record["history"] if e["id"] == item_id or e["id"].startswith(item_id + ".")]
+        measured_by = []
+        if "." in record_id:
+            with self._reading() as errors:
+                measured_by = [t for t in self._targets_data(index, errors) if t["commitment"] == item_id]
         title = None
         if article is not None:
-            title = next((s.title for s in self._store.statement().sections if s.number == article.section), None)
-        return Shown(found.record_id, item, article, events, measured_by, title)
+            statement = (
+                self._store.record_data(index, STATEMENT_FILE, "Statement")
+                if index is not None
+                else _data(self._store.statement())
+            )
+            title = next((s["title"] for s in statement["sections"] if s["number"] == article["section"]), None)
+        return Shown(record_id, data, article, events, measured_by, title)
+
+    def _targets_data(self, index: Index | None, errors: list[DataError]) -> list[dict[str, Any]]:
+        """Every target that loads, as its model's data: through `index`, else read now."""
+        if index is not None:
+            return self._store.targets_data(index, errors)
+        return [_data(target) for target in self._store.targets(errors)]
+
+    def _indexed_targets_data(self, errors: list[DataError]) -> list[dict[str, Any]]:
+        """`_targets_data` through the index when there is one to use."""
+        before = len(errors)
+
+        def through(index: Index) -> list[dict[str, Any]]:
+            del errors[before:]  # of an attempt that failed
+            return self._targets_data(index, errors)
+
+        found = self._store.with_index(through)
+        if found is None:
+            del errors[before:]
+            return self._targets_data(None, errors)
+        return found
+
+    def _glossary_names(self) -> list[list[str]]:
+        """Each glossary term's names: through the index when there is one to use."""
+
+        def through(index: Index) -> dict[str, Any]:
+            if not present(self.root / GLOSSARY_FILE):
+                return {}  # as Store.glossary: no glossary, no term
+            return self._store.record_data(index, GLOSSARY_FILE, "Glossary")
+
+        data = self._store.with_index(through)
+        if data is None:
+            data = _data(self._store.glossary())
+        return [term["names"] for term in data.get("terms", [])]
 
     def log(self, record_id: str | None = None, *, since: date | None = None, by: str | None = None) -> list[Event]:
         """Every change, newest first: of one record (an article's includes its commitments'),
@@ -857,7 +963,7 @@ class Tracker:
             case_sensitive=case_sensitive,
             regex=regex,
             word=word,
-            glossary=self._store.glossary(),
+            glossary=self._glossary_names(),
             literal=literal,
         )
 
@@ -943,6 +1049,12 @@ def _model(entry: ArticleEntry) -> Article:
     from .model import Article
 
     return Article.model_validate(entry.data_with(history=False))
+
+
+def _data(record: Record) -> dict[str, Any]:
+    from .model import to_data
+
+    return to_data(record)
 
 
 def _text_matches(hit: Hit) -> tuple[TextMatch, ...]:

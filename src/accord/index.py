@@ -4,7 +4,10 @@ The index is an SQLite file, `.accord-cache/index.sqlite` in the records folder 
 git, never committed). It is derived from the files and only from them: it holds, per article
 file, the digest of the bytes it was read from, the file's status (size, times, inode) when it
 was read, the article's current fields and its commitments' (a few columns that filters use,
-and each record's fields as JSON), and the history as JSON once a command has needed it.
+and each record's fields as JSON), and the history as JSON once a command has needed it. The
+other record files (statement.yaml, glossary.yaml, targets/*.yaml) are kept whole, as their
+models' data, with their digest and status too: `show` and `search` print from them without a
+model (see storage.Store.record_data).
 
 A file's rows are used only while the file is what was read:
 
@@ -43,7 +46,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from . import indexfile
 from .fsio import TMP_SUFFIX
@@ -78,6 +81,10 @@ CREATE TABLE commitments(
 );
 CREATE INDEX commitments_id ON commitments(id);
 CREATE INDEX commitments_counted ON commitments(file, status, kind);
+CREATE TABLE others(
+    name TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER, mtime INTEGER, ctime INTEGER,
+    inode INTEGER, device INTEGER, checked INTEGER, data TEXT NOT NULL
+);
 CREATE TABLE validated(
     name TEXT PRIMARY KEY, digest TEXT NOT NULL, context TEXT NOT NULL, findings TEXT NOT NULL
 );
@@ -181,7 +188,7 @@ class CommitmentEntry:
 
     def kind_text(self) -> str:
         """As `Commitment.kind_text`."""
-        from .model import kind_text
+        from .values import kind_text
 
         return kind_text(self.kind, self.asked_by, self.side)
 
@@ -211,6 +218,27 @@ class ArticleEntry:
         if history and self.history is not None:
             data["history"] = json.loads(self.history)
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class TargetEntry:
+    """A target's fields that a search reads, as plain values, and all of them as model.to_data gives them."""
+
+    id: str
+    article: str
+    title: str
+    source: str
+    notes: list[str]
+    data: dict[str, Any]
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> TargetEntry:
+        return cls(data["id"], data["article"], data["title"], data["source"], data.get("notes", []), data)
+
+    def model(self) -> Any:
+        from .model import Target
+
+        return Target.model_validate(self.data)
 
 
 def entry_of(article: dict[str, Any], facts: HistoryFacts | None = None) -> ArticleEntry:
@@ -372,11 +400,11 @@ class Index:
         if not self.db.in_transaction:
             self.db.execute("BEGIN IMMEDIATE")
 
-    def restamp(self, name: str, stamp: Stamp) -> None:
-        """The file was read again and found unchanged."""
+    def restamp(self, name: str, stamp: Stamp, table: Literal["files", "others"] = "files") -> None:
+        """The file was read again and found unchanged: an article's, or (`others`) another record's."""
         self.begin()
         self.db.execute(
-            "UPDATE files SET size=?, mtime=?, ctime=?, inode=?, device=?, checked=? WHERE name=?",
+            f"UPDATE {table} SET size=?, mtime=?, ctime=?, inode=?, device=?, checked=? WHERE name=?",
             (stamp.size, stamp.mtime, stamp.ctime, stamp.inode, stamp.device, stamp.checked, name),
         )
         self._written()
@@ -447,6 +475,48 @@ class Index:
                 for pos, c in enumerate(commitments)
             ],
         )
+        self._written()
+
+    def article_data(self, name: str) -> dict[str, Any] | None:
+        """One article file's data with its commitments and history, as the model's JSON data; None
+        when its history is not known."""
+        head = self.db.execute("SELECT data, history FROM articles WHERE file = ?", (name,)).fetchone()
+        if head is None or head[1] is None:
+            return None
+        rows = self.db.execute("SELECT data FROM commitments WHERE file = ? ORDER BY pos", (name,))
+        article: dict[str, Any] = json.loads(head[0])
+        article["commitments"] = [json.loads(data) for (data,) in rows]
+        article["history"] = json.loads(head[1])
+        return article
+
+    # -- the other record files, kept whole ------------------------------------------------------
+
+    def record(self, name: str) -> tuple[str, Stamp, str] | None:
+        """The digest and status a record file other than an article's had when it was read, and
+        its data as `record_text` wrote it."""
+        row = self.db.execute(
+            "SELECT digest, size, mtime, ctime, inode, device, checked, data FROM others WHERE name = ?", (name,)
+        ).fetchone()
+        return None if row is None else (row[0], Stamp(*row[1:7]), row[7])
+
+    def put_record(self, name: str, raw_digest: str, stamp: Stamp, data: str) -> None:
+        self.begin()
+        self.db.execute(
+            "INSERT OR REPLACE INTO others VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (name, raw_digest, stamp.size, stamp.mtime, stamp.ctime, stamp.inode, stamp.device, stamp.checked, data),
+        )
+        self._written()
+
+    def keep_records_only(self, folder: str, names: Iterable[str]) -> None:
+        """Forget the files in `folder` that are not among `names` (removed since they were read)."""
+        kept = set(names)
+        rows = self.db.execute("SELECT name FROM others")
+        for name in [n for (n,) in rows if n.startswith(f"{folder}/") and n not in kept]:
+            self.drop_record(name)
+
+    def drop_record(self, name: str) -> None:
+        self.begin()
+        self.db.execute("DELETE FROM others WHERE name = ?", (name,))
         self._written()
 
     def drop(self, name: str) -> None:
@@ -581,6 +651,37 @@ class Index:
 def dumps(value: object) -> str:
     """The compact JSON text the index keeps of a value."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+_DECIMAL = "$decimal"  # no field of a record has this name
+
+
+def record_text(data: dict[str, Any]) -> str:
+    """A record's data (as model.to_data gives it) as JSON text that `record_data` reads back as it
+    was: a Decimal stays one, with its digits, which a JSON number would not."""
+
+    def exact(value: object) -> dict[str, str]:
+        from decimal import Decimal
+
+        if not isinstance(value, Decimal):
+            raise TypeError(f"{type(value).__name__} in a record's data")
+        return {_DECIMAL: str(value)}
+
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=exact)
+
+
+def record_data(text: str) -> dict[str, Any]:
+    """The data `record_text` wrote."""
+
+    def exact(value: dict[str, Any]) -> Any:
+        if len(value) == 1 and _DECIMAL in value:
+            from decimal import Decimal
+
+            return Decimal(value[_DECIMAL])
+        return value
+
+    data: dict[str, Any] = json.loads(text, object_hook=exact)
+    return data
 
 
 def _create(path: Path) -> None:

@@ -38,6 +38,7 @@ from .values import differing_parties as differing_parties
 from .values import is_http_url as is_http_url
 from .values import joint_status as joint_status
 from .values import jsonable as jsonable
+from .values import kind_text as kind_text
 from .values import parse_amount as parse_amount
 from .values import party_status as party_status
 from .values import status_text as status_text
@@ -214,11 +215,6 @@ class Commitment(Record):
 
     def kind_text(self) -> str:
         return kind_text(self.kind, self.asked_by, self.side)
-
-
-def kind_text(kind: str, asked_by: str | None, side: str) -> str:
-    """The kind as a reader wants it: `agreed`, or who asked whom: `requested (vietnam → korea)`."""
-    return str(kind) if asked_by is None else f"{kind} ({asked_by} → {side})"
 
 
 class Article(Record):

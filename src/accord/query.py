@@ -9,15 +9,16 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import InvalidValue
-from .index import ArticleEntry, CommitmentEntry, HistoryFacts
+from .index import ArticleEntry, CommitmentEntry, HistoryFacts, TargetEntry
 from .text import fold_accents
 from .values import CLOSED_STATUSES, Kind, Status
 
 if TYPE_CHECKING:  # the models load where a filter needs them: a listing from the index needs none
-    from .model import Article, Commitment, Event, Glossary, Target
+    from .model import Article, Commitment, Event, Target
 
     AnyArticle = Article | ArticleEntry
     AnyCommitment = Commitment | CommitmentEntry
+    AnyTarget = Target | TargetEntry
 
 
 @dataclass(frozen=True)
@@ -289,15 +290,15 @@ def is_acronym(name: str) -> bool:
     return any(c.isupper() for c in name) and not any(c.islower() for c in name)
 
 
-def glossary_names(pattern: str, glossary: Glossary) -> list[str]:
+def glossary_names(pattern: str, glossary: Sequence[Sequence[str]]) -> list[str]:
     """The names `pattern` stands for: the glossary's spelling of it, then every other name of each
-    term that lists it; `pattern` alone when no term does."""
+    term (given by its names) that lists it; `pattern` alone when no term does."""
     key = _fold_key(pattern)
-    terms = [t for t in glossary.terms if any(_fold_key(n) == key for n in t.names)]
-    names = [n for t in terms for n in t.names if _fold_key(n) == key][:1] or [pattern]
+    terms = [t for t in glossary if any(_fold_key(n) == key for n in t)]
+    names = [n for t in terms for n in t if _fold_key(n) == key][:1] or [pattern]
     seen = {key}
     for term in terms:
-        for name in term.names:
+        for name in term:
             if _fold_key(name) not in seen:
                 seen.add(_fold_key(name))
                 names.append(name)
@@ -315,7 +316,13 @@ def alternative(name: str, *, fold: bool, whole: bool, capitals: bool) -> str:
 
 
 def compile_pattern(
-    pattern: str, *, case_sensitive: bool, regex: bool, word: bool, glossary: Glossary, literal: bool = False
+    pattern: str,
+    *,
+    case_sensitive: bool,
+    regex: bool,
+    word: bool,
+    glossary: Sequence[Sequence[str]],
+    literal: bool = False,
 ) -> Pattern:
     """How a search text matches; the README's "How search matches" is the rule in words.
 
@@ -323,7 +330,8 @@ def compile_pattern(
     `landarbeiders`) together with every glossary name of the same thing, a glossary acronym as a
     whole word in capitals; `word` asks whole words; `literal` (-F) is plain grep, the text
     anywhere and no glossary; `regex` (-E) a regular expression. Case- and accent-blind unless
-    `case_sensitive`. Pure functions of the text, so that an index can reuse them.
+    `case_sensitive`. `glossary` holds each term's names. Pure functions of the text, so that an
+    index can reuse them.
     """
     if not (pattern if regex else pattern.strip()):
         raise InvalidValue("the search text is empty")
@@ -368,7 +376,7 @@ class Hit:
     """A record whose text matched: the field that matched and where. A target has no article."""
 
     article: AnyArticle | None
-    item: AnyArticle | AnyCommitment | Target
+    item: AnyArticle | AnyCommitment | AnyTarget
     matches: list[tuple[str, str, list[tuple[int, int]]]] = field(default_factory=list)  # (field, text, spans)
 
 
@@ -382,7 +390,7 @@ def _match_fields(pattern: Pattern, fields: list[tuple[str, str]]) -> list[tuple
 
 
 def search(
-    articles: Iterable[AnyArticle], pattern: Pattern, filters: Filters, targets: Iterable[Target] = ()
+    articles: Iterable[AnyArticle], pattern: Pattern, filters: Filters, targets: Iterable[AnyTarget] = ()
 ) -> Iterator[Hit]:
     """The most specific records that mention the pattern: commitments first; an article only
     when none of its commitments matched but its own title or text did; then the targets (their

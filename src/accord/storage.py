@@ -15,6 +15,7 @@ change rewrites one file. Writes are atomic and serialised by one lock file.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import sqlite3
@@ -27,12 +28,10 @@ from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from pydantic import ValidationError
-
 from . import workers
 from .errors import ConflictError, DataError, LockTimeout, NotFoundError
 from .fsio import MAX_FILE_BYTES, TMP_SUFFIX, fsync_folder, read_file, sync_folder, temporary
-from .index import CACHE_DIR, ArticleEntry, HistoryFacts, Index, Stamp, digest, entry_of
+from .index import CACHE_DIR, ArticleEntry, HistoryFacts, Index, Stamp, digest, entry_of, record_data, record_text
 from .lookup import ARTICLES as ARTICLES
 from .lookup import STATEMENT_FILE as STATEMENT_FILE
 from .lookup import TARGETS as TARGETS
@@ -91,6 +90,8 @@ def parse_record(model: type[M], data: object, raw: bytes | None, path: Path) ->
     """Validate parsed data; on failure, every problem with its line in `raw` (read from `path` if None)."""
     if not isinstance(data, dict):
         raise DataError(path, 1, f"the top level must be a mapping, not {type(data).__name__}")
+    from pydantic import ValidationError  # with the models: a read through the index needs neither
+
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -459,6 +460,88 @@ class Store:
             return exc
         return stamp, raw
 
+    # -- one record's data through the index, each file it needs checked alone -------------------
+
+    def with_index(self, read: Callable[[Index], R]) -> R | None:
+        """What `read` finds in the index, which is not brought up to date as a whole: `read` checks
+        the files it takes (`article_data`, `record_data`). None when there is no index to use or it
+        failed: then read the files."""
+        index = Index.open(self.root) if self.indexed else None
+        if index is None:
+            return None
+        try:
+            return read(index)
+        except sqlite3.Error as exc:
+            index.give_up(exc)
+            return None
+        finally:
+            index.close()
+
+    def article_data(self, index: Index, article_id: str) -> dict[str, Any]:
+        """An article with its history, as the model's JSON data: from the index while its file is
+        what was read there, else parsed now and kept there (but before the first build of many
+        files). Raises DataError as `article` does."""
+        path = self.article_path(article_id)
+        outdated = self._stale(index, path, history=True)
+        if isinstance(outdated, DataError):
+            raise outdated
+        if outdated is None and (data := index.article_data(path.name)) is not None:
+            return data
+        found = _parsed((path, outdated[1] if outdated is not None else None), whole=True)
+        if isinstance(found, list):
+            index.drop(path.name)
+            raise _rebuilt(path, found)
+        raw_digest, article, history = found
+        assert history is not None  # read whole
+        # A first build of many files reads only their heads: one whole file would make it read all whole.
+        first_of_many = index.empty() and len(self.article_ids()) >= HEADS_ONLY_FROM
+        if outdated is not None and not first_of_many:
+            index.put(path.name, raw_digest, outdated[0], dict(article), history)
+        return {**article, "history": json.loads(history[0])}
+
+    def record_data(self, index: Index, name: str, model: str) -> dict[str, Any]:
+        """The data (model.to_data's) of the record file `name`, one of the files besides the articles
+        (statement.yaml, glossary.yaml, targets/<id>.yaml) whose model is `model`: from the index
+        while the file is what was read there (see index.py), else parsed now and kept there. Raises
+        DataError as `load` does."""
+        path = self.root / name
+        now = time.time_ns()
+        try:
+            status: os.stat_result | None = os.lstat(path)
+        except OSError:
+            status = None
+        known = index.record(name)
+        if known is not None and status is not None and known[1].vouches_for(status):
+            return record_data(known[2])
+        raw = read_file(path)
+        stamp = Stamp.of(status, now) if status is not None else None
+        raw_digest = digest(raw)
+        if known is not None and known[0] == raw_digest:
+            if stamp is not None:
+                index.restamp(name, stamp, "others")
+            return record_data(known[2])
+        from . import model as models
+        from . import yamlio
+
+        data = models.to_data(parse_record(getattr(models, model), yamlio.load_bytes(raw, path), raw, path))
+        if stamp is not None:
+            index.put_record(name, raw_digest, stamp, record_text(data))
+        return data
+
+    def targets_data(self, index: Index, errors: list[DataError]) -> list[dict[str, Any]]:
+        """Every target that loads, as `record_data` gives it; a broken file is added to `errors`, as
+        `targets` adds it."""
+        errors += self.strays(TARGETS)
+        names = [f"{TARGETS}/{target_id}.yaml" for target_id in self.target_ids()]
+        found = []
+        for name in names:
+            try:
+                found.append(self.record_data(index, name, "Target"))
+            except DataError as exc:
+                errors.append(exc)
+        index.keep_records_only(TARGETS, names)
+        return found
+
     def scan_articles(self, errors: list[DataError]) -> Iterator[Loaded[Article]]:
         """Every article file that loads, read and parsed now; a broken file or a stray one is added to `errors`."""
         ids = self.article_ids()
@@ -606,19 +689,40 @@ class Found:
 
 def find(store: Store, record_id: str) -> Found:
     """Read only the one file that `record_id` names: articles/4.yaml for `4` and `4.3`."""
-    record_id = checked_text(record_id, "the record id", MAX_TEXT).strip().lower()
-    article_id = record_id.rsplit(".", 1)[0]
-    if not _ID.fullmatch(record_id):  # never a path: `../x` or `4/5` name no record
-        raise NotFoundError(f"no record {record_id!r}; ids look like 4, 17a, 4.3 or trade")
+    record_id, article_id = _named(record_id)
     if present(store.article_path(article_id)):
         article = store.article(article_id)
-        if record_id != article_id and not any(c.id == record_id for c in article.record.commitments):
-            ids = ", ".join(c.id for c in article.record.commitments)
-            raise NotFoundError(f"article {article_id} has no commitment {record_id}; it has {ids}")
+        _holds(article_id, record_id, [c.id for c in article.record.commitments])
         return Found(article, record_id)
     if "." not in record_id and present(store.target_path(record_id)):
         return Found(store.target(record_id), record_id)
     raise NotFoundError(_unknown(store, record_id))
+
+
+def find_data(store: Store, index: Index, record_id: str) -> tuple[str, dict[str, Any] | None, dict[str, Any] | None]:
+    """As `find`, through the index: the record's id, and its article's data (with its history, as
+    Store.article_data gives it) or else its target's (as Store.record_data gives it)."""
+    record_id, article_id = _named(record_id)
+    if present(store.article_path(article_id)):
+        article = store.article_data(index, article_id)
+        _holds(article_id, record_id, [c["id"] for c in article["commitments"]])
+        return record_id, article, None
+    if "." not in record_id and present(store.target_path(record_id)):
+        return record_id, None, store.record_data(index, f"{TARGETS}/{record_id}.yaml", "Target")
+    raise NotFoundError(_unknown(store, record_id))
+
+
+def _named(record_id: str) -> tuple[str, str]:
+    """The record id as records write it, and its article's id (itself for an article or a target)."""
+    record_id = checked_text(record_id, "the record id", MAX_TEXT).strip().lower()
+    if not _ID.fullmatch(record_id):  # never a path: `../x` or `4/5` name no record
+        raise NotFoundError(f"no record {record_id!r}; ids look like 4, 17a, 4.3 or trade")
+    return record_id, record_id.rsplit(".", 1)[0]
+
+
+def _holds(article_id: str, record_id: str, commitment_ids: list[str]) -> None:
+    if record_id != article_id and record_id not in commitment_ids:
+        raise NotFoundError(f"article {article_id} has no commitment {record_id}; it has {', '.join(commitment_ids)}")
 
 
 def _unknown(store: Store, record_id: str) -> str:

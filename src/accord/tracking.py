@@ -15,6 +15,7 @@ from .history import field_key, set_from_event
 from .model import CLOSED_STATUSES, STAGES, Article, Event, Original, Series, Status, Target
 from .progress import MONTH_NAMES, NO_DATA, Point, Progress, YearToDate, compute, period_text, verdict_series
 from .storage import Store, find
+from .wording import original_text as original_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -225,16 +226,6 @@ def original_figure(original: Original, target: Target) -> dict[str, Any]:
         "rate_source": original.rate_source,
         "text": original_text(original, target.unit.split()[-1]),
     }
-
-
-def original_text(original: Original, per: str) -> str:
-    """`KRW 261.351 billion at 1389.315 KRW per USD of 2025-06-30, rate source: ...`"""
-    scale = f" {original.unit}" if original.unit else ""
-    when = f" of {original.rate_date.isoformat()}" if original.rate_date else ""
-    return (
-        f"{original.currency} {original.value:f}{scale} at {original.rate:f} {original.currency} per {per}{when}, "
-        f"rate source: {original.rate_source}"
-    )
 
 
 def stage_figures(result: Progress) -> dict[str, Any]:

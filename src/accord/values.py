@@ -127,6 +127,11 @@ def status_text(status: Status | str, parties: Mapping[str, Status | str] | None
     return Status(status).value if not parties else f"{Status(status).value} ({statuses_text(parties)})"
 
 
+def kind_text(kind: str, asked_by: str | None, side: str) -> str:
+    """The kind as a reader wants it: `agreed`, or who asked whom: `requested (vietnam → korea)`."""
+    return str(kind) if asked_by is None else f"{kind} ({asked_by} → {side})"
+
+
 # Kinds in which one side (`asked_by`) turns to the other (`side`).
 ASKING_KINDS = frozenset({Kind.REQUESTED, Kind.PROPOSED, Kind.HOPED})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from . import render
 from .render import Column
@@ -14,7 +14,7 @@ from .values import Kind, Status, status_text
 if TYPE_CHECKING:
     from .api import ArticleEntry, CommitmentEntry, Problem, SearchHit, Shown, TargetHit
     from .changes import Change
-    from .model import Article, Commitment, Event, Statement, Target
+    from .model import Article, Commitment, Event, Original, Statement
     from .tracking import Overview
 
 LIST_COLUMNS = [
@@ -75,18 +75,16 @@ def matched(count: int, noun: str, of: int | None = None) -> str:
 
 def show(shown: Shown, fmt: str) -> None:
     """Everything known of one record, as `accord show` prints it."""
-    from .model import Commitment, to_data
-
     if fmt == "text":
         render.say("\n".join(show_lines(shown)) + "\n")
         return
-    item, article = shown.item, shown.article
-    data = to_data(item)
-    if isinstance(item, Commitment):
+    data = shown.data
+    if shown.kind == "commitment":
+        article = shown.article_data
         assert article is not None
-        targets = [t.id for t in shown.measured_by]
-        data = {"article": article.id, "section": article.section, **data, "targets": targets}
-        data["history"] = [to_data(e) for e in shown.events]
+        targets = [t["id"] for t in shown.target_data]
+        data = {"article": article["id"], "section": article["section"], **data, "targets": targets}
+        data["history"] = shown.event_data
     if fmt == "json":
         render.emit_json(data)
     else:
@@ -102,17 +100,25 @@ def show(shown: Shown, fmt: str) -> None:
 
 def show_lines(shown: Shown) -> list[str]:
     """`accord show` as text: the record's fields, then its history, newest first."""
-    from .model import Article, Commitment
-
-    item, article = shown.item, shown.article
-    if isinstance(item, Commitment):
-        assert article is not None
-        lines = _commitment_text(shown, article, item)
-    elif isinstance(item, Article):
-        lines = _article_text(shown, item)
+    if shown.kind == "commitment":
+        assert shown.article_data is not None
+        lines = _commitment_text(shown, shown.article_data, shown.data)
+    elif shown.kind == "article":
+        lines = _article_text(shown, shown.data)
     else:
-        lines = _target_text(item)
-    return lines + _history_text(shown.events)
+        lines = _target_text(shown.data)
+    return lines + _history_text([_Fields(event) for event in shown.event_data])
+
+
+class _Fields:
+    """A record's data read as its model reads (`.name` is a field's value, None when left out), for
+    the wording of events and figures that takes models elsewhere."""
+
+    def __init__(self, data: dict[str, Any]):
+        self._data = data
+
+    def __getattr__(self, name: str) -> Any:
+        return self._data.get(name)
 
 
 def _fields(pairs: list[tuple[str, Any]]) -> list[str]:
@@ -130,85 +136,98 @@ def _section_title(shown: Shown, number: int) -> str:
     return f"{number}. {_one('?' if shown.section_title is None else shown.section_title)}"
 
 
-def _commitment_text(shown: Shown, article: Article, item: Commitment) -> list[str]:
-    lines = [f"{item.id}  {_one(item.title)}", ""]
-    lines += _fields(
-        [
-            ("article", f"{article.id}. {article.title}"),
-            ("section", _section_title(shown, article.section)),
-            ("side", item.side),
-            ("kind", item.kind_text()),
-            ("status", item.status_text()),
-            ("owner", item.owner),
-            ("due", item.due),
-            ("tags", ", ".join(item.tags)),
-            ("targets", ", ".join(t.id for t in shown.measured_by)),
-        ]
-    )
-    lines += ["", *render.wrapped("excerpt", item.excerpt)]
-    return [*lines, "", *render.wrapped("note", item.note)] if item.note else lines
+def _status_text(commitment: dict[str, Any]) -> str:
+    from .values import differing_parties
+
+    return status_text(commitment["status"], differing_parties(commitment["side"], commitment.get("parties")))
 
 
-def _article_text(shown: Shown, article: Article) -> list[str]:
-    lines = [f"Article {article.id}  {_one(article.title)}", ""]
+def _commitment_text(shown: Shown, article: dict[str, Any], item: dict[str, Any]) -> list[str]:
+    from .values import kind_text
+
+    lines = [f"{item['id']}  {_one(item['title'])}", ""]
     lines += _fields(
         [
-            ("section", _section_title(shown, article.section)),
-            ("status", article.status),
-            ("owner", article.owner),
-            ("due", article.due),
-            ("tags", ", ".join(article.tags)),
+            ("article", f"{article['id']}. {article['title']}"),
+            ("section", _section_title(shown, article["section"])),
+            ("side", item["side"]),
+            ("kind", kind_text(item["kind"], item.get("asked_by"), item["side"])),
+            ("status", _status_text(item)),
+            ("owner", item.get("owner")),
+            ("due", item.get("due")),
+            ("tags", ", ".join(item.get("tags", []))),
+            ("targets", ", ".join(t["id"] for t in shown.target_data)),
         ]
     )
-    lines += ["", *render.wrapped("text", article.text), "", f"commitments ({len(article.commitments)}):"]
-    for c in article.commitments:
-        due = f"  due {c.due.isoformat()}" if c.due else ""
-        lines.append(f"  {c.id:<8}{c.status_text():<12} {c.side:<9}{c.kind.value:<10}{_one(c.title)}{due}")
+    lines += ["", *render.wrapped("excerpt", item["excerpt"])]
+    return [*lines, "", *render.wrapped("note", item["note"])] if item.get("note") else lines
+
+
+def _article_text(shown: Shown, article: dict[str, Any]) -> list[str]:
+    lines = [f"Article {article['id']}  {_one(article['title'])}", ""]
+    lines += _fields(
+        [
+            ("section", _section_title(shown, article["section"])),
+            ("status", article["status"]),
+            ("owner", article.get("owner")),
+            ("due", article.get("due")),
+            ("tags", ", ".join(article.get("tags", []))),
+        ]
+    )
+    commitments = article.get("commitments", [])
+    lines += ["", *render.wrapped("text", article["text"]), "", f"commitments ({len(commitments)}):"]
+    for c in commitments:
+        due = f"  due {c['due']}" if c.get("due") else ""
+        lines.append(f"  {c['id']:<8}{_status_text(c):<12} {c['side']:<9}{c['kind']:<10}{_one(c['title'])}{due}")
     return lines
 
 
-def _target_text(target: Target) -> list[str]:
-    from .tracking import original_text
+def _target_text(target: dict[str, Any]) -> list[str]:
     from .values import jsonable
+    from .wording import original_text
 
-    lines = [f"Target {target.id}  {_one(target.title)}", ""]
+    unit = target["unit"]
+    lines = [f"Target {target['id']}  {_one(target['title'])}", ""]
     lines += _fields(
         [
-            ("kind", "yearly level" if target.kind == "level" else "cumulative amount"),
-            ("target", f"{jsonable(target.value)} {_one(target.unit)}"),
-            ("source", target.source),
-            ("baseline", target.baseline),
-            ("deadline", target.deadline),
-            ("article", target.article),
-            ("commits", target.commitment),
+            ("kind", "yearly level" if target["kind"] == "level" else "cumulative amount"),
+            ("target", f"{jsonable(target['value'])} {_one(unit)}"),
+            ("source", target["source"]),
+            ("baseline", target["baseline"]),
+            ("deadline", target["deadline"]),
+            ("article", target["article"]),
+            ("commits", target["commitment"]),
         ]
     )
-    for note in target.notes:
+    for note in target.get("notes", []):
         lines += ["", *render.wrapped("note", note)]
-    for series in target.series:
-        primary = " (primary)" if series.primary else ""
-        stage = f" (stage: {series.stage})" if series.stage else ""
-        lines += ["", f"series {series.name}: {_one(series.label)}{primary}{stage}"]
-        if not series.measurements:
+    for series in target.get("series", []):
+        primary = " (primary)" if series.get("primary") else ""
+        stage = f" (stage: {series['stage']})" if series.get("stage") else ""
+        lines += ["", f"series {series['name']}: {_one(series['label'])}{primary}{stage}"]
+        measurements = series.get("measurements", [])
+        if not measurements:
             lines.append("  no measurement yet")
-        for m in series.measurements:
-            extra = f" ({_one(m.note)})" if m.note else ""
-            lines.append(f"  {_one(m.period):<11}{jsonable(m.value):>10}  {_one(m.source)}{extra}")
-            if m.original:
-                lines.append(f"  {'':<11}{'':>10}  from {_one(original_text(m.original, target.unit.split()[-1]))}")
+        for m in measurements:
+            extra = f" ({_one(m['note'])})" if m.get("note") else ""
+            lines.append(f"  {_one(m['period']):<11}{jsonable(m['value']):>10}  {_one(m['source'])}{extra}")
+            if m.get("original"):
+                original = _one(original_text(cast("Original", _Fields(m["original"])), unit.split()[-1]))
+                lines.append(f"  {'':<11}{'':>10}  from {original}")
     return lines
 
 
-def _history_text(history: list[Event]) -> list[str]:
+def _history_text(history: Sequence[_Fields]) -> list[str]:
     from .wording import describe, marked
 
     if not history:
         return ["", "history: none"]
     lines = ["", f"history ({len(history)}):"]
     for event in reversed(history):
-        when = event.at.strftime("%Y-%m-%d %H:%M")
-        on = f" (on {event.on.isoformat()})" if event.on else ""
-        lines.append(f"  {when}{on}  {_one(event.by)}: {_one(describe(event))}")
+        at = str(event.at)  # as the records write it: 2025-08-13T09:30:00.000000Z
+        when = f"{at[:10]} {at[11:16]}"
+        on = f" (on {event.on})" if event.on else ""
+        lines.append(f"  {when}{on}  {_one(event.by)}: {_one(describe(cast('Event', event)))}")
         for extra in (event.note, event.evidence):
             if extra:
                 lines.append(f"      {_one(marked(extra, event.internal))}")

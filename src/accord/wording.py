@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .model import NO_REVIEW, Event
+from .values import NO_REVIEW
+
+if TYPE_CHECKING:  # `show` words the data of events and figures read from the index, without the models
+    from .model import Event, Original
 
 
 def describe(event: Event, with_id: bool = True) -> str:
@@ -50,6 +53,16 @@ def show_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(value) + "]"
     return str(value)
+
+
+def original_text(original: Original, per: str) -> str:
+    """`KRW 261.351 billion at 1389.315 KRW per USD of 2025-06-30, rate source: ...`"""
+    scale = f" {original.unit}" if original.unit else ""
+    when = f" of {original.rate_date}" if original.rate_date else ""  # a date, or its ISO text
+    return (
+        f"{original.currency} {original.value:f}{scale} at {original.rate:f} {original.currency} per {per}{when}, "
+        f"rate source: {original.rate_source}"
+    )
 
 
 def commit_message(events: list[Event]) -> str:
