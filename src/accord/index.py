@@ -4,7 +4,9 @@ The index is an SQLite file, `.accord-cache/index.sqlite` in the records folder 
 git, never committed). It is derived from the files and only from them: it holds, per article
 file, the digest of the bytes it was read from, the file's status (size, times, inode) when it
 was read, the article's current fields and its commitments' (a few columns that filters use,
-and each record's fields as JSON), and the history as JSON once a command has needed it.
+and each record's fields as JSON), and the history as JSON once a command has needed it, with each
+of its events as a row besides, indexed in the order `log` prints them (newest first): a log since
+a day reads that day's rows and no other.
 
 A file's rows are used only while the file is what was read:
 

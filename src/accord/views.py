@@ -392,8 +392,10 @@ def log_row(event: Event) -> dict[str, Any]:
     from .wording import describe, marked, what_changed
 
     what = what_changed(event)
+    at = event.at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    day, _, time = at.partition("T")  # one strftime for both forms: a long log has many rows
     return {
-        "at": event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "at": at,
         "by": event.by,
         "id": event.id,
         "field": what,
@@ -405,7 +407,7 @@ def log_row(event: Event) -> dict[str, Any]:
         "note": marked(event.note, event.internal),
         "evidence": event.evidence,  # a link stays a link; its note says it is internal
         "on": event.on,
-        "when": event.at.strftime("%Y-%m-%d %H:%M"),
+        "when": f"{day} {time[:5]}",
         "change": describe(event, with_id=False),
     }
 
