@@ -152,3 +152,15 @@ def test_a_log_since_a_day_reads_only_that_days_events_from_the_index(logged: Ac
         db.execute("UPDATE events SET data = replace(data, 'kick-off', 'forged') WHERE id = '3.2'")
     assert ("3.2", "forged") in since_2026(logged)
     assert since_2026(logged, "--no-cache") == truth
+
+
+def test_an_event_dated_centuries_ago_by_a_typo_is_logged_last(logged: Accord, records: Path) -> None:
+    """A year before 1000 is written back in four digits: it sorts before every other, in the
+    index as in the files."""
+    path = records / "articles" / "7.yaml"
+    path.write_text(path.read_text("utf-8") + NEW_NOTE.replace("2026-06-01", "0999-06-01"), "utf-8")
+    for options in ((), ("--no-cache",)):
+        events = json.loads(succeeded(logged(*options, "log", "--format", "json")))
+        assert (events[-1]["id"], events[-1]["note"]) == ("7.1", "the embassy answered")
+        assert ("7.1", "the embassy answered") not in since_2026(logged, *options)
+    assert logs(logged) == logs(logged, "--no-cache")
