@@ -32,6 +32,7 @@ from accord.storage import Store
 
 SHIPPED = Path(__file__).resolve().parent.parent / "statement"
 STATEMENT_DAY = datetime(2025, 8, 13, tzinfo=UTC)
+HISTORY_DAYS = 450  # the events are spread over the fifteen months after the statement, all in the past
 DOORSTOP_PREFIX = "ART"
 
 
@@ -85,8 +86,7 @@ def generate(out: Path, commitments: int, per_article: int = 10, events: int = 1
         steps = events * count
         for step in range(steps):
             commitment_id = rng.choice(article.commitments).id
-            # Spread over the fifteen months after the statement, all in the past.
-            when = STATEMENT_DAY + timedelta(days=step * 450 / steps, seconds=rng.randrange(86400))
+            when = STATEMENT_DAY + timedelta(days=step * HISTORY_DAYS / steps, seconds=rng.randrange(86400))
             old = status[commitment_id]
             status[commitment_id] = rng.choice([s for s in statuses if s != old])
             history.append(

@@ -30,15 +30,17 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 
 from bytecode import as_installed
-from generate import SHIPPED, Corpus, build
+from generate import HISTORY_DAYS, SHIPPED, STATEMENT_DAY, Corpus, build
 
 HERE = Path(__file__).resolve().parent
 ACCORD = [sys.executable, "-m", "accord"]
 GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
 TODAY = "2026-11-25"
+LAST_WEEK = (STATEMENT_DAY + timedelta(days=HISTORY_DAYS - 7)).date().isoformat()  # of the generated events
 GROUPS = ("queries", "checks", "tables", "single", "startup", "history", "growth")
 # Taskwarrior as a scripting user runs it: no prompts, no colour, no hooks, no nagging.
 TASKRC = "confirmation=off\nverbose=nothing\ncolor=off\nhooks=off\nnews.version=2.6.2\n"
@@ -211,6 +213,7 @@ def scans(bench: Bench, groups: set[str], published: Path) -> list[Pair]:
             (["list", "--status", "stalled", "-f", "ids"], bench.taskwarrior(["+stalled", "count"])),
             (["search", "-c", "halfgeleiders"], bench.taskwarrior(["/halfgeleiders/", "count"])),
             (["stats"], bench.taskwarrior(["status:pending", "count"])),
+            (["log", "--since", LAST_WEEK], None),
         ],
         "checks": [
             (["validate"], bench.doorstop_side(["-F"])),

@@ -553,9 +553,9 @@ class Tracker:
             data = _data(self._store.glossary())
         return [term["names"] for term in data.get("terms", [])]
 
-    def log(self, record_id: str | None = None, *, since: date | None = None, by: str | None = None) -> list[Event]:
+    def log(self, record_id: str | None = None, *, since: date | None = None, by: str | None = None) -> Sequence[Event]:
         """Every change, newest first: of one record (an article's includes its commitments'),
-        recorded on or after `since`, made by `by` (any case)."""
+        recorded on or after `since`, made by `by` (any case). Each event is built as it is read."""
         if record_id is not None:
             _text(record_id, "the record id")
         if since is not None:

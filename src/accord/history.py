@@ -7,18 +7,22 @@ the merge driver, the checks and the report use it as the write path does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import heapq
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from copy import deepcopy
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
+from itertools import chain, groupby
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from .errors import DataError, InvalidValue
 from .model import Article, Commitment, Event, Measurement, Series, Status, Target, joint_status
-from .storage import Store, all_records, find, natural_key
+from .storage import Store, find, natural_key
 
 FieldKey = tuple[str, ...]
+Row = tuple[datetime, str, str, str | Event]  # an event in a log: its time, id and `by`, and itself
 
 
 def field_key(event: Event) -> FieldKey | None:
@@ -185,28 +189,81 @@ def set_from_event(record: Article | Target, event: Event, parties: Sequence[str
     setattr(item, event.field or "", event.new)
 
 
+class Changes(Sequence[Event]):
+    """Events, newest first, each built when it is read: a long log holds the JSON text the index
+    keeps of its events, not a model of each."""
+
+    def __init__(self, events: list[str | Event]):
+        self._events = events
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    @overload
+    def __getitem__(self, position: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[Event]: ...
+
+    def __getitem__(self, position: int | slice) -> Event | list[Event]:
+        if isinstance(position, slice):
+            return [_built(event) for event in self._events[position]]
+        return _built(self._events[position])
+
+    def __iter__(self) -> Iterator[Event]:
+        return map(_built, self._events)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"Changes({list(self)!r})"
+
+
+def _built(event: str | Event) -> Event:
+    return event if isinstance(event, Event) else Event.model_validate_json(event)
+
+
 def log(
     store: Store,
     record_id: str | None,
     since: date | None,
     by: str | None,
     errors: list[DataError],
-) -> list[Event]:
-    """Every event, newest first, optionally for one record (an article includes its commitments)."""
+) -> Changes:
+    """Every event, newest first, optionally for one record (an article includes its commitments).
+    Of all records, only the events asked for are built: through the index, those recorded since
+    `since` are all that is read of the articles."""
+    folded = by.casefold() if by is not None else None
+
+    def kept(moment: datetime, who: str) -> bool:
+        return (since is None or moment.date() >= since) and (folded is None or who.casefold() == folded)
+
     if record_id is not None:
         found = find(store, record_id)
-        sources: list[Article | Target] = [found.loaded.record]
         wanted = found.record_id
-    else:
-        sources = [record for record, _ in all_records(store, errors)]
-        wanted = None
-    events = [
-        event
-        for record in sources
-        for event in record.history
-        if (wanted is None or event.id == wanted or event.id.startswith(wanted + "."))
-        and (since is None or event.at.date() >= since)
-        and (by is None or event.by.casefold() == by.casefold())
-    ]
-    events.sort(key=lambda event: (event.at, natural_key(event.id)), reverse=True)
-    return events
+        events = [
+            event
+            for event in found.loaded.record.history
+            if (event.id == wanted or event.id.startswith(wanted + ".")) and kept(event.at, event.by)
+        ]
+        events.sort(key=lambda event: (event.at, natural_key(event.id)), reverse=True)
+        return Changes(list(events))
+    rows = store.changes(errors, since)
+    first = next(rows, None)  # the article files are read before the targets, so their problems come first
+    articles = (row for row in chain([first] if first is not None else [], rows) if kept(row[0], row[2]))
+    targets = [(e.at, e.id, e.by, e) for target in store.targets(errors) for e in target.history if kept(e.at, e.by)]
+    targets.sort(key=lambda row: row[0], reverse=True)  # stable: as they are read among equals
+    key = cache(natural_key)  # a few ids, many events each
+    # Both newest first, then by id; the articles' before the targets' among equals, as they are read.
+    merged = heapq.merge(
+        _by_id(articles, key), _by_id(targets, key), key=lambda row: (row[0], key(row[1])), reverse=True
+    )
+    return Changes([event for _, _, _, event in merged])
+
+
+def _by_id(rows: Iterable[Row], key: Callable[[str], Any]) -> Iterator[Row]:
+    """`rows` (time, id, by, event), given newest first, with those of one time by the `key` of their
+    id, last first, and else in the order given."""
+    for _, same in groupby(rows, key=lambda row: row[0]):
+        yield from sorted(same, key=lambda row: key(row[1]), reverse=True)

@@ -4,10 +4,11 @@ The index is an SQLite file, `.accord-cache/index.sqlite` in the records folder 
 git, never committed). It is derived from the files and only from them: it holds, per article
 file, the digest of the bytes it was read from, the file's status (size, times, inode) when it
 was read, the article's current fields and its commitments' (a few columns that filters use,
-and each record's fields as JSON), and the history as JSON once a command has needed it. The
-other record files (statement.yaml, glossary.yaml, targets/*.yaml) are kept whole, as their
-models' data, with their digest and status too: `show` and `search` print from them without a
-model (see storage.Store.record_data).
+and each record's fields as JSON), and the history as JSON once a command has needed it, with each
+of its events as a row besides, indexed in the order `log` prints them (newest first): a log since
+a day reads that day's rows and no other. The other record files (statement.yaml, glossary.yaml,
+targets/*.yaml) are kept whole, as their models' data, with their digest and status too: `show`
+and `search` print from them without a model (see storage.Store.record_data).
 
 A file's rows are used only while the file is what was read:
 
@@ -56,7 +57,7 @@ from .indexfile import digest as digest
 from .text import fold_accents
 
 APPLICATION_ID = 0x61636364  # "accd"
-FORMAT = 7  # user_version: a change to the tables below changes this
+FORMAT = 8  # user_version: a change to the tables below changes this
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
 BUSY_MS = 3000  # how long to wait for another process that writes the index before doing without it
 _LEGACY = ("articles.json",)  # the parse cache of earlier releases
@@ -85,6 +86,11 @@ CREATE TABLE others(
     name TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER, mtime INTEGER, ctime INTEGER,
     inode INTEGER, device INTEGER, checked INTEGER, data TEXT NOT NULL
 );
+CREATE TABLE events(
+    file TEXT NOT NULL, pos INTEGER NOT NULL, at TEXT NOT NULL, sortkey TEXT NOT NULL, id TEXT NOT NULL,
+    by TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY(file, pos)
+);
+CREATE INDEX events_newest ON events(at DESC, sortkey, file, pos);
 CREATE TABLE validated(
     name TEXT PRIMARY KEY, digest TEXT NOT NULL, context TEXT NOT NULL, findings TEXT NOT NULL
 );
@@ -426,6 +432,7 @@ class Index:
         self._files[name] = (raw_digest, stamp, history is not None)
         # Another reader may have indexed the file since this one looked: replace whatever is there.
         self.db.execute("DELETE FROM commitments WHERE file = ?", (name,))
+        self.db.execute("DELETE FROM events WHERE file = ?", (name,))
         self.db.execute(
             "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (name, raw_digest, stamp.size, stamp.mtime, stamp.ctime, stamp.inode, stamp.device, stamp.checked),
@@ -451,6 +458,12 @@ class Index:
                 (_day(facts.recorded) or "") if facts is not None else None,  # "": known to have no event
             ),
         )
+        if events is not None:  # one row per event, for a log read newest first from the rows it prints
+            self.db.execute(
+                "INSERT INTO events SELECT ?, key, json_extract(value, '$.at'), ?, json_extract(value, '$.id'), "
+                "json_extract(value, '$.by'), value FROM json_each(?)",
+                (name, sortkey(name.removesuffix(".yaml")), events),
+            )
         self.db.executemany(
             "INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -522,7 +535,7 @@ class Index:
     def drop(self, name: str) -> None:
         if self.known(name) is not None:
             self.begin()
-            for table, column in (("commitments", "file"), ("articles", "file"), ("files", "name")):
+            for table, column in (("commitments", "file"), ("events", "file"), ("articles", "file"), ("files", "name")):
                 self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (name,))
             assert self._files is not None  # loaded by known()
             del self._files[name]
@@ -633,6 +646,15 @@ class Index:
                 article.commitments.append(entry)
                 row = rows.fetchone()
             yield article
+
+    def changes(self, since: date | None) -> Iterator[tuple[str, str, str, str]]:
+        """The articles' events recorded on or after `since` (all without it), newest first, those
+        recorded at the same moment in reading order: each as its `at` (as the model writes it, so
+        that its text sorts as the moment does), id, `by` and JSON text."""
+        return self.db.execute(
+            "SELECT at, id, by, data FROM events WHERE at >= ? ORDER BY at DESC, sortkey, file, pos",
+            (since.isoformat() if since is not None else "",),
+        )
 
     def counts(self, by: str) -> dict[int, dict[str, int]]:
         """Commitments per section, counted by `by` (status or kind)."""

@@ -73,7 +73,8 @@ def _parse_timestamp(value: Any) -> Any:
 
 
 def _format_timestamp(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat writes a year before 1000 in four digits, as _TIMESTAMP reads it back; strftime's %Y does not
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def _parse_decimal(value: Any) -> Any:

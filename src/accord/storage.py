@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -324,6 +324,27 @@ class Store:
             True,
             lambda index: index.articles(),
             lambda: (_entry_with_facts(loaded.record) for loaded in self.scan_articles(errors)),
+        )
+
+    def changes(self, errors: list[DataError], since: date | None) -> Iterator[tuple[datetime, str, str, str | Event]]:
+        """The articles' events recorded on or after `since` (all without it), newest first, those
+        recorded at the same moment in reading order: each as its time, id, `by`, and the event as
+        JSON text (read through the index, which builds no record) or as the model (read from the files)."""
+
+        def from_files() -> Iterator[tuple[datetime, str, str, str | Event]]:
+            events = [
+                (event.at, event.id, event.by, event)
+                for loaded in self.scan_articles(errors)
+                for event in loaded.record.history
+                if since is None or event.at.date() >= since
+            ]
+            return iter(sorted(events, key=lambda row: row[0], reverse=True))  # a stable sort keeps reading order
+
+        return self._through_index(
+            errors,
+            True,
+            lambda index: ((datetime.fromisoformat(at), i, by, data) for at, i, by, data in index.changes(since)),
+            from_files,
         )
 
     def counts(self, errors: list[DataError], by: str) -> dict[int, dict[str, int]]:

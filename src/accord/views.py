@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from . import render
@@ -377,18 +377,19 @@ LOG_TABLE_COLUMNS = [
 ]
 
 
-def log(events: Sequence[Event], fmt: str, public: bool = False) -> None:
-    """The log; a `public` one leaves out internal notes and officers' names, and says so: in
-    the json, above the table, and for csv, which has no place for it, on stderr."""
+def log(events: Iterable[Event], fmt: str, public: bool = False) -> None:
+    """The log, written row by row as the events come; a `public` one leaves out internal notes and
+    officers' names, and says so: in the json, above the table, and for csv, which has no place for
+    it, on stderr."""
     from .report import LEFT_OUT, PUBLIC_FIELDS, public_rows
 
     columns = LOG_TABLE_COLUMNS if fmt == "table" else LOG_COLUMNS
-    rows = [log_row(event) for event in events]
+    rows: Iterable[dict[str, Any]] = map(log_row, events)
     if not public:
         render.emit_rows(columns, rows, fmt)
         return
     columns = [c for c in columns if c.key != "by"]
-    rows = public_rows(rows)
+    rows = (public for row in rows for public in public_rows([row]))  # each row on its own
     if fmt == "json":
         render.emit_json({**PUBLIC_FIELDS, "events": [{c.key: row.get(c.key) for c in columns} for row in rows]})
         return
@@ -410,8 +411,10 @@ def log_row(event: Event) -> dict[str, Any]:
     from .wording import describe, marked, what_changed
 
     what = what_changed(event)
+    at = event.at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    day, _, time = at.partition("T")  # one strftime for both forms: a long log has many rows
     return {
-        "at": event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "at": at,
         "by": event.by,
         "id": event.id,
         "field": what,
@@ -423,7 +426,7 @@ def log_row(event: Event) -> dict[str, Any]:
         "note": marked(event.note, event.internal),
         "evidence": event.evidence,  # a link stays a link; its note says it is internal
         "on": event.on,
-        "when": event.at.strftime("%Y-%m-%d %H:%M"),
+        "when": f"{day} {time[:5]}",
         "change": describe(event, with_id=False),
     }
 
