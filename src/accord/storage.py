@@ -419,23 +419,24 @@ class Store:
         `progress` hears of each file parsed."""
         errors += self.strays(ARTICLES)
         ids = self.article_ids()
-        paths = [self.article_path(article_id) for article_id in ids]
+        folder = self.root / ARTICLES
+        names = [f"{article_id}.yaml" for article_id in ids]  # a Path is made only for a file read
         # A first reading of many files (after a clone) reads each up to its history, a fraction of
         # the bytes; a command that needs the history reads the rest then.
         whole = history or len(ids) < HEADS_ONLY_FROM or not index.empty()
         # The files to parse, with their bytes where they were read to be compared; or why they cannot be read.
         stale: list[tuple[int, tuple[Stamp, bytes | None] | DataError]] = []
-        for position, path in enumerate(paths):
-            outdated = self._stale(index, path, history)
+        for position, name in enumerate(names):
+            outdated = self._stale(index, folder, name, history)
             if outdated is not None:
                 stale.append((position, outdated))
         parse = partial(_parsed, whole=whole)
         parsed = workers.in_order(
-            parse, [(paths[position], read[1]) for position, read in stale if not isinstance(read, DataError)]
+            parse, [(folder / names[position], read[1]) for position, read in stale if not isinstance(read, DataError)]
         )
         try:
             for position, read in stale:
-                path = paths[position]
+                path = folder / names[position]
                 found = read if isinstance(read, DataError) else next(parsed)
                 if isinstance(found, DataError | list):
                     index.drop(path.name)
@@ -448,24 +449,27 @@ class Store:
         finally:
             if stale:
                 self.progress(len(ids), len(ids))
-        index.keep_only(path.name for path in paths)
+        index.keep_only(names)
         index.commit()
 
-    def _stale(self, index: Index, path: Path, history: bool) -> tuple[Stamp, bytes | None] | DataError | None:
-        """None when the file's rows are up to date (its history with them if `history`); else its
-        status before it is read, to be kept with the rows parsed from it, and its bytes if they were
-        read to compare them with the rows'; or why it cannot be read."""
+    def _stale(
+        self, index: Index, folder: Path, name: str, history: bool
+    ) -> tuple[Stamp, bytes | None] | DataError | None:
+        """None when the rows of the file `name` in `folder` are up to date (its history with them if
+        `history`); else its status before it is read, to be kept with the rows parsed from it, and
+        its bytes if they were read to compare them with the rows'; or why it cannot be read."""
         now = time.time_ns()
         try:
-            status: os.stat_result | None = os.lstat(path)
+            status: os.stat_result | None = os.lstat(f"{folder}{os.sep}{name}")
         except FileNotFoundError:
             return None  # removed while we were reading
         except OSError:
             status = None
-        known = index.known(path.name)
+        known = index.known(name)
         complete = known is not None and (known[2] or not history)
         if known is not None and status is not None and complete and known[1].vouches_for(status):
             return None
+        path = folder / name
         try:
             if status is None:
                 read_file(path)  # what keeps it from being read, if anything does
@@ -503,7 +507,7 @@ class Store:
         what was read there, else parsed now and kept there (but before the first build of many
         files). Raises DataError as `article` does."""
         path = self.article_path(article_id)
-        outdated = self._stale(index, path, history=True)
+        outdated = self._stale(index, path.parent, path.name, history=True)
         if isinstance(outdated, DataError):
             raise outdated
         if outdated is None and (data := index.article_data(path.name)) is not None:
