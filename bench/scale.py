@@ -211,6 +211,10 @@ def scans(bench: Bench, groups: set[str], published: Path) -> list[Pair]:
             (["list", "--status", "stalled", "-f", "ids"], bench.taskwarrior(["+stalled", "count"])),
             (["search", "-c", "halfgeleiders"], bench.taskwarrior(["/halfgeleiders/", "count"])),
             (["stats"], bench.taskwarrior(["status:pending", "count"])),
+            (
+                ["list", "--stale", "30d", "-f", "ids"],
+                bench.taskwarrior(["status:pending", "modified.before:now-30d", "count"]),
+            ),
         ],
         "checks": [
             (["validate"], bench.doorstop_side(["-F"])),

@@ -294,6 +294,21 @@ class Store:
             lambda: (loaded.record for loaded in self.scan_articles(errors)),
         )
 
+    def entries_with_facts(
+        self, errors: list[DataError], only: dict[str, frozenset[Any]] | None = None
+    ) -> Iterator[Article | ArticleEntry]:
+        """Every article that loads, its commitments narrowed by `only` (see Index.articles): read through
+        the index, as plain values with what its history says (ArticleEntry.known), no event decoded;
+        as a model with its history where that is not known, and when the files are read."""
+        from .model import Article
+
+        return self._through_index(
+            errors,
+            True,
+            lambda index: (e if e.known else Article.model_validate(e.data_with(True)) for e in index.articles(only)),
+            lambda: (loaded.record for loaded in self.scan_articles(errors)),
+        )
+
     def entries(
         self, errors: list[DataError], only: dict[str, frozenset[Any]] | None = None, needles: tuple[str, ...] = ()
     ) -> Iterator[ArticleEntry]:
