@@ -298,8 +298,9 @@ class Store:
         self, errors: list[DataError], only: dict[str, frozenset[Any]] | None = None
     ) -> Iterator[Article | ArticleEntry]:
         """Every article that loads, its commitments narrowed by `only` (see Index.articles): read through
-        the index, as plain values with what its history says (ArticleEntry.known), no event decoded;
-        as a model with its history where that is not known, and when the files are read."""
+        the index, as plain values with what its history says (ArticleEntry.known), no event decoded,
+        or as a model of its rows where another process rewrote them without those since (as
+        recent_articles does); when the files are read, as a model with its history."""
         from .model import Article
 
         return self._through_index(
