@@ -181,7 +181,7 @@ def _with_flat_history(text: str, path: Path) -> Any:
             value = _CONSTANTS[value]
         elif value[0] in _NUMBER_START:
             if len(value) > MAX_NUMBER_CHARS:
-                return None
+                return None  # libyaml's reading refuses it, naming its line
             value = _number(value, None, path)
         event[key] = value
     try:
