@@ -358,7 +358,7 @@ class Tracker:
         only: dict[str, frozenset[Any]] = {name: values for name, values in narrowing.items() if values}
         with self._reading() as errors:
             found = (
-                self._store.entries_with_facts(errors, only)
+                self._store.entries_with_facts(errors, only, chosen.unchanged_since, chosen.review_on)
                 if chosen.reads_history
                 else self._store.entries(errors, only)
             )

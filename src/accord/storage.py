@@ -295,18 +295,26 @@ class Store:
         )
 
     def entries_with_facts(
-        self, errors: list[DataError], only: dict[str, frozenset[Any]] | None = None
+        self,
+        errors: list[DataError],
+        only: dict[str, frozenset[Any]] | None = None,
+        unchanged_since: date | None = None,
+        review_on: date | None = None,
     ) -> Iterator[Article | ArticleEntry]:
-        """Every article that loads, its commitments narrowed by `only` (see Index.articles): read through
-        the index, as plain values with what its history says (ArticleEntry.known), no event decoded,
-        or as a model of its rows where another process rewrote them without those since (as
-        recent_articles does); when the files are read, as a model with its history."""
+        """Every article that loads, its commitments narrowed by `only`, `unchanged_since` and
+        `review_on` (see Index.articles): read through the index, as plain values with what its
+        history says (ArticleEntry.known), no event decoded, or as a model of its rows where another
+        process rewrote them without those since (as recent_articles does); when the files are
+        read, as a model with its history, not narrowed."""
         from .model import Article
 
         return self._through_index(
             errors,
             True,
-            lambda index: (e if e.known else Article.model_validate(e.data_with(True)) for e in index.articles(only)),
+            lambda index: (
+                e if e.known else Article.model_validate(e.data_with(True))
+                for e in index.articles(only, unchanged_since=unchanged_since, review_on=review_on)
+            ),
             lambda: (loaded.record for loaded in self.scan_articles(errors)),
         )
 
