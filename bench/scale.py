@@ -214,6 +214,10 @@ def scans(bench: Bench, groups: set[str], published: Path) -> list[Pair]:
             (["search", "-c", "halfgeleiders"], bench.taskwarrior(["/halfgeleiders/", "count"])),
             (["stats"], bench.taskwarrior(["status:pending", "count"])),
             (["log", "--since", LAST_WEEK], None),
+            (
+                ["list", "--stale", "30d", "-f", "ids"],
+                bench.taskwarrior(["status:pending", "modified.before:now-30d", "count"]),
+            ),
         ],
         "checks": [
             (["validate"], bench.doorstop_side(["-F"])),

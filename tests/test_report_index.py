@@ -1,6 +1,7 @@
 """The report through the index: an article with no event since the previous period is read from
 the index's rows and what they keep of its history; whatever happens to the files, the report
-is the one `--no-cache` (every file read and its whole history with it) gives, byte for byte."""
+is the one `--no-cache` (every file read and its whole history with it) gives, byte for byte. So
+are `list --stale` and `list --due-review`, which read only what the index keeps of each history."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from accord import yamlio
 from accord.history import apply
 from accord.model import Article, Event, to_data
 from conftest import Accord
+from test_index import outputs
 
 TODAY = "2026-11-27"
 FORMATS = ("md", "json", "html")
@@ -211,3 +213,60 @@ def test_charts_are_never_kept_through_a_link(spread: Path, accord: Accord, tmp_
         kept.symlink_to(forged)
     assert accord("report", "-f", "html", "--today", TODAY).stdout == drawn
     assert forged.read_text("utf-8") == "<svg><script>alert(1)</script></svg>"
+
+
+# The listings that read the histories, against the real today (as a user runs them).
+HISTORY_LISTS = [
+    ("--stale", "30d"),
+    ("--stale", "90d"),
+    ("--due-review",),
+    ("--due-review", "--stale", "10d"),
+    ("--stale", "400d", "--status", "stalled"),
+    ("--stale", "30d", "--party", "korea"),
+    ("--stale", "30d", "--section", "1", "--sort", "-status"),
+    ("--articles", "--stale", "30d"),
+    ("--articles", "--due-review"),
+]
+LISTINGS = [("list", *args, "-f", fmt) for args in HISTORY_LISTS for fmt in ("json", "ids")]
+
+
+def assert_listed_truth(accord: Accord) -> list[tuple[int, str, str]]:
+    """Every listing through the index, made and then warm, is the one the files alone give."""
+    truth = outputs(accord, "--no-cache", commands=LISTINGS)
+    for _made_then_warm in range(2):
+        assert outputs(accord, commands=LISTINGS) == truth
+    return truth
+
+
+def test_stale_and_due_review_through_the_index_list_what_the_files_say(spread: Path, accord: Accord) -> None:
+    before = assert_listed_truth(accord)
+    assert all(code == 0 for code, _, _ in before)
+    assert before[5][1].split()  # something is due for review
+    path = spread / "articles" / "1.yaml"
+    with path.open("a", encoding="utf-8") as events:  # by hand, as accord writes an event
+        events.write("- at: '2026-11-28T09:00:00.000000Z'\n  by: By Hand\n  id: '1.2'\n  note: looked again\n")
+    six = spread / "articles" / "6.yaml"
+    six.write_text(
+        six.read_text("utf-8").removesuffix("history: []\n") + "history:\n- at: '2026-11-28T09:00:00.000000Z'\n"
+        "  by: By Hand\n  id: '6.1'\n  field: status\n  old: not_started\n  new: ongoing\n  review_by: '2026-11-28'\n",
+        "utf-8",
+    )
+    after = assert_listed_truth(accord)
+    assert after != before
+    due = accord("list", "--due-review", "-f", "ids").stdout.split()
+    assert "6.1" in due and "6.1" not in before[5][1].split()
+
+
+@pytest.mark.slow
+def test_stale_through_an_index_of_heads_only_lists_what_the_files_say(tmp_path: Path) -> None:
+    """A first `list` of a large folder indexes each file up to its history; `list --stale` then
+    reads the histories, in workers, and lists what reading every file lists."""
+    from test_first_run import many_articles
+
+    records = many_articles(tmp_path)
+    accord = Accord(records)
+    truth = [accord("--no-cache", "list", *args, "-f", "json") for args in HISTORY_LISTS[:3]]
+    assert accord("list", "-f", "ids").code == 0
+    for args, want in zip(HISTORY_LISTS[:3], truth, strict=True):
+        out = accord("list", *args, "-f", "json")
+        assert (out.code, out.stdout, out.stderr) == (want.code, want.stdout, want.stderr), args

@@ -74,9 +74,9 @@ class CommitmentRow:
 @dataclass(frozen=True)
 class Listed:
     """A commitment with the article it belongs to, as plain values (no model is loaded) unless a
-    filter read the history, which the models hold."""
+    filter read a history that the index does not know, or the files were read: then models."""
 
-    article: ArticleEntry | Article  # models where a filter read the history
+    article: ArticleEntry | Article  # models where a filter read a history the index did not know
     commitment: CommitmentEntry | Commitment
 
 
@@ -409,14 +409,12 @@ class Tracker:
         narrowing = {"status": statuses, "kind": chosen.kinds, "side": chosen.sides, "section": chosen.sections}
         only: dict[str, frozenset[Any]] = {name: values for name, values in narrowing.items() if values}
         with self._reading() as errors:
-            if chosen.reads_history:  # the history is read into models
-                from .model import Commitment
-
-                for row in select(self._store.articles(errors, history=True), chosen):
-                    if isinstance(row.item, Commitment):
-                        yield Listed(row.article, row.item)
-                return
-            for row in select(self._store.entries(errors, only), chosen):
+            found = (
+                self._store.entries_with_facts(errors, only, chosen.unchanged_since, chosen.review_on)
+                if chosen.reads_history
+                else self._store.entries(errors, only)
+            )
+            for row in select(found, chosen):
                 yield Listed(row.article, row.item)
 
     def iter_articles_with_facts(self) -> Iterator[ArticleEntry]:

@@ -601,13 +601,23 @@ class Index:
         history: bool = False,
         needles: tuple[str, ...] = (),
         recorded_after: date | None = None,
+        unchanged_since: date | None = None,
+        review_on: date | None = None,
     ) -> Iterator[ArticleEntry]:
         """Every article in reading order with its commitments and what its history says (when
         known), with its history (when known) if `history`, and then, given `recorded_after`, only
         if an event was recorded after that day or its facts are not known; with `only`, just the
         commitments whose columns (of NARROWING) hold one of the values given; with `needles`, just
-        those whose `words` hold one or are not ASCII."""
+        those whose `words` hold one or are not ASCII; with `unchanged_since` or `review_on`, just
+        those that its history's facts leave in the running for `list --stale` or `--due-review`
+        (untouched since that day, or due for review by it), or whose facts are not known."""
         clauses, args = [], []
+        if unchanged_since is not None:
+            clauses.append("(a.recorded IS NULL OR c.touched IS NULL OR c.touched < ?)")
+            args.append(unchanged_since.isoformat())
+        if review_on is not None:
+            clauses.append("(a.recorded IS NULL OR c.review <= ?)")
+            args.append(review_on.isoformat())
         for column, values in (only or {}).items():
             clauses.append(f"{NARROWING[column]} IN ({', '.join('?' * len(values))})")
             args += [str(v) if isinstance(v, str) else v for v in values]

@@ -33,7 +33,7 @@ class Filters:
     overdue_on: date | None = None  # due before this day and not closed
     overdue: bool = False  # overdue as of the reader's today, which sets `overdue_on` (accord.Tracker does)
     party: str | None = None  # what this side carries, and `statuses` are its own status of it
-    # These two read the history: the articles must be loaded with it.
+    # These read the history: models loaded with it, or entries whose history facts the index knows.
     unchanged_since: date | None = None  # open, and no event touched it on or after this day
     review_on: date | None = None  # its review date is this day or earlier
     due_review: bool = False  # due for review as of the reader's today, which sets `review_on`
@@ -45,7 +45,8 @@ class Filters:
     def accepts(self, article: AnyArticle, item: AnyArticle | AnyCommitment, facts: HistoryFacts | None = None) -> bool:
         """Whether `item`, one of `article`'s commitments or the article itself, passes; models and
         index entries alike (an entry's status and kind are their values). The filters that read the
-        history (`reads_history`) take models, and `facts`, its history_facts, when they are known."""
+        history (`reads_history`) take models, and `facts`, its history_facts, when they are known; or
+        a commitment's entry, whose article's entry knows what its history says (ArticleEntry.known)."""
         status: Status | str | None = item.status
         if self.party is not None:
             from .model import Commitment
@@ -72,15 +73,24 @@ class Filters:
             return False
         if not self.reads_history:
             return True
-        from .model import Article, Commitment
-
-        assert isinstance(article, Article) and isinstance(item, (Article, Commitment)), "history filters take models"
-        if self.unchanged_since is not None and not is_stale(article, item, self.unchanged_since, facts):
+        touched, review = _history_says(article, item, facts)
+        if self.unchanged_since is not None and not unchanged(item.status, touched, self.unchanged_since):
             return False
-        if self.review_on is None:
-            return True
-        review = review_date(article, item, facts)
-        return review is not None and review <= self.review_on
+        return self.review_on is None or (review is not None and review <= self.review_on)
+
+
+def _history_says(
+    article: AnyArticle, item: AnyArticle | AnyCommitment, facts: HistoryFacts | None
+) -> tuple[date | None, date | None]:
+    """The day `item` was last touched and its review date in force: from the index for a commitment's
+    entry (its article's facts must be known), else from the model's history."""
+    if isinstance(item, CommitmentEntry):
+        assert isinstance(article, ArticleEntry) and article.known, "an entry's history facts must be known"
+        return item.touched, item.review
+    from .model import Article, Commitment
+
+    assert isinstance(article, Article) and isinstance(item, (Article, Commitment)), "history filters take models"
+    return last_touched(article, item, facts), review_date(article, item, facts)
 
 
 def is_overdue(item: AnyArticle | AnyCommitment, today: date) -> bool:
@@ -145,13 +155,9 @@ def last_touched(article: Article, item: Article | Commitment, facts: HistoryFac
     return max((day for i, day in touched.items() if i == item.id or i.startswith(prefix)), default=None)
 
 
-def is_stale(article: Article, item: Article | Commitment, since: date, facts: HistoryFacts | None = None) -> bool:
-    """Open, and no change or note recorded about it on or after `since` (never updated counts)."""
-    return unchanged(item.status, last_touched(article, item, facts), since)
-
-
 def unchanged(status: Status | str, last: date | None, since: date) -> bool:
-    """Whether an item with `status`, last touched on `last`, counts as unchanged since `since`."""
+    """Whether an item with `status`, last touched on `last`, counts as unchanged since `since`: open,
+    and no change or note recorded about it on or after `since` (never updated counts)."""
     return status not in CLOSED_STATUSES and (last is None or last < since)
 
 

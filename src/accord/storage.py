@@ -299,6 +299,32 @@ class Store:
             lambda: (loaded.record for loaded in self.scan_articles(errors)),
         )
 
+    def entries_with_facts(
+        self,
+        errors: list[DataError],
+        only: dict[str, frozenset[Any]] | None = None,
+        unchanged_since: date | None = None,
+        review_on: date | None = None,
+    ) -> Iterator[ArticleEntry]:
+        """Every article that loads as plain values with what its history says (ArticleEntry.known),
+        its history left out; a broken file is added to `errors`. Through the index, every file's
+        history is read first where it is not known (a first build of many files reads only their
+        current fields: see HEADS_ONLY_FROM), no event is decoded, and the commitments are narrowed
+        by `only`, `unchanged_since` and `review_on` (see Index.articles); an article whose rows
+        another process rewrote without those facts is read from its rows' history. From the files,
+        nothing is narrowed: the filters decide each row."""
+        from .model import Article
+
+        return self._through_index(
+            errors,
+            True,
+            lambda index: (
+                e if e.known else _entry_with_facts(Article.model_validate(e.data_with(True)))
+                for e in index.articles(only, unchanged_since=unchanged_since, review_on=review_on)
+            ),
+            lambda: (_entry_with_facts(loaded.record) for loaded in self.scan_articles(errors)),
+        )
+
     def entries(
         self, errors: list[DataError], only: dict[str, frozenset[Any]] | None = None, needles: tuple[str, ...] = ()
     ) -> Iterator[ArticleEntry]:
@@ -312,18 +338,6 @@ class Store:
                 entry_of(loaded.record.model_dump(mode="json", exclude_none=True))
                 for loaded in self.scan_articles(errors)
             ),
-        )
-
-    def entries_with_facts(self, errors: list[DataError]) -> Iterator[ArticleEntry]:
-        """Every article that loads as plain values with what its history says (ArticleEntry.known),
-        its history left out; a broken file is added to `errors`. Through the index, every file's
-        history is read first where it is not known (a first build of many files reads only their
-        current fields: see HEADS_ONLY_FROM)."""
-        return self._through_index(
-            errors,
-            True,
-            lambda index: index.articles(),
-            lambda: (_entry_with_facts(loaded.record) for loaded in self.scan_articles(errors)),
         )
 
     def changes(self, errors: list[DataError], since: date | None) -> Iterator[tuple[datetime, str, str, str | Event]]:

@@ -10,6 +10,11 @@ are on. Anchors and aliases are refused from the events themselves, so no text c
 into more data than it spells out. Only regular files are read: a symbolic link, a FIFO, a
 device or a folder named like a record is refused without being opened for reading.
 
+A history as accord writes it (last in the file, each event a flat mapping of one-line scalars, the
+bulk of a long-lived file) is read line by line with one regular expression, with the same implicit
+types; libyaml reads the rest of the file with an empty history in its place. Any line of it that
+is not of that form, or anything libyaml would read otherwise, and libyaml reads the whole file.
+
 Writing always produces the same bytes for the same data: block style, keys in model
 order, UTF-8 unescaped, no line folding, multi-line text as literal blocks.
 """
@@ -57,6 +62,11 @@ _NO_KEY = object()
 
 def load_text(text: str, path: Path) -> Any:
     """Parse one YAML document strictly; raise DataError naming path and line."""
+    data = _with_flat_history(text, path)
+    return data if data is not None else _strict(text, path)
+
+
+def _strict(text: str, path: Path) -> Any:
     parser = CParser(text)
     try:
         return _build(parser, path)
@@ -127,6 +137,61 @@ def _build(parser: Any, path: Path) -> Any:
     if type(extra) is not StreamEndEvent:
         raise DataError(path, _line(extra.start_mark), "not valid YAML: a record is one document, this is a second")
     return top[0]
+
+
+# A plain scalar on one line that libyaml reads as the text it spells: it starts with no indicator
+# (`-`, `?` and `:` only before a character that is not a space), holds no `: ` or ` #`, and ends in
+# neither `:` nor a space.
+_PLAIN = r"(?:[^-?:,\[\]{}#&*!|>'\"%@`\s]|[-?:](?=\S))(?:[^\s:]++|:(?=\S)| ++(?=[^\s#]))*+"
+_SINGLE_QUOTED = r"'(?:[^'\n]++|'')*+'"
+_HISTORY = re.compile(r"^history:\n", re.MULTILINE)
+# One line of a flat event: `- key: value` starts one, `  key: value` goes on with it.
+_EVENT_LINE = re.compile(rf"^(- |  )([a-z_][a-z0-9_]*): ({_SINGLE_QUOTED}|{_PLAIN})\n", re.MULTILINE)
+
+
+def _with_flat_history(text: str, path: Path) -> Any:
+    """The data of a file whose top-level `history:`, last in the file, is a list of flat events of
+    one-line scalars, as accord writes it: those lines read here, the rest by libyaml with `history: []`
+    in their place, which is what libyaml would make of the whole. None for any other file or any
+    doubt (a comment, a blank line, a nested value, a character libyaml refuses or reads as a line
+    break, a duplicate key, a long number, a broken file): libyaml then reads all of it."""
+    start = _HISTORY.search(text)
+    if start is None:
+        return None
+    block = text[start.end() :]
+    lines = _EVENT_LINE.findall(block)
+    # Each match is one whole line: as many matches as lines, and every line matched.
+    if not lines or lines[0][0] != "- " or not block.endswith("\n") or len(lines) != block.count("\n"):
+        return None
+    if not block.replace("\n", "").isprintable():
+        return None
+    events: list[dict[str, Any]] = []
+    event: dict[str, Any] = {}
+    for dash, key, value in lines:
+        if dash == "- ":
+            event = {}
+            events.append(event)
+        elif key in event:
+            return None
+        if key in _CONSTANTS:  # not text once read: refused as a key
+            return None
+        if value[0] == "'":
+            value = value[1:-1].replace("''", "'")
+        elif value in _CONSTANTS:
+            value = _CONSTANTS[value]
+        elif value[0] in _NUMBER_START:
+            if len(value) > MAX_NUMBER_CHARS:
+                return None  # libyaml's reading refuses it, naming its line
+            value = _number(value, None, path)
+        event[key] = value
+    try:
+        data = _strict(text[: start.start()] + "history: []\n", path)
+    except DataError:
+        return None
+    if type(data) is not dict or data.get("history") != []:
+        return None
+    data["history"] = events
+    return data
 
 
 def _number(value: str, event: Any, path: Path) -> Any:
