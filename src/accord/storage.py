@@ -444,6 +444,8 @@ class Store:
             outdated = self._stale(index, folder, name, history)
             if outdated is not None:
                 stale.append((position, outdated))
+        if len(stale) >= workers.PARALLEL_FROM:
+            index.defer_event_order()
         parse = partial(_parsed, whole=whole)
         parsed = workers.in_order(
             parse, [(folder / names[position], read[1]) for position, read in stale if not isinstance(read, DataError)]
@@ -464,6 +466,7 @@ class Store:
             if stale:
                 self.progress(len(ids), len(ids))
         index.keep_only(names)
+        index.order_events()
         index.commit()
 
     def _stale(
