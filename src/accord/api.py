@@ -73,11 +73,10 @@ class CommitmentRow:
 
 @dataclass(frozen=True)
 class Listed:
-    """A commitment with the article it belongs to, as plain values (no model is loaded) unless a
-    filter read a history that the index does not know, or the files were read: then models."""
+    """A commitment with the article it belongs to, as plain values (no model is loaded)."""
 
-    article: ArticleEntry | Article  # models where a filter read a history the index did not know
-    commitment: CommitmentEntry | Commitment
+    article: ArticleEntry
+    commitment: CommitmentEntry
 
 
 @dataclass(frozen=True)

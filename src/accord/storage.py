@@ -22,7 +22,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache, partial
 from pathlib import Path
@@ -311,15 +311,13 @@ class Store:
         history is read first where it is not known (a first build of many files reads only their
         current fields: see HEADS_ONLY_FROM), no event is decoded, and the commitments are narrowed
         by `only`, `unchanged_since` and `review_on` (see Index.articles); an article whose rows
-        another process rewrote without those facts is read from its rows' history. From the files,
-        nothing is narrowed: the filters decide each row."""
-        from .model import Article
-
+        another process rewrote meanwhile without its history is taken as one with no event. From
+        the files, nothing is narrowed: the filters decide each row."""
         return self._through_index(
             errors,
             True,
             lambda index: (
-                e if e.known else _entry_with_facts(Article.model_validate(e.data_with(True)))
+                e if e.known else replace(e, known=True)
                 for e in index.articles(only, unchanged_since=unchanged_since, review_on=review_on)
             ),
             lambda: (_entry_with_facts(loaded.record) for loaded in self.scan_articles(errors)),
