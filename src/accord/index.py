@@ -4,11 +4,13 @@ The index is an SQLite file, `.accord-cache/index.sqlite` in the records folder 
 git, never committed). It is derived from the files and only from them: it holds, per article
 file, the digest of the bytes it was read from, the file's status (size, times, inode) when it
 was read, the article's current fields and its commitments' (a few columns that filters use,
-and each record's fields as JSON), and the history as JSON once a command has needed it, with each
-of its events as a row besides, indexed in the order `log` prints them (newest first): a log since
-a day reads that day's rows and no other. The other record files (statement.yaml, glossary.yaml,
-targets/*.yaml) are kept whole, as their models' data, with their digest and status too: `show`
-and `search` print from them without a model (see storage.Store.record_data).
+and each record's fields as JSON), and the history as JSON once a command has needed it. Once a
+`log` has been asked for, each event is a row besides, indexed in the order `log` prints them
+(newest first): a log since a day reads that day's rows and no other. Until then no row is made,
+which is most of the cost of a first build that reads the histories (a report after a clone).
+The other record files (statement.yaml, glossary.yaml, targets/*.yaml) are kept whole, as their
+models' data, with their digest and status too: `show` and `search` print from them without a
+model (see storage.Store.record_data).
 
 A file's rows are used only while the file is what was read:
 
@@ -57,13 +59,15 @@ from .indexfile import digest as digest
 from .text import fold_accents
 
 APPLICATION_ID = 0x61636364  # "accd"
-FORMAT = 8  # user_version: a change to the tables below changes this
+FORMAT = 9  # user_version: a change to the tables below changes this
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
 BUSY_MS = 3000  # how long to wait for another process that writes the index before doing without it
 _LEGACY = ("articles.json",)  # the parse cache of earlier releases
 
 # The order `log` reads the events in, newest first.
 _EVENTS_ORDER = "CREATE INDEX IF NOT EXISTS events_newest ON events(at DESC, sortkey, file, pos)"
+# Set in `meta` once the events have their rows (Index.keep_log); from then on each file's are kept.
+_LOGGED = "SELECT 1 FROM meta WHERE key = 'log'"
 
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -356,6 +360,7 @@ class Index:
         self._files: dict[str, tuple[str, Stamp, bool]] | None = None
         self._pending = 0
         self._closed = False
+        self._logged = False  # whether the events have their rows, as read when the write began
 
     @classmethod
     def open(cls, root: Path) -> Index | None:
@@ -408,6 +413,8 @@ class Index:
     def begin(self) -> None:
         if not self.db.in_transaction:
             self.db.execute("BEGIN IMMEDIATE")
+            # Read under the write lock: another process may have made the log's rows since.
+            self._logged = self.db.execute(_LOGGED).fetchone() is not None
 
     def restamp(self, name: str, stamp: Stamp, table: Literal["files", "others"] = "files") -> None:
         """The file was read again and found unchanged: an article's, or (`others`) another record's."""
@@ -461,7 +468,7 @@ class Index:
                 (_day(facts.recorded) or "") if facts is not None else None,  # "": known to have no event
             ),
         )
-        if events is not None:  # one row per event, for a log read newest first from the rows it prints
+        if events is not None and self._logged:  # one row per event: see keep_log
             self.db.execute(
                 "INSERT INTO events SELECT ?, key, json_extract(value, '$.at'), ?, json_extract(value, '$.id'), "
                 "json_extract(value, '$.by'), value FROM json_each(?)",
@@ -554,6 +561,24 @@ class Index:
         (`order_events`), not kept up row by row, which costs three times as much."""
         self.begin()
         self.db.execute("DROP INDEX IF EXISTS events_newest")
+
+    def keep_log(self) -> None:
+        """Give the events of every known history their rows, unless they have them: a first build
+        leaves them out, as most commands never read the log. From then on `put` keeps them."""
+        if self.db.execute(_LOGGED).fetchone() is not None:
+            return
+        self.begin()
+        if not self._logged:
+            self.db.execute("DROP INDEX IF EXISTS events_newest")  # made once, after the rows
+            self.db.execute("DELETE FROM events")
+            self.db.execute(
+                "INSERT INTO events SELECT a.file, e.key, json_extract(e.value, '$.at'), a.sortkey, "
+                "json_extract(e.value, '$.id'), json_extract(e.value, '$.by'), e.value "
+                "FROM articles a, json_each(a.history) e WHERE a.history IS NOT NULL"
+            )
+            self.db.execute(_EVENTS_ORDER)
+            self.db.execute("INSERT INTO meta VALUES ('log', '')")
+        self.commit()
 
     def order_events(self) -> None:
         """Make the log's order of the events if a write of many files, finished or not, left it out."""
@@ -676,6 +701,7 @@ class Index:
         """The articles' events recorded on or after `since` (all without it), newest first, those
         recorded at the same moment in reading order: each as its `at` (as the model writes it, so
         that its text sorts as the moment does), id, `by` and JSON text."""
+        self.keep_log()
         return self.db.execute(
             "SELECT at, id, by, data FROM events WHERE at >= ? ORDER BY at DESC, sortkey, file, pos",
             (since.isoformat() if since is not None else "",),
