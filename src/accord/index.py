@@ -48,6 +48,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
+from enum import IntEnum
 from pathlib import Path
 from typing import Any, Literal
 
@@ -156,6 +157,15 @@ class HistoryFacts:
 
 
 NO_FACTS = HistoryFacts({}, {}, {}, {}, {})  # of an article whose history was not read
+
+
+class Read(IntEnum):
+    """How much of an article file the index keeps, each level with the ones below: its current
+    fields; what its history says (HistoryFacts); its history itself."""
+
+    HEAD = 0
+    FACTS = 1
+    HISTORY = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,7 +367,7 @@ class Index:
     def __init__(self, db: sqlite3.Connection, path: Path):
         self.db = db
         self.path = path
-        self._files: dict[str, tuple[str, Stamp, bool]] | None = None
+        self._files: dict[str, tuple[str, Stamp, int]] | None = None
         self._pending = 0
         self._closed = False
         self._logged = False  # whether the events have their rows, as read when the write began
@@ -395,14 +405,15 @@ class Index:
 
     # -- what is known of each file ------------------------------------------------------------
 
-    def known(self, name: str) -> tuple[str, Stamp, bool] | None:
-        """The digest and status a file had when it was read, and whether its history is known."""
+    def known(self, name: str) -> tuple[str, Stamp, int] | None:
+        """The digest and status a file had when it was read, and how much of it is known (`Read`)."""
         if self._files is None:
             rows = self.db.execute(
                 "SELECT f.name, f.digest, f.size, f.mtime, f.ctime, f.inode, f.device, f.checked, "
-                "a.history IS NOT NULL FROM files f LEFT JOIN articles a ON a.file = f.name"
+                f"CASE WHEN a.history IS NOT NULL THEN {Read.HISTORY} WHEN a.recorded IS NOT NULL THEN {Read.FACTS} "
+                f"ELSE {Read.HEAD} END FROM files f LEFT JOIN articles a ON a.file = f.name"
             )
-            self._files = {r[0]: (r[1], Stamp(*r[2:8]), bool(r[8])) for r in rows}
+            self._files = {r[0]: (r[1], Stamp(*r[2:8]), r[8]) for r in rows}
         return self._files.get(name)
 
     def empty(self) -> bool:
@@ -431,15 +442,18 @@ class Index:
         raw_digest: str,
         stamp: Stamp,
         article: dict[str, Any],
-        history: tuple[str, HistoryFacts] | None,
+        history: tuple[str | None, HistoryFacts] | None,
     ) -> None:
         """Keep what a file holds: `article` is the model's JSON data of it but its history; `history`,
-        when the history was read (None: it was not), is its events as compact JSON text (the JSON data
-        as `dumps` writes it) and what query.history_facts finds in it."""
+        when the history was read (None: it was not), is what query.history_facts finds in it with its
+        events as compact JSON text (the JSON data as `dumps` writes it), or None for them when only
+        what it says is kept (Read.FACTS)."""
         self.begin()
         self.known(name)
         assert self._files is not None  # loaded by known()
-        self._files[name] = (raw_digest, stamp, history is not None)
+        events, facts = history if history is not None else (None, None)
+        read = Read.HEAD if facts is None else Read.FACTS if events is None else Read.HISTORY
+        self._files[name] = (raw_digest, stamp, read)
         # Another reader may have indexed the file since this one looked: replace whatever is there.
         self.db.execute("DELETE FROM commitments WHERE file = ?", (name,))
         self.db.execute("DELETE FROM events WHERE file = ?", (name,))
@@ -448,7 +462,6 @@ class Index:
             (name, raw_digest, stamp.size, stamp.mtime, stamp.ctime, stamp.inode, stamp.device, stamp.checked),
         )
         commitments = article.pop("commitments", [])
-        events, facts = history if history is not None else (None, None)
         article_id = article["id"]  # which may differ from the file's name: validate says so
         self.db.execute(
             "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -696,6 +709,14 @@ class Index:
                 article.commitments.append(entry)
                 row = rows.fetchone()
             yield article
+
+    def recent_without_history(self, day: date) -> list[str]:
+        """The article files with an event recorded after `day` whose history is not kept (Read.FACTS)."""
+        rows = self.db.execute(
+            "SELECT file FROM articles WHERE history IS NULL AND recorded > ? ORDER BY sortkey, file",
+            (day.isoformat(),),
+        )
+        return [name for (name,) in rows]
 
     def changes(self, since: date | None) -> Iterator[tuple[str, str, str, str]]:
         """The articles' events recorded on or after `since` (all without it), newest first, those
