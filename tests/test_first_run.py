@@ -158,3 +158,50 @@ def test_a_worker_killed_midway_costs_time_not_output(tmp_path: Path, monkeypatc
     out = Accord(records)("list", "-f", "csv")
     assert (out.code, out.stdout, out.stderr) == (listing.code, listing.stdout, listing.stderr)
     assert bool(submitted) == expect_workers()
+
+
+RECENT_NOTE = """- at: '2026-11-24T09:00:00.000000Z'
+  by: Officer Z
+  id: '{id}'
+  note: {note}
+"""
+
+
+def add_note(records: Path, article: int, note: str) -> None:
+    """An event about the article's first commitment appended by hand, as accord writes one."""
+    path = records / "articles" / f"{article}.yaml"
+    path.write_text(path.read_text("utf-8") + RECENT_NOTE.format(id=f"{article}.1", note=note), "utf-8")
+
+
+def test_a_first_report_reads_every_history_and_keeps_what_each_says(tmp_path: Path) -> None:
+    """A first report of many files keeps what each history says, not the history itself: the
+    articles changed in the period are read whole, then and later, and every command that needs a
+    history reads it then. Each prints what the files say, as --no-cache does."""
+    records = many_articles(tmp_path)
+    for article in (5, 300, FILES):
+        add_note(records, article, f"called the ministry about {article}")
+    commands = [
+        ("report", "--format", "json", "--today", "2026-11-25"),
+        ("report", "--today", "2026-11-25", "--public"),
+        ("export", "--format", "csv"),
+        ("list", "--stale", "30d", "-f", "csv"),
+        ("show", "300"),
+        ("log", "--since", "2026-11-20", "--format", "csv"),
+        ("list", "--due-review", "-f", "ids"),
+    ]
+
+    def each_as_the_files_say() -> None:
+        for command in commands:
+            truth = Accord(records)("--no-cache", *command)
+            assert truth.code == 0, truth.stderr
+            out = Accord(records)(*command)
+            assert (out.code, out.stdout, out.stderr) == (truth.code, truth.stdout, truth.stderr), command
+
+    truth = Accord(records)("--no-cache", *commands[0])
+    assert "called the ministry about 300" in truth.stdout
+    first = outcome(run_accord(*commands[0], cwd=records))  # the first build, in worker processes
+    assert (first.code, first.stdout, first.stderr) == (truth.code, truth.stdout, truth.stderr)
+    each_as_the_files_say()
+    add_note(records, 7, "a second look")  # behind the index's back, once it holds every history
+    add_note(records, 300, "asked again")
+    each_as_the_files_say()

@@ -164,3 +164,18 @@ def test_an_event_dated_centuries_ago_by_a_typo_is_logged_last(logged: Accord, r
         assert (events[-1]["id"], events[-1]["note"]) == ("7.1", "the embassy answered")
         assert ("7.1", "the embassy answered") not in since_2026(logged, *options)
     assert logs(logged) == logs(logged, "--no-cache")
+
+
+def test_a_log_after_commands_that_never_read_it_is_the_log_of_the_files(logged: Accord, records: Path) -> None:
+    """A report and an export read every history into the index without the log's rows, which
+    the first log makes; files changed before it and after it show in it all the same."""
+    succeeded(logged("report", "--format", "json"))
+    succeeded(logged("export", "--format", "csv"))
+    path = records / "articles" / "7.yaml"
+    path.write_text(path.read_text("utf-8") + NEW_NOTE, "utf-8")
+    succeeded(logged("set", "9.1", "stalled", "--note", "before the first log", "--no-commit"))
+    assert logs(logged) == logs(logged, "--no-cache")
+    succeeded(logged("set", "9.2", "stalled", "--note", "after the first log", "--no-commit"))
+    succeeded(logged("report", "--format", "json"))
+    assert ("9.2", "after the first log") in since_2026(logged)
+    assert logs(logged) == logs(logged, "--no-cache")

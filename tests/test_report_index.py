@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from accord import charts, workers, yamlio
 from accord import index as index_module
-from accord import yamlio
 from accord.history import apply
 from accord.model import Article, Event, to_data
 from conftest import Accord
@@ -194,6 +194,30 @@ def test_an_html_report_draws_the_same_charts_from_what_it_kept(spread: Path, ac
     redrawn = accord("report", "-f", "html", "--today", "2026-12-31").stdout
     assert redrawn != drawn
     assert redrawn == accord("--no-cache", "report", "-f", "html", "--today", "2026-12-31").stdout
+
+
+def test_charts_drawn_aside_are_the_charts_drawn_here(
+    spread: Path, accord: Accord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An html report draws its charts in a process of its own, started as the report begins: the
+    same bytes as drawing them in its own process, even when that process dies before drawing."""
+    with monkeypatch.context() as patched:
+        patched.setattr(workers, "can_fork_aside", lambda: False)
+        drawn = accord("--no-cache", "report", "-f", "html", "--today", TODAY).stdout
+    assert drawn.count("<svg") == 3
+    started: list[object] = []
+    start = charts._Painter.start
+
+    def counted(cls: type[object]) -> object:
+        started.append(start())
+        return started[-1]
+
+    monkeypatch.setattr(charts._Painter, "start", classmethod(counted))
+    assert accord("--no-cache", "report", "-f", "html", "--today", TODAY).stdout == drawn
+    assert any(started) == workers.can_fork_aside()
+    monkeypatch.setattr(charts, "_paint", lambda connection: os._exit(9))  # killed before its first chart
+    assert accord("--no-cache", "report", "-f", "html", "--today", TODAY).stdout == drawn
+    assert len(started) == 2
 
 
 def test_charts_are_never_kept_through_a_link(spread: Path, accord: Accord, tmp_path: Path) -> None:

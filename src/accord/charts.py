@@ -4,7 +4,8 @@ Each function returns SVG text, or None when matplotlib is not installed. Given 
 them in (the records' .accord-cache/), a chart drawn once is kept under a digest of everything
 it is drawn from (its figures, this module's code, the versions of Python, matplotlib and numpy)
 and read back the next time the same chart is asked for: drawing, and loading matplotlib at all,
-takes seconds.
+takes seconds. Within `drawn_aside()`, the charts not kept are drawn in a process of their own,
+forked at its start, which loads matplotlib while this one reads the records.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import math
 import os
 import stat
 import textwrap
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +40,88 @@ def available() -> bool:
     import importlib.util
 
     return importlib.util.find_spec("matplotlib") is not None
+
+
+class _Painter:
+    """A forked process that loads matplotlib at once, then draws what it is sent, one chart at a
+    time: loading matplotlib takes about 0.4 s, which it spends while its parent reads the records."""
+
+    def __init__(self, pid: int, connection: Any):
+        self.pid = pid
+        self.connection = connection
+
+    @classmethod
+    def start(cls) -> _Painter | None:
+        """None where no process can be forked to work beside this one (see workers.can_fork_aside)."""
+        from multiprocessing import Pipe
+
+        from . import workers
+
+        if not workers.can_fork_aside():
+            return None
+        ours, theirs = Pipe()
+        pid = os.fork()
+        if pid == 0:  # the painter: it never returns into its parent's code
+            try:
+                ours.close()
+                _paint(theirs)
+            finally:
+                os._exit(0)
+        theirs.close()
+        return cls(pid, ours)
+
+    def draw(self, chart: str, figures: tuple[Any, ...]) -> str | None:
+        """The chart drawn by the painter; None if it failed or is gone (then draw it here)."""
+        try:
+            self.connection.send((chart, figures))
+            svg: str | None = self.connection.recv()
+            return svg
+        except (OSError, EOFError):
+            return None
+
+    def stop(self) -> None:
+        self.connection.close()  # it reads the end of its input and leaves
+        with suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+
+
+_painter: _Painter | None = None
+
+
+@contextmanager
+def drawn_aside() -> Iterator[None]:
+    """Charts asked for within it are drawn by a painter process started now, where one can be."""
+    global _painter
+    _painter = _Painter.start() if available() else None
+    try:
+        yield
+    finally:
+        painter, _painter = _painter, None
+        if painter is not None:
+            painter.stop()
+
+
+def _paint(connection: Any) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to answer
+    _figure(1, 1)  # loads matplotlib now, before the first chart is asked for
+    while True:
+        try:
+            chart, figures = connection.recv()
+        except EOFError:
+            return
+        try:
+            svg: str | None = _CHARTS[chart](*figures)
+        except Exception:  # drawn again by the parent, which says what went wrong
+            svg = None
+        connection.send(svg)
+
+
+def _drawn(chart: str, *figures: Any) -> str:
+    """The chart, drawn by the painter when there is one, else here."""
+    svg = _painter.draw(chart, figures) if _painter is not None else None
+    return svg if svg is not None else _CHARTS[chart](*figures)
 
 
 def _kept(folder: Path | None, drawn_from: list[Any], draw: Callable[[], str | None]) -> str | None:
@@ -116,7 +199,7 @@ def target_chart(target: dict[str, Any], series: list[dict[str, Any]], kept_in: 
     `kept_in`: the folder to keep it in (see the module's docstring)."""
     if not available():
         return None
-    return _kept(kept_in, ["target", target, series], lambda: _target_chart(target, series))
+    return _kept(kept_in, ["target", target, series], lambda: _drawn("target", target, series))
 
 
 def _target_chart(target: dict[str, Any], series: list[dict[str, Any]]) -> str:
@@ -206,7 +289,7 @@ def status_chart(sections: list[dict[str, Any]], kept_in: Path | None = None) ->
     """The mix of statuses in each section, as stacked horizontal bars; `kept_in` as target_chart's."""
     if not available():
         return None
-    return _kept(kept_in, ["status", sections], lambda: _status_chart(sections))
+    return _kept(kept_in, ["status", sections], lambda: _drawn("status", sections))
 
 
 def _status_chart(sections: list[dict[str, Any]]) -> str:
@@ -221,3 +304,6 @@ def _status_chart(sections: list[dict[str, Any]]) -> str:
     axes.set_xlabel("commitments")
     axes.legend(ncols=3, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     return _svg(figure)
+
+
+_CHARTS: dict[str, Callable[..., str]] = {"target": _target_chart, "status": _status_chart}

@@ -1250,14 +1250,16 @@ def report(
     if week_value is not None and not week:
         week = True
     start = inputs.since(since, as_of) if since else None
-    built = tracker.report(
-        today=as_of,
-        since=start,
-        week=inputs.text(week_value or "current", "--week") if week else None,
-        public=public,
-        stale_since=inputs.ago(stale, as_of, "--stale") if stale is not None else None,
-    )
-    text = "".join(PUBLISHERS[fmt]().lines(built))
+    publisher = PUBLISHERS[fmt]()
+    with publisher.preparing():
+        built = tracker.report(
+            today=as_of,
+            since=start,
+            week=inputs.text(week_value or "current", "--week") if week else None,
+            public=public,
+            stale_since=inputs.ago(stale, as_of, "--stale") if stale is not None else None,
+        )
+        text = "".join(publisher.lines(built))
     if output is None or str(output) == "-":
         sys.stdout.write(text)
     else:

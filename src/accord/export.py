@@ -134,34 +134,37 @@ def _public_json(listed: Iterable[dict[str, Any]]) -> Iterator[str]:
 def _workbook(found: Iterable[dict[str, Any]], columns: list[Column], notice: str | None) -> Any:
     try:
         from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
         from openpyxl.utils import get_column_letter
     except ModuleNotFoundError as exc:
         if (exc.name or "").partition(".")[0] != "openpyxl":
             raise
         raise UsageError("xlsx needs openpyxl: pip install 'accord[xlsx]'") from None
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "commitments"
-    sheet.append([c.header for c in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for number, row in enumerate(found, start=2):  # not sheet.max_row, which looks at every cell
-        sheet.append([None] * len(columns))
-        for index, column in enumerate(columns, start=1):
-            _fill(sheet.cell(row=number, column=index), row[column.key], column.key in DATE_COLUMNS)
-    last = get_column_letter(len(columns))
-    sheet.auto_filter.ref = f"A1:{last}{sheet.max_row}"
+    # Written as the rows come: a workbook held whole takes seconds and hundreds of MB at scale.
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("commitments")
     sheet.freeze_panes = "C2"  # the header row and the ids stay in view
+    bold = Font(bold=True)
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, column.header)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    rows = 1
+    for row in found:
+        sheet.append([_cell(WriteOnlyCell(sheet), row[c.key], c.key in DATE_COLUMNS) for c in columns])
+        rows += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{rows}"
     if notice is not None:
         book.create_sheet("about").append([notice])
     return book
 
 
-def _fill(cell: Any, value: Any, is_date: bool) -> None:
+def _cell(cell: Any, value: Any, is_date: bool) -> Any:
     if value is None:
-        return
+        return cell
     if is_date:
         cell.value = value
         cell.number_format = "yyyy-mm-dd"
@@ -170,3 +173,4 @@ def _fill(cell: Any, value: Any, is_date: bool) -> None:
     else:
         cell.value = _NOT_IN_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", render.cell_text(value))
         cell.data_type = "s"  # text, even when it starts with `=`: never a formula
+    return cell

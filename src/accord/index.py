@@ -4,11 +4,13 @@ The index is an SQLite file, `.accord-cache/index.sqlite` in the records folder 
 git, never committed). It is derived from the files and only from them: it holds, per article
 file, the digest of the bytes it was read from, the file's status (size, times, inode) when it
 was read, the article's current fields and its commitments' (a few columns that filters use,
-and each record's fields as JSON), and the history as JSON once a command has needed it, with each
-of its events as a row besides, indexed in the order `log` prints them (newest first): a log since
-a day reads that day's rows and no other. The other record files (statement.yaml, glossary.yaml,
-targets/*.yaml) are kept whole, as their models' data, with their digest and status too: `show`
-and `search` print from them without a model (see storage.Store.record_data).
+and each record's fields as JSON), and the history as JSON once a command has needed it. Once a
+`log` has been asked for, each event is a row besides, indexed in the order `log` prints them
+(newest first): a log since a day reads that day's rows and no other. Until then no row is made,
+which is most of the cost of a first build that reads the histories (a report after a clone).
+The other record files (statement.yaml, glossary.yaml, targets/*.yaml) are kept whole, as their
+models' data, with their digest and status too: `show` and `search` print from them without a
+model (see storage.Store.record_data).
 
 A file's rows are used only while the file is what was read:
 
@@ -46,6 +48,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
+from enum import IntEnum
 from pathlib import Path
 from typing import Any, Literal
 
@@ -57,13 +60,15 @@ from .indexfile import digest as digest
 from .text import fold_accents
 
 APPLICATION_ID = 0x61636364  # "accd"
-FORMAT = 8  # user_version: a change to the tables below changes this
+FORMAT = 9  # user_version: a change to the tables below changes this
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
 BUSY_MS = 3000  # how long to wait for another process that writes the index before doing without it
 _LEGACY = ("articles.json",)  # the parse cache of earlier releases
 
 # The order `log` reads the events in, newest first.
 _EVENTS_ORDER = "CREATE INDEX IF NOT EXISTS events_newest ON events(at DESC, sortkey, file, pos)"
+# Set in `meta` once the events have their rows (Index.keep_log); from then on each file's are kept.
+_LOGGED = "SELECT 1 FROM meta WHERE key = 'log'"
 
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -152,6 +157,15 @@ class HistoryFacts:
 
 
 NO_FACTS = HistoryFacts({}, {}, {}, {}, {})  # of an article whose history was not read
+
+
+class Read(IntEnum):
+    """How much of an article file the index keeps, each level with the ones below: its current
+    fields; what its history says (HistoryFacts); its history itself."""
+
+    HEAD = 0
+    FACTS = 1
+    HISTORY = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,9 +367,10 @@ class Index:
     def __init__(self, db: sqlite3.Connection, path: Path):
         self.db = db
         self.path = path
-        self._files: dict[str, tuple[str, Stamp, bool]] | None = None
+        self._files: dict[str, tuple[str, Stamp, int]] | None = None
         self._pending = 0
         self._closed = False
+        self._logged = False  # whether the events have their rows, as read when the write began
 
     @classmethod
     def open(cls, root: Path) -> Index | None:
@@ -390,14 +405,15 @@ class Index:
 
     # -- what is known of each file ------------------------------------------------------------
 
-    def known(self, name: str) -> tuple[str, Stamp, bool] | None:
-        """The digest and status a file had when it was read, and whether its history is known."""
+    def known(self, name: str) -> tuple[str, Stamp, int] | None:
+        """The digest and status a file had when it was read, and how much of it is known (`Read`)."""
         if self._files is None:
             rows = self.db.execute(
                 "SELECT f.name, f.digest, f.size, f.mtime, f.ctime, f.inode, f.device, f.checked, "
-                "a.history IS NOT NULL FROM files f LEFT JOIN articles a ON a.file = f.name"
+                f"CASE WHEN a.history IS NOT NULL THEN {Read.HISTORY} WHEN a.recorded IS NOT NULL THEN {Read.FACTS} "
+                f"ELSE {Read.HEAD} END FROM files f LEFT JOIN articles a ON a.file = f.name"
             )
-            self._files = {r[0]: (r[1], Stamp(*r[2:8]), bool(r[8])) for r in rows}
+            self._files = {r[0]: (r[1], Stamp(*r[2:8]), r[8]) for r in rows}
         return self._files.get(name)
 
     def empty(self) -> bool:
@@ -408,6 +424,8 @@ class Index:
     def begin(self) -> None:
         if not self.db.in_transaction:
             self.db.execute("BEGIN IMMEDIATE")
+            # Read under the write lock: another process may have made the log's rows since.
+            self._logged = self.db.execute(_LOGGED).fetchone() is not None
 
     def restamp(self, name: str, stamp: Stamp, table: Literal["files", "others"] = "files") -> None:
         """The file was read again and found unchanged: an article's, or (`others`) another record's."""
@@ -424,15 +442,18 @@ class Index:
         raw_digest: str,
         stamp: Stamp,
         article: dict[str, Any],
-        history: tuple[str, HistoryFacts] | None,
+        history: tuple[str | None, HistoryFacts] | None,
     ) -> None:
         """Keep what a file holds: `article` is the model's JSON data of it but its history; `history`,
-        when the history was read (None: it was not), is its events as compact JSON text (the JSON data
-        as `dumps` writes it) and what query.history_facts finds in it."""
+        when the history was read (None: it was not), is what query.history_facts finds in it with its
+        events as compact JSON text (the JSON data as `dumps` writes it), or None for them when only
+        what it says is kept (Read.FACTS)."""
         self.begin()
         self.known(name)
         assert self._files is not None  # loaded by known()
-        self._files[name] = (raw_digest, stamp, history is not None)
+        events, facts = history if history is not None else (None, None)
+        read = Read.HEAD if facts is None else Read.FACTS if events is None else Read.HISTORY
+        self._files[name] = (raw_digest, stamp, read)
         # Another reader may have indexed the file since this one looked: replace whatever is there.
         self.db.execute("DELETE FROM commitments WHERE file = ?", (name,))
         self.db.execute("DELETE FROM events WHERE file = ?", (name,))
@@ -441,7 +462,6 @@ class Index:
             (name, raw_digest, stamp.size, stamp.mtime, stamp.ctime, stamp.inode, stamp.device, stamp.checked),
         )
         commitments = article.pop("commitments", [])
-        events, facts = history if history is not None else (None, None)
         article_id = article["id"]  # which may differ from the file's name: validate says so
         self.db.execute(
             "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -461,7 +481,7 @@ class Index:
                 (_day(facts.recorded) or "") if facts is not None else None,  # "": known to have no event
             ),
         )
-        if events is not None:  # one row per event, for a log read newest first from the rows it prints
+        if events is not None and self._logged:  # one row per event: see keep_log
             self.db.execute(
                 "INSERT INTO events SELECT ?, key, json_extract(value, '$.at'), ?, json_extract(value, '$.id'), "
                 "json_extract(value, '$.by'), value FROM json_each(?)",
@@ -554,6 +574,24 @@ class Index:
         (`order_events`), not kept up row by row, which costs three times as much."""
         self.begin()
         self.db.execute("DROP INDEX IF EXISTS events_newest")
+
+    def keep_log(self) -> None:
+        """Give the events of every known history their rows, unless they have them: a first build
+        leaves them out, as most commands never read the log. From then on `put` keeps them."""
+        if self.db.execute(_LOGGED).fetchone() is not None:
+            return
+        self.begin()
+        if not self._logged:
+            self.db.execute("DROP INDEX IF EXISTS events_newest")  # made once, after the rows
+            self.db.execute("DELETE FROM events")
+            self.db.execute(
+                "INSERT INTO events SELECT a.file, e.key, json_extract(e.value, '$.at'), a.sortkey, "
+                "json_extract(e.value, '$.id'), json_extract(e.value, '$.by'), e.value "
+                "FROM articles a, json_each(a.history) e WHERE a.history IS NOT NULL"
+            )
+            self.db.execute(_EVENTS_ORDER)
+            self.db.execute("INSERT INTO meta VALUES ('log', '')")
+        self.commit()
 
     def order_events(self) -> None:
         """Make the log's order of the events if a write of many files, finished or not, left it out."""
@@ -672,10 +710,19 @@ class Index:
                 row = rows.fetchone()
             yield article
 
+    def recent_without_history(self, day: date) -> list[str]:
+        """The article files with an event recorded after `day` whose history is not kept (Read.FACTS)."""
+        rows = self.db.execute(
+            "SELECT file FROM articles WHERE history IS NULL AND recorded > ? ORDER BY sortkey, file",
+            (day.isoformat(),),
+        )
+        return [name for (name,) in rows]
+
     def changes(self, since: date | None) -> Iterator[tuple[str, str, str, str]]:
         """The articles' events recorded on or after `since` (all without it), newest first, those
         recorded at the same moment in reading order: each as its `at` (as the model writes it, so
         that its text sorts as the moment does), id, `by` and JSON text."""
+        self.keep_log()
         return self.db.execute(
             "SELECT at, id, by, data FROM events WHERE at >= ? ORDER BY at DESC, sortkey, file, pos",
             (since.isoformat() if since is not None else "",),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -323,6 +324,10 @@ class Publisher:
     def lines(self, report: Report) -> Iterator[str]:
         raise NotImplementedError
 
+    def preparing(self) -> AbstractContextManager[None]:
+        """What to keep open while the report is built and written, to be ready for it."""
+        return nullcontext()
+
 
 class MarkdownPublisher(Publisher):
     """GitHub-flavoured Markdown: headings, paragraphs and pipe tables; no raw HTML."""
@@ -393,6 +398,11 @@ figcaption { font-size: .85rem; color: #555; }
 
 class HtmlPublisher(Publisher):
     """One self-contained page: inline CSS and SVG, nothing fetched when it is opened."""
+
+    def preparing(self) -> AbstractContextManager[None]:
+        from . import charts
+
+        return charts.drawn_aside()  # matplotlib loads aside while the report is built
 
     def lines(self, report: Report) -> Iterator[str]:
         from . import charts

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from . import workers
 from .errors import ConflictError, DataError, LockTimeout, NotFoundError
 from .fsio import MAX_FILE_BYTES, TMP_SUFFIX, fsync_folder, read_file, sync_folder, temporary
-from .index import CACHE_DIR, ArticleEntry, HistoryFacts, Index, Stamp, digest, entry_of, record_data, record_text
+from .index import CACHE_DIR, ArticleEntry, HistoryFacts, Index, Read, Stamp, digest, entry_of, record_data, record_text
 from .lookup import ARTICLES as ARTICLES
 from .lookup import STATEMENT_FILE as STATEMENT_FILE
 from .lookup import TARGETS as TARGETS
@@ -146,14 +146,15 @@ def read_article(raw: bytes, path: Path, whole: bool = True) -> tuple[Article, b
 
 # What a worker sends back of one article file: the digest of its bytes, the article as the model's
 # JSON data but its history, and, when the history was read, the history as the index keeps it (JSON
-# text: one string to send rather than thousands of values) with what it says (see Index.put); or,
-# for a file that does not load, its problems.
-Parsed = tuple[str, dict[str, Any], tuple[str, HistoryFacts] | None] | list[tuple[int | None, str, str | None]]
+# text: one string to send rather than thousands of values), unless left out, with what it says (see
+# Index.put); or, for a file that does not load, its problems.
+Parsed = tuple[str, dict[str, Any], tuple[str | None, HistoryFacts] | None] | list[tuple[int | None, str, str | None]]
 
 
-def _parsed(item: tuple[Path, bytes | None], whole: bool) -> Parsed:
+def _parsed(item: tuple[Path, bytes | None], whole: bool, events: bool = True) -> Parsed:
     """The article file at the path of `item` parsed (all of it if `whole`), as plain data a worker
-    can send; its bytes are read unless `item` has them already."""
+    can send, its history's events left out unless `events`; its bytes are read unless `item` has
+    them already."""
     path, raw = item
     try:
         if raw is None:
@@ -164,7 +165,8 @@ def _parsed(item: tuple[Path, bytes | None], whole: bool) -> Parsed:
         return [(problem.line, problem.message, problem.field) for problem in problems]
     history = None
     if complete:
-        history = (_events().dump_json(article.history, exclude_none=True).decode(), history_facts(article))
+        kept = _events().dump_json(article.history, exclude_none=True).decode() if events else None
+        history = (kept, history_facts(article))
     return digest(raw), article.model_dump(mode="json", exclude_none=True, exclude={"history"}), history
 
 
@@ -275,7 +277,7 @@ class Store:
 
         return self._through_index(
             errors,
-            history,
+            Read.HISTORY if history else Read.HEAD,
             lambda index: (Article.model_validate(e.data_with(history)) for e in index.articles(history=history)),
             lambda: (
                 loaded.record if history else loaded.record.model_copy(update={"history": []})
@@ -286,17 +288,23 @@ class Store:
     def recent_articles(self, errors: list[DataError], day: date) -> Iterator[Article | ArticleEntry]:
         """Every article that loads: as a model with its history if an event about it was recorded
         after `day`, else (when read through the index) as plain values with what its history says
-        (ArticleEntry.known), its history left out: it looks the same on every day since `day`."""
+        (ArticleEntry.known), its history left out: it looks the same on every day since `day`. The
+        index is brought up to what the histories say, and then, for those few articles, the
+        histories themselves."""
         from .model import Article
 
-        return self._through_index(
-            errors,
-            True,
-            lambda index: (
+        def read(index: Index) -> Iterator[Article | ArticleEntry]:
+            folder = self.root / ARTICLES
+            for name in index.recent_without_history(day):
+                self._keep(index, errors, folder / name, self._stale(index, folder, name, Read.HISTORY))
+            index.commit()
+            return (
                 e if e.known and e.history is None else Article.model_validate(e.data_with(True))
                 for e in index.articles(history=True, recorded_after=day)
-            ),
-            lambda: (loaded.record for loaded in self.scan_articles(errors)),
+            )
+
+        return self._through_index(
+            errors, Read.FACTS, read, lambda: (loaded.record for loaded in self.scan_articles(errors))
         )
 
     def entries_with_facts(
@@ -315,7 +323,7 @@ class Store:
         the files, nothing is narrowed: the filters decide each row."""
         return self._through_index(
             errors,
-            True,
+            Read.FACTS,
             lambda index: (
                 e if e.known else replace(e, known=True)
                 for e in index.articles(only, unchanged_since=unchanged_since, review_on=review_on)
@@ -330,7 +338,7 @@ class Store:
         (see Index.articles; only the index narrows by needles); a broken file is added to `errors`."""
         return self._through_index(
             errors,
-            False,
+            Read.HEAD,
             lambda index: index.articles(only, needles=needles),
             lambda: (
                 entry_of(loaded.record.model_dump(mode="json", exclude_none=True))
@@ -354,7 +362,7 @@ class Store:
 
         return self._through_index(
             errors,
-            True,
+            Read.HISTORY,
             lambda index: ((datetime.fromisoformat(at), i, by, data) for at, i, by, data in index.changes(since)),
             from_files,
         )
@@ -371,13 +379,13 @@ class Store:
                     counter[value] = counter.get(value, 0) + 1
             yield counts
 
-        [counts] = self._through_index(errors, False, lambda index: iter([index.counts(by)]), from_files)
+        [counts] = self._through_index(errors, Read.HEAD, lambda index: iter([index.counts(by)]), from_files)
         return counts
 
     def _through_index(
         self,
         errors: list[DataError],
-        history: bool,
+        need: Read,
         read: Callable[[Index], Iterator[R]],
         from_files: Callable[[], Iterator[R]],
     ) -> Iterator[R]:
@@ -385,7 +393,7 @@ class Store:
         index found damaged while it is read is removed and, if nothing was passed on yet, the
         files are read instead."""
         before = len(errors)
-        index = self.index(errors, history)
+        index = self.index(errors, need)
         if index is not None:
             passed_on = False
             try:
@@ -406,10 +414,10 @@ class Store:
                 index.close()
         yield from from_files()
 
-    def index(self, errors: list[DataError], history: bool) -> Index | None:
-        """The index, brought up to date with the article files (with each article's history if
-        `history`); the files that do not load are added to `errors`. None when there is none to
-        use (`indexed` is off, or it cannot be opened or written): then read the files."""
+    def index(self, errors: list[DataError], need: Read) -> Index | None:
+        """The index, brought up to date with the article files, with as much of each as `need`;
+        the files that do not load are added to `errors`. None when there is none to use
+        (`indexed` is off, or it cannot be opened or written): then read the files."""
         if not self.indexed:
             return None
         index = Index.open(self.root)
@@ -417,14 +425,14 @@ class Store:
             return None
         found = len(errors)
         try:
-            self._refresh(index, errors, history)
+            self._refresh(index, errors, need)
         except sqlite3.Error as exc:
             del errors[found:]
             index.give_up(exc)
             return None
         return index
 
-    def _refresh(self, index: Index, errors: list[DataError], history: bool) -> None:
+    def _refresh(self, index: Index, errors: list[DataError], need: Read) -> None:
         """Read again each article file that changed since it was indexed; see index.py for how a
         file is known to be unchanged without reading it. The files to parse are parsed in worker
         processes when there are many (after a clone), their rows written here, in file order.
@@ -434,31 +442,25 @@ class Store:
         folder = self.root / ARTICLES
         names = [f"{article_id}.yaml" for article_id in ids]  # a Path is made only for a file read
         # A first reading of many files (after a clone) reads each up to its history, a fraction of
-        # the bytes; a command that needs the history reads the rest then.
-        whole = history or len(ids) < HEADS_ONLY_FROM or not index.empty()
+        # the bytes, or keeps only what the histories say, most of the cost of keeping them; a
+        # command that needs more reads the rest then.
+        first_of_many = index.empty() and len(ids) >= HEADS_ONLY_FROM
+        whole = need > Read.HEAD or not first_of_many
         # The files to parse, with their bytes where they were read to be compared; or why they cannot be read.
         stale: list[tuple[int, tuple[Stamp, bytes | None] | DataError]] = []
         for position, name in enumerate(names):
-            outdated = self._stale(index, folder, name, history)
+            outdated = self._stale(index, folder, name, need)
             if outdated is not None:
                 stale.append((position, outdated))
         if len(stale) >= workers.PARALLEL_FROM:
             index.defer_event_order()
-        parse = partial(_parsed, whole=whole)
+        parse = partial(_parsed, whole=whole, events=need == Read.HISTORY or not first_of_many)
         parsed = workers.in_order(
             parse, [(folder / names[position], read[1]) for position, read in stale if not isinstance(read, DataError)]
         )
         try:
             for position, read in stale:
-                path = folder / names[position]
-                found = read if isinstance(read, DataError) else next(parsed)
-                if isinstance(found, DataError | list):
-                    index.drop(path.name)
-                    if present(path):  # else removed while we were reading
-                        errors.append(found if isinstance(found, DataError) else _rebuilt(path, found))
-                else:
-                    assert not isinstance(read, DataError)  # a file that could not be read has no rows
-                    index.put(path.name, found[0], read[0], found[1], found[2])
+                self._keep(index, errors, folder / names[position], read, parsed)
                 self.progress(position, len(ids))
         finally:
             if stale:
@@ -467,12 +469,37 @@ class Store:
         index.order_events()
         index.commit()
 
+    def _keep(
+        self,
+        index: Index,
+        errors: list[DataError],
+        path: Path,
+        read: tuple[Stamp, bytes | None] | DataError | None,
+        parsed: Iterator[Parsed] | None = None,
+    ) -> None:
+        """Keep in the index the rows of the article file at `path`, found out of date by `_stale`
+        (`read`), parsed whole now or taken from `parsed`; a file that does not load has none, and
+        is added to `errors`."""
+        if read is None:
+            return  # another process brought it up to date meanwhile
+        if isinstance(read, DataError):
+            found: Parsed | DataError = read
+        else:
+            found = next(parsed) if parsed is not None else _parsed((path, read[1]), whole=True)
+        if isinstance(found, DataError | list):
+            index.drop(path.name)
+            if present(path):  # else removed while we were reading
+                errors.append(found if isinstance(found, DataError) else _rebuilt(path, found))
+        else:
+            assert not isinstance(read, DataError)  # a file that could not be read has no rows
+            index.put(path.name, found[0], read[0], found[1], found[2])
+
     def _stale(
-        self, index: Index, folder: Path, name: str, history: bool
+        self, index: Index, folder: Path, name: str, need: Read
     ) -> tuple[Stamp, bytes | None] | DataError | None:
-        """None when the rows of the file `name` in `folder` are up to date (its history with them if
-        `history`); else its status before it is read, to be kept with the rows parsed from it, and
-        its bytes if they were read to compare them with the rows'; or why it cannot be read."""
+        """None when the rows of the file `name` in `folder` are up to date, with as much of it as
+        `need`; else its status before it is read, to be kept with the rows parsed from it, and its
+        bytes if they were read to compare them with the rows'; or why it cannot be read."""
         now = time.time_ns()
         try:
             status: os.stat_result | None = os.lstat(f"{folder}{os.sep}{name}")
@@ -481,7 +508,7 @@ class Store:
         except OSError:
             status = None
         known = index.known(name)
-        complete = known is not None and (known[2] or not history)
+        complete = known is not None and known[2] >= need
         if known is not None and status is not None and complete and known[1].vouches_for(status):
             return None
         path = folder / name
@@ -522,7 +549,7 @@ class Store:
         what was read there, else parsed now and kept there (but before the first build of many
         files). Raises DataError as `article` does."""
         path = self.article_path(article_id)
-        outdated = self._stale(index, path.parent, path.name, history=True)
+        outdated = self._stale(index, path.parent, path.name, Read.HISTORY)
         if isinstance(outdated, DataError):
             raise outdated
         if outdated is None and (data := index.article_data(path.name)) is not None:
@@ -537,6 +564,7 @@ class Store:
         first_of_many = index.empty() and len(self.article_ids()) >= HEADS_ONLY_FROM
         if outdated is not None and not first_of_many:
             index.put(path.name, raw_digest, outdated[0], dict(article), history)
+        assert history[0] is not None  # its events kept
         return {**article, "history": json.loads(history[0])}
 
     def record_data(self, index: Index, name: str, model: str) -> dict[str, Any]:

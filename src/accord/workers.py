@@ -41,6 +41,12 @@ def in_order(work: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
     return _forked(work, items, workers)
 
 
+def can_fork_aside() -> bool:
+    """Whether a process can be forked to work beside this one while it goes on: there is a CPU
+    for each, and it can be forked safely."""
+    return (os.cpu_count() or 1) >= 2 and _can_fork()
+
+
 def _can_fork() -> bool:
     """Whether workers can be forked safely: the platform can, and no other thread (a terminal
     interface's, say) could be holding a lock the child would then wait on for ever."""
