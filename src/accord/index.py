@@ -57,7 +57,7 @@ from .indexfile import digest as digest
 from .text import fold_accents
 
 APPLICATION_ID = 0x61636364  # "accd"
-FORMAT = 8  # user_version: a change to the tables below changes this
+FORMAT = 9  # user_version: a change to the tables below changes this
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
 BUSY_MS = 3000  # how long to wait for another process that writes the index before doing without it
 _LEGACY = ("articles.json",)  # the parse cache of earlier releases
@@ -128,7 +128,8 @@ class HistoryFacts:
     touched: dict[str, date]  # by record id, the day the latest event about it was recorded
     review: dict[str, date]  # by record id, the review date in force
     # By record id, of the latest event about it by when it happened (Event.effective): that day and
-    # who recorded it; and the evidence link of the latest that has one, and of the latest not internal.
+    # who recorded it; and the evidence link of the latest that has one, and of the latest not internal;
+    # of the events neither undone nor an undo.
     changed: dict[str, tuple[date, str]]
     evidence: dict[str, str]
     public_evidence: dict[str, str]
