@@ -82,9 +82,9 @@ class Filters:
 def _history_says(
     article: AnyArticle, item: AnyArticle | AnyCommitment, facts: HistoryFacts | None
 ) -> tuple[date | None, date | None]:
-    """The day `item` was last touched and its review date in force: from the index for a commitment's
-    entry (its article's facts must be known), else from the model's history."""
-    if isinstance(item, CommitmentEntry):
+    """The day `item` was last touched and its review date in force: from the index for an entry (its
+    article's facts must be known), else from the model's history."""
+    if isinstance(item, CommitmentEntry | ArticleEntry):
         assert isinstance(article, ArticleEntry) and article.known, "an entry's history facts must be known"
         return item.touched, item.review
     from .model import Article, Commitment
@@ -150,11 +150,8 @@ def last_touched(article: Article, item: Article | Commitment, facts: HistoryFac
     events include those of its commitments. None if it has none."""
     from .model import Commitment
 
-    touched = (facts or history_facts(article)).touched
-    if isinstance(item, Commitment):
-        return touched.get(item.id)
-    prefix = item.id + "."
-    return max((day for i, day in touched.items() if i == item.id or i.startswith(prefix)), default=None)
+    known = facts or history_facts(article)
+    return known.touched.get(item.id) if isinstance(item, Commitment) else known.of_article(item.id)[0]
 
 
 def unchanged(status: Status | str, last: date | None, since: date) -> bool:
