@@ -218,6 +218,7 @@ def scans(bench: Bench, groups: set[str], published: Path) -> list[Pair]:
                 ["list", "--stale", "30d", "-f", "ids"],
                 bench.taskwarrior(["status:pending", "modified.before:now-30d", "count"]),
             ),
+            (["list", "--articles", "--stale", "30d", "-f", "ids"], None),
         ],
         "checks": [
             (["validate"], bench.doorstop_side(["-F"])),

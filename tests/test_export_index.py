@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -107,6 +108,58 @@ def test_a_history_edited_by_hand_shows_even_with_the_files_times_set_back(
     os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))  # as `cp -p` or a careful editor leaves it
     after = rows(assert_as_from_the_files(accord, tmp_path)["csv"])
     assert (after["4.5"]["evidence"], after["4.5"]["changed_by"]) == ("https://example.org/bbbb", "Le Van B")
+
+
+def exported_rows(made: dict[str, bytes], options: str) -> dict[str, dict[str, str]]:
+    """The rows of one export (csv or json, as `exports` keys them) by id, every cell as text."""
+    if options.startswith("csv"):
+        return rows(made[options])
+    found = json.loads(made[options])
+    listed = found["commitments"] if isinstance(found, dict) else found
+    return {row["id"]: {k: "" if v is None else str(v) for k, v in row.items()} for row in listed}
+
+
+def test_an_undone_change_leaves_no_evidence_or_author_in_the_export(accord: Accord, tmp_path: Path) -> None:
+    """After `undo` a commitment is as it was: the change taken back, and the taking back, are not
+    its last change, and the link that came with the change is not its evidence."""
+    succeeded(accord("set", "4.5", "in_progress", "--evidence", PUBLIC, "--on", "2026-02-01", "--by", "Le Van A"))
+    succeeded(accord("set", "4.5", "stalled", "--evidence", INSIDE, "--by", "Kim Min-ji"))
+    succeeded(accord("set", "9.3", "ongoing", "--evidence", INSIDE, "--by", "Le Van A"))
+    succeeded(accord("undo", "--by", "Kim Min-ji"))
+    succeeded(accord("undo", "--by", "Le Van A"))  # 9.3's only change
+    made = assert_as_from_the_files(accord, tmp_path)
+    for options in ("csv", "csv --public", "json", "json --public"):
+        row = exported_rows(made, options)
+        four, nine = row["4.5"], row["9.3"]
+        assert (four["status"], four["last_change"], four["evidence"]) == ("in_progress", "2026-02-01", PUBLIC)
+        assert four.get("changed_by", "Le Van A") == "Le Van A", options  # a public export names no one
+        assert (nine["last_change"], nine.get("changed_by", ""), nine["evidence"]) == ("", "", ""), options
+    assert INSIDE not in made["csv"].decode() and "Kim Min-ji" not in made["json"].decode()
+
+
+def test_a_change_withdrawn_by_hand_leaves_the_export_behind_the_index(
+    accord: Accord, records: Path, tmp_path: Path
+) -> None:
+    succeeded(accord("set", "4.5", "in_progress", "--evidence", PUBLIC, "--on", "2026-02-01", "--by", "Le Van A"))
+    path = records / "articles" / "4.yaml"
+    add_events(path, "4.5", f"2099-01-02T09:00:00.000000Z|Hand Writer|note: read the minutes|evidence: {INSIDE}")
+    before = rows(assert_as_from_the_files(accord, tmp_path)["csv"])
+    assert (before["4.5"]["last_change"], before["4.5"]["changed_by"], before["4.5"]["evidence"]) == (
+        "2099-01-02",
+        "Hand Writer",
+        INSIDE,
+    )
+    times = path.stat()
+    add_events(
+        path, "4.5", "2099-01-03T09:00:00.000000Z|Hand Writer|note: wrong minutes|undoes: '2099-01-02T09:00:00.000000Z'"
+    )
+    os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
+    after = rows(assert_as_from_the_files(accord, tmp_path)["csv"])
+    assert (after["4.5"]["last_change"], after["4.5"]["changed_by"], after["4.5"]["evidence"]) == (
+        "2026-02-01",
+        "Le Van A",
+        PUBLIC,
+    )
 
 
 def test_a_broken_file_is_named_and_the_rest_exported_alike(accord: Accord, records: Path, tmp_path: Path) -> None:

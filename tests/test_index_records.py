@@ -126,6 +126,23 @@ def test_a_target_changed_without_its_size_or_times_changing_is_read_again(
     assert "targets  trade\n" in accord("show", "4.6").stdout
 
 
+def test_a_target_rewritten_with_the_same_bytes_then_changed_in_place_is_read_again(
+    accord: Accord, records: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file written again unchanged (a checkout, a copy) is found the same by its bytes and its new
+    status kept; a change after that, size and times kept, is still seen."""
+    monkeypatch.setattr(index_module, "SETTLED_NS", 0)
+    trade = records / "targets" / "trade.yaml"
+    assert "targets  trade\n" in accord("show", "4.5").stdout
+    trade.write_bytes(trade.read_bytes())
+    assert "targets  trade\n" in accord("show", "4.5").stdout
+    status = os.stat(trade)
+    _replace(trade, "'4.5'", "'4.6'")
+    os.utime(trade, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert "targets  \n" in accord("show", "4.5").stdout
+    assert "targets  trade\n" in accord("show", "4.6").stdout
+
+
 def test_show_trusts_no_index_of_another_format(accord: Accord, records: Path) -> None:
     accord("show", "4.5")
     with sqlite3.connect(index_of(records)) as db:

@@ -75,6 +75,41 @@ def test_an_article_is_stale_only_when_it_and_its_commitments_are(
     assert len(stale) == len(everything) - 1
 
 
+def test_articles_stale_or_due_for_review_read_alike_through_the_index_and_from_the_files(
+    accord: Accord, records: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article's own review date and the day it (or one of its commitments) was last touched come
+    from what the index keeps of its history; whatever is written by hand in the files, the lists
+    are those of reading every file (`--no-cache`)."""
+    at(accord, monkeypatch, ago(30), "set", "4", "in_progress", "--review-by", ago(5).isoformat())
+    at(accord, monkeypatch, ago(3), "note", "4.5", "A word on one commitment")
+
+    def listed() -> dict[tuple[str, ...], str]:
+        lists = {}
+        for args in (("--stale", "2w"), ("--stale", "8w"), ("--due-review",)):
+            for fmt in ("table", "json", "csv", "ids"):
+                asked = ("list", "--articles", *args, "--format", fmt)
+                lists[(*args, fmt)] = succeeded(accord("--no-cache", *asked))
+                assert succeeded(accord(*asked)) == lists[(*args, fmt)], asked
+                assert succeeded(accord(*asked)) == lists[(*args, fmt)], asked  # and from a warm index
+        return lists
+
+    before = listed()
+    assert before[("--due-review", "ids")] == "4\n"
+    assert "4" not in before[("--stale", "2w", "ids")].split() and "3" in before[("--stale", "2w", "ids")].split()
+    assert "4" not in before[("--stale", "8w", "ids")].split()
+    four, three = records / "articles" / "4.yaml", records / "articles" / "3.yaml"
+    review_set = re.findall(r"^- at: '([^']+)'\n  by: [^\n]+\n  id: '4'$", four.read_text("utf-8"), re.M)
+    assert len(review_set) == 1
+    undo = f"- at: '{ago(1).isoformat()}T09:00:00.000000Z'\n  by: Desk\n  id: '4'\n  undoes: '{review_set[0]}'\n"
+    four.write_text(four.read_text("utf-8") + undo, "utf-8")  # the review date taken back by hand
+    elsewhere = f"history:\n- at: '{ago(1).isoformat()}T09:00:00.000000Z'\n  by: Desk\n  id: '4.5'\n  note: misfiled\n"
+    three.write_text(three.read_text("utf-8").replace("history: []\n", elsewhere), "utf-8")  # not 3's own event
+    after = listed()
+    assert after[("--due-review", "ids")] == ""
+    assert "3" in after[("--stale", "2w", "ids")].split()
+
+
 @pytest.mark.parametrize("span", ["8", "8y", "-1w", "0w", "w", "", "1.5w", "99999999w", "1000000m", "8 w s"])
 def test_a_span_that_is_not_one_is_refused_by_name(accord: Accord, span: str) -> None:
     assert_refused(accord("list", "--stale", span), "--stale")

@@ -366,16 +366,16 @@ class Tracker:
 
     def iter_articles(self, filters: Filters | None = None) -> Iterator[ArticleEntry | Article]:
         """The articles that pass `filters`, in reading order, one at a time, as plain values (their
-        `commitments` are all of them; models where a filter reads the history); `skipped` is set
-        once the last one is read."""
+        `commitments` are all of them); `skipped` is set once the last one is read."""
         chosen = self._filters(filters)
-        if chosen.reads_history or chosen.party is not None:
-            yield from self.articles(filters=filters)
+        if chosen.party is not None:
+            yield from self.articles(filters=filters)  # which refuses it
             return
         from .query import select
 
         with self._reading() as errors:
-            for row in select(self._store.entries(errors), chosen, articles_only=True):
+            found = self._store.entries_with_facts(errors) if chosen.reads_history else self._store.entries(errors)
+            for row in select(found, chosen, articles_only=True):
                 yield row.article
 
     def targets(self) -> list[Target]:

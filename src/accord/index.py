@@ -60,7 +60,7 @@ from .indexfile import digest as digest
 from .text import fold_accents
 
 APPLICATION_ID = 0x61636364  # "accd"
-FORMAT = 9  # user_version: a change to the tables below changes this
+FORMAT = 10  # user_version: a change to the tables below changes this
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
 BUSY_MS = 3000  # how long to wait for another process that writes the index before doing without it
 _LEGACY = ("articles.json",)  # the parse cache of earlier releases
@@ -79,7 +79,7 @@ CREATE TABLE files(
 CREATE TABLE articles(
     file TEXT PRIMARY KEY, id TEXT NOT NULL, sortkey TEXT NOT NULL, section INTEGER NOT NULL,
     status TEXT NOT NULL, owner TEXT, due TEXT, tags TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
-    data TEXT NOT NULL, history TEXT, recorded TEXT
+    data TEXT NOT NULL, history TEXT, recorded TEXT, touched TEXT, review TEXT
 );
 CREATE INDEX articles_order ON articles(sortkey);
 CREATE TABLE commitments(
@@ -133,7 +133,8 @@ class HistoryFacts:
     touched: dict[str, date]  # by record id, the day the latest event about it was recorded
     review: dict[str, date]  # by record id, the review date in force
     # By record id, of the latest event about it by when it happened (Event.effective): that day and
-    # who recorded it; and the evidence link of the latest that has one, and of the latest not internal.
+    # who recorded it; and the evidence link of the latest that has one, and of the latest not internal;
+    # of the events neither undone nor an undo.
     changed: dict[str, tuple[date, str]]
     evidence: dict[str, str]
     public_evidence: dict[str, str]
@@ -142,6 +143,13 @@ class HistoryFacts:
     def recorded(self) -> date | None:
         """The day the article's latest event was recorded; None when it has none."""
         return max(self.touched.values(), default=None)
+
+    def of_article(self, article_id: str) -> tuple[date | None, date | None]:
+        """What it says of an article itself: the day the latest event about it or one of its
+        commitments was recorded, and its own review date in force."""
+        prefix = article_id + "."
+        touched = (day for record, day in self.touched.items() if record == article_id or record.startswith(prefix))
+        return max(touched, default=None), self.review.get(article_id)
 
     def of(self, record_id: str) -> tuple[date | None, date | None, date | None, str | None, str | None, str | None]:
         """What it says of one record, as a CommitmentEntry holds it (`touched` to `public_evidence`)."""
@@ -232,7 +240,9 @@ class ArticleEntry:
     history: str | None  # the events as JSON; None when not yet read, or not asked for
     commitments: list[CommitmentEntry] = field(default_factory=list)
     recorded: date | None = None  # HistoryFacts.recorded, when `known`
-    known: bool = False  # whether the facts of its history (`recorded`, each commitment's) are known
+    known: bool = False  # whether the facts of its history (`recorded`, its own, each commitment's) are known
+    touched: date | None = None  # HistoryFacts.of_article of it, when `known`: the day it was last touched
+    review: date | None = None  # and its own review date
 
     def data_with(self, history: bool) -> dict[str, Any]:
         """The article as the model reads it; with `history` (which must be known), its events."""
@@ -302,6 +312,7 @@ def entry_of(article: dict[str, Any], facts: HistoryFacts | None = None) -> Arti
         commitments,
         known.recorded,
         facts is not None,
+        *known.of_article(head["id"]),
     )
 
 
@@ -464,7 +475,7 @@ class Index:
         commitments = article.pop("commitments", [])
         article_id = article["id"]  # which may differ from the file's name: validate says so
         self.db.execute(
-            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 name,
                 article_id,
@@ -479,6 +490,7 @@ class Index:
                 dumps(article),
                 events,
                 (_day(facts.recorded) or "") if facts is not None else None,  # "": known to have no event
+                *(_day(day) for day in (facts or NO_FACTS).of_article(article_id)),
             ),
         )
         if events is not None and self._logged:  # one row per event: see keep_log
@@ -683,8 +695,8 @@ class Index:
         if history:
             events = "CASE WHEN recorded IS NULL OR recorded > ? THEN history END" if recorded_after else "history"
         heads = self.db.execute(
-            f"SELECT file, id, section, title, text, status, owner, due, tags, data, {events}, recorded "
-            "FROM articles ORDER BY sortkey, file",
+            f"SELECT file, id, section, title, text, status, owner, due, tags, data, {events}, recorded, touched, "
+            "review FROM articles ORDER BY sortkey, file",
             (recorded_after.isoformat(),) if history and recorded_after is not None else (),
         )
         rows = self.db.execute(
@@ -698,7 +710,7 @@ class Index:
         for h in heads:
             article = ArticleEntry(
                 h[1], h[2], h[3], h[4], h[5], h[6], _date(h[7]), _tags(h[8]), h[9], h[10], [], _date(h[11]),
-                h[11] is not None,
+                h[11] is not None, _date(h[12]), _date(h[13]),
             )  # fmt: skip
             while row is not None and row[0] == h[0]:
                 c = row

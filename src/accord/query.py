@@ -82,9 +82,9 @@ class Filters:
 def _history_says(
     article: AnyArticle, item: AnyArticle | AnyCommitment, facts: HistoryFacts | None
 ) -> tuple[date | None, date | None]:
-    """The day `item` was last touched and its review date in force: from the index for a commitment's
-    entry (its article's facts must be known), else from the model's history."""
-    if isinstance(item, CommitmentEntry):
+    """The day `item` was last touched and its review date in force: from the index for an entry (its
+    article's facts must be known), else from the model's history."""
+    if isinstance(item, CommitmentEntry | ArticleEntry):
         assert isinstance(article, ArticleEntry) and article.known, "an entry's history facts must be known"
         return item.touched, item.review
     from .model import Article, Commitment
@@ -103,7 +103,8 @@ def history_facts(article: Article) -> HistoryFacts:
     it then), and the review date set by the latest event (by when it happened) that sets one for
     it, an undone event left out; none when `none` withdrew it. And, of the latest event about it
     by when it happened (the last of equals, as a stable sort leaves it), that day and who recorded
-    it; the evidence link of the latest event that has one, and of the latest one not internal."""
+    it; the evidence link of the latest event that has one, and of the latest one not internal:
+    these of the events that stand, neither undone nor an undo (the two leave it as it was)."""
     touched: dict[str, date] = {}
     undone = {e.undoes for e in article.history if e.undoes is not None}
     setting: dict[str, Event] = {}
@@ -114,12 +115,13 @@ def history_facts(article: Article) -> HistoryFacts:
         day = event.at.date()
         if event.id not in touched or touched[event.id] < day:
             touched[event.id] = day
-        happened = (event.on or day, event.at)  # Event.effective
-        _keep_later(changed, event.id, happened, (happened[0], event.by))
-        if event.evidence:
-            _keep_later(evidence, event.id, happened, event.evidence)
-            if not event.internal:
-                _keep_later(public_evidence, event.id, happened, event.evidence)
+        if event.undoes is None and event.at not in undone:
+            happened = (event.on or day, event.at)  # Event.effective
+            _keep_later(changed, event.id, happened, (happened[0], event.by))
+            if event.evidence:
+                _keep_later(evidence, event.id, happened, event.evidence)
+                if not event.internal:
+                    _keep_later(public_evidence, event.id, happened, event.evidence)
         if event.review_by is not None and event.at not in undone:
             latest = setting.get(event.id)
             if latest is None or event.effective() > latest.effective():  # the first of equals, as max() keeps
@@ -148,11 +150,8 @@ def last_touched(article: Article, item: Article | Commitment, facts: HistoryFac
     events include those of its commitments. None if it has none."""
     from .model import Commitment
 
-    touched = (facts or history_facts(article)).touched
-    if isinstance(item, Commitment):
-        return touched.get(item.id)
-    prefix = item.id + "."
-    return max((day for i, day in touched.items() if i == item.id or i.startswith(prefix)), default=None)
+    known = facts or history_facts(article)
+    return known.touched.get(item.id) if isinstance(item, Commitment) else known.of_article(item.id)[0]
 
 
 def unchanged(status: Status | str, last: date | None, since: date) -> bool:

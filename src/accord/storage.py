@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from . import workers
 from .errors import ConflictError, DataError, LockTimeout, NotFoundError
@@ -189,6 +189,33 @@ def _rebuilt(path: Path, problems: list[tuple[int | None, str, str | None]]) -> 
     """The error `_parsed` took apart."""
     errors = [DataError(path, *problem) for problem in problems]
     return RecordInvalid(errors) if len(errors) > 1 else errors[0]
+
+
+def _changed(
+    index: Index,
+    folder: Path,
+    name: str,
+    status: os.stat_result | None,
+    now: int,
+    known: tuple[str, Stamp, Any] | None,
+    table: Literal["files", "others"] = "files",
+) -> tuple[Stamp | None, bytes | None] | None:
+    """None when the file `name` in `folder`, found with `status` at `now`, is still the one the index
+    read (`known`: its digest and status then): its status vouches for it, or else its bytes have that
+    digest, and its new status is kept in `table`. Otherwise its status to keep with what is read
+    from it (None when it has none), and its bytes if they were read to compare them; a file the
+    index never read is not read here. Raises DataError when it cannot be read."""
+    if known is not None and status is not None and known[1].vouches_for(status):
+        return None
+    stamp = Stamp.of(status, now) if status is not None else None
+    if known is None:
+        return stamp, None
+    raw = read_file(folder / name)
+    if known[0] != digest(raw):
+        return stamp, raw
+    if stamp is not None:
+        index.restamp(name, stamp, table)
+    return None
 
 
 class Store:
@@ -507,24 +534,23 @@ class Store:
             return None  # removed while we were reading
         except OSError:
             status = None
+        if status is None:
+            try:
+                read_file(folder / name)  # what keeps it from being read, if anything does
+                raise DataError(folder / name, None, "cannot read the file's status")
+            except DataError as exc:
+                return exc
         known = index.known(name)
-        complete = known is not None and known[2] >= need
-        if known is not None and status is not None and complete and known[1].vouches_for(status):
-            return None
-        path = folder / name
+        if known is not None and known[2] < need:
+            known = None  # read without as much of it as is needed: read it again
         try:
-            if status is None:
-                read_file(path)  # what keeps it from being read, if anything does
-                raise DataError(path, None, "cannot read the file's status")
-            stamp = Stamp.of(status, now)
-            if known is None or not complete:
-                return stamp, None
-            raw = read_file(path)
-            if known[0] == digest(raw):
-                index.restamp(path.name, stamp)
-                return None
+            changed = _changed(index, folder, name, status, now, known)
         except DataError as exc:
             return exc
+        if changed is None:
+            return None
+        stamp, raw = changed
+        assert stamp is not None  # it has a status
         return stamp, raw
 
     # -- one record's data through the index, each file it needs checked alone -------------------
@@ -579,21 +605,19 @@ class Store:
         except OSError:
             status = None
         known = index.record(name)
-        if known is not None and status is not None and known[1].vouches_for(status):
+        changed = _changed(index, self.root, name, status, now, known, "others")
+        if changed is None:
+            assert known is not None  # a file never read is changed
             return record_data(known[2])
-        raw = read_file(path)
-        stamp = Stamp.of(status, now) if status is not None else None
-        raw_digest = digest(raw)
-        if known is not None and known[0] == raw_digest:
-            if stamp is not None:
-                index.restamp(name, stamp, "others")
-            return record_data(known[2])
+        stamp, raw = changed
+        if raw is None:
+            raw = read_file(path)
         from . import model as models
         from . import yamlio
 
         data = models.to_data(parse_record(getattr(models, model), yamlio.load_bytes(raw, path), raw, path))
         if stamp is not None:
-            index.put_record(name, raw_digest, stamp, record_text(data))
+            index.put_record(name, digest(raw), stamp, record_text(data))
         return data
 
     def targets_data(self, index: Index, errors: list[DataError]) -> list[dict[str, Any]]:
