@@ -287,13 +287,17 @@ class Store:
         """Every article that loads: as a model with its history if an event about it was recorded
         after `day`, else (when read through the index) as plain values with what its history says
         (ArticleEntry.known), its history left out: it looks the same on every day since `day`."""
-        from .model import Article
+
+        def built(entry: ArticleEntry) -> Article:  # the models load for such an article only
+            from .model import Article
+
+            return Article.model_validate(entry.data_with(True))
 
         return self._through_index(
             errors,
             True,
             lambda index: (
-                e if e.known and e.history is None else Article.model_validate(e.data_with(True))
+                e if e.known and e.history is None else built(e)
                 for e in index.articles(history=True, recorded_after=day)
             ),
             lambda: (loaded.record for loaded in self.scan_articles(errors)),
@@ -580,6 +584,23 @@ class Store:
             except DataError as exc:
                 errors.append(exc)
         index.keep_records_only(TARGETS, names)
+        return found
+
+    def all_targets_data(self, errors: list[DataError]) -> list[dict[str, Any]]:
+        """Every target that loads, as `targets_data` gives it: through the index when there is one
+        to use, else read now; a broken file is added to `errors`."""
+        before = len(errors)
+
+        def through(index: Index) -> list[dict[str, Any]]:
+            del errors[before:]  # of an attempt that failed
+            return self.targets_data(index, errors)
+
+        found = self.with_index(through)
+        if found is None:
+            from .model import to_data
+
+            del errors[before:]
+            found = [to_data(target) for target in self.targets(errors)]
         return found
 
     def scan_articles(self, errors: list[DataError]) -> Iterator[Loaded[Article]]:

@@ -530,8 +530,7 @@ VERDICT_STYLES = {"on track": "bold green", "at risk": "bold yellow", "off track
 
 
 def progress(overview: Overview, fmt: str) -> None:
-    from .report import party_fields
-    from .tracking import figures
+    from .tracking import figures, party_fields
 
     data = [figures(p) for p in overview.targets]
     deadlines = [
