@@ -36,15 +36,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import DoubtfulFigure, InvalidValue, UsageError
 from .text import ISO_DATE
 from .values import DEFAULT_VERDICT_STAGE, SCALES
 
 
-@dataclass(frozen=True, slots=True)
-class PlainOriginal:
+# The plain values are named tuples: a process that reads them builds four classes at start,
+# and a named tuple is made in a fraction of a frozen dataclass's time.
+class PlainOriginal(NamedTuple):
     """A figure as published in another currency (model.Original), as plain values."""
 
     value: Decimal
@@ -67,8 +68,7 @@ class PlainOriginal:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class PlainMeasurement:
+class PlainMeasurement(NamedTuple):
     period: str
     value: Decimal
     source: str
@@ -82,8 +82,7 @@ class PlainMeasurement:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class PlainSeries:
+class PlainSeries(NamedTuple):
     name: str
     label: str
     primary: bool
@@ -96,8 +95,7 @@ class PlainSeries:
         return cls(data["name"], data["label"], data.get("primary", False), data.get("stage"), measurements)
 
 
-@dataclass(frozen=True, slots=True)
-class PlainTarget:
+class PlainTarget(NamedTuple):
     """What progress reads of a target (model.Target), as plain values: made from the model's data
     (model.to_data), whether the index kept it or a file was parsed now, so that both give the same
     figures without building a model."""
