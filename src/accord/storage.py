@@ -14,7 +14,6 @@ change rewrites one file. Writes are atomic and serialised by one lock file.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -816,6 +815,8 @@ class Journal:
 
     @classmethod
     def of(cls, record: Path, data: bytes) -> Journal:
+        import hashlib  # with OpenSSL, which only a change needs
+
         return cls(record, hashlib.sha256(data).hexdigest()[:32])
 
     @classmethod
