@@ -28,11 +28,11 @@ from .wording import original_text as original_text
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from .model import Article, Target
+    from .model import Article, Event, Target
     from .progress import AnyOriginal, AnySeries, AnyTarget
     from .query import AnyCommitment
 
-# Progress reads no model: a target's plain values will do, unless a past day leaves out an event.
+# Named, not imported: the models load only where a record is replayed as known on a past day.
 Known = TypeVar("Known", "Article", "Target")
 
 
@@ -54,7 +54,7 @@ def as_known(record: Known, day: date, path: Path) -> Known:
     # Copied without its history, which is not changed below: a deep copy of years of events is slow.
     known = record.model_copy(update={"history": []}).model_copy(deep=True)
     known.history = [e for e in record.history if e.at.date() <= day]
-    touched: dict[Any, Any] = {}
+    touched: dict[Any, Event] = {}
     for event in sorted(record.history, key=lambda e: e.effective()):
         key = field_key(event)
         if key is not None and event.at.date() <= day:
@@ -107,7 +107,7 @@ def overview(
     """Every target's progress on `today` and, with `with_deadlines`, the dated commitments
     still open; `as_of` leaves out what was recorded after that day."""
     found = store.all_targets_data(errors) if target_id is None else [_target_data(store, target_id)]
-    targets = [known_target(store, data, today) if as_of else PlainTarget.of(data) for data in found]
+    targets = [_known_target(store, data, today) if as_of else PlainTarget.of(data) for data in found]
     named = series_name is not None and any(s.name == series_name for t in targets for s in t.series)
     if target_id is None and series_name is not None and targets and not named:
         names = ", ".join(sorted({s.name for t in targets for s in t.series})) or "none"
@@ -165,7 +165,7 @@ def _target_data(store: Store, target_id: str) -> dict[str, Any]:
     return data
 
 
-def known_target(store: Store, data: dict[str, Any], day: date) -> PlainTarget:
+def _known_target(store: Store, data: dict[str, Any], day: date) -> PlainTarget:
     """A target's plain values, from its data, as known at the end of `day`. Only a target with an
     event recorded later is built as a model, to replay its history (see `as_known`)."""
     recorded_later = any(event["at"][:10] > day.isoformat() for event in data.get("history", ()))
