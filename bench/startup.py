@@ -46,7 +46,9 @@ CASES: list[tuple[str, list[str], dict[str, str]]] = [
     ("list -f csv", [*ACCORD, "list", "-f", "csv"], {}),
     ("show 4.5", [*ACCORD, "show", "4.5"], {}),
     ("search -l handel", [*ACCORD, "search", "-l", "handel"], {}),
-    ("progress", [*ACCORD, "progress", "--today", "2026-11-30"], {}),
+    ("progress", [*ACCORD, "progress"], {}),
+    ("progress --today 2026-11-30", [*ACCORD, "progress", "--today", "2026-11-30"], {}),
+    ("progress -f json", [*ACCORD, "progress", "-f", "json"], {}),
 ]
 
 

@@ -475,7 +475,7 @@ class Tracker:
 
         pattern = self._pattern(query, regex=regex, word=word, case_sensitive=case_sensitive, literal=literal)
         with self._reading() as errors:
-            targets = [TargetEntry.of(data) for data in self._indexed_targets_data(errors)]
+            targets = [TargetEntry.of(data) for data in self._store.all_targets_data(errors)]
             hits = search((), pattern, Filters(), targets)
             return [TargetHit(hit.item, _text_matches(hit)) for hit in hits if isinstance(hit.item, TargetEntry)]
 
@@ -522,20 +522,6 @@ class Tracker:
         if index is not None:
             return self._store.targets_data(index, errors)
         return [_data(target) for target in self._store.targets(errors)]
-
-    def _indexed_targets_data(self, errors: list[DataError]) -> list[dict[str, Any]]:
-        """`_targets_data` through the index when there is one to use."""
-        before = len(errors)
-
-        def through(index: Index) -> list[dict[str, Any]]:
-            del errors[before:]  # of an attempt that failed
-            return self._targets_data(index, errors)
-
-        found = self._store.with_index(through)
-        if found is None:
-            del errors[before:]
-            return self._targets_data(None, errors)
-        return found
 
     def _glossary_names(self) -> list[list[str]]:
         """Each glossary term's names: through the index when there is one to use."""

@@ -4,7 +4,6 @@ takes typed values."""
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -95,6 +94,8 @@ def ago(value: str, today: date, option: str) -> date:
         raise InvalidValue(f"{option} {value!r} reaches back before the year 1")
     count = int(digits)
     if unit == "m":
+        import calendar  # for a span in months only
+
         months = today.year * 12 + today.month - 1 - count
         year, month = divmod(months, 12)
         if year < 1:

@@ -21,6 +21,7 @@ from .values import AMOUNT_LIMIT as AMOUNT_LIMIT
 from .values import ASKING_KINDS as ASKING_KINDS
 from .values import BOTH_SIDES as BOTH_SIDES
 from .values import CLOSED_STATUSES as CLOSED_STATUSES
+from .values import DEFAULT_VERDICT_STAGE as DEFAULT_VERDICT_STAGE
 from .values import MAX_AMOUNT_DIGITS as MAX_AMOUNT_DIGITS
 from .values import MAX_ID as MAX_ID
 from .values import MAX_NAME as MAX_NAME
@@ -29,6 +30,8 @@ from .values import MAX_PASSAGE as MAX_PASSAGE
 from .values import MAX_TEXT as MAX_TEXT
 from .values import MAX_URL as MAX_URL
 from .values import NO_REVIEW as NO_REVIEW
+from .values import SCALES as SCALES
+from .values import STAGES as STAGES
 from .values import Kind as Kind
 from .values import Status as Status
 from .values import bounded_amount as bounded_amount
@@ -125,14 +128,9 @@ class Record(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", validate_assignment=True)
 
 
-# How many of a currency a figure counts: `billion` in "261.351 billion KRW".
-SCALES = {"thousand": Decimal(10) ** 3, "million": Decimal(10) ** 6, "billion": Decimal(10) ** 9}
-Scale = Literal["thousand", "million", "billion"]
+Scale = Literal["thousand", "million", "billion"]  # the keys of SCALES
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]  # ISO 4217
-# The stages a fund's money passes, in order; the ceiling agreed is the target's value.
-STAGES = ("approved", "signed", "disbursed")
-Stage = Literal["approved", "signed", "disbursed"]
-DEFAULT_VERDICT_STAGE: Stage = "signed"
+Stage = Literal["approved", "signed", "disbursed"]  # STAGES
 
 
 class Original(Record):

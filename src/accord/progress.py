@@ -36,10 +36,111 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import DoubtfulFigure, InvalidValue, UsageError
-from .model import DEFAULT_VERDICT_STAGE, SCALES, Measurement, Original, Series, Target
 from .text import ISO_DATE
+from .values import DEFAULT_VERDICT_STAGE, SCALES
+
+
+# The plain values are named tuples: a process that reads them builds four classes at start,
+# and a named tuple is made in a fraction of a frozen dataclass's time.
+class PlainOriginal(NamedTuple):
+    """A figure as published in another currency (model.Original), as plain values."""
+
+    value: Decimal
+    currency: str
+    unit: str | None
+    rate: Decimal
+    rate_date: date | None
+    rate_source: str
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> PlainOriginal:
+        day = data.get("rate_date")
+        return cls(
+            data["value"],
+            data["currency"],
+            data.get("unit"),
+            data["rate"],
+            date.fromisoformat(day) if day is not None else None,
+            data["rate_source"],
+        )
+
+
+class PlainMeasurement(NamedTuple):
+    period: str
+    value: Decimal
+    source: str
+    original: PlainOriginal | None
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> PlainMeasurement:
+        original = data.get("original")
+        return cls(
+            data["period"], data["value"], data["source"], PlainOriginal.of(original) if original is not None else None
+        )
+
+
+class PlainSeries(NamedTuple):
+    name: str
+    label: str
+    primary: bool
+    stage: str | None
+    measurements: tuple[PlainMeasurement, ...]
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> PlainSeries:
+        measurements = tuple(PlainMeasurement.of(m) for m in data.get("measurements", ()))
+        return cls(data["name"], data["label"], data.get("primary", False), data.get("stage"), measurements)
+
+
+class PlainTarget(NamedTuple):
+    """What progress reads of a target (model.Target), as plain values: made from the model's data
+    (model.to_data), whether the index kept it or a file was parsed now, so that both give the same
+    figures without building a model."""
+
+    id: str
+    title: str
+    article: str
+    commitment: str
+    kind: str
+    unit: str
+    value: Decimal
+    source: str
+    baseline: date
+    deadline: date
+    verdict_stage: str | None
+    series: tuple[PlainSeries, ...]
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> PlainTarget:
+        return cls(
+            data["id"],
+            data["title"],
+            data["article"],
+            data["commitment"],
+            data["kind"],
+            data["unit"],
+            data["value"],
+            data["source"],
+            date.fromisoformat(data["baseline"]),
+            date.fromisoformat(data["deadline"]),
+            data.get("verdict_stage"),
+            tuple(PlainSeries.of(s) for s in data.get("series", ())),
+        )
+
+    def staged(self) -> bool:
+        return any(s.stage is not None for s in self.series)
+
+
+if TYPE_CHECKING:  # the arithmetic reads a model (a change checks its figure) or a target's plain values
+    from .model import Measurement, Original, Series, Target
+
+    AnyOriginal = Original | PlainOriginal
+    AnyMeasurement = Measurement | PlainMeasurement
+    AnySeries = Series | PlainSeries
+    AnyTarget = Target | PlainTarget
 
 AT_RISK_SHARE = Decimal("0.9")
 DAYS_PER_YEAR = Decimal("365.2425")
@@ -94,14 +195,14 @@ def is_month(period: str) -> bool:
     return _MONTH.fullmatch(period) is not None
 
 
-def period_span(target: Target, period: str) -> tuple[date, date]:
+def period_span(target: AnyTarget, period: str) -> tuple[date, date]:
     """The first and last day of a period `period_problem` accepts."""
     first, _, last = period.partition(_RANGE)
     starts, ends = _span(first) or (date.min, date.min)
     return starts, (_span(last) or (date.min, date.min))[1] if last else ends
 
 
-def period_problem(target: Target, period: str) -> str | None:
+def period_problem(target: AnyTarget, period: str) -> str | None:
     """Why `period` is no period for `target`, or None. For a level: a year, or a month of one. For a
     cumulative amount: a date, or as much of one as is known (2024-09, 2024-Q3, 2024), or FROM..TO."""
     if target.kind == "level":
@@ -123,7 +224,7 @@ def period_problem(target: Target, period: str) -> str | None:
     return None
 
 
-def period_text(target: Target, period: str) -> str:
+def period_text(target: AnyTarget, period: str) -> str:
     """A period as a reader wants it, saying when a date is not exact: `in September 2024 (date not exact)`."""
     if target.kind == "level":
         return f"{MONTH_NAMES[int(period[5:]) - 1]} {period[:4]}" if is_month(period) else period
@@ -147,7 +248,7 @@ def _vague(text: str) -> str:
 CONVERTED_PLACES = Decimal("0.000001")
 
 
-def target_currency(target: Target) -> tuple[Decimal, str]:
+def target_currency(target: AnyTarget) -> tuple[Decimal, str]:
     """How many of which currency one unit of `target` counts: `billion USD` is (10^9, USD)."""
     words = target.unit.split()
     if len(words) == 2 and words[0] in SCALES and re.fullmatch(r"[A-Z]{3}", words[1]):
@@ -157,7 +258,7 @@ def target_currency(target: Target) -> tuple[Decimal, str]:
     raise InvalidValue(f"target {target.id} is measured in {target.unit!r}, which names no currency to convert to")
 
 
-def converted(target: Target, original: Original) -> Decimal:
+def converted(target: AnyTarget, original: AnyOriginal) -> Decimal:
     """`original` in the target's unit: value x its scale / rate / the target's scale, rounded once,
     half to even, to the millionth of the target's unit (for billion USD: to the thousand dollars)."""
     scale, currency = target_currency(target)
@@ -172,7 +273,7 @@ def converted(target: Target, original: Original) -> Decimal:
         return amount.quantize(CONVERTED_PLACES)
 
 
-def verdict_series(target: Target) -> Series:
+def verdict_series(target: AnyTarget) -> AnySeries:
     """The series a target's verdict rests on: for a fund's staged series, the stage the target
     names (signed unless it says otherwise); else the primary series."""
     if not target.series:
@@ -186,7 +287,7 @@ DOUBT_GOAL_MULTIPLE = 2
 DOUBT_JUMP_SHARE = Decimal("0.5")
 
 
-def figure_refusal(target: Target, period: str, value: Decimal, today: date, before_baseline: bool) -> str | None:
+def figure_refusal(target: AnyTarget, period: str, value: Decimal, today: date, before_baseline: bool) -> str | None:
     """Why no figure can be recorded for `period`, or None: not finite, a period still to come, or
     (unless it is history, `before_baseline`) a period that ends before the target's baseline.
     A period that is no period of the target is `period_problem`'s to name."""
@@ -205,7 +306,7 @@ def figure_refusal(target: Target, period: str, value: Decimal, today: date, bef
     return None
 
 
-def figure_doubts(target: Target, series: Series, period: str, value: Decimal) -> list[str]:
+def figure_doubts(target: AnyTarget, series: AnySeries, period: str, value: Decimal) -> list[str]:
     """What makes a figure look like a slip: more than twice the goal, or a move of more than half
     from the series' figure of the period before."""
     doubts = []
@@ -228,7 +329,7 @@ def figure_doubts(target: Target, series: Series, period: str, value: Decimal) -
 
 
 def refuse_figure(
-    target: Target, series: Series, period: str, value: Decimal, today: date, before_baseline: bool
+    target: AnyTarget, series: AnySeries, period: str, value: Decimal, today: date, before_baseline: bool
 ) -> None:
     """Refuse a figure that cannot be right. A figure before the baseline is history: a new one
     needs `before_baseline`, a correction does not."""
@@ -238,7 +339,7 @@ def refuse_figure(
         raise UsageError(refusal)
 
 
-def doubt_figure(target: Target, series: Series, period: str, value: Decimal, force: bool) -> None:
+def doubt_figure(target: AnyTarget, series: AnySeries, period: str, value: Decimal, force: bool) -> None:
     """Refuse a figure that looks like a slip, unless `force`."""
     doubts = figure_doubts(target, series, period, value)
     if doubts and not force:
@@ -251,10 +352,10 @@ class Point:
     when: date  # the last day of the period: 31 December for a year; for an inexact date, the last it can be
     value: Decimal
     source: str = field(default="", compare=False)
-    original: Original | None = field(default=None, compare=False)
+    original: AnyOriginal | None = field(default=None, compare=False)
 
 
-def points_of(target: Target, series: Series) -> list[Point]:
+def points_of(target: AnyTarget, series: AnySeries) -> list[Point]:
     """The figures the verdict rests on: a level's yearly figures (not its months), an amount's figures."""
     points = []
     for m in series.measurements:
@@ -283,9 +384,9 @@ class YearToDate:
     unmeasured: int | None = None  # the first month missing before a later one that is measured
 
 
-def year_to_date(target: Target, series: Series, yearly: list[Point]) -> YearToDate | None:
+def year_to_date(target: AnyTarget, series: AnySeries, yearly: list[Point]) -> YearToDate | None:
     """The latest year with months measured and no figure for the whole year, from January on."""
-    months: dict[int, dict[int, Measurement]] = {}
+    months: dict[int, dict[int, AnyMeasurement]] = {}
     for m in series.measurements:
         if target.kind == "level" and is_month(m.period) and not period_problem(target, m.period):
             months.setdefault(int(m.period[:4]), {})[int(m.period[5:])] = m
@@ -323,8 +424,8 @@ def year_to_date(target: Target, series: Series, yearly: list[Point]) -> YearToD
 
 @dataclass
 class Progress:
-    target: Target
-    series: Series | None
+    target: AnyTarget
+    series: AnySeries | None
     points: list[Point]
     today: date
     latest: Point | None = None
@@ -341,7 +442,7 @@ class Progress:
     stages: list[Progress] = field(default_factory=list)  # a fund's other stages, each on its own
 
 
-def compute(target: Target, series: Series | None, today: date) -> Progress:
+def compute(target: AnyTarget, series: AnySeries | None, today: date) -> Progress:
     points = points_of(target, series) if series else []
     result = Progress(target, series, points, today)
     result.other_series = [s.name for s in target.series if series is None or s.name != series.name]
@@ -373,7 +474,7 @@ def elapsed_share(baseline: date, deadline: date, today: date) -> Decimal:
     return min(max(share, Decimal(0)), Decimal(1))
 
 
-def level_on_path(points: list[Point], target: Target, year: int) -> Decimal | None:
+def level_on_path(points: list[Point], target: AnyTarget, year: int) -> Decimal | None:
     """The level the constant-growth path asks for in `year`: from the last figure of the baseline
     year or before (else the first figure) to the goal in the deadline year."""
     before = [p for p in points if p.when.year <= target.baseline.year] or points[:1]

@@ -18,14 +18,15 @@ from .errors import DataError, UsageError
 from .fsio import Writer, atomic_write
 from .history import field_key
 from .index import CACHE_DIR, ArticleEntry, CommitmentEntry
-from .model import CLOSED_STATUSES, Article, Event, Kind, Status, Target
+from .model import CLOSED_STATUSES, Article, Event, Kind, Status
 from .progress import points_of
 from .query import history_facts, is_overdue, last_touched, review_date, unchanged
 from .storage import Store
-from .tracking import as_known, days_to_deadline, figures, overview, point_values
+from .tracking import as_known, days_to_deadline, figures, overview, party_fields, point_values
 from .wording import show_value, what_changed
 
 if TYPE_CHECKING:
+    from .progress import AnyTarget
     from .query import AnyCommitment
 
 STALE_AFTER_DAYS = 90
@@ -329,7 +330,7 @@ def write_file(path: Path, text: str | bytes | Writer) -> None:
     atomic_write(path, text.encode("utf-8") if isinstance(text, str) else text)
 
 
-def _all_series(target: Target) -> list[dict[str, Any]]:
+def _all_series(target: AnyTarget) -> list[dict[str, Any]]:
     """Every series of a target, each on its own: series are never mixed into one line."""
     return [
         {
@@ -354,12 +355,6 @@ def _item_row(commitment: AnyCommitment, status: Status, last_change: date | Non
         "due": commitment.due,
         "last_change": last_change,
     }
-
-
-def party_fields(commitment: AnyCommitment) -> dict[str, Any]:
-    """A row's `parties`: each party's status, where they differ (README: "Each party's status")."""
-    parties = commitment.differing_parties()
-    return {"parties": parties} if parties else {}
 
 
 def _change_row(article: Article | None, event: Event, titles: dict[int, str]) -> dict[str, Any]:

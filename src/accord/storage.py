@@ -14,7 +14,6 @@ change rewrites one file. Writes are atomic and serialised by one lock file.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -318,7 +317,11 @@ class Store:
         (ArticleEntry.known), its history left out: it looks the same on every day since `day`. The
         index is brought up to what the histories say, and then, for those few articles, the
         histories themselves."""
-        from .model import Article
+
+        def built(entry: ArticleEntry) -> Article:  # the models load for such an article only
+            from .model import Article
+
+            return Article.model_validate(entry.data_with(True))
 
         def read(index: Index) -> Iterator[Article | ArticleEntry]:
             folder = self.root / ARTICLES
@@ -326,7 +329,7 @@ class Store:
                 self._keep(index, errors, folder / name, self._stale(index, folder, name, Read.HISTORY))
             index.commit()
             return (
-                e if e.known and e.history is None else Article.model_validate(e.data_with(True))
+                e if e.known and e.history is None else built(e)
                 for e in index.articles(history=True, recorded_after=day)
             )
 
@@ -634,6 +637,23 @@ class Store:
         index.keep_records_only(TARGETS, names)
         return found
 
+    def all_targets_data(self, errors: list[DataError]) -> list[dict[str, Any]]:
+        """Every target that loads, as `targets_data` gives it: through the index when there is one
+        to use, else read now; a broken file is added to `errors`."""
+        before = len(errors)
+
+        def through(index: Index) -> list[dict[str, Any]]:
+            del errors[before:]  # of an attempt that failed
+            return self.targets_data(index, errors)
+
+        found = self.with_index(through)
+        if found is None:
+            from .model import to_data
+
+            del errors[before:]
+            found = [to_data(target) for target in self.targets(errors)]
+        return found
+
     def scan_articles(self, errors: list[DataError]) -> Iterator[Loaded[Article]]:
         """Every article file that loads, read and parsed now; a broken file or a stray one is added to `errors`."""
         ids = self.article_ids()
@@ -847,6 +867,8 @@ class Journal:
 
     @classmethod
     def of(cls, record: Path, data: bytes) -> Journal:
+        import hashlib  # with OpenSSL, which only a change needs
+
         return cls(record, hashlib.sha256(data).hexdigest()[:32])
 
     @classmethod

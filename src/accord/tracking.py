@@ -8,22 +8,32 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import ValidationError
-
 from .errors import DataError, UsageError
-from .history import field_key, set_from_event
-from .model import CLOSED_STATUSES, STAGES, Article, Event, Original, Series, Status, Target
-from .progress import MONTH_NAMES, NO_DATA, Point, Progress, YearToDate, compute, period_text, verdict_series
-from .storage import Store, find
+from .index import ArticleEntry
+from .progress import (
+    MONTH_NAMES,
+    NO_DATA,
+    PlainTarget,
+    Point,
+    Progress,
+    YearToDate,
+    compute,
+    period_text,
+    verdict_series,
+)
+from .storage import Store, find, find_data
+from .values import CLOSED_STATUSES, STAGES, Status
 from .wording import original_text as original_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from .index import ArticleEntry
+    from .model import Article, Event, Target
+    from .progress import AnyOriginal, AnySeries, AnyTarget
     from .query import AnyCommitment
 
-Known = TypeVar("Known", Article, Target)
+# Named, not imported: the models load only where a record is replayed as known on a past day.
+Known = TypeVar("Known", "Article", "Target")
 
 
 def as_known(record: Known, day: date, path: Path) -> Known:
@@ -37,11 +47,15 @@ def as_known(record: Known, day: date, path: Path) -> Known:
     later = [e for e in record.history if e.at.date() > day]
     if not later:
         return record
+    from pydantic import ValidationError
+
+    from .history import field_key, set_from_event
+
     # Copied without its history, which is not changed below: a deep copy of years of events is slow.
     known = record.model_copy(update={"history": []}).model_copy(deep=True)
     known.history = [e for e in record.history if e.at.date() <= day]
     touched: dict[Any, Event] = {}
-    for event in sorted(record.history, key=Event.effective):
+    for event in sorted(record.history, key=lambda e: e.effective()):
         key = field_key(event)
         if key is not None and event.at.date() <= day:
             touched[key] = event
@@ -92,26 +106,15 @@ def overview(
 ) -> Overview:
     """Every target's progress on `today` and, with `with_deadlines`, the dated commitments
     still open; `as_of` leaves out what was recorded after that day."""
-
-    def known(record: Known) -> Known:
-        if not as_of:
-            return record
-        path = store.article_path(record.id) if isinstance(record, Article) else store.target_path(record.id)
-        return as_known(record, today, path)
-
-    if target_id is not None:
-        item = find(store, target_id).item
-        if not isinstance(item, Target):
-            raise UsageError(f"{target_id} is not a target; the targets: {', '.join(store.target_ids())}")
-        targets = [known(item)]
-    else:
-        targets = [known(t) for t in store.targets(errors)]
-        if series_name is not None and targets and not any(s.name == series_name for t in targets for s in t.series):
-            names = ", ".join(sorted({s.name for t in targets for s in t.series})) or "none"
-            raise UsageError(f"no target has a series {series_name!r}; the series: {names}")
+    found = store.all_targets_data(errors) if target_id is None else [_target_data(store, target_id)]
+    targets = [_known_target(store, data, today) if as_of else PlainTarget.of(data) for data in found]
+    named = series_name is not None and any(s.name == series_name for t in targets for s in t.series)
+    if target_id is None and series_name is not None and targets and not named:
+        names = ", ".join(sorted({s.name for t in targets for s in t.series})) or "none"
+        raise UsageError(f"no target has a series {series_name!r}; the series: {names}")
     results = []
     for target in targets:
-        series = None
+        series: AnySeries | None = None
         if series_name is not None:
             series = next((s for s in target.series if s.name == series_name), None)
             if series is None and target_id is not None:
@@ -127,9 +130,13 @@ def overview(
     deadlines: list[Deadline] = []
     if target_id is None and with_deadlines:
         linked = {p.target.commitment for p in results}
-        # Today's deadlines need no history: the index's plain values of the open commitments do.
+        # Deadlines need no history: the index's plain values of the commitments do, but of an
+        # article with an event recorded after a past day, which is read as known then.
         articles: Iterable[Article | ArticleEntry] = (
-            map(known, store.articles(errors, history=True))
+            (
+                a if isinstance(a, ArticleEntry) else as_known(a, today, store.article_path(a.id))
+                for a in store.recent_articles(errors, today)
+            )
             if as_of
             else store.entries(errors, only={"status": frozenset(Status) - CLOSED_STATUSES})
         )
@@ -142,6 +149,39 @@ def overview(
     return Overview(today, results, deadlines)
 
 
+def _target_data(store: Store, target_id: str) -> dict[str, Any]:
+    """The data (model.to_data's) of the target `target_id` names: through the index when there is
+    one to use, else read now."""
+    found = store.with_index(lambda index: find_data(store, index, target_id))
+    if found is not None:
+        data = found[2]
+    else:
+        from .model import Target, to_data
+
+        item = find(store, target_id).item
+        data = to_data(item) if isinstance(item, Target) else None
+    if data is None:
+        raise UsageError(f"{target_id} is not a target; the targets: {', '.join(store.target_ids())}")
+    return data
+
+
+def _known_target(store: Store, data: dict[str, Any], day: date) -> PlainTarget:
+    """A target's plain values, from its data, as known at the end of `day`. Only a target with an
+    event recorded later is built as a model, to replay its history (see `as_known`)."""
+    recorded_later = any(event["at"][:10] > day.isoformat() for event in data.get("history", ()))
+    if recorded_later:
+        from .model import Target, to_data
+
+        data = to_data(as_known(Target.model_validate(data), day, store.target_path(data["id"])))
+    return PlainTarget.of(data)
+
+
+def party_fields(commitment: AnyCommitment) -> dict[str, Any]:
+    """A row's `parties`: each party's status, where they differ (README: "Each party's status")."""
+    parties = commitment.differing_parties()
+    return {"parties": parties} if parties else {}
+
+
 def days_to_deadline(commitment: AnyCommitment, today: date) -> int | None:
     """The days left to a dated commitment still open (a deadline, unless a target's figures track
     it); None for any other."""
@@ -150,7 +190,7 @@ def days_to_deadline(commitment: AnyCommitment, today: date) -> int | None:
     return (commitment.due - today).days
 
 
-def _by_stage(target: Target) -> list[Series]:
+def _by_stage(target: AnyTarget) -> list[AnySeries]:
     return sorted((s for s in target.series if s.stage), key=lambda s: STAGES.index(s.stage or ""))
 
 
@@ -215,7 +255,7 @@ def point_values(points: list[Point]) -> list[dict[str, Any]]:
     return [{"period": p.period, "when": p.when, "value": p.value, "source": p.source} for p in points]
 
 
-def original_figure(original: Original, target: Target) -> dict[str, Any]:
+def original_figure(original: AnyOriginal, target: AnyTarget) -> dict[str, Any]:
     """A figure as published in another currency, and the rate that converted it."""
     return {
         "value": original.value,

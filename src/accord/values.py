@@ -135,6 +135,12 @@ def kind_text(kind: str, asked_by: str | None, side: str) -> str:
 # Kinds in which one side (`asked_by`) turns to the other (`side`).
 ASKING_KINDS = frozenset({Kind.REQUESTED, Kind.PROPOSED, Kind.HOPED})
 
+# How many of a currency a figure counts: `billion` in "261.351 billion KRW".
+SCALES = {"thousand": Decimal(10) ** 3, "million": Decimal(10) ** 6, "billion": Decimal(10) ** 9}
+# The stages a fund's money passes, in order; the ceiling agreed is the target's value.
+STAGES = ("approved", "signed", "disbursed")
+DEFAULT_VERDICT_STAGE = "signed"
+
 
 def bounded_amount(value: Decimal) -> Decimal:
     """`value` written out without an exponent (1E+3 is 1000), or ValueError if a record cannot hold it.

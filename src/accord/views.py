@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
 from . import render
@@ -463,6 +464,9 @@ PROGRESS_COLUMNS = [
     Column("needed", "still needed", justify="right"),
     Column("projection_text", "projected", justify="right"),
 ]
+# The narrowest the table can be: a cell of text with a bar or a sparkline under it is at least
+# as wide as the longest word of its text.
+PROGRESS_AT_LEAST = [replace(c, wrap=True) if c.key in ("percent", "series") else c for c in PROGRESS_COLUMNS]
 # On a terminal too narrow for the table, one block per target: the answer first.
 PROGRESS_BLOCK_COLUMNS = [
     Column("target", "target"),
@@ -530,8 +534,7 @@ VERDICT_STYLES = {"on track": "bold green", "at risk": "bold yellow", "off track
 
 
 def progress(overview: Overview, fmt: str) -> None:
-    from .report import party_fields
-    from .tracking import figures
+    from .tracking import figures, party_fields
 
     data = [figures(p) for p in overview.targets]
     deadlines = [
@@ -560,12 +563,15 @@ def progress(overview: Overview, fmt: str) -> None:
     if not data:
         render.say(f"{title}: no target is recorded yet.\n")
     else:
-        rows = [progress_row(d, rich_cells=True) for d in data]
-        if render.fits(PROGRESS_COLUMNS, rows):
+        plain = [progress_row(d, rich_cells=False) for d in data]
+        # Rows too wide for the terminal even before their bars and sparklines are measured are
+        # shown as blocks, and rich is not loaded for them.
+        rows = [progress_row(d, rich_cells=True) for d in data] if render.fits(PROGRESS_AT_LEAST, plain) else []
+        if rows and render.fits(PROGRESS_COLUMNS, rows):
             render.table(PROGRESS_COLUMNS, rows, title)
             render.say("".join(progress_reason(d) + "\n" for d in data))
         else:
-            render.blocks(PROGRESS_BLOCK_COLUMNS, [progress_row(d, rich_cells=False) for d in data], title)
+            render.blocks(PROGRESS_BLOCK_COLUMNS, plain, title)
         render.say("".join(_fitted(line) for d in data for line in progress_details(d)))
     if deadlines:
         render.say("\n")  # the deadlines are a part of their own, apart from the targets above
@@ -645,7 +651,7 @@ def _fitted(line: str) -> str:
     import textwrap
 
     indent = " " * (len(line) - len(line.lstrip()) + 2)
-    return textwrap.fill(render.visible(line), width=render.console().width, subsequent_indent=indent) + "\n"
+    return textwrap.fill(render.visible(line), width=render.width(), subsequent_indent=indent) + "\n"
 
 
 def _markdown_item(line: str) -> str:

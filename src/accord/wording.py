@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 from .values import NO_REVIEW
 
 if TYPE_CHECKING:  # `show` words the data of events and figures read from the index, without the models
-    from .model import Event, Original
+    from .model import Event
+    from .progress import AnyOriginal
 
 
 def describe(event: Event, with_id: bool = True) -> str:
@@ -55,7 +56,7 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
-def original_text(original: Original, per: str) -> str:
+def original_text(original: AnyOriginal, per: str) -> str:
     """`KRW 261.351 billion at 1389.315 KRW per USD of 2025-06-30, rate source: ...`"""
     scale = f" {original.unit}" if original.unit else ""
     when = f" of {original.rate_date}" if original.rate_date else ""  # a date, or its ISO text
