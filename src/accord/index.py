@@ -400,6 +400,19 @@ class Index:
             self._files = {r[0]: (r[1], Stamp(*r[2:8]), bool(r[8])) for r in rows}
         return self._files.get(name)
 
+    def unchanged_files(self, history: bool) -> set[tuple[str, int, int, int, int, int]]:
+        """The files whose status vouches for their rows (with their history if `history`), each as
+        its name, size, modification and change times, inode and device: those read over
+        `SETTLED_NS` after they last changed. A regular file whose status holds these values is the
+        one that was read (see Stamp.vouches_for)."""
+        known = " JOIN articles a ON a.file = f.name AND a.history IS NOT NULL" if history else ""
+        rows = self.db.execute(
+            f"SELECT f.name, f.size, f.mtime, f.ctime, f.inode, f.device FROM files f{known} "
+            "WHERE f.ctime + ? < f.checked",
+            (SETTLED_NS,),
+        )
+        return set(rows)
+
     def empty(self) -> bool:
         """Whether no file is indexed yet: a first build."""
         self.known("")
@@ -544,10 +557,9 @@ class Index:
             del self._files[name]
             self._written()
 
-    def keep_only(self, names: Iterable[str]) -> None:
-        known = self._files if self._files is not None else {}
-        for name in set(known) - set(names):  # a copy: drop() changes `known`
-            self.drop(name)
+    def names(self) -> set[str]:
+        """The article files that have rows."""
+        return {name for (name,) in self.db.execute("SELECT name FROM files")}
 
     def defer_event_order(self) -> None:
         """Before the rows of many files: the log's order of their events is made once, after them
@@ -618,6 +630,7 @@ class Index:
         recorded_after: date | None = None,
         unchanged_since: date | None = None,
         review_on: date | None = None,
+        tags: frozenset[str] = frozenset(),
     ) -> Iterator[ArticleEntry]:
         """Every article in reading order with its commitments and what its history says (when
         known), with its history (when known) if `history`, and then, given `recorded_after`, only
@@ -625,8 +638,17 @@ class Index:
         commitments whose columns (of NARROWING) hold one of the values given; with `needles`, just
         those whose `words` hold one or are not ASCII; with `unchanged_since` or `review_on`, just
         those that its history's facts leave in the running for `list --stale` or `--due-review`
-        (untouched since that day, or due for review by it), or whose facts are not known."""
-        clauses, args = [], []
+        (untouched since that day, or due for review by it), or whose facts are not known; with
+        `tags`, just those that hold each tag or whose article does. Narrowed by any of these but
+        `needles`, only the articles that keep a commitment are given: a listing of commitments
+        reads no other."""
+        clauses: list[str] = []
+        args: list[Any] = []
+        for tag in sorted(tags):  # a commitment's or an article's tags, one a line
+            clauses.append(
+                "(instr(char(10) || c.tags || char(10), ?) > 0 OR instr(char(10) || a.tags || char(10), ?) > 0)"
+            )
+            args += [f"\n{tag}\n"] * 2
         if unchanged_since is not None:
             clauses.append("(a.recorded IS NULL OR c.touched IS NULL OR c.touched < ?)")
             args.append(unchanged_since.isoformat())
@@ -640,14 +662,18 @@ class Index:
             clauses.append(f"(c.words IS NULL OR {' OR '.join('instr(c.words, ?) > 0' for _ in needles)})")
             args += needles
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        narrowed = ""
+        if clauses and not needles:
+            narrowed = f"WHERE file IN (SELECT c.file FROM commitments c JOIN articles a ON c.file = a.file {where}) "
         # Two cursors in the same order, so that each article's text is read once, not once per commitment.
         events = "NULL"
         if history:
             events = "CASE WHEN recorded IS NULL OR recorded > ? THEN history END" if recorded_after else "history"
         heads = self.db.execute(
             f"SELECT file, id, section, title, text, status, owner, due, tags, data, {events}, recorded "
-            "FROM articles ORDER BY sortkey, file",
-            (recorded_after.isoformat(),) if history and recorded_after is not None else (),
+            f"FROM articles {narrowed}ORDER BY sortkey, file",
+            ((recorded_after.isoformat(),) if history and recorded_after is not None else ())
+            + (tuple(args) if narrowed else ()),
         )
         rows = self.db.execute(
             "SELECT c.file, c.id, c.title, c.side, c.kind, c.asked_by, c.excerpt, c.note, c.status, c.owner, c.due, "

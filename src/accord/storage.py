@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache, partial
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import workers
@@ -197,7 +198,7 @@ class Store:
         self.notify: Callable[[str], None] = lambda message: None  # what a user should hear of, not an error
         self.lock_timeout = lock_timeout  # seconds to wait for another writer
         self.indexed = True  # read many records through the index in .accord-cache/; False: every file
-        self.progress: Callable[[int, int], None] = lambda done, total: None  # files indexed so far, of all
+        self.progress: Callable[[int, int], None] = lambda done, total: None  # files parsed so far, of those to parse
 
     # -- paths -------------------------------------------------------------------------------
 
@@ -209,8 +210,17 @@ class Store:
 
     def _ids(self, folder: str) -> list[str]:
         """The ids of the records in `folder`: every `<id>.yaml` entry, whatever kind of file it is."""
+        return sorted((name[:-5] for name in self._listing(folder)[0]), key=natural_key)
+
+    def _listing(self, folder: str) -> tuple[list[str], list[DataError]]:
+        """The file names of the records in `folder` (see `_ids`), in no order, and its `strays`,
+        from one reading of the folder."""
         names = self._names(folder)
-        return sorted((n[:-5] for n in names if n.endswith(".yaml") and n[0] != "."), key=natural_key)
+        records = [n for n in names if n.endswith(".yaml") and n[0] != "."]
+        strays = (n for n in names if n.lower().endswith((".yaml", ".yml")) and not n.endswith(".yaml") and n[0] != ".")
+        message = "not read: a record's file name ends in .yaml"
+        strays_found = [DataError(self.root / folder / name, None, message) for name in sorted(strays, key=natural_key)]
+        return records, strays_found
 
     def _names(self, folder: str) -> list[str]:
         try:
@@ -222,10 +232,7 @@ class Store:
 
     def strays(self, folder: str) -> list[DataError]:
         """Files in `folder` that look like records but are never read: `23.yml`, `5.YAML`."""
-        names = self._names(folder)
-        strays = (n for n in names if n.lower().endswith((".yaml", ".yml")) and not n.endswith(".yaml") and n[0] != ".")
-        message = "not read: a record's file name ends in .yaml"
-        return [DataError(self.root / folder / name, None, message) for name in sorted(strays, key=natural_key)]
+        return self._listing(folder)[1]
 
     def article_ids(self) -> list[str]:
         return self._ids(ARTICLES)
@@ -305,12 +312,13 @@ class Store:
         only: dict[str, frozenset[Any]] | None = None,
         unchanged_since: date | None = None,
         review_on: date | None = None,
+        tags: frozenset[str] = frozenset(),
     ) -> Iterator[ArticleEntry]:
         """Every article that loads as plain values with what its history says (ArticleEntry.known),
         its history left out; a broken file is added to `errors`. Through the index, every file's
         history is read first where it is not known (a first build of many files reads only their
         current fields: see HEADS_ONLY_FROM), no event is decoded, and the commitments are narrowed
-        by `only`, `unchanged_since` and `review_on` (see Index.articles); an article whose rows
+        by `only`, `unchanged_since`, `review_on` and `tags` (see Index.articles); an article whose rows
         another process rewrote meanwhile without its history is taken as one with no event. From
         the files, nothing is narrowed: the filters decide each row."""
         return self._through_index(
@@ -318,20 +326,24 @@ class Store:
             True,
             lambda index: (
                 e if e.known else replace(e, known=True)
-                for e in index.articles(only, unchanged_since=unchanged_since, review_on=review_on)
+                for e in index.articles(only, unchanged_since=unchanged_since, review_on=review_on, tags=tags)
             ),
             lambda: (_entry_with_facts(loaded.record) for loaded in self.scan_articles(errors)),
         )
 
     def entries(
-        self, errors: list[DataError], only: dict[str, frozenset[Any]] | None = None, needles: tuple[str, ...] = ()
+        self,
+        errors: list[DataError],
+        only: dict[str, frozenset[Any]] | None = None,
+        needles: tuple[str, ...] = (),
+        tags: frozenset[str] = frozenset(),
     ) -> Iterator[ArticleEntry]:
-        """Every article that loads as plain values, its commitments narrowed by `only` and `needles`
-        (see Index.articles; only the index narrows by needles); a broken file is added to `errors`."""
+        """Every article that loads as plain values, its commitments narrowed by `only`, `needles` and
+        `tags` (see Index.articles; only the index narrows); a broken file is added to `errors`."""
         return self._through_index(
             errors,
             False,
-            lambda index: index.articles(only, needles=needles),
+            lambda index: index.articles(only, needles=needles, tags=tags),
             lambda: (
                 entry_of(loaded.record.model_dump(mode="json", exclude_none=True))
                 for loaded in self.scan_articles(errors)
@@ -429,28 +441,61 @@ class Store:
         file is known to be unchanged without reading it. The files to parse are parsed in worker
         processes when there are many (after a clone), their rows written here, in file order.
         `progress` hears of each file parsed."""
-        errors += self.strays(ARTICLES)
-        ids = self.article_ids()
+        indexed = index.names()  # before the folder is read: a file indexed since by another reader is kept
+        names, strays = self._listing(ARTICLES)
+        errors += strays
         folder = self.root / ARTICLES
-        names = [f"{article_id}.yaml" for article_id in ids]  # a Path is made only for a file read
-        # A first reading of many files (after a clone) reads each up to its history, a fraction of
-        # the bytes; a command that needs the history reads the rest then.
-        whole = history or len(ids) < HEADS_ONLY_FROM or not index.empty()
+        # One status call per file, looked up among those the index vouches for: an unchanged file
+        # costs no object and no query of its own, and only the others are put in reading order.
+        unchanged = index.unchanged_files(history)
+        prefix = f"{folder}{os.sep}"
+        to_check = []
+        for name in names:
+            try:
+                status = os.lstat(prefix + name)
+            except OSError:
+                to_check.append(name)  # `_stale` tells why, or that it is gone
+                continue
+            seen = (name, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
+            if not (S_ISREG(status.st_mode) and seen in unchanged):
+                to_check.append(name)
+        to_check.sort(key=lambda name: natural_key(name[:-5]))
         # The files to parse, with their bytes where they were read to be compared; or why they cannot be read.
-        stale: list[tuple[int, tuple[Stamp, bytes | None] | DataError]] = []
-        for position, name in enumerate(names):
+        stale: list[tuple[str, tuple[Stamp, bytes | None] | DataError]] = []
+        for name in to_check:
             outdated = self._stale(index, folder, name, history)
             if outdated is not None:
-                stale.append((position, outdated))
+                stale.append((name, outdated))
+        if stale:
+            self._reindex(index, errors, history, stale, len(names))
+        for name in indexed.difference(names):  # removed since it was indexed
+            index.drop(name)
+        index.order_events()
+        index.commit()
+
+    def _reindex(
+        self,
+        index: Index,
+        errors: list[DataError],
+        history: bool,
+        stale: list[tuple[str, tuple[Stamp, bytes | None] | DataError]],
+        files: int,
+    ) -> None:
+        """Parse the `stale` article files (of `files` in all) and keep their rows, or drop the rows
+        of those that do not load."""
+        folder = self.root / ARTICLES
+        # A first reading of many files (after a clone) reads each up to its history, a fraction of
+        # the bytes; a command that needs the history reads the rest then.
+        whole = history or files < HEADS_ONLY_FROM or not index.empty()
         if len(stale) >= workers.PARALLEL_FROM:
             index.defer_event_order()
         parse = partial(_parsed, whole=whole)
         parsed = workers.in_order(
-            parse, [(folder / names[position], read[1]) for position, read in stale if not isinstance(read, DataError)]
+            parse, [(folder / name, read[1]) for name, read in stale if not isinstance(read, DataError)]
         )
         try:
-            for position, read in stale:
-                path = folder / names[position]
+            for done, (name, read) in enumerate(stale):
+                path = folder / name
                 found = read if isinstance(read, DataError) else next(parsed)
                 if isinstance(found, DataError | list):
                     index.drop(path.name)
@@ -459,13 +504,9 @@ class Store:
                 else:
                     assert not isinstance(read, DataError)  # a file that could not be read has no rows
                     index.put(path.name, found[0], read[0], found[1], found[2])
-                self.progress(position, len(ids))
+                self.progress(done, len(stale))
         finally:
-            if stale:
-                self.progress(len(ids), len(ids))
-        index.keep_only(names)
-        index.order_events()
-        index.commit()
+            self.progress(len(stale), len(stale))
 
     def _stale(
         self, index: Index, folder: Path, name: str, history: bool
