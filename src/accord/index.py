@@ -57,8 +57,9 @@ from .indexfile import digest as digest
 from .text import fold_accents
 
 APPLICATION_ID = 0x61636364  # "accd"
-FORMAT = 9  # user_version: a change to the tables below changes this
+FORMAT = 10  # user_version: a change to the tables below changes this
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
+UNFOLDED = "0unfolded0"  # the word kept of a text that is not ASCII once folded (see `words`)
 BUSY_MS = 3000  # how long to wait for another process that writes the index before doing without it
 _LEGACY = ("articles.json",)  # the parse cache of earlier releases
 
@@ -138,6 +139,42 @@ CREATE TRIGGER tally_article_moved AFTER UPDATE OF file, section ON articles BEG
     GROUP BY status, kind ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
 """
+# The words a search looks for, as `words` gives them, of each commitment and of each article's
+# title and text, in full-text indexes kept by SQLite as rows come and go: a search reads the rows
+# in which a word starts with what it looks for, not every row. Text that is not ASCII once folded
+# is kept as the one word UNFOLDED, which every such search also asks for. Contentless: a row is
+# taken out with the words it was put in with, which the rows still hold (`accord_words` is
+# `words`, given to SQLite by Index.open).
+_SCHEMA += """
+CREATE VIRTUAL TABLE commitment_words USING fts5(words, content='', detail=none);
+CREATE TRIGGER commitment_words_in AFTER INSERT ON commitments BEGIN
+    INSERT INTO commitment_words(rowid, words) VALUES (new.rowid, coalesce(new.words, '@UNFOLDED'));
+END;
+CREATE TRIGGER commitment_words_out AFTER DELETE ON commitments BEGIN
+    INSERT INTO commitment_words(commitment_words, rowid, words)
+    VALUES ('delete', old.rowid, coalesce(old.words, '@UNFOLDED'));
+END;
+CREATE TRIGGER commitment_words_changed AFTER UPDATE OF words ON commitments BEGIN
+    INSERT INTO commitment_words(commitment_words, rowid, words)
+    VALUES ('delete', old.rowid, coalesce(old.words, '@UNFOLDED'));
+    INSERT INTO commitment_words(rowid, words) VALUES (new.rowid, coalesce(new.words, '@UNFOLDED'));
+END;
+CREATE VIRTUAL TABLE article_words USING fts5(words, content='', detail=none);
+CREATE TRIGGER article_words_in AFTER INSERT ON articles BEGIN
+    INSERT INTO article_words(rowid, words)
+    VALUES (new.rowid, coalesce(accord_words(new.title, new.text), '@UNFOLDED'));
+END;
+CREATE TRIGGER article_words_out AFTER DELETE ON articles BEGIN
+    INSERT INTO article_words(article_words, rowid, words)
+    VALUES ('delete', old.rowid, coalesce(accord_words(old.title, old.text), '@UNFOLDED'));
+END;
+CREATE TRIGGER article_words_changed AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO article_words(article_words, rowid, words)
+    VALUES ('delete', old.rowid, coalesce(accord_words(old.title, old.text), '@UNFOLDED'));
+    INSERT INTO article_words(rowid, words)
+    VALUES (new.rowid, coalesce(accord_words(new.title, new.text), '@UNFOLDED'));
+END;
+""".replace("@UNFOLDED", UNFOLDED)
 
 
 # The columns a list can be narrowed by in SQL before the filters check each row.
@@ -419,6 +456,7 @@ class Index:
                 )
                 if _is_ours(db):
                     db.execute("PRAGMA recursive_triggers = ON")  # a replaced row is counted out of `tally`
+                    db.create_function("accord_words", 2, words, deterministic=True)
                     return cls(db, path)
                 db.close()
                 _remove(path)  # another format, version or application: made afresh
@@ -676,8 +714,11 @@ class Index:
         """Every article in reading order with its commitments and what its history says (when
         known), with its history (when known) if `history`, and then, given `recorded_after`, only
         if an event was recorded after that day or its facts are not known; with `only`, just the
-        commitments whose columns (of NARROWING) hold one of the values given; with `needles`, just
-        those whose `words` hold one or are not ASCII; with `unchanged_since` or `review_on`, just
+        commitments whose columns (of NARROWING) hold one of the values given; with `needles` (each a
+        word's start in small letters, accents folded), just those whose `words` start a word with
+        one or are not ASCII, and of the other articles only those whose title or text may match
+        likewise (all of them when a needle is more than letters and digits: then `words` are
+        searched for it anywhere); with `unchanged_since` or `review_on`, just
         those that its history's facts leave in the running for `list --stale` or `--due-review`
         (untouched since that day, or due for review by it), or whose facts are not known; with
         `tags`, just those that hold each tag or whose article does. Narrowed by any of these but
@@ -699,13 +740,23 @@ class Index:
         for column, values in (only or {}).items():
             clauses.append(f"{NARROWING[column]} IN ({', '.join('?' * len(values))})")
             args += [str(v) if isinstance(v, str) else v for v in values]
-        if needles:
+        starts = _word_starts(needles)
+        if starts is not None:
+            clauses.append("c.rowid IN (SELECT rowid FROM commitment_words WHERE commitment_words MATCH ?)")
+            args.append(starts)
+        elif needles:
             clauses.append(f"(c.words IS NULL OR {' OR '.join('instr(c.words, ?) > 0' for _ in needles)})")
             args += needles
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        narrowed = ""
+        narrowed, narrowing = "", tuple(args)
         if clauses and not needles:
             narrowed = f"WHERE file IN (SELECT c.file FROM commitments c JOIN articles a ON c.file = a.file {where}) "
+        elif starts is not None:  # and the articles whose own title or text may match
+            narrowed = (
+                f"WHERE file IN (SELECT c.file FROM commitments c JOIN articles a ON c.file = a.file {where}) "
+                "OR rowid IN (SELECT rowid FROM article_words WHERE article_words MATCH ?) "
+            )
+            narrowing += (starts,)
         # Two cursors in the same order, so that each article's text is read once, not once per commitment.
         events = "NULL"
         if history:
@@ -714,7 +765,7 @@ class Index:
             f"SELECT file, id, section, title, text, status, owner, due, tags, data, {events}, recorded "
             f"FROM articles {narrowed}ORDER BY sortkey, file",
             ((recorded_after.isoformat(),) if history and recorded_after is not None else ())
-            + (tuple(args) if narrowed else ()),
+            + (narrowing if narrowed else ()),
         )
         rows = self.db.execute(
             "SELECT c.file, c.id, c.title, c.side, c.kind, c.asked_by, c.excerpt, c.note, c.status, c.owner, c.due, "
@@ -758,6 +809,18 @@ class Index:
             if section in counts:
                 counts[section][value] = number
         return counts
+
+
+def _word_starts(needles: tuple[str, ...]) -> str | None:
+    """The full-text query for the words that start with one of `needles`, or are UNFOLDED; None
+    when there are none, or one holds more than small letters and digits, which the full-text
+    index splits words at."""
+    if not needles or not all(_LETTERS_AND_DIGITS.fullmatch(needle) for needle in needles):
+        return None
+    return " OR ".join(f'"{word}" *' for word in (*needles, UNFOLDED))
+
+
+_LETTERS_AND_DIGITS = re.compile(r"[a-z0-9]+")
 
 
 def dumps(value: object) -> str:
