@@ -138,3 +138,48 @@ def test_a_listing_of_commitments_after_a_command_that_read_no_history_reads_it(
     after = accord("--no-cache", *stale).stdout
     assert after != truth
     assert accord(*stale).stdout == after
+
+
+SEARCHES = [
+    ("search", "kwantum", "--format", "ids"),
+    ("search", "kwantumchips", "-w", "--format", "ids"),
+    ("search", "KWANTUM", "-s", "--format", "ids"),
+    ("search", "kwan", "-F", "--format", "ids"),
+    ("search", "co2+", "--format", "ids"),
+    ("search", "-c", "samenwerking"),
+]
+
+
+def _search_answers(accord: Accord, *options: str) -> list[tuple[int, str, str]]:
+    return [(out.code, out.stdout, out.stderr) for out in (accord(*options, *query) for query in SEARCHES)]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "found"),
+    [
+        # a commitment's excerpt, an article's own text, and its title
+        ("  excerpt: zij kwamen overeen", "  excerpt: kwantumchips; zij kwamen overeen", "4.1"),
+        ("text: Beide partijen", "text: Kwantumcomputers. Beide partijen", "4"),
+        ("title: Trade, KVFTA", "title: Kwantum, trade, KVFTA", "4"),
+        # text that does not fold to ASCII, where the word is
+        ("  excerpt: zij kwamen overeen", "  excerpt: Đà Nẵng kwantum; zij kwamen overeen", "4.1"),
+        ("text: Beide partijen", "text: Đà Nẵng, kwantum. Beide partijen", "4"),
+        # a search word that is more than letters and digits
+        ("  excerpt: zij kwamen overeen", "  excerpt: CO2+ zij kwamen overeen", "4.1"),
+        # not the start of a word: found only by -F
+        ("  excerpt: zij kwamen overeen", "  excerpt: x_kwantum 2030kwantum zij kwamen overeen", None),
+    ],
+)
+def test_a_search_finds_words_written_behind_the_index_back_and_not_those_taken_out(
+    accord: Accord, records: Path, old: str, new: str, found: str | None
+) -> None:
+    path = records / "articles" / "4.yaml"
+    before = _search_answers(accord)
+    assert before == _search_answers(accord, "--no-cache")
+    replace_once(path, old, new)
+    after = _search_answers(accord, "--no-cache")
+    assert _search_answers(accord) == after
+    listed = after[0][1].split() + after[4][1].split()
+    assert (found in listed) if found else ("4.1" in after[3][1].split() and not listed)
+    replace_once(path, new, old)
+    assert _search_answers(accord) == _search_answers(accord, "--no-cache") == before
