@@ -14,6 +14,7 @@ import pytest
 from accord import index as index_module
 from conftest import Accord
 from helpers import replace_once
+from test_index import assert_truth, outputs
 
 QUERIES = [
     ("list", "--format", "csv"),
@@ -28,22 +29,6 @@ QUERIES = [
     ("stats", "--format", "csv"),
     ("stats", "--by", "kind", "--format", "csv"),
 ]
-
-
-def answers(accord: Accord, *options: str) -> list[tuple[int, str, str]]:
-    found = []
-    for query in QUERIES:
-        out = accord(*options, *query)
-        assert "Traceback" not in out.stderr
-        found.append((out.code, out.stdout, out.stderr))
-    return found
-
-
-def assert_truth(accord: Accord) -> list[tuple[int, str, str]]:
-    truth = answers(accord, "--no-cache")
-    assert answers(accord) == truth
-    assert answers(accord) == truth  # and again, from a warm index
-    return truth
 
 
 def _every_article_removed(articles: Path) -> None:
@@ -102,9 +87,9 @@ def _section_changed(articles: Path) -> None:
 def test_what_is_done_to_the_article_files_shows_in_every_listing(
     accord: Accord, records: Path, change: Callable[[Path], None]
 ) -> None:
-    before = assert_truth(accord)
+    before = assert_truth(accord, QUERIES)
     change(records / "articles")
-    assert assert_truth(accord) != before
+    assert assert_truth(accord, QUERIES) != before
 
 
 def test_files_changed_with_their_sizes_and_times_kept_are_read_again_among_many_unchanged(
@@ -114,7 +99,7 @@ def test_files_changed_with_their_sizes_and_times_kept_are_read_again_among_many
     were: each changed one is found by its change time. (Every file is taken as settled at once,
     as it would be a few seconds after it was written.)"""
     monkeypatch.setattr(index_module, "SETTLED_NS", 0)
-    before = assert_truth(accord)
+    before = assert_truth(accord, QUERIES)
     for name in ("4.yaml", "12.yaml", "18.yaml"):
         path = records / "articles" / name
         status = os.stat(path)
@@ -122,7 +107,7 @@ def test_files_changed_with_their_sizes_and_times_kept_are_read_again_among_many
         path.write_text(text.replace("  status: not_started", "  status: stalled    ", 1), "utf-8")
         os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
         assert os.stat(path).st_size == status.st_size
-    after = assert_truth(accord)
+    after = assert_truth(accord, QUERIES)
     assert after != before
 
 
@@ -151,7 +136,7 @@ SEARCHES = [
 
 
 def _search_answers(accord: Accord, *options: str) -> list[tuple[int, str, str]]:
-    return [(out.code, out.stdout, out.stderr) for out in (accord(*options, *query) for query in SEARCHES)]
+    return outputs(accord, *options, commands=SEARCHES)
 
 
 @pytest.mark.parametrize(
