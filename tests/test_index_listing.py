@@ -1,6 +1,7 @@
 """A read through the index looks at each article file's status in one pass and reads the rows of
-only the articles a listing keeps: whatever is done to the files behind accord's back between two
-reads, every listing, search and count still shows what the files say, as `--no-cache` shows it."""
+only the articles a listing keeps, and `show` looks up only the file it names: whatever is done to
+the files behind accord's back between two reads, every listing, search, count and record shown
+still says what the files say, as `--no-cache` shows it."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ QUERIES = [
     ("search", "-c", "samenwerking"),
     ("stats", "--format", "csv"),
     ("stats", "--by", "kind", "--format", "csv"),
+    ("show", "4.1", "--format", "json"),
+    ("show", "12", "--format", "json"),
 ]
 
 

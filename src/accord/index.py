@@ -177,6 +177,13 @@ END;
 """.replace("@UNFOLDED", UNFOLDED)
 
 
+# What is known of each article file: see Index.known.
+_KNOWN = (
+    "SELECT f.name, f.digest, f.size, f.mtime, f.ctime, f.inode, f.device, f.checked, "
+    "a.history IS NOT NULL FROM files f LEFT JOIN articles a ON a.file = f.name"
+)
+
+
 # The columns a list can be narrowed by in SQL before the filters check each row.
 NARROWING = {"status": "c.status", "kind": "c.kind", "side": "c.side", "section": "a.section"}
 
@@ -472,12 +479,16 @@ class Index:
     def known(self, name: str) -> tuple[str, Stamp, bool] | None:
         """The digest and status a file had when it was read, and whether its history is known."""
         if self._files is None:
-            rows = self.db.execute(
-                "SELECT f.name, f.digest, f.size, f.mtime, f.ctime, f.inode, f.device, f.checked, "
-                "a.history IS NOT NULL FROM files f LEFT JOIN articles a ON a.file = f.name"
-            )
-            self._files = {r[0]: (r[1], Stamp(*r[2:8]), bool(r[8])) for r in rows}
+            self._files = {r[0]: (r[1], Stamp(*r[2:8]), bool(r[8])) for r in self.db.execute(_KNOWN)}
         return self._files.get(name)
+
+    def looked_up(self, name: str) -> tuple[str, Stamp, bool] | None:
+        """As `known`, by a query of its own until every file's is loaded: a command that checks a
+        few files (`show`, a read after a change) loads no other's."""
+        if self._files is not None:
+            return self._files.get(name)
+        row = self.db.execute(f"{_KNOWN} WHERE f.name = ?", (name,)).fetchone()
+        return None if row is None else (row[1], Stamp(*row[2:8]), bool(row[8]))
 
     def unchanged_files(self, history: bool) -> set[tuple[str, int, int, int, int, int]]:
         """The files whose status vouches for their rows (with their history if `history`), each as

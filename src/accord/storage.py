@@ -521,7 +521,7 @@ class Store:
             return None  # removed while we were reading
         except OSError:
             status = None
-        known = index.known(name)
+        known = index.looked_up(name)
         complete = known is not None and (known[2] or not history)
         if known is not None and status is not None and complete and known[1].vouches_for(status):
             return None
