@@ -20,9 +20,11 @@ A file's rows are used only while the file is what was read:
   hide either, since a file changed that recently is never taken on its status.
 - else its bytes are read and hashed, and it is parsed again only if the digest differs.
 
-Besides, each commitment's searched fields are kept accent-folded in small letters, so that a
-search is handed only the commitments that can match, and `validate` keeps what it found in
-each file's bytes (see validation.py).
+Besides, each commitment's searched fields are kept accent-folded in small letters, and their
+words and those of each article's title and text in full-text indexes, so that a search is handed
+only the records that can match; the commitments are counted per section, status and kind as
+rows come and go (`tally`), so that `stats` reads no commitment; and `validate` keeps what it
+found in each file's bytes (see validation.py).
 
 The index is rebuilt, never trusted, when it is missing, is not an SQLite file, is another
 application's or another format's (PRAGMA application_id, user_version, accord's version and a
