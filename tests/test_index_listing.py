@@ -171,3 +171,26 @@ def test_a_search_finds_words_written_behind_the_index_back_and_not_those_taken_
     assert (found in listed) if found else ("4.1" in after[3][1].split() and not listed)
     replace_once(path, new, old)
     assert _search_answers(accord) == _search_answers(accord, "--no-cache") == before
+
+
+def test_words_written_by_other_commands_between_two_searches_are_all_found(accord: Accord, records: Path) -> None:
+    """Reads that are not searches write rows without bringing the full-text indexes up to date:
+    the next search does, whatever came and went meanwhile (a word written and taken out again, a
+    file removed and another added in its place, which may take its row's number)."""
+    articles = records / "articles"
+    assert _search_answers(accord) == _search_answers(accord, "--no-cache")
+    replace_once(articles / "4.yaml", "  excerpt: zij kwamen overeen", "  excerpt: kwantum; zij kwamen overeen")
+    accord("list")
+    replace_once(articles / "4.yaml", "  excerpt: kwantum; zij kwamen overeen", "  excerpt: zij kwamen overeen")
+    replace_once(articles / "5.yaml", "text: ", "text: Kwantumtechnologie. ")
+    accord("stats")
+    last = max(articles.glob("*.yaml"), key=lambda path: int(path.stem) if path.stem.isdigit() else 0)
+    text = last.read_text("utf-8")
+    last.unlink()
+    accord("list")
+    text = text.replace(f"id: '{last.stem}'", "id: '99'").replace(f"id: '{last.stem}.", "id: '99.")
+    (articles / "99.yaml").write_text(text.replace("  excerpt: ", "  excerpt: kwantumchips ", 1), "utf-8")
+    accord("list", "--status", "stalled")
+    truth = _search_answers(accord, "--no-cache")
+    assert {"5", "99.1"} <= set(truth[0][1].split()) and "4.1" not in truth[0][1].split()
+    assert _search_answers(accord) == truth
