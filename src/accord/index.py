@@ -149,40 +149,33 @@ END;
 # in bulk (Index.sync_words), which FTS5 does many times faster than row by row. Contentless: a
 # row is taken out with the words it was put in with (`accord_words` is `words`, given to SQLite
 # by Index.open); a row removed before it was put in is only struck from the notes.
-_SCHEMA += """
-CREATE VIRTUAL TABLE commitment_words USING fts5(words, content='', detail=none);
-CREATE TABLE commitment_words_in(id INTEGER PRIMARY KEY);
-CREATE TABLE commitment_words_out(id INTEGER NOT NULL, words TEXT NOT NULL);
-CREATE TRIGGER commitment_words_put AFTER INSERT ON commitments BEGIN
-    INSERT OR IGNORE INTO commitment_words_in VALUES (new.rowid);
+
+
+def _noted(words: str, table: str, words_of_old: str, changed: str) -> str:
+    """The full-text index `words` of the rows of `table`, with its notes and the triggers that
+    keep them (see above); `words_of_old` gives a row's words, from the columns `changed`."""
+    return f"""
+CREATE VIRTUAL TABLE {words} USING fts5(words, content='', detail=none);
+CREATE TABLE {words}_in(id INTEGER PRIMARY KEY);
+CREATE TABLE {words}_out(id INTEGER NOT NULL, words TEXT NOT NULL);
+CREATE TRIGGER {words}_put AFTER INSERT ON {table} BEGIN
+    INSERT OR IGNORE INTO {words}_in VALUES (new.rowid);
 END;
-CREATE TRIGGER commitment_words_taken AFTER DELETE ON commitments BEGIN
-    INSERT INTO commitment_words_out SELECT old.rowid, coalesce(old.words, '@UNFOLDED')
-    WHERE NOT EXISTS (SELECT 1 FROM commitment_words_in WHERE id = old.rowid);
-    DELETE FROM commitment_words_in WHERE id = old.rowid;
+CREATE TRIGGER {words}_taken AFTER DELETE ON {table} BEGIN
+    INSERT INTO {words}_out SELECT old.rowid, coalesce({words_of_old}, '{UNFOLDED}')
+    WHERE NOT EXISTS (SELECT 1 FROM {words}_in WHERE id = old.rowid);
+    DELETE FROM {words}_in WHERE id = old.rowid;
 END;
-CREATE TRIGGER commitment_words_changed AFTER UPDATE OF words ON commitments BEGIN
-    INSERT INTO commitment_words_out SELECT old.rowid, coalesce(old.words, '@UNFOLDED')
-    WHERE NOT EXISTS (SELECT 1 FROM commitment_words_in WHERE id = old.rowid);
-    INSERT OR IGNORE INTO commitment_words_in VALUES (new.rowid);
+CREATE TRIGGER {words}_changed AFTER UPDATE OF {changed} ON {table} BEGIN
+    INSERT INTO {words}_out SELECT old.rowid, coalesce({words_of_old}, '{UNFOLDED}')
+    WHERE NOT EXISTS (SELECT 1 FROM {words}_in WHERE id = old.rowid);
+    INSERT OR IGNORE INTO {words}_in VALUES (new.rowid);
 END;
-CREATE VIRTUAL TABLE article_words USING fts5(words, content='', detail=none);
-CREATE TABLE article_words_in(id INTEGER PRIMARY KEY);
-CREATE TABLE article_words_out(id INTEGER NOT NULL, words TEXT NOT NULL);
-CREATE TRIGGER article_words_put AFTER INSERT ON articles BEGIN
-    INSERT OR IGNORE INTO article_words_in VALUES (new.rowid);
-END;
-CREATE TRIGGER article_words_taken AFTER DELETE ON articles BEGIN
-    INSERT INTO article_words_out SELECT old.rowid, coalesce(accord_words(old.title, old.text), '@UNFOLDED')
-    WHERE NOT EXISTS (SELECT 1 FROM article_words_in WHERE id = old.rowid);
-    DELETE FROM article_words_in WHERE id = old.rowid;
-END;
-CREATE TRIGGER article_words_changed AFTER UPDATE OF title, text ON articles BEGIN
-    INSERT INTO article_words_out SELECT old.rowid, coalesce(accord_words(old.title, old.text), '@UNFOLDED')
-    WHERE NOT EXISTS (SELECT 1 FROM article_words_in WHERE id = old.rowid);
-    INSERT OR IGNORE INTO article_words_in VALUES (new.rowid);
-END;
-""".replace("@UNFOLDED", UNFOLDED)
+"""
+
+
+_SCHEMA += _noted("commitment_words", "commitments", "old.words", "words")
+_SCHEMA += _noted("article_words", "articles", "accord_words(old.title, old.text)", "title, text")
 # Each full-text index's words of the rows written since it was brought up to date.
 _WORDS_WRITTEN = {
     "commitment_words": f"SELECT c.rowid, coalesce(c.words, '{UNFOLDED}') "
