@@ -51,11 +51,11 @@ def outputs(
     return results
 
 
-def assert_truth(accord: Accord) -> list[tuple[int, str, str]]:
+def assert_truth(accord: Accord, commands: Sequence[tuple[str, ...]] = COMMANDS) -> list[tuple[int, str, str]]:
     """Every command prints through the index what it prints from the files alone."""
-    truth = outputs(accord, "--no-cache")
-    assert outputs(accord) == truth
-    assert outputs(accord) == truth  # and again, from a warm index
+    truth = outputs(accord, "--no-cache", commands=commands)
+    assert outputs(accord, commands=commands) == truth
+    assert outputs(accord, commands=commands) == truth  # and again, from a warm index
     return truth
 
 

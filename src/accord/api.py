@@ -251,7 +251,7 @@ def open(
     index: read many records through the index in the folder's .accord-cache/ (kept up to date
         with the files by every read); False reads every file and leaves the index alone.
     progress: called as `progress(done, total)` while a read parses files to bring the index up
-        to date (`done` of the `total` article files looked at), last with done == total.
+        to date (`done` of the `total` article files found changed), last with done == total.
 
     Raises RecordsNotFound when there is no records folder, TypeError for an argument of the
     wrong type and InvalidValue for an empty actor name or a negative lock timeout.
@@ -409,9 +409,9 @@ class Tracker:
         only: dict[str, frozenset[Any]] = {name: values for name, values in narrowing.items() if values}
         with self._reading() as errors:
             found = (
-                self._store.entries_with_facts(errors, only, chosen.unchanged_since, chosen.review_on)
+                self._store.entries_with_facts(errors, only, chosen.unchanged_since, chosen.review_on, chosen.tags)
                 if chosen.reads_history
-                else self._store.entries(errors, only)
+                else self._store.entries(errors, only, tags=chosen.tags)
             )
             for row in select(found, chosen):
                 yield Listed(row.article, row.item)

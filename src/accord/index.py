@@ -22,9 +22,11 @@ A file's rows are used only while the file is what was read:
   hide either, since a file changed that recently is never taken on its status.
 - else its bytes are read and hashed, and it is parsed again only if the digest differs.
 
-Besides, each commitment's searched fields are kept accent-folded in small letters, so that a
-search is handed only the commitments that can match, and `validate` keeps what it found in
-each file's bytes (see validation.py).
+Besides, each commitment's searched fields are kept accent-folded in small letters, and their
+words and those of each article's title and text in full-text indexes, so that a search is handed
+only the records that can match; the commitments are counted per section, status and kind as
+rows come and go (`tally`), so that `stats` reads no commitment; and `validate` keeps what it
+found in each file's bytes (see validation.py).
 
 The index is rebuilt, never trusted, when it is missing, is not an SQLite file, is another
 application's or another format's (PRAGMA application_id, user_version, accord's version and a
@@ -60,8 +62,9 @@ from .indexfile import digest as digest
 from .text import fold_accents
 
 APPLICATION_ID = 0x61636364  # "accd"
-FORMAT = 10  # user_version: a change to the tables below changes this
+FORMAT = 12  # user_version: a change to the tables below changes this
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
+UNFOLDED = "0unfolded0"  # the word kept of a text that is not ASCII once folded (see `words`)
 BUSY_MS = 3000  # how long to wait for another process that writes the index before doing without it
 _LEGACY = ("articles.json",)  # the parse cache of earlier releases
 
@@ -103,6 +106,88 @@ CREATE TABLE validated(
 );
 """
 _SCHEMA += _EVENTS_ORDER + ";\n"
+# The commitments counted per section, status and kind, kept by SQLite as rows come and go, in
+# whatever order and by whichever statement, so that `stats` reads a few rows, not every one. A
+# row replaced (INSERT OR REPLACE) is counted out only with recursive triggers on (see Index.open).
+_SCHEMA += """
+CREATE INDEX articles_section ON articles(section);
+CREATE TABLE tally(
+    section INTEGER NOT NULL, status TEXT NOT NULL, kind TEXT NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY(section, status, kind)
+);
+CREATE TRIGGER tally_in AFTER INSERT ON commitments BEGIN
+    INSERT INTO tally SELECT section, new.status, new.kind, 1 FROM articles WHERE file = new.file
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER tally_out AFTER DELETE ON commitments BEGIN
+    UPDATE tally SET n = n - 1 WHERE status = old.status AND kind = old.kind
+    AND section = (SELECT section FROM articles WHERE file = old.file);
+END;
+CREATE TRIGGER tally_moved AFTER UPDATE OF file, status, kind ON commitments BEGIN
+    UPDATE tally SET n = n - 1 WHERE status = old.status AND kind = old.kind
+    AND section = (SELECT section FROM articles WHERE file = old.file);
+    INSERT INTO tally SELECT section, new.status, new.kind, 1 FROM articles WHERE file = new.file
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER tally_article_in AFTER INSERT ON articles BEGIN
+    INSERT INTO tally SELECT new.section, status, kind, count(*) FROM commitments WHERE file = new.file
+    GROUP BY status, kind ON CONFLICT DO UPDATE SET n = n + excluded.n;
+END;
+CREATE TRIGGER tally_article_out AFTER DELETE ON articles BEGIN
+    UPDATE tally SET n = n - (
+        SELECT count(*) FROM commitments c WHERE c.file = old.file AND c.status = tally.status AND c.kind = tally.kind
+    ) WHERE section = old.section;
+END;
+CREATE TRIGGER tally_article_moved AFTER UPDATE OF file, section ON articles BEGIN
+    UPDATE tally SET n = n - (
+        SELECT count(*) FROM commitments c WHERE c.file = old.file AND c.status = tally.status AND c.kind = tally.kind
+    ) WHERE section = old.section;
+    INSERT INTO tally SELECT new.section, status, kind, count(*) FROM commitments WHERE file = new.file
+    GROUP BY status, kind ON CONFLICT DO UPDATE SET n = n + excluded.n;
+END;
+"""
+# The words a search looks for, as `words` gives them, of each commitment and of each article's
+# title and text, in full-text indexes: a search reads the rows in which a word starts with what it
+# looks for, not every row. Text that is not ASCII once folded is kept as the one word UNFOLDED,
+# which every such search also asks for. Triggers note the rows written (`*_in`) and the words of
+# the rows removed (`*_out`) as they go; a search brings the indexes up to date from those notes
+# in bulk (Index.sync_words), which FTS5 does many times faster than row by row. Contentless: a
+# row is taken out with the words it was put in with (`accord_words` is `words`, given to SQLite
+# by Index.open); a row removed before it was put in is only struck from the notes.
+
+
+def _noted(words: str, table: str, words_of_old: str, changed: str) -> str:
+    """The full-text index `words` of the rows of `table`, with its notes and the triggers that
+    keep them (see above); `words_of_old` gives a row's words, from the columns `changed`."""
+    return f"""
+CREATE VIRTUAL TABLE {words} USING fts5(words, content='', detail=none);
+CREATE TABLE {words}_in(id INTEGER PRIMARY KEY);
+CREATE TABLE {words}_out(id INTEGER NOT NULL, words TEXT NOT NULL);
+CREATE TRIGGER {words}_put AFTER INSERT ON {table} BEGIN
+    INSERT OR IGNORE INTO {words}_in VALUES (new.rowid);
+END;
+CREATE TRIGGER {words}_taken AFTER DELETE ON {table} BEGIN
+    INSERT INTO {words}_out SELECT old.rowid, coalesce({words_of_old}, '{UNFOLDED}')
+    WHERE NOT EXISTS (SELECT 1 FROM {words}_in WHERE id = old.rowid);
+    DELETE FROM {words}_in WHERE id = old.rowid;
+END;
+CREATE TRIGGER {words}_changed AFTER UPDATE OF {changed} ON {table} BEGIN
+    INSERT INTO {words}_out SELECT old.rowid, coalesce({words_of_old}, '{UNFOLDED}')
+    WHERE NOT EXISTS (SELECT 1 FROM {words}_in WHERE id = old.rowid);
+    INSERT OR IGNORE INTO {words}_in VALUES (new.rowid);
+END;
+"""
+
+
+_SCHEMA += _noted("commitment_words", "commitments", "old.words", "words")
+_SCHEMA += _noted("article_words", "articles", "accord_words(old.title, old.text)", "title, text")
+# Each full-text index's words of the rows written since it was brought up to date.
+_WORDS_WRITTEN = {
+    "commitment_words": f"SELECT c.rowid, coalesce(c.words, '{UNFOLDED}') "
+    "FROM commitment_words_in i JOIN commitments c ON c.rowid = i.id",
+    "article_words": f"SELECT a.rowid, coalesce(accord_words(a.title, a.text), '{UNFOLDED}') "
+    "FROM article_words_in i JOIN articles a ON a.rowid = i.id",
+}
 
 
 # The columns a list can be narrowed by in SQL before the filters check each row.
@@ -174,6 +259,14 @@ class Read(IntEnum):
     HEAD = 0
     FACTS = 1
     HISTORY = 2
+
+
+# What is known of each article file: see Index.known.
+_KNOWN = (
+    "SELECT f.name, f.digest, f.size, f.mtime, f.ctime, f.inode, f.device, f.checked, "
+    f"CASE WHEN a.history IS NOT NULL THEN {Read.HISTORY} WHEN a.recorded IS NOT NULL THEN {Read.FACTS} "
+    f"ELSE {Read.HEAD} END FROM files f LEFT JOIN articles a ON a.file = f.name"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,6 +497,8 @@ class Index:
                     f"{path.absolute().as_uri()}?nofollow=1", uri=True, timeout=BUSY_MS / 1000, isolation_level=None
                 )
                 if _is_ours(db):
+                    db.execute("PRAGMA recursive_triggers = ON")  # a replaced row is counted out of `tally`
+                    db.create_function("accord_words", 2, words, deterministic=True)
                     return cls(db, path)
                 db.close()
                 _remove(path)  # another format, version or application: made afresh
@@ -419,13 +514,30 @@ class Index:
     def known(self, name: str) -> tuple[str, Stamp, int] | None:
         """The digest and status a file had when it was read, and how much of it is known (`Read`)."""
         if self._files is None:
-            rows = self.db.execute(
-                "SELECT f.name, f.digest, f.size, f.mtime, f.ctime, f.inode, f.device, f.checked, "
-                f"CASE WHEN a.history IS NOT NULL THEN {Read.HISTORY} WHEN a.recorded IS NOT NULL THEN {Read.FACTS} "
-                f"ELSE {Read.HEAD} END FROM files f LEFT JOIN articles a ON a.file = f.name"
-            )
-            self._files = {r[0]: (r[1], Stamp(*r[2:8]), r[8]) for r in rows}
+            self._files = {r[0]: (r[1], Stamp(*r[2:8]), r[8]) for r in self.db.execute(_KNOWN)}
         return self._files.get(name)
+
+    def looked_up(self, name: str) -> tuple[str, Stamp, int] | None:
+        """As `known`, by a query of its own until every file's is loaded: a command that checks a
+        few files (`show`, a read after a change) loads no other's."""
+        if self._files is not None:
+            return self._files.get(name)
+        row = self.db.execute(f"{_KNOWN} WHERE f.name = ?", (name,)).fetchone()
+        return None if row is None else (row[1], Stamp(*row[2:8]), row[8])
+
+    def unchanged_files(self, need: Read) -> set[tuple[str, int, int, int, int, int]]:
+        """The files whose status vouches for their rows (with as much of each as `need`), each as
+        its name, size, modification and change times, inode and device: those read over
+        `SETTLED_NS` after they last changed. A regular file whose status holds these values is the
+        one that was read (see Stamp.vouches_for)."""
+        kept = {Read.HEAD: "", Read.FACTS: "a.recorded IS NOT NULL", Read.HISTORY: "a.history IS NOT NULL"}[need]
+        known = f" JOIN articles a ON a.file = f.name AND {kept}" if kept else ""
+        rows = self.db.execute(
+            f"SELECT f.name, f.size, f.mtime, f.ctime, f.inode, f.device FROM files f{known} "
+            "WHERE f.ctime + ? < f.checked",
+            (SETTLED_NS,),
+        )
+        return set(rows)
 
     def empty(self) -> bool:
         """Whether no file is indexed yet: a first build."""
@@ -576,10 +688,9 @@ class Index:
             del self._files[name]
             self._written()
 
-    def keep_only(self, names: Iterable[str]) -> None:
-        known = self._files if self._files is not None else {}
-        for name in set(known) - set(names):  # a copy: drop() changes `known`
-            self.drop(name)
+    def names(self) -> set[str]:
+        """The article files that have rows."""
+        return {name for (name,) in self.db.execute("SELECT name FROM files")}
 
     def defer_event_order(self) -> None:
         """Before the rows of many files: the log's order of their events is made once, after them
@@ -668,15 +779,28 @@ class Index:
         recorded_after: date | None = None,
         unchanged_since: date | None = None,
         review_on: date | None = None,
+        tags: frozenset[str] = frozenset(),
     ) -> Iterator[ArticleEntry]:
         """Every article in reading order with its commitments and what its history says (when
         known), with its history (when known) if `history`, and then, given `recorded_after`, only
         if an event was recorded after that day or its facts are not known; with `only`, just the
-        commitments whose columns (of NARROWING) hold one of the values given; with `needles`, just
-        those whose `words` hold one or are not ASCII; with `unchanged_since` or `review_on`, just
+        commitments whose columns (of NARROWING) hold one of the values given; with `needles` (each a
+        word's start in small letters, accents folded), just those whose `words` start a word with
+        one or are not ASCII, and of the other articles only those whose title or text may match
+        likewise (all of them when a needle is more than letters and digits: then `words` are
+        searched for it anywhere); with `unchanged_since` or `review_on`, just
         those that its history's facts leave in the running for `list --stale` or `--due-review`
-        (untouched since that day, or due for review by it), or whose facts are not known."""
-        clauses, args = [], []
+        (untouched since that day, or due for review by it), or whose facts are not known; with
+        `tags`, just those that hold each tag or whose article does. Narrowed by any of these but
+        `needles`, only the articles that keep a commitment are given: a listing of commitments
+        reads no other."""
+        clauses: list[str] = []
+        args: list[Any] = []
+        for tag in sorted(tags):  # a commitment's or an article's tags, one a line
+            clauses.append(
+                "(instr(char(10) || c.tags || char(10), ?) > 0 OR instr(char(10) || a.tags || char(10), ?) > 0)"
+            )
+            args += [f"\n{tag}\n"] * 2
         if unchanged_since is not None:
             clauses.append("(a.recorded IS NULL OR c.touched IS NULL OR c.touched < ?)")
             args.append(unchanged_since.isoformat())
@@ -686,18 +810,33 @@ class Index:
         for column, values in (only or {}).items():
             clauses.append(f"{NARROWING[column]} IN ({', '.join('?' * len(values))})")
             args += [str(v) if isinstance(v, str) else v for v in values]
-        if needles:
+        starts = _word_starts(needles)
+        if starts is not None:
+            self.sync_words()
+            clauses.append("c.rowid IN (SELECT rowid FROM commitment_words WHERE commitment_words MATCH ?)")
+            args.append(starts)
+        elif needles:
             clauses.append(f"(c.words IS NULL OR {' OR '.join('instr(c.words, ?) > 0' for _ in needles)})")
             args += needles
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        narrowed, narrowing = "", tuple(args)
+        if clauses and not needles:
+            narrowed = f"WHERE file IN (SELECT c.file FROM commitments c JOIN articles a ON c.file = a.file {where}) "
+        elif starts is not None:  # and the articles whose own title or text may match
+            narrowed = (
+                f"WHERE file IN (SELECT c.file FROM commitments c JOIN articles a ON c.file = a.file {where}) "
+                "OR rowid IN (SELECT rowid FROM article_words WHERE article_words MATCH ?) "
+            )
+            narrowing += (starts,)
         # Two cursors in the same order, so that each article's text is read once, not once per commitment.
         events = "NULL"
         if history:
             events = "CASE WHEN recorded IS NULL OR recorded > ? THEN history END" if recorded_after else "history"
         heads = self.db.execute(
             f"SELECT file, id, section, title, text, status, owner, due, tags, data, {events}, recorded, touched, "
-            "review FROM articles ORDER BY sortkey, file",
-            (recorded_after.isoformat(),) if history and recorded_after is not None else (),
+            f"review FROM articles {narrowed}ORDER BY sortkey, file",
+            ((recorded_after.isoformat(),) if history and recorded_after is not None else ())
+            + (narrowing if narrowed else ()),
         )
         rows = self.db.execute(
             "SELECT c.file, c.id, c.title, c.side, c.kind, c.asked_by, c.excerpt, c.note, c.status, c.owner, c.due, "
@@ -729,6 +868,19 @@ class Index:
             (day.isoformat(),),
         )
         return [name for (name,) in rows]
+    def sync_words(self) -> None:
+        """Bring the full-text indexes up to date with the rows written and removed since (see
+        _SCHEMA), in one transaction."""
+        notes = " OR ".join(f"EXISTS (SELECT 1 FROM {t}_in) OR EXISTS (SELECT 1 FROM {t}_out)" for t in _WORDS_WRITTEN)
+        if not self.db.execute(f"SELECT {notes}").fetchone()[0]:
+            return  # nothing to write: a search of an index up to date takes no write lock
+        self.begin()
+        for table, written in _WORDS_WRITTEN.items():
+            self.db.execute(f"INSERT INTO {table}({table}, rowid, words) SELECT 'delete', id, words FROM {table}_out")
+            self.db.execute(f"INSERT INTO {table}(rowid, words) {written}")
+            self.db.execute(f"DELETE FROM {table}_out")
+            self.db.execute(f"DELETE FROM {table}_in")
+        self.commit()
 
     def changes(self, since: date | None) -> Iterator[tuple[str, str, str, str]]:
         """The articles' events recorded on or after `since` (all without it), newest first, those
@@ -743,15 +895,25 @@ class Index:
     def counts(self, by: str) -> dict[int, dict[str, int]]:
         """Commitments per section, counted by `by` (status or kind)."""
         column = {"status": "status", "kind": "kind"}[by]
-        sections: dict[str, int] = dict(self.db.execute("SELECT file, section FROM articles"))
-        counts: dict[int, dict[str, int]] = {section: {} for section in sorted(set(sections.values()))}
-        # Per file first: that reads the small `commitments_counted` index in its order, no table, no sort.
-        query = f"SELECT file, {column}, count(*) FROM commitments GROUP BY file, {column}"
-        for file, value, number in self.db.execute(query):
-            if file in sections:
-                counter = counts[sections[file]]
-                counter[value] = counter.get(value, 0) + number
+        sections = self.db.execute("SELECT DISTINCT section FROM articles ORDER BY section")
+        counts: dict[int, dict[str, int]] = {section: {} for (section,) in sections}
+        query = f"SELECT section, {column}, sum(n) FROM tally GROUP BY section, {column} HAVING sum(n) > 0"
+        for section, value, number in self.db.execute(query):
+            if section in counts:
+                counts[section][value] = number
         return counts
+
+
+def _word_starts(needles: tuple[str, ...]) -> str | None:
+    """The full-text query for the words that start with one of `needles`, or are UNFOLDED; None
+    when there are none, or one holds more than small letters and digits, which the full-text
+    index splits words at."""
+    if not needles or not all(_LETTERS_AND_DIGITS.fullmatch(needle) for needle in needles):
+        return None
+    return " OR ".join(f'"{word}" *' for word in (*needles, UNFOLDED))
+
+
+_LETTERS_AND_DIGITS = re.compile(r"[a-z0-9]+")
 
 
 def dumps(value: object) -> str:

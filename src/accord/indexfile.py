@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 CACHE_DIR = ".accord-cache"
 INDEX_FILE = "index.sqlite"
 # The code the index's rows depend on: a new field in the model, a new check in validation (whose
-# findings are kept) or a change to the index itself rebuilds it even within one version.
-_SHAPED_BY = ("index.py", "model.py", "values.py", "validation.py")
+# findings are kept), a change to how text is folded for search (whose words are kept) or a change
+# to the index itself rebuilds it even within one version.
+_SHAPED_BY = ("index.py", "model.py", "values.py", "validation.py", "text.py")
 
 
 def digest(raw: bytes) -> str:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache, partial
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from . import workers
@@ -225,7 +226,7 @@ class Store:
         self.notify: Callable[[str], None] = lambda message: None  # what a user should hear of, not an error
         self.lock_timeout = lock_timeout  # seconds to wait for another writer
         self.indexed = True  # read many records through the index in .accord-cache/; False: every file
-        self.progress: Callable[[int, int], None] = lambda done, total: None  # files indexed so far, of all
+        self.progress: Callable[[int, int], None] = lambda done, total: None  # files parsed so far, of those to parse
 
     # -- paths -------------------------------------------------------------------------------
 
@@ -237,8 +238,17 @@ class Store:
 
     def _ids(self, folder: str) -> list[str]:
         """The ids of the records in `folder`: every `<id>.yaml` entry, whatever kind of file it is."""
+        return sorted((name[:-5] for name in self._listing(folder)[0]), key=natural_key)
+
+    def _listing(self, folder: str) -> tuple[list[str], list[DataError]]:
+        """The file names of the records in `folder` (see `_ids`), in no order, and its `strays`,
+        from one reading of the folder."""
         names = self._names(folder)
-        return sorted((n[:-5] for n in names if n.endswith(".yaml") and n[0] != "."), key=natural_key)
+        records = [n for n in names if n.endswith(".yaml") and n[0] != "."]
+        strays = (n for n in names if n.lower().endswith((".yaml", ".yml")) and not n.endswith(".yaml") and n[0] != ".")
+        message = "not read: a record's file name ends in .yaml"
+        strays_found = [DataError(self.root / folder / name, None, message) for name in sorted(strays, key=natural_key)]
+        return records, strays_found
 
     def _names(self, folder: str) -> list[str]:
         try:
@@ -250,10 +260,7 @@ class Store:
 
     def strays(self, folder: str) -> list[DataError]:
         """Files in `folder` that look like records but are never read: `23.yml`, `5.YAML`."""
-        names = self._names(folder)
-        strays = (n for n in names if n.lower().endswith((".yaml", ".yml")) and not n.endswith(".yaml") and n[0] != ".")
-        message = "not read: a record's file name ends in .yaml"
-        return [DataError(self.root / folder / name, None, message) for name in sorted(strays, key=natural_key)]
+        return self._listing(folder)[1]
 
     def article_ids(self) -> list[str]:
         return self._ids(ARTICLES)
@@ -343,12 +350,13 @@ class Store:
         only: dict[str, frozenset[Any]] | None = None,
         unchanged_since: date | None = None,
         review_on: date | None = None,
+        tags: frozenset[str] = frozenset(),
     ) -> Iterator[ArticleEntry]:
         """Every article that loads as plain values with what its history says (ArticleEntry.known),
         its history left out; a broken file is added to `errors`. Through the index, every file's
         history is read first where it is not known (a first build of many files reads only their
         current fields: see HEADS_ONLY_FROM), no event is decoded, and the commitments are narrowed
-        by `only`, `unchanged_since` and `review_on` (see Index.articles); an article whose rows
+        by `only`, `unchanged_since`, `review_on` and `tags` (see Index.articles); an article whose rows
         another process rewrote meanwhile without its history is taken as one with no event. From
         the files, nothing is narrowed: the filters decide each row."""
         return self._through_index(
@@ -356,20 +364,24 @@ class Store:
             Read.FACTS,
             lambda index: (
                 e if e.known else replace(e, known=True)
-                for e in index.articles(only, unchanged_since=unchanged_since, review_on=review_on)
+                for e in index.articles(only, unchanged_since=unchanged_since, review_on=review_on, tags=tags)
             ),
             lambda: (_entry_with_facts(loaded.record) for loaded in self.scan_articles(errors)),
         )
 
     def entries(
-        self, errors: list[DataError], only: dict[str, frozenset[Any]] | None = None, needles: tuple[str, ...] = ()
+        self,
+        errors: list[DataError],
+        only: dict[str, frozenset[Any]] | None = None,
+        needles: tuple[str, ...] = (),
+        tags: frozenset[str] = frozenset(),
     ) -> Iterator[ArticleEntry]:
-        """Every article that loads as plain values, its commitments narrowed by `only` and `needles`
-        (see Index.articles; only the index narrows by needles); a broken file is added to `errors`."""
+        """Every article that loads as plain values, its commitments narrowed by `only`, `needles` and
+        `tags` (see Index.articles; only the index narrows); a broken file is added to `errors`."""
         return self._through_index(
             errors,
             Read.HEAD,
-            lambda index: index.articles(only, needles=needles),
+            lambda index: index.articles(only, needles=needles, tags=tags),
             lambda: (
                 entry_of(loaded.record.model_dump(mode="json", exclude_none=True))
                 for loaded in self.scan_articles(errors)
@@ -467,37 +479,66 @@ class Store:
         file is known to be unchanged without reading it. The files to parse are parsed in worker
         processes when there are many (after a clone), their rows written here, in file order.
         `progress` hears of each file parsed."""
-        errors += self.strays(ARTICLES)
-        ids = self.article_ids()
+        indexed = index.names()  # before the folder is read: a file indexed since by another reader is kept
+        names, strays = self._listing(ARTICLES)
+        errors += strays
         folder = self.root / ARTICLES
-        names = [f"{article_id}.yaml" for article_id in ids]  # a Path is made only for a file read
+        # One status call per file, looked up among those the index vouches for: an unchanged file
+        # costs no object and no query of its own, and only the others are put in reading order.
+        unchanged = index.unchanged_files(need)
+        prefix = f"{folder}{os.sep}"
+        to_check = []
+        for name in names:
+            try:
+                status = os.lstat(prefix + name)
+            except OSError:
+                to_check.append(name)  # `_stale` tells why, or that it is gone
+                continue
+            seen = (name, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
+            if not (S_ISREG(status.st_mode) and seen in unchanged):
+                to_check.append(name)
+        to_check.sort(key=lambda name: natural_key(name[:-5]))
+        # The files to parse, with their bytes where they were read to be compared; or why they cannot be read.
+        stale: list[tuple[str, tuple[Stamp, bytes | None] | DataError]] = []
+        for name in to_check:
+            outdated = self._stale(index, folder, name, need)
+            if outdated is not None:
+                stale.append((name, outdated))
+        if stale:
+            self._reindex(index, errors, need, stale, len(names))
+        for name in indexed.difference(names):  # removed since it was indexed
+            index.drop(name)
+        index.order_events()
+        index.commit()
+
+    def _reindex(
+        self,
+        index: Index,
+        errors: list[DataError],
+        need: Read,
+        stale: list[tuple[str, tuple[Stamp, bytes | None] | DataError]],
+        files: int,
+    ) -> None:
+        """Parse the `stale` article files (of `files` in all) and keep their rows, or drop the rows
+        of those that do not load."""
+        folder = self.root / ARTICLES
         # A first reading of many files (after a clone) reads each up to its history, a fraction of
         # the bytes, or keeps only what the histories say, most of the cost of keeping them; a
         # command that needs more reads the rest then.
-        first_of_many = index.empty() and len(ids) >= HEADS_ONLY_FROM
+        first_of_many = index.empty() and files >= HEADS_ONLY_FROM
         whole = need > Read.HEAD or not first_of_many
-        # The files to parse, with their bytes where they were read to be compared; or why they cannot be read.
-        stale: list[tuple[int, tuple[Stamp, bytes | None] | DataError]] = []
-        for position, name in enumerate(names):
-            outdated = self._stale(index, folder, name, need)
-            if outdated is not None:
-                stale.append((position, outdated))
         if len(stale) >= workers.PARALLEL_FROM:
             index.defer_event_order()
         parse = partial(_parsed, whole=whole, events=need == Read.HISTORY or not first_of_many)
         parsed = workers.in_order(
-            parse, [(folder / names[position], read[1]) for position, read in stale if not isinstance(read, DataError)]
+            parse, [(folder / name, read[1]) for name, read in stale if not isinstance(read, DataError)]
         )
         try:
-            for position, read in stale:
-                self._keep(index, errors, folder / names[position], read, parsed)
-                self.progress(position, len(ids))
+            for done, (name, read) in enumerate(stale):
+                self._keep(index, errors, folder / name, read, parsed)
+                self.progress(done, len(stale))
         finally:
-            if stale:
-                self.progress(len(ids), len(ids))
-        index.keep_only(names)
-        index.order_events()
-        index.commit()
+            self.progress(len(stale), len(stale))
 
     def _keep(
         self,
@@ -543,7 +584,7 @@ class Store:
                 raise DataError(folder / name, None, "cannot read the file's status")
             except DataError as exc:
                 return exc
-        known = index.known(name)
+        known = index.looked_up(name)
         if known is not None and known[2] < need:
             known = None  # read without as much of it as is needed: read it again
         try:
