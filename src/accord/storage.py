@@ -407,6 +407,7 @@ class Store:
             Read.HISTORY,
             lambda index: ((datetime.fromisoformat(at), i, by, data) for at, i, by, data in index.changes(since)),
             from_files,
+            log=True,
         )
 
     def counts(self, errors: list[DataError], by: str) -> dict[int, dict[str, int]]:
@@ -430,12 +431,13 @@ class Store:
         need: Read,
         read: Callable[[Index], Iterator[R]],
         from_files: Callable[[], Iterator[R]],
+        log: bool = False,
     ) -> Iterator[R]:
-        """What `read` gets from the index once it is up to date; else what `from_files` reads. An
-        index found damaged while it is read is removed and, if nothing was passed on yet, the
-        files are read instead."""
+        """What `read` gets from the index once it is up to date (with the log's rows if `log`);
+        else what `from_files` reads. An index found damaged while it is read is removed and, if
+        nothing was passed on yet, the files are read instead."""
         before = len(errors)
-        index = self.index(errors, need)
+        index = self.index(errors, need, log)
         if index is not None:
             passed_on = False
             try:
@@ -456,10 +458,11 @@ class Store:
                 index.close()
         yield from from_files()
 
-    def index(self, errors: list[DataError], need: Read) -> Index | None:
-        """The index, brought up to date with the article files, with as much of each as `need`;
-        the files that do not load are added to `errors`. None when there is none to use
-        (`indexed` is off, or it cannot be opened or written): then read the files."""
+    def index(self, errors: list[DataError], need: Read, log: bool = False) -> Index | None:
+        """The index, brought up to date with the article files, with as much of each as `need`
+        and, if `log`, the log's rows of their events; the files that do not load are added to
+        `errors`. None when there is none to use (`indexed` is off, or it cannot be opened or
+        written): then read the files."""
         if not self.indexed:
             return None
         index = Index.open(self.root)
@@ -467,6 +470,8 @@ class Store:
             return None
         found = len(errors)
         try:
+            if log:  # first: the files read now get their rows as they are kept, beside the parsing
+                index.keep_log()
             self._refresh(index, errors, need)
         except sqlite3.Error as exc:
             del errors[found:]
