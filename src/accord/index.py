@@ -261,11 +261,15 @@ class Read(IntEnum):
     HISTORY = 2
 
 
+# How much of an article file its row `a` keeps (Read).
+_READ = (
+    f"CASE WHEN a.history IS NOT NULL THEN {Read.HISTORY} WHEN a.recorded IS NOT NULL THEN {Read.FACTS} "
+    f"ELSE {Read.HEAD} END"
+)
 # What is known of each article file: see Index.known.
 _KNOWN = (
     "SELECT f.name, f.digest, f.size, f.mtime, f.ctime, f.inode, f.device, f.checked, "
-    f"CASE WHEN a.history IS NOT NULL THEN {Read.HISTORY} WHEN a.recorded IS NOT NULL THEN {Read.FACTS} "
-    f"ELSE {Read.HEAD} END FROM files f LEFT JOIN articles a ON a.file = f.name"
+    f"{_READ} FROM files f LEFT JOIN articles a ON a.file = f.name"
 )
 
 
@@ -530,8 +534,7 @@ class Index:
         its name, size, modification and change times, inode and device: those read over
         `SETTLED_NS` after they last changed. A regular file whose status holds these values is the
         one that was read (see Stamp.vouches_for)."""
-        kept = {Read.HEAD: "", Read.FACTS: "a.recorded IS NOT NULL", Read.HISTORY: "a.history IS NOT NULL"}[need]
-        known = f" JOIN articles a ON a.file = f.name AND {kept}" if kept else ""
+        known = f" JOIN articles a ON a.file = f.name AND {_READ} >= {int(need)}" if need > Read.HEAD else ""
         rows = self.db.execute(
             f"SELECT f.name, f.size, f.mtime, f.ctime, f.inode, f.device FROM files f{known} "
             "WHERE f.ctime + ? < f.checked",
@@ -868,6 +871,7 @@ class Index:
             (day.isoformat(),),
         )
         return [name for (name,) in rows]
+
     def sync_words(self) -> None:
         """Bring the full-text indexes up to date with the rows written and removed since (see
         _SCHEMA), in one transaction."""
@@ -885,8 +889,8 @@ class Index:
     def changes(self, since: date | None) -> Iterator[tuple[str, str, str, str]]:
         """The articles' events recorded on or after `since` (all without it), newest first, those
         recorded at the same moment in reading order: each as its `at` (as the model writes it, so
-        that its text sorts as the moment does), id, `by` and JSON text."""
-        self.keep_log()
+        that its text sorts as the moment does), id, `by` and JSON text; the rows must have been
+        made (`keep_log`, before the files were brought up to date)."""
         return self.db.execute(
             "SELECT at, id, by, data FROM events WHERE at >= ? ORDER BY at DESC, sortkey, file, pos",
             (since.isoformat() if since is not None else "",),

@@ -191,6 +191,12 @@ def _rebuilt(path: Path, problems: list[tuple[int | None, str, str | None]]) -> 
     return RecordInvalid(errors) if len(errors) > 1 else errors[0]
 
 
+def _first_of_many(index: Index, files: int) -> bool:
+    """Whether reading `files` article files into `index` is a first build of many (after a clone),
+    which reads only as much of each as the command needs (see HEADS_ONLY_FROM)."""
+    return files >= HEADS_ONLY_FROM and index.empty()
+
+
 def _changed(
     index: Index,
     folder: Path,
@@ -530,7 +536,7 @@ class Store:
         # A first reading of many files (after a clone) reads each up to its history, a fraction of
         # the bytes, or keeps only what the histories say, most of the cost of keeping them; a
         # command that needs more reads the rest then.
-        first_of_many = index.empty() and files >= HEADS_ONLY_FROM
+        first_of_many = _first_of_many(index, files)
         whole = need > Read.HEAD or not first_of_many
         if len(stale) >= workers.PARALLEL_FROM:
             index.defer_event_order()
@@ -636,8 +642,7 @@ class Store:
         raw_digest, article, history = found
         assert history is not None  # read whole
         # A first build of many files reads only their heads: one whole file would make it read all whole.
-        first_of_many = index.empty() and len(self.article_ids()) >= HEADS_ONLY_FROM
-        if outdated is not None and not first_of_many:
+        if outdated is not None and not _first_of_many(index, len(self.article_ids())):
             index.put(path.name, raw_digest, outdated[0], dict(article), history)
         assert history[0] is not None  # its events kept
         return {**article, "history": json.loads(history[0])}
