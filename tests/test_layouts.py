@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 
 import pytest
 
+from accord import changes
 from conftest import Accord
+from test_changes import clock
 
 WIDTHS = ["60", "80", "100", "200"]
 TODAY = "2026-11-30"
 
 
 @pytest.fixture
-def measured(accord: Accord) -> Accord:
+def measured(accord: Accord, monkeypatch: pytest.MonkeyPatch) -> Accord:
+    """The figures recorded before TODAY, whatever the date is: progress on TODAY counts them."""
+    monkeypatch.setattr(changes, "datetime", clock(datetime(2026, 11, 20, 9, tzinfo=UTC)))
     for args in (
         ("trade", "96.1", "--period", "2026", "--source", "KITA preliminary, November 2026"),
         ("edcf", "0.19", "--period", "2026-03-15", "--source", "Export-Import Bank of Korea"),
