@@ -144,12 +144,15 @@ def test_a_log_of_one_record_reads_its_file_alone(logged: Accord, records: Path)
     assert every.code == 2 and "5.yaml" in every.stderr and "sent to the wrong desk" in every.stdout
 
 
-def test_a_log_since_a_day_reads_only_that_days_events_from_the_index(logged: Accord, records: Path) -> None:
+def test_a_log_since_a_day_reads_only_the_rows_of_that_days_month_and_later(logged: Accord, records: Path) -> None:
     """The index's rows are what the log prints: a row forged in it shows, which proves the log
-    read it there; --no-cache still reads the files."""
+    read it there, and a row of an earlier month is not read at all; --no-cache still reads the files."""
     truth = since_2026(logged)
     with sqlite3.connect(records / ".accord-cache" / index_module.INDEX_FILE) as db:
-        db.execute("UPDATE events SET data = replace(data, 'kick-off', 'forged') WHERE id = '3.2'")
+        forged = db.execute("UPDATE histories SET events = replace(events, 'kick-off', 'forged') WHERE file = '3.yaml'")
+        assert forged.rowcount == 1
+        broken = db.execute("UPDATE histories SET events = 'not JSON' WHERE month < '2026-01'")
+        assert broken.rowcount > 0
     assert ("3.2", "forged") in since_2026(logged)
     assert since_2026(logged, "--no-cache") == truth
 
@@ -167,8 +170,8 @@ def test_an_event_dated_centuries_ago_by_a_typo_is_logged_last(logged: Accord, r
 
 
 def test_a_log_after_commands_that_never_read_it_is_the_log_of_the_files(logged: Accord, records: Path) -> None:
-    """A report and an export read every history into the index without the log's rows, which
-    the first log makes; files changed before it and after it show in it all the same."""
+    """A report and an export read every history into the index before any log; files changed
+    before the first log and after it show in it all the same."""
     succeeded(logged("report", "--format", "json"))
     succeeded(logged("export", "--format", "csv"))
     path = records / "articles" / "7.yaml"

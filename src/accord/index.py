@@ -4,10 +4,10 @@ The index is an SQLite file, `.accord-cache/index.sqlite` in the records folder 
 git, never committed). It is derived from the files and only from them: it holds, per article
 file, the digest of the bytes it was read from, the file's status (size, times, inode) when it
 was read, the article's current fields and its commitments' (a few columns that filters use,
-and each record's fields as JSON), and the history as JSON once a command has needed it. Once a
-`log` has been asked for, each event is a row besides, indexed in the order `log` prints them
-(newest first): a log since a day reads that day's rows and no other. Until then no row is made,
-which is most of the cost of a first build that reads the histories (a report after a clone).
+and each record's fields as JSON), and the history once a command has needed it: a row per
+article and month in which its events were recorded (as JSON), so that a log since a day reads the
+rows of that day's month and later, and no other. A row per event would cost five times as much
+to write (a log after a clone).
 The other record files (statement.yaml, glossary.yaml, targets/*.yaml) are kept whole, as their
 models' data, with their digest and status too: `show` and `search` print from them without a
 model (see storage.Store.record_data).
@@ -62,16 +62,24 @@ from .indexfile import digest as digest
 from .text import fold_accents
 
 APPLICATION_ID = 0x61636364  # "accd"
-FORMAT = 12  # user_version: a change to the tables below changes this
+FORMAT = 13  # user_version: a change to the tables below changes this
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
 UNFOLDED = "0unfolded0"  # the word kept of a text that is not ASCII once folded (see `words`)
 BUSY_MS = 3000  # how long to wait for another process that writes the index before doing without it
 _LEGACY = ("articles.json",)  # the parse cache of earlier releases
 
-# The order `log` reads the events in, newest first.
-_EVENTS_ORDER = "CREATE INDEX IF NOT EXISTS events_newest ON events(at DESC, sortkey, file, pos)"
-# Set in `meta` once the events have their rows (Index.keep_log); from then on each file's are kept.
-_LOGGED = "SELECT 1 FROM meta WHERE key = 'log'"
+# An article's events as the index keeps them, a row of `histories` each: for each month in which
+# some were recorded (YYYY-MM, as their `at` starts), the JSON text of an object that holds them
+# by their place in the history. `articles.history` is 1 once an article's are kept.
+Months = list[tuple[str, str]]
+
+
+def events_of(months: Months) -> list[Any]:
+    """The events of a history kept as `months`, as JSON data, in their order."""
+    by_place: dict[str, Any] = {}
+    for _, text in months:
+        by_place.update(json.loads(text))
+    return [by_place[place] for place in sorted(by_place, key=int)]
 
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -82,7 +90,7 @@ CREATE TABLE files(
 CREATE TABLE articles(
     file TEXT PRIMARY KEY, id TEXT NOT NULL, sortkey TEXT NOT NULL, section INTEGER NOT NULL,
     status TEXT NOT NULL, owner TEXT, due TEXT, tags TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
-    data TEXT NOT NULL, history TEXT, recorded TEXT, touched TEXT, review TEXT
+    data TEXT NOT NULL, history INTEGER, recorded TEXT, touched TEXT, review TEXT
 );
 CREATE INDEX articles_order ON articles(sortkey);
 CREATE TABLE commitments(
@@ -97,15 +105,14 @@ CREATE TABLE others(
     name TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER, mtime INTEGER, ctime INTEGER,
     inode INTEGER, device INTEGER, checked INTEGER, data TEXT NOT NULL
 );
-CREATE TABLE events(
-    file TEXT NOT NULL, pos INTEGER NOT NULL, at TEXT NOT NULL, sortkey TEXT NOT NULL, id TEXT NOT NULL,
-    by TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY(file, pos)
+CREATE TABLE histories(
+    file TEXT NOT NULL, month TEXT NOT NULL, sortkey TEXT NOT NULL, events TEXT NOT NULL, PRIMARY KEY(file, month)
 );
+CREATE INDEX histories_month ON histories(month);
 CREATE TABLE validated(
     name TEXT PRIMARY KEY, digest TEXT NOT NULL, context TEXT NOT NULL, findings TEXT NOT NULL
 );
 """
-_SCHEMA += _EVENTS_ORDER + ";\n"
 # The commitments counted per section, status and kind, kept by SQLite as rows come and go, in
 # whatever order and by whichever statement, so that `stats` reads a few rows, not every one. A
 # row replaced (INSERT OR REPLACE) is counted out only with recursive triggers on (see Index.open).
@@ -478,7 +485,6 @@ class Index:
         self._files: dict[str, tuple[str, Stamp, int]] | None = None
         self._pending = 0
         self._closed = False
-        self._logged = False  # whether the events have their rows, as read when the write began
 
     @classmethod
     def open(cls, root: Path) -> Index | None:
@@ -550,8 +556,6 @@ class Index:
     def begin(self) -> None:
         if not self.db.in_transaction:
             self.db.execute("BEGIN IMMEDIATE")
-            # Read under the write lock: another process may have made the log's rows since.
-            self._logged = self.db.execute(_LOGGED).fetchone() is not None
 
     def restamp(self, name: str, stamp: Stamp, table: Literal["files", "others"] = "files") -> None:
         """The file was read again and found unchanged: an article's, or (`others`) another record's."""
@@ -568,12 +572,11 @@ class Index:
         raw_digest: str,
         stamp: Stamp,
         article: dict[str, Any],
-        history: tuple[str | None, HistoryFacts] | None,
+        history: tuple[Months | None, HistoryFacts] | None,
     ) -> None:
         """Keep what a file holds: `article` is the model's JSON data of it but its history; `history`,
         when the history was read (None: it was not), is what query.history_facts finds in it with its
-        events as compact JSON text (the JSON data as `dumps` writes it), or None for them when only
-        what it says is kept (Read.FACTS)."""
+        events by month (Months), or None for them when only what it says is kept (Read.FACTS)."""
         self.begin()
         self.known(name)
         assert self._files is not None  # loaded by known()
@@ -582,7 +585,7 @@ class Index:
         self._files[name] = (raw_digest, stamp, read)
         # Another reader may have indexed the file since this one looked: replace whatever is there.
         self.db.execute("DELETE FROM commitments WHERE file = ?", (name,))
-        self.db.execute("DELETE FROM events WHERE file = ?", (name,))
+        self.db.execute("DELETE FROM histories WHERE file = ?", (name,))
         self.db.execute(
             "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (name, raw_digest, stamp.size, stamp.mtime, stamp.ctime, stamp.inode, stamp.device, stamp.checked),
@@ -603,16 +606,15 @@ class Index:
                 article["title"],
                 article["text"],
                 dumps(article),
-                events,
+                None if events is None else 1,
                 (_day(facts.recorded) or "") if facts is not None else None,  # "": known to have no event
                 *(_day(day) for day in (facts or NO_FACTS).of_article(article_id)),
             ),
         )
-        if events is not None and self._logged:  # one row per event: see keep_log
-            self.db.execute(
-                "INSERT INTO events SELECT ?, key, json_extract(value, '$.at'), ?, json_extract(value, '$.id'), "
-                "json_extract(value, '$.by'), value FROM json_each(?)",
-                (name, sortkey(name.removesuffix(".yaml")), events),
+        if events:
+            key = sortkey(name.removesuffix(".yaml"))
+            self.db.executemany(
+                "INSERT INTO histories VALUES (?, ?, ?, ?)", [(name, month, key, text) for month, text in events]
             )
         self.db.executemany(
             "INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -649,8 +651,16 @@ class Index:
         rows = self.db.execute("SELECT data FROM commitments WHERE file = ? ORDER BY pos", (name,))
         article: dict[str, Any] = json.loads(head[0])
         article["commitments"] = [json.loads(data) for (data,) in rows]
-        article["history"] = json.loads(head[1])
+        article["history"] = json.loads(self._history(name))
         return article
+
+    def _history(self, name: str) -> str:
+        """The history of an article file, as the JSON text of its events in their order."""
+        rows = self.db.execute(
+            "SELECT e.value FROM histories h, json_each(h.events) e WHERE h.file = ? ORDER BY CAST(e.key AS INTEGER)",
+            (name,),
+        )
+        return f"[{','.join(event for (event,) in rows)}]"
 
     # -- the other record files, kept whole ------------------------------------------------------
 
@@ -685,8 +695,9 @@ class Index:
     def drop(self, name: str) -> None:
         if self.known(name) is not None:
             self.begin()
-            for table, column in (("commitments", "file"), ("events", "file"), ("articles", "file"), ("files", "name")):
-                self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (name,))
+            for table in ("commitments", "histories", "articles"):
+                self.db.execute(f"DELETE FROM {table} WHERE file = ?", (name,))
+            self.db.execute("DELETE FROM files WHERE name = ?", (name,))
             assert self._files is not None  # loaded by known()
             del self._files[name]
             self._written()
@@ -694,36 +705,6 @@ class Index:
     def names(self) -> set[str]:
         """The article files that have rows."""
         return {name for (name,) in self.db.execute("SELECT name FROM files")}
-
-    def defer_event_order(self) -> None:
-        """Before the rows of many files: the log's order of their events is made once, after them
-        (`order_events`), not kept up row by row, which costs three times as much."""
-        self.begin()
-        self.db.execute("DROP INDEX IF EXISTS events_newest")
-
-    def keep_log(self) -> None:
-        """Give the events of every known history their rows, unless they have them: a first build
-        leaves them out, as most commands never read the log. From then on `put` keeps them."""
-        if self.db.execute(_LOGGED).fetchone() is not None:
-            return
-        self.begin()
-        if not self._logged:
-            self.db.execute("DROP INDEX IF EXISTS events_newest")  # made once, after the rows
-            self.db.execute("DELETE FROM events")
-            self.db.execute(
-                "INSERT INTO events SELECT a.file, e.key, json_extract(e.value, '$.at'), a.sortkey, "
-                "json_extract(e.value, '$.id'), json_extract(e.value, '$.by'), e.value "
-                "FROM articles a, json_each(a.history) e WHERE a.history IS NOT NULL"
-            )
-            self.db.execute(_EVENTS_ORDER)
-            self.db.execute("INSERT INTO meta VALUES ('log', '')")
-        self.commit()
-
-    def order_events(self) -> None:
-        """Make the log's order of the events if a write of many files, finished or not, left it out."""
-        if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'events_newest'").fetchone() is None:
-            self.begin()
-            self.db.execute(_EVENTS_ORDER)
 
     def _written(self) -> None:
         self._pending += 1
@@ -851,8 +832,9 @@ class Index:
         row = rows.fetchone()
         for h in heads:
             article = ArticleEntry(
-                h[1], h[2], h[3], h[4], h[5], h[6], _date(h[7]), _tags(h[8]), h[9], h[10], [], _date(h[11]),
-                h[11] is not None, _date(h[12]), _date(h[13]),
+                h[1], h[2], h[3], h[4], h[5], h[6], _date(h[7]), _tags(h[8]), h[9],
+                None if h[10] is None else self._history(h[0]), [], _date(h[11]), h[11] is not None, _date(h[12]),
+                _date(h[13]),
             )  # fmt: skip
             while row is not None and row[0] == h[0]:
                 c = row
@@ -889,11 +871,13 @@ class Index:
     def changes(self, since: date | None) -> Iterator[tuple[str, str, str, str]]:
         """The articles' events recorded on or after `since` (all without it), newest first, those
         recorded at the same moment in reading order: each as its `at` (as the model writes it, so
-        that its text sorts as the moment does), id, `by` and JSON text; the rows must have been
-        made (`keep_log`, before the files were brought up to date)."""
+        that its text sorts as the moment does), id, `by` and JSON text."""
+        day = since.isoformat() if since is not None else ""
         return self.db.execute(
-            "SELECT at, id, by, data FROM events WHERE at >= ? ORDER BY at DESC, sortkey, file, pos",
-            (since.isoformat() if since is not None else "",),
+            "SELECT json_extract(e.value, '$.at') AS at, json_extract(e.value, '$.id'), "
+            "json_extract(e.value, '$.by'), e.value FROM histories h, json_each(h.events) e "
+            "WHERE h.month >= ? AND at >= ? ORDER BY at DESC, h.sortkey, h.file, CAST(e.key AS INTEGER)",
+            (day[:7], day),
         )
 
     def counts(self, by: str) -> dict[int, dict[str, int]]:

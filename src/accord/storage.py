@@ -14,7 +14,6 @@ change rewrites one file. Writes are atomic and serialised by one lock file.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sqlite3
@@ -31,7 +30,20 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from . import workers
 from .errors import ConflictError, DataError, LockTimeout, NotFoundError
 from .fsio import MAX_FILE_BYTES, TMP_SUFFIX, fsync_folder, read_file, sync_folder, temporary
-from .index import CACHE_DIR, ArticleEntry, HistoryFacts, Index, Read, Stamp, digest, entry_of, record_data, record_text
+from .index import (
+    CACHE_DIR,
+    ArticleEntry,
+    HistoryFacts,
+    Index,
+    Months,
+    Read,
+    Stamp,
+    digest,
+    entry_of,
+    events_of,
+    record_data,
+    record_text,
+)
 from .lookup import ARTICLES as ARTICLES
 from .lookup import STATEMENT_FILE as STATEMENT_FILE
 from .lookup import TARGETS as TARGETS
@@ -146,9 +158,11 @@ def read_article(raw: bytes, path: Path, whole: bool = True) -> tuple[Article, b
 
 # What a worker sends back of one article file: the digest of its bytes, the article as the model's
 # JSON data but its history, and, when the history was read, the history as the index keeps it (JSON
-# text: one string to send rather than thousands of values), unless left out, with what it says (see
-# Index.put); or, for a file that does not load, its problems.
-Parsed = tuple[str, dict[str, Any], tuple[str | None, HistoryFacts] | None] | list[tuple[int | None, str, str | None]]
+# text: a few strings to send rather than thousands of values), unless left out, with what it says
+# (see Index.put); or, for a file that does not load, its problems.
+Parsed = (
+    tuple[str, dict[str, Any], tuple[Months | None, HistoryFacts] | None] | list[tuple[int | None, str, str | None]]
+)
 
 
 def _parsed(item: tuple[Path, bytes | None], whole: bool, events: bool = True) -> Parsed:
@@ -165,8 +179,7 @@ def _parsed(item: tuple[Path, bytes | None], whole: bool, events: bool = True) -
         return [(problem.line, problem.message, problem.field) for problem in problems]
     history = None
     if complete:
-        kept = _events().dump_json(article.history, exclude_none=True).decode() if events else None
-        history = (kept, history_facts(article))
+        history = (_months(article.history) if events else None, history_facts(article))
     return digest(raw), article.model_dump(mode="json", exclude_none=True, exclude={"history"}), history
 
 
@@ -175,14 +188,28 @@ def _entry_with_facts(article: Article) -> ArticleEntry:
     return entry_of(article.model_dump(mode="json", exclude_none=True, exclude={"history"}), history_facts(article))
 
 
+def _months(history: list[Event]) -> Months:
+    """A history as the index keeps it (index.Months)."""
+    by_month: dict[tuple[int, int], dict[int, Event]] = {}
+    for place, event in enumerate(history):
+        at = event.at  # in UTC (model.Timestamp): its month is the one its text starts with
+        by_month.setdefault((at.year, at.month), {})[place] = event
+    dump = _events().dump_json
+    return [
+        (f"{year:04d}-{month:02d}", dump(events, exclude_none=True).decode())
+        for (year, month), events in by_month.items()
+    ]
+
+
 @cache
-def _events() -> TypeAdapter[list[Event]]:
-    """Writes a history as JSON text at once, the same text as json.dumps of its JSON data, compact."""
+def _events() -> TypeAdapter[dict[int, Event]]:
+    """Writes events by their place as JSON text at once, the same text as json.dumps of their
+    JSON data, compact."""
     from pydantic import TypeAdapter
 
     from .model import Event
 
-    return TypeAdapter(list[Event])
+    return TypeAdapter(dict[int, Event])
 
 
 def _rebuilt(path: Path, problems: list[tuple[int | None, str, str | None]]) -> DataError:
@@ -413,7 +440,6 @@ class Store:
             Read.HISTORY,
             lambda index: ((datetime.fromisoformat(at), i, by, data) for at, i, by, data in index.changes(since)),
             from_files,
-            log=True,
         )
 
     def counts(self, errors: list[DataError], by: str) -> dict[int, dict[str, int]]:
@@ -437,13 +463,12 @@ class Store:
         need: Read,
         read: Callable[[Index], Iterator[R]],
         from_files: Callable[[], Iterator[R]],
-        log: bool = False,
     ) -> Iterator[R]:
-        """What `read` gets from the index once it is up to date (with the log's rows if `log`);
-        else what `from_files` reads. An index found damaged while it is read is removed and, if
-        nothing was passed on yet, the files are read instead."""
+        """What `read` gets from the index once it is up to date; else what `from_files` reads. An
+        index found damaged while it is read is removed and, if nothing was passed on yet, the files
+        are read instead."""
         before = len(errors)
-        index = self.index(errors, need, log)
+        index = self.index(errors, need)
         if index is not None:
             passed_on = False
             try:
@@ -464,11 +489,10 @@ class Store:
                 index.close()
         yield from from_files()
 
-    def index(self, errors: list[DataError], need: Read, log: bool = False) -> Index | None:
-        """The index, brought up to date with the article files, with as much of each as `need`
-        and, if `log`, the log's rows of their events; the files that do not load are added to
-        `errors`. None when there is none to use (`indexed` is off, or it cannot be opened or
-        written): then read the files."""
+    def index(self, errors: list[DataError], need: Read) -> Index | None:
+        """The index, brought up to date with the article files, with as much of each as `need`;
+        the files that do not load are added to `errors`. None when there is none to use (`indexed`
+        is off, or it cannot be opened or written): then read the files."""
         if not self.indexed:
             return None
         index = Index.open(self.root)
@@ -476,8 +500,6 @@ class Store:
             return None
         found = len(errors)
         try:
-            if log:  # first: the files read now get their rows as they are kept, beside the parsing
-                index.keep_log()
             self._refresh(index, errors, need)
         except sqlite3.Error as exc:
             del errors[found:]
@@ -519,7 +541,6 @@ class Store:
             self._reindex(index, errors, need, stale, len(names))
         for name in indexed.difference(names):  # removed since it was indexed
             index.drop(name)
-        index.order_events()
         index.commit()
 
     def _reindex(
@@ -538,8 +559,6 @@ class Store:
         # command that needs more reads the rest then.
         first_of_many = _first_of_many(index, files)
         whole = need > Read.HEAD or not first_of_many
-        if len(stale) >= workers.PARALLEL_FROM:
-            index.defer_event_order()
         parse = partial(_parsed, whole=whole, events=need == Read.HISTORY or not first_of_many)
         parsed = workers.in_order(
             parse, [(folder / name, read[1]) for name, read in stale if not isinstance(read, DataError)]
@@ -645,7 +664,7 @@ class Store:
         if outdated is not None and not _first_of_many(index, len(self.article_ids())):
             index.put(path.name, raw_digest, outdated[0], dict(article), history)
         assert history[0] is not None  # its events kept
-        return {**article, "history": json.loads(history[0])}
+        return {**article, "history": events_of(history[0])}
 
     def record_data(self, index: Index, name: str, model: str) -> dict[str, Any]:
         """The data (model.to_data's) of the record file `name`, one of the files besides the articles
