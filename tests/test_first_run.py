@@ -4,6 +4,7 @@ prints must be what one file after another gives, line for line and in the same 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import threading
@@ -205,3 +206,27 @@ def test_a_first_report_reads_every_history_and_keeps_what_each_says(tmp_path: P
     add_note(records, 7, "a second look")  # behind the index's back, once it holds every history
     add_note(records, 300, "asked again")
     each_as_the_files_say()
+
+
+def test_counts_and_searches_after_a_first_build_follow_the_files_and_later_edits(tmp_path: Path) -> None:
+    """A first build writes its rows in bulk and counts and notes them for search at its end: stats
+    and search then say what the files say, and go on doing so as files change afterwards."""
+    records = many_articles(tmp_path)
+    accord = Accord(records)
+    commands = [("stats", "-f", "csv"), ("stats", "--by", "kind", "-f", "csv"), ("search", "-l", "handel")]
+    commands += [("search", "-c", "halfgeleiders"), ("search", "-l", "-E", "samenwerking")]
+
+    def agree() -> None:
+        for command in commands:
+            want = accord("--no-cache", *command)
+            assert want.stdout.strip() and want.code == 0, command
+            assert accord(*command).stdout == want.stdout, command
+
+    assert accord("list", "-f", "ids").code == 0  # the first build
+    agree()
+    first = records / "articles" / "1.yaml"
+    text = first.read_text(encoding="utf-8").replace("\n  title: ", "\n  title: halfgeleiders ", 1)
+    first.write_text(re.sub(r"\n  status: \w+", "\n  status: stalled", text, count=1), encoding="utf-8")
+    assert accord("set", "2.1", "completed", "--note", "done").code == 0
+    (records / "articles" / "3.yaml").unlink()
+    agree()

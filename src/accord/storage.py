@@ -559,6 +559,8 @@ class Store:
         # command that needs more reads the rest then.
         first_of_many = _first_of_many(index, files)
         whole = need > Read.HEAD or not first_of_many
+        if first_of_many:
+            index.begin_bulk()
         parse = partial(_parsed, whole=whole, events=need == Read.HISTORY or not first_of_many)
         parsed = workers.in_order(
             parse, [(folder / name, read[1]) for name, read in stale if not isinstance(read, DataError)]
