@@ -21,7 +21,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache, partial
 from pathlib import Path
@@ -369,7 +369,7 @@ class Store:
             errors,
             Read.FACTS,
             lambda index: (
-                e if e.known else replace(e, known=True)
+                e if e.known else e._replace(known=True)
                 for e in index.articles(only, unchanged_since=unchanged_since, review_on=review_on, tags=tags)
             ),
             lambda: (_entry_with_facts(loaded.record) for loaded in self.scan_articles(errors)),

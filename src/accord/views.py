@@ -46,7 +46,8 @@ def list_row(
     article: Article | ArticleEntry, item: Article | Commitment | ArticleEntry | CommitmentEntry
 ) -> dict[str, Any]:
     """One line of `list`: a commitment (or an article itself) with the article it belongs to."""
-    parties = item.differing_parties() if hasattr(item, "differing_parties") else None
+    differing_parties = getattr(item, "differing_parties", None)  # an article has none
+    parties = differing_parties() if differing_parties is not None else None
     return {
         "id": item.id,
         "status": item.status,
