@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cached_property
@@ -1019,8 +1019,8 @@ class Tracker:
             if day is not None:
                 _day(day, what)
         review_on = filters.review_on or (self.today if _flag(filters.due_review, "due_review") else None)
-        return replace(
-            filters, statuses=statuses, sections=sections, sides=sides, tags=tags, overdue_on=overdue_on,
+        return filters._replace(
+            statuses=statuses, sections=sections, sides=sides, tags=tags, overdue_on=overdue_on,
             party=party, review_on=review_on,
         )  # fmt: skip
 
