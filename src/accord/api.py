@@ -13,12 +13,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .arguments import UNSET, Actor, Unset
 from .errors import DataError, InvalidValue, UsageError
@@ -63,24 +62,21 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class CommitmentRow:
+class CommitmentRow(NamedTuple):
     """A commitment with the article it belongs to."""
 
     article: Article
     commitment: Commitment
 
 
-@dataclass(frozen=True)
-class Listed:
+class Listed(NamedTuple):
     """A commitment with the article it belongs to, as plain values (no model is loaded)."""
 
     article: ArticleEntry
     commitment: CommitmentEntry
 
 
-@dataclass(frozen=True)
-class TextMatch:
+class TextMatch(NamedTuple):
     """One field of a record that a search matched."""
 
     field: str
@@ -88,19 +84,22 @@ class TextMatch:
     spans: tuple[tuple[int, int], ...]  # where the query matched in `line`, as (start, end)
 
 
-@dataclass(frozen=True)
-class SearchHit:
-    """A record whose text matched: a commitment, or an article none of whose commitments matched.
-
-    Its id, title and status are plain values; `article` and `commitment`, the records' models,
-    are made when first asked for, so that counting or listing many hits makes none."""
-
+# A search hit's fields. SearchHit, which declares no __slots__, has a __dict__ for the models made
+# on first use; so have TargetHit and Shown.
+class _SearchHitFields(NamedTuple):
     found_in: ArticleEntry  # the article, as plain values
     found: CommitmentEntry | None  # the commitment that matched, as plain values; None for the article
     field: str  # the first field that matched: excerpt, title or tags; an article's text or title
     line: str  # that field's text
     spans: tuple[tuple[int, int], ...]  # where the query matched in `line`, as (start, end)
     matches: tuple[TextMatch, ...] = ()  # every field that matched, the first one first
+
+
+class SearchHit(_SearchHitFields):
+    """A record whose text matched: a commitment, or an article none of whose commitments matched.
+
+    Its id, title and status are plain values; `article` and `commitment`, the records' models,
+    are made when first asked for, so that counting or listing many hits makes none."""
 
     @property
     def id(self) -> str:
@@ -128,13 +127,14 @@ class SearchHit:
         return self.found.model() if self.found is not None else None
 
 
-@dataclass(frozen=True)
-class TargetHit:
-    """A numeric target whose title, source or a note matched. Its fields are plain values; `target`,
-    the record's model, is made when first asked for."""
-
+class _TargetHitFields(NamedTuple):
     found: TargetEntry  # the target, as plain values
     matches: tuple[TextMatch, ...]  # every field that matched, the first one first
+
+
+class TargetHit(_TargetHitFields):
+    """A numeric target whose title, source or a note matched. Its fields are plain values; `target`,
+    the record's model, is made when first asked for."""
 
     @property
     def id(self) -> str:
@@ -158,18 +158,19 @@ class TargetHit:
         return target
 
 
-@dataclass(frozen=True)
-class Shown:
-    """Everything known of one record, as the data of the records' models (model.to_data's, or the
-    JSON data the index keeps of an article: the same values), so that printing it needs no model;
-    `item`, `article`, `events` and `measured_by`, the models, are made when first asked for."""
-
+class _ShownFields(NamedTuple):
     record_id: str
     data: dict[str, Any]  # the record's fields; an article's and a target's with their whole history
     article_data: dict[str, Any] | None  # the article itself, or the one that holds a commitment; None for a target
     event_data: list[dict[str, Any]]  # the history that concerns this record, oldest first
     target_data: list[dict[str, Any]]  # the targets whose `commitment` is this record
     section_title: str | None = None  # the title statement.yaml gives the article's section; None for a target
+
+
+class Shown(_ShownFields):
+    """Everything known of one record, as the data of the records' models (model.to_data's, or the
+    JSON data the index keeps of an article: the same values), so that printing it needs no model;
+    `item`, `article`, `events` and `measured_by`, the models, are made when first asked for."""
 
     @property
     def kind(self) -> str:
@@ -205,8 +206,7 @@ class Shown:
         return [Target.model_validate(target) for target in self.target_data]
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """Something wrong in a record file: where, and what."""
 
     path: Path
@@ -1019,8 +1019,8 @@ class Tracker:
             if day is not None:
                 _day(day, what)
         review_on = filters.review_on or (self.today if _flag(filters.due_review, "due_review") else None)
-        return replace(
-            filters, statuses=statuses, sections=sections, sides=sides, tags=tags, overdue_on=overdue_on,
+        return filters._replace(
+            statuses=statuses, sections=sections, sides=sides, tags=tags, overdue_on=overdue_on,
             party=party, review_on=review_on,
         )  # fmt: skip
 

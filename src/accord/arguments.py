@@ -3,8 +3,8 @@ alone. Kept apart so that a face can name them without loading the write path.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class Unset(Enum):
@@ -16,8 +16,7 @@ class Unset(Enum):
 UNSET = Unset.UNSET
 
 
-@dataclass(frozen=True)
-class Actor:
+class Actor(NamedTuple):
     """Who makes a change: the name recorded in the history and the commit, and an e-mail for git."""
 
     name: str

@@ -8,7 +8,6 @@ control characters and bidi overrides made visible, never as markup.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -636,7 +635,7 @@ class Commitments(Screen[None]):
         """Say once which record files the latest read left out, because they do not load."""
         root = self.tracker.root.parent
         problems = [
-            str(replace(p, path=p.path.relative_to(root) if p.path.is_relative_to(root) else p.path))
+            str(p._replace(path=p.path.relative_to(root) if p.path.is_relative_to(root) else p.path))
             for p in self.tracker.skipped
         ]
         if problems and problems != self.reported:

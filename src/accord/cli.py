@@ -585,7 +585,6 @@ def list_(
     directory: DirOption = None,
 ) -> None:
     """List commitments (or articles), filtered."""
-    from dataclasses import replace
     from itertools import islice
 
     from . import inputs, render, views
@@ -594,7 +593,7 @@ def list_(
     tracker = _open(directory)
     filters = _query(status, section, side, owner, tag, due_before, overdue, kind, stale, due_review)
     if party is not None:
-        filters = replace(filters, party=inputs.text(party, "--party"))
+        filters = filters._replace(party=inputs.text(party, "--party"))
     rows = (
         (views.list_row(article, article) for article in tracker.iter_articles(filters))
         if articles

@@ -48,11 +48,10 @@ import stat
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from . import indexfile
 from .fsio import TMP_SUFFIX
@@ -218,8 +217,7 @@ def sortkey(record_id: str) -> str:
 # -- rows without the records' model: what list, search and stats print ----------------------
 
 
-@dataclass(frozen=True)
-class HistoryFacts:
+class HistoryFacts(NamedTuple):
     """What an article's history says of the records in it (query.history_facts reads them), kept
     beside its rows so that a report needs no history of an article without recent events, and an
     export none at all."""
@@ -282,8 +280,7 @@ _KNOWN = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class CommitmentEntry:
+class CommitmentEntry(NamedTuple):
     """A commitment's current fields, as plain values."""
 
     id: str
@@ -330,8 +327,7 @@ class CommitmentEntry:
         return kind_text(self.kind, self.asked_by, self.side)
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleEntry:
+class ArticleEntry(NamedTuple):
     """An article's current fields and its commitments, as plain values."""
 
     id: str
@@ -344,7 +340,7 @@ class ArticleEntry:
     tags: tuple[str, ...]
     data: str  # every field but the commitments and the history, as JSON
     history: str | None  # the events as JSON; None when not yet read, or not asked for
-    commitments: list[CommitmentEntry] = field(default_factory=list)
+    commitments: list[CommitmentEntry]
     recorded: date | None = None  # HistoryFacts.recorded, when `known`
     known: bool = False  # whether the facts of its history (`recorded`, its own, each commitment's) are known
     touched: date | None = None  # HistoryFacts.of_article of it, when `known`: the day it was last touched
@@ -359,8 +355,7 @@ class ArticleEntry:
         return data
 
 
-@dataclass(frozen=True, slots=True)
-class TargetEntry:
+class TargetEntry(NamedTuple):
     """A target's fields that a search reads, as plain values, and all of them as model.to_data gives them."""
 
     id: str
@@ -422,8 +417,7 @@ def entry_of(article: dict[str, Any], facts: HistoryFacts | None = None) -> Arti
     )
 
 
-@dataclass(frozen=True)
-class Stamp:
+class Stamp(NamedTuple):
     """A file's status when it was read, and when that was."""
 
     size: int

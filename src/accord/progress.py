@@ -365,8 +365,7 @@ def points_of(target: AnyTarget, series: AnySeries) -> list[Point]:
     return sorted(points, key=lambda p: p.when)
 
 
-@dataclass(frozen=True)
-class YearToDate:
+class YearToDate(NamedTuple):
     """A yearly target's months of a year not yet complete, and the full year they point to.
 
     The projection is year to date x (the year before / the same months of the year before) when

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from .errors import InvalidValue
 from .index import ArticleEntry, CommitmentEntry, HistoryFacts, TargetEntry
@@ -21,8 +20,7 @@ if TYPE_CHECKING:  # the models load where a filter needs them: a listing from t
     AnyTarget = Target | TargetEntry
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     statuses: frozenset[Status] = frozenset()
     kinds: frozenset[Kind] = frozenset()
     sections: frozenset[int] = frozenset()
@@ -165,8 +163,7 @@ def review_date(article: Article, item: Article | Commitment, facts: HistoryFact
     return (facts or history_facts(article)).review.get(item.id)
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One line of `list`: a commitment (or an article) with the article it belongs to."""
 
     article: Any  # an Article, or an ArticleEntry when `select` was given those
@@ -244,8 +241,7 @@ def _folded_with_origin(text: str) -> tuple[str, list[int]]:
     return "".join(folded), origin
 
 
-@dataclass(frozen=True)
-class Pattern:
+class Pattern(NamedTuple):
     regex: re.Pattern[str]
     fold: bool  # match against accent-folded text
     tags_regex: re.Pattern[str] | None = None  # for tags, which are lower case: acronyms in any case
@@ -376,13 +372,12 @@ def _fold_key(text: str) -> str:
     return _JOINERS.sub(" ", fold_accents(text).casefold().strip())
 
 
-@dataclass
-class Hit:
+class Hit(NamedTuple):
     """A record whose text matched: the field that matched and where. A target has no article."""
 
     article: AnyArticle | None
     item: AnyArticle | AnyCommitment | AnyTarget
-    matches: list[tuple[str, str, list[tuple[int, int]]]] = field(default_factory=list)  # (field, text, spans)
+    matches: list[tuple[str, str, list[tuple[int, int]]]]  # (field, text, spans)
 
 
 def _match_fields(pattern: Pattern, fields: list[tuple[str, str]]) -> list[tuple[str, str, list[tuple[int, int]]]]:

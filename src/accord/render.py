@@ -20,10 +20,9 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, redirect_stdout
-from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain, islice
-from typing import TYPE_CHECKING, Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -32,8 +31,7 @@ if TYPE_CHECKING:
     from .errors import DataError
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     key: str
     header: str
     wrap: bool = False  # may fold over several lines in a table

@@ -20,12 +20,11 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache, partial
 from pathlib import Path
 from stat import S_ISREG
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
 
 from . import workers
 from .errors import ConflictError, DataError, LockTimeout, NotFoundError
@@ -78,8 +77,7 @@ class RecordInvalid(DataError):
         super().__init__(first.path, first.line, first.message, first.field)
 
 
-@dataclass(frozen=True)
-class Loaded(Generic[M]):
+class Loaded(NamedTuple, Generic[M]):
     """A record together with the exact bytes it was read from."""
 
     path: Path
@@ -396,7 +394,7 @@ class Store:
             errors,
             Read.FACTS,
             lambda index: (
-                e if e.known else replace(e, known=True)
+                e if e.known else e._replace(known=True)
                 for e in index.articles(only, unchanged_since=unchanged_since, review_on=review_on, tags=tags)
             ),
             lambda: (_entry_with_facts(loaded.record) for loaded in self.scan_articles(errors)),
@@ -854,8 +852,7 @@ def _head(record: Record) -> bytes:
 # -- one record by its id -------------------------------------------------------------------
 
 
-@dataclass
-class Found:
+class Found(NamedTuple):
     """The file a record id lives in, loaded, and the record inside it."""
 
     loaded: Loaded[Article] | Loaded[Target]
@@ -926,8 +923,7 @@ def all_records(store: Store, errors: list[DataError]) -> Iterator[tuple[Article
         yield target, store.target_path(target.id)
 
 
-@dataclass(frozen=True)
-class Journal:
+class Journal(NamedTuple):
     """A record's previous bytes, kept beside it until the change written over them is final.
 
     The file's name carries a digest of the bytes the change wrote: whoever settles the journal

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from .errors import DataError, UsageError
 from .index import ArticleEntry
@@ -80,16 +79,14 @@ def as_known(record: Known, day: date, path: Path) -> Known:
     return known
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
     """A dated commitment without a numeric path, still open."""
 
     commitment: AnyCommitment
     days_left: int
 
 
-@dataclass
-class Overview:
+class Overview(NamedTuple):
     today: date
     targets: list[Progress]
     deadlines: list[Deadline]

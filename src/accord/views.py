@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
 from . import render
@@ -46,7 +45,8 @@ def list_row(
     article: Article | ArticleEntry, item: Article | Commitment | ArticleEntry | CommitmentEntry
 ) -> dict[str, Any]:
     """One line of `list`: a commitment (or an article itself) with the article it belongs to."""
-    parties = item.differing_parties() if hasattr(item, "differing_parties") else None
+    differing_parties = getattr(item, "differing_parties", None)  # an article has none
+    parties = differing_parties() if differing_parties is not None else None
     return {
         "id": item.id,
         "status": item.status,
@@ -466,7 +466,7 @@ PROGRESS_COLUMNS = [
 ]
 # The narrowest the table can be: a cell of text with a bar or a sparkline under it is at least
 # as wide as the longest word of its text.
-PROGRESS_AT_LEAST = [replace(c, wrap=True) if c.key in ("percent", "series") else c for c in PROGRESS_COLUMNS]
+PROGRESS_AT_LEAST = [c._replace(wrap=True) if c.key in ("percent", "series") else c for c in PROGRESS_COLUMNS]
 # On a terminal too narrow for the table, one block per target: the answer first.
 PROGRESS_BLOCK_COLUMNS = [
     Column("target", "target"),
