@@ -324,12 +324,12 @@ def _paragraphs(lines: list[str], one_per_line: bool) -> list[tuple[str, str, st
         segments: list[tuple[str, bool]] = []  # (text, strong)
         level = 0
         for index, line in enumerate(group):
-            mark = HEADING_MARK.match(line)
+            mark = re.match(HEADING_MARK, line)
             if mark:
                 level = level or (len(mark.group(1)) if index == 0 else 0)
                 line = line[mark.end() :]
             position = 0
-            for token in MARKUP.finditer(line):
+            for token in re.finditer(MARKUP, line):
                 strong = bool(mark) or any(bold.values())
                 segments.append((line[position : token.start()], strong))
                 if token.group(1):

@@ -187,8 +187,13 @@ END;
 
 _SCHEMA += _noted("commitment_words", "commitments", "old.words", "words")
 _SCHEMA += _noted("article_words", "articles", "accord_words(old.title, old.text)", "title, text")
-# Each trigger's name and statement: a first build leaves them out and does their work once at the end.
-_TRIGGERS = re.findall(r"^(CREATE TRIGGER (\w+) .*?^END;)", _SCHEMA, re.MULTILINE | re.DOTALL)
+
+
+def _triggers() -> list[tuple[str, str]]:
+    """Each trigger's statement and name: a first build leaves them out and does their work once at the end."""
+    return re.findall(r"^(CREATE TRIGGER (\w+) .*?^END;)", _SCHEMA, re.MULTILINE | re.DOTALL)
+
+
 # Each full-text index's words of the rows written since it was brought up to date.
 _WORDS_WRITTEN = {
     "commitment_words": f"SELECT c.rowid, coalesce(c.words, '{UNFOLDED}') "
@@ -709,7 +714,7 @@ class Index:
         notes, and their work is done once at the end, in bulk, at half the writer's cost. No other
         process sees the index meanwhile without them."""
         self.begin()
-        for _, name in _TRIGGERS:
+        for _, name in _triggers():
             self.db.execute(f"DROP TRIGGER {name}")
         self._bulk = True
 
@@ -727,7 +732,7 @@ class Index:
             self.db.execute(f"DELETE FROM {words}_out")
             self.db.execute(f"DELETE FROM {words}_in")
             self.db.execute(f"INSERT INTO {words}_in SELECT rowid FROM {table}")
-        for trigger, _ in _TRIGGERS:
+        for trigger, _ in _triggers():
             self.db.execute(trigger)
 
     def _written(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from functools import cache
 
 try:  # CPython's own blake2b, which hashlib hands out too, without loading OpenSSL for the others
     from _blake2 import blake2b
@@ -32,6 +33,7 @@ def digest(raw: bytes) -> str:
     return blake2b(raw, digest_size=20).hexdigest()
 
 
+@cache  # read once a process: every opening of the index asks
 def made_by() -> str:
     """accord's version and a digest of the code the rows depend on, as the index records it."""
     here = os.path.dirname(__file__)

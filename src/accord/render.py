@@ -187,7 +187,8 @@ class _Pager:
 _DIRECTION = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{_DIRECTION}\\ud800-\\udfff]")
 # What json leaves raw (it escapes only C0): DEL, C1, separators, direction marks, lone surrogates.
-_JSON_UNSAFE = re.compile(f"[\\x7f-\\x9f\\u2028\\u2029{_DIRECTION}\\ud800-\\udfff]")
+# A pattern for re's functions, compiled on first use, as _MARKDOWN_ACTIVE: most commands print neither.
+_JSON_UNSAFE = f"[\\x7f-\\x9f\\u2028\\u2029{_DIRECTION}\\ud800-\\udfff]"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NARROW_COLUMN_LIMIT = 40
 MESSAGE_LIMIT = 500
@@ -254,7 +255,7 @@ def json_text(data: Any) -> str:
     from .values import jsonable
 
     text = json.dumps(jsonable(data), ensure_ascii=False, indent=2)
-    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
+    return re.sub(_JSON_UNSAFE, lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
 
 
 def emit_json(data: Any) -> None:
@@ -610,7 +611,7 @@ def _is_renderable(value: Any) -> bool:
 # Only what would turn into markup gets a backslash, so that the text also reads as plain text in
 # an e-mail: `|` (a table cell's end), `` ` ``, `<` opening a tag or autolink, `]` closing a link
 # or reference, `*`/`_` that could emphasise, `\\` before punctuation, `>`/`#` opening a line.
-_MARKDOWN_ACTIVE = re.compile(
+_MARKDOWN_ACTIVE = (
     r"[|`]|<(?=[A-Za-z/!?])|\](?=[(\[:])|\\(?=[!-/:-@\[-`{-~]|$)"
     r"|(?<=\S)\*|\*(?=\S)|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|^[>#]"
 )
@@ -618,7 +619,7 @@ _MARKDOWN_ACTIVE = re.compile(
 
 def markdown_escape(text: str) -> str:
     """Text stays text in Markdown: no table broken by `|`, no HTML, link, code or emphasis."""
-    return _MARKDOWN_ACTIVE.sub(lambda match: "\\" + match.group(), visible(text))
+    return re.sub(_MARKDOWN_ACTIVE, lambda match: "\\" + match.group(), visible(text))
 
 
 def markdown_table(

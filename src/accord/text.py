@@ -15,12 +15,13 @@ ZERO_WIDTH = "\u200b\u200c\u200d\ufeff\u2060"
 CHARACTERS = {ord(c): None for c in ZERO_WIDTH} | {0xA0: " "}
 # A backslash escape (group 1), an emphasis marker (group 2: `**`, `__`, or a single `*` or `_` that
 # opens or closes, not one inside a word or between spaces) or an HTML tag (group 3), left to right.
-MARKUP = re.compile(
+# This and HEADING_MARK are patterns for re's functions, compiled on first use: only importing needs them.
+MARKUP = (
     r"\\([!-/:-@\[-`{-~])"
     r"|(\*\*|__|(?<![\w*])[*_](?=[^\s*_])|(?<=[^\s*_])[*_](?![\w*]))"
     r"|(</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>)"
 )
-HEADING_MARK = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+")
+HEADING_MARK = r"^[ \t]{0,3}(#{1,6})[ \t]+"
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
@@ -45,8 +46,8 @@ def clean_text(text: str) -> str:
     normalised, is found in the whitespace-normalised `clean_text` of its source.
     """
     text = text.translate(CHARACTERS)
-    text = "\n".join(HEADING_MARK.sub("", line, count=1) for line in text.split("\n"))
-    return MARKUP.sub(lambda m: m.group(1) or "", text)
+    text = "\n".join(re.sub(HEADING_MARK, "", line, count=1) for line in text.split("\n"))
+    return re.sub(MARKUP, lambda m: m.group(1) or "", text)
 
 
 def checked_text(value: str, what: str, limit: int) -> str:
