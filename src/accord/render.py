@@ -20,6 +20,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, redirect_stdout
+from datetime import date
 from decimal import Decimal
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TextIO
@@ -233,6 +234,10 @@ def is_web_url(value: str) -> bool:
 
 def csv_cell(value: Any) -> Any:
     """A value as a CSV cell; text a spreadsheet would run as a formula gets a leading `'` (OWASP)."""
+    if type(value) is str:  # most cells, first: an export writes hundreds of thousands
+        return "'" + value if value.startswith(FORMULA_START) else value
+    if value is None:
+        return ""
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         from .values import jsonable
 
@@ -329,10 +334,12 @@ def write_csv(columns: Sequence[Column], rows: Iterable[dict[str, Any]], out: Te
     # csv quotes a cell holding a line feed but not one holding a lone carriage return,
     # which spreadsheets read as the end of the row: such rows are quoted whole.
     quoting = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow([c.key for c in columns])
+    keys = [c.key for c in columns]
+    writer.writerow(keys)
     for row in rows:
-        cells = [csv_cell(row.get(c.key)) for c in columns]
-        (quoting if any("\r" in str(cell) for cell in cells) else writer).writerow(cells)
+        cells = [csv_cell(row.get(key)) for key in keys]
+        # Only text can hold a carriage return: a number's cell is a number or its digits.
+        (quoting if any("\r" in cell for cell in cells if type(cell) is str) else writer).writerow(cells)
 
 
 def csv_text(columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> str:
@@ -347,6 +354,8 @@ def cell_text(value: Any, joiner: str = " ") -> str:
         return value
     if value is None:  # before the import below, which costs more than most cells
         return ""
+    if type(value) is date:
+        return value.isoformat()
     from .values import jsonable
 
     value = jsonable(value)
