@@ -77,6 +77,8 @@ def _parse_timestamp(value: Any) -> Any:
 
 def _format_timestamp(value: datetime) -> str:
     # isoformat writes a year before 1000 in four digits, as _TIMESTAMP reads it back; strftime's %Y does not
+    if value.tzinfo is UTC:  # as every timestamp read is: written without converting, twice as fast
+        return value.isoformat(timespec="microseconds")[:-6] + "Z"
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
