@@ -28,6 +28,7 @@ from filelock import FileLock
 from markdown_it import MarkdownIt
 
 from accord import views
+from accord.errors import DataError
 from accord.cli import app
 from conftest import Accord, copy_records, run_accord
 from helpers import LOCK, assert_untouched, leftovers, outcome, parse_json, snapshot
@@ -500,6 +501,29 @@ def test_a_bug_in_process_is_exit_3_too(accord: Accord, monkeypatch: pytest.Monk
     assert out.stderr == (
         "accord: internal error: KeyError: 'no such column'; rerun with ACCORD_DEBUG=1 for the traceback\n"
     )
+
+
+def test_an_error_that_a_ctrl_c_caused_exits_130_quietly(accord: Accord, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python wraps a Ctrl-C that lands while a class is made (importing pydantic, say) in an error
+    of its own, and SQLite one that lands in a function it calls; an error raised while one was
+    handled is its doing too. None of them is a bug or a data error to report."""
+
+    def wrapped(*args: object) -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise RuntimeError("Error calling __set_name__") from exc
+
+    def while_handled(*args: object) -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise DataError(Path("articles/4.yaml"), None, "cannot read the file") from None
+
+    for broken in (wrapped, while_handled):
+        monkeypatch.setattr(views, "stats_rows", broken)
+        out = accord("stats")
+        assert (out.code, out.stdout, out.stderr) == (130, "", "accord: interrupted\n")
 
 
 def test_ctrl_c_while_waiting_for_the_lock_exits_130_quietly(records: Path, tmp_path: Path) -> None:

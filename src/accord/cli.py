@@ -101,6 +101,8 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except AccordError as exc:
+            if _interrupted(exc):
+                raise KeyboardInterrupt from None
             _error(str(exc), _option_hint(exc))
             raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:
@@ -129,7 +131,7 @@ class _Group(TyperGroup):
         except typer.TyperException as exc:  # the parser's own: bad option, missing argument
             code = _usage_error(exc)
         except Exception as exc:
-            code = _bug(exc)
+            code = EXIT_INTERRUPTED if _interrupted(exc) else _bug(exc)
         code = code if isinstance(code, int) else EXIT_OK
         if code == EXIT_INTERRUPTED:
             sys.stderr.write("accord: interrupted\n")
@@ -231,6 +233,19 @@ def _usage_error(exc: typer.TyperException) -> int:
             ctx = ctx.parent
         _error(message, f" (see '{' '.join(['accord', *reversed(names)])} {ctx.help_option_names[0]}')")
     return EXIT_ERROR
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Whether `exc` came of a Ctrl-C: raised while one was handled, or made of one (Python wraps
+    what interrupts the making of a class, a call from SQLite, in an error of its own)."""
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        if isinstance(found, KeyboardInterrupt):
+            return True
+        seen.add(id(found))
+        found = found.__cause__ or found.__context__
+    return False
 
 
 def _bug(exc: Exception) -> int:
