@@ -540,7 +540,9 @@ def test_ctrl_c_while_waiting_for_the_lock_exits_130_quietly(records: Path, tmp_
         time.sleep(1.5)  # most likely waiting for the lock by now; any earlier moment must be quiet too
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130
+    # 130, or killed by the SIGINT itself, which a shell reports as 130 too: `python -m` ends that
+    # way now and then when the Ctrl-C lands while it starts.
+    assert process.returncode in (130, -signal.SIGINT)
     assert stdout == ""
     assert stderr in ("", "accord: interrupted\n")
     assert_untouched(records, before)
