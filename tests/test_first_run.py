@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -230,3 +231,29 @@ def test_counts_and_searches_after_a_first_build_follow_the_files_and_later_edit
     assert accord("set", "2.1", "completed", "--note", "done").code == 0
     (records / "articles" / "3.yaml").unlink()
     agree()
+
+
+def test_first_builds_at_once_agree_and_leave_counts_and_search_true(tmp_path: Path) -> None:
+    """Several commands started together after a clone each build the index in one transaction
+    of their own, or wait, or read the files: each prints what the files say, and the index they
+    leave counts and finds what the files hold."""
+    records = many_articles(tmp_path)
+    commands = [("list", "-f", "csv"), ("stats", "-f", "csv"), ("search", "-l", "handel"), ("stats", "--by", "kind")]
+    truth = {command: Accord(records)("--no-cache", *command).stdout for command in commands}
+    started = [
+        (
+            command,
+            subprocess.Popen(
+                [sys.executable, "-m", "accord", *command, "--dir", str(records)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            ),
+        )
+        for command in commands * 2
+    ]
+    for command, process in started:
+        out, err = process.communicate(timeout=300)
+        assert (process.returncode, out, err) == (0, truth[command], ""), command
+    for command in commands:
+        assert Accord(records)(*command).stdout == truth[command], command

@@ -28,8 +28,8 @@ from filelock import FileLock
 from markdown_it import MarkdownIt
 
 from accord import views
-from accord.errors import DataError
 from accord.cli import app
+from accord.errors import DataError
 from conftest import Accord, copy_records, run_accord
 from helpers import LOCK, assert_untouched, leftovers, outcome, parse_json, snapshot
 
