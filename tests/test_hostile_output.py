@@ -536,6 +536,9 @@ def test_ctrl_c_while_waiting_for_the_lock_exits_130_quietly(records: Path, tmp_
             stderr=subprocess.PIPE,
             text=True,
             env={**os.environ, "ACCORD_DIR": str(records), "ACCORD_LOCK_TIMEOUT": "60", "ACCORD_USER": "T"},
+            # As a shell starts a command: a test run started in the background (`cmd &`, nohup)
+            # ignores SIGINT, which a child inherits, and then no Ctrl-C would ever reach it.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         time.sleep(1.5)  # most likely waiting for the lock by now; any earlier moment must be quiet too
         process.send_signal(signal.SIGINT)
