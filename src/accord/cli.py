@@ -236,8 +236,8 @@ def _usage_error(exc: typer.TyperException) -> int:
 
 
 def _interrupted(exc: BaseException) -> bool:
-    """Whether `exc` came of a Ctrl-C: raised while one was handled, or made of one (Python wraps
-    what interrupts the making of a class, a call from SQLite, in an error of its own)."""
+    """Whether `exc` came of a Ctrl-C: raised while one was handled, or made of one (Python 3.11
+    wraps one that interrupts the making of a class in a RuntimeError)."""
     seen: set[int] = set()
     found: BaseException | None = exc
     while found is not None and id(found) not in seen:
